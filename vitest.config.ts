@@ -1,0 +1,34 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for unit, component and integration tests. Integration tests start real
+// control planes (etcd + kube-apiserver + kube-scheduler) and real cloud endpoints, so
+// they get generous timeouts and run in forked processes that can be torn down cleanly.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    globalSetup: ['hack/test/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['backend/**/*.test.ts', 'hack/**/*.test.ts', 'bench/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'plugin',
+          environment: 'jsdom',
+          globals: true,
+          include: ['console-plugin/**/*.test.{ts,tsx}'],
+          setupFiles: ['console-plugin/src/test/setup.ts'],
+        },
+      },
+    ],
+  },
+});
