@@ -1,0 +1,3 @@
+export * from './binaries.ts';
+export * from './controlplane.ts';
+export * from './fixtures.ts';
