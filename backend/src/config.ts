@@ -1,0 +1,125 @@
+// Configuration is read once, at start-up, from command-line flags and environment variables
+// (a flag wins over its variable), validated, and handed to the rest of the backend as one
+// typed, frozen object. Nothing else in the backend reads process.env.
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+interface Setting<T> {
+  flag: string;
+  env: string;
+  schema: z.ZodType<T>;
+  /** What a person should write, shown when the value is rejected. */
+  accepted: string;
+  default?: string;
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+const nonEmpty = z.string().trim().min(1);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const settings = {
+  host: { flag: 'host', env: 'HOST', schema: nonEmpty, accepted: 'an address to listen on, e.g. 0.0.0.0', default: '0.0.0.0' },
+  port: { flag: 'port', env: 'PORT', schema: port, accepted: 'a TCP port 0-65535', default: '9001' },
+  basePath: {
+    flag: 'base-path',
+    env: 'BASE_PATH',
+    schema: z.string().regex(/^\/([A-Za-z0-9._~-]+\/)*$/),
+    accepted: 'a URL path that starts and ends with "/", e.g. / or /backend/',
+    default: '/',
+  },
+  tlsCertFile: { flag: 'tls-cert-file', env: 'TLS_CERT_FILE', schema: z.string(), accepted: 'a PEM file path', default: '' },
+  tlsKeyFile: { flag: 'tls-key-file', env: 'TLS_KEY_FILE', schema: z.string(), accepted: 'a PEM file path', default: '' },
+  pluginAssetsDir: {
+    flag: 'plugin-assets-dir',
+    env: 'PLUGIN_ASSETS_DIR',
+    schema: z.string(),
+    accepted: 'the directory holding plugin-manifest.json (the webpack output), or empty to serve no assets',
+    default: 'dist',
+  },
+  kubeconfig: {
+    flag: 'kubeconfig',
+    env: 'KUBECONFIG',
+    schema: z.string(),
+    accepted: 'a kubeconfig file path, or empty to use the in-cluster service account',
+    default: '',
+  },
+  logLevel: {
+    flag: 'log-level',
+    env: 'LOG_LEVEL',
+    schema: z.enum(LOG_LEVELS),
+    accepted: LOG_LEVELS.join(', '),
+    default: 'info',
+  },
+  shutdownTimeoutSeconds: {
+    flag: 'shutdown-timeout-seconds',
+    env: 'SHUTDOWN_TIMEOUT_SECONDS',
+    schema: z.coerce.number().int().min(1).max(600),
+    accepted: 'whole seconds 1-600 to let in-flight requests finish on SIGTERM',
+    default: '25',
+  },
+  leaderElection: {
+    flag: 'leader-election',
+    env: 'LEADER_ELECTION',
+    schema: bool,
+    accepted: 'true or false',
+    default: 'true',
+  },
+} satisfies Record<string, Setting<unknown>>;
+
+type Settings = typeof settings;
+export type Config = Readonly<{ [K in keyof Settings]: z.output<Settings[K]['schema']> }>;
+
+export const settingDocs = Object.entries(settings).map(([key, s]: [string, Setting<unknown>]) => ({
+  key,
+  flag: `--${s.flag}`,
+  env: s.env,
+  default: s.default ?? '',
+  accepted: s.accepted,
+}));
+
+/** Parses flags and environment into a Config; throws ConfigError naming every bad setting. */
+export function loadConfig(argv: string[], env: Record<string, string | undefined>): Config {
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({
+      args: argv,
+      options: Object.fromEntries(Object.values(settings).map((s) => [s.flag, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    const known = Object.values(settings)
+      .map((s) => `--${s.flag}`)
+      .join(', ');
+    throw new ConfigError(`${(err as Error).message}. Known flags: ${known}`);
+  }
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [key, setting] of Object.entries(settings) as [string, Setting<unknown>][]) {
+    const fromFlag = flags[setting.flag];
+    const raw = typeof fromFlag === 'string' ? fromFlag : (env[setting.env] ?? setting.default ?? '');
+    const parsed = setting.schema.safeParse(raw);
+    if (parsed.success) {
+      out[key] = parsed.data;
+    } else {
+      const source = typeof fromFlag === 'string' ? `--${setting.flag}` : `${setting.env} (or --${setting.flag})`;
+      problems.push(`${source}: ${JSON.stringify(raw)} is not accepted; use ${setting.accepted}`);
+    }
+  }
+  if (Boolean(out.tlsCertFile) !== Boolean(out.tlsKeyFile)) {
+    problems.push('TLS_CERT_FILE and TLS_KEY_FILE: set both (HTTPS) or neither (plain HTTP for local development)');
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return Object.freeze(out) as Config;
+}

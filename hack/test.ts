@@ -1,0 +1,75 @@
+// The README's test command (`hack/run test`): static checks, then every Vitest project (unit,
+// component and integration tests against real control planes and cloud endpoints), then the
+// Playwright end-to-end tests when there are any. Ends with one summary line that CI reads.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+const failures: string[] = [];
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const quick = args.includes('--skip-lint');
+
+function run(title: string, command: string, commandArgs: string[], env: NodeJS.ProcessEnv = {}): number {
+  console.log(`\n=== ${title} ===`);
+  const result = spawnSync(command, commandArgs, { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) failures.push(`${title} (exit ${result.status ?? result.signal})`);
+  return result.status ?? 1;
+}
+
+if (!quick) {
+  run('lint: types, eslint, stylelint, prettier', 'npm', ['run', '-s', 'lint']);
+}
+
+const reportDir = mkdtempSync(join(tmpdir(), 'peerpods-test-'));
+const vitestReport = join(reportDir, 'vitest.json');
+run('vitest: unit, component and integration tests', 'vitest', [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestReport}`,
+]);
+if (existsSync(vitestReport)) {
+  const report = JSON.parse(readFileSync(vitestReport, 'utf8')) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+  };
+  total.passed += report.numPassedTests;
+  total.failed += report.numFailedTests;
+  total.skipped += report.numPendingTests + report.numTodoTests;
+} else {
+  failures.push('vitest wrote no report');
+}
+
+const e2eSpecs = existsSync('e2e') ? readdirSync('e2e', { recursive: true }).filter((f) => String(f).endsWith('.spec.ts')) : [];
+if (e2eSpecs.length > 0) {
+  const playwrightReport = join(reportDir, 'playwright.json');
+  run('playwright: end-to-end tests in Chromium', 'playwright', ['test'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
+  });
+  if (existsSync(playwrightReport)) {
+    const report = JSON.parse(readFileSync(playwrightReport, 'utf8')) as {
+      stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+    };
+    total.passed += report.stats.expected + report.stats.flaky;
+    total.failed += report.stats.unexpected;
+    total.skipped += report.stats.skipped;
+  } else {
+    failures.push('playwright wrote no report');
+  }
+}
+
+console.log('');
+if (failures.length > 0) console.log(`failed stages: ${failures.join('; ')}`);
+if (total.passed + total.failed === 0) failures.push('no test ran');
+console.log(`Tests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+process.exit(failures.length > 0 || total.failed > 0 ? 1 : 0);
