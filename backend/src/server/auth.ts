@@ -1,0 +1,169 @@
+// Every API call acts as the signed-in user: the console's plugin proxy forwards the user's
+// bearer token, a TokenReview says who that is, and a SubjectAccessReview per endpoint says
+// whether that user may do what the endpoint does. Tokens are never stored or logged: the
+// caches are keyed by a SHA-256 of the token.
+import { createHash } from 'node:crypto';
+import {
+  AuthenticationV1Api,
+  AuthorizationV1Api,
+  type KubeConfig,
+  type V1ResourceAttributes,
+} from '@kubernetes/client-node';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { LRUCache } from 'lru-cache';
+import { ApiError } from './errors.ts';
+
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+export interface Permission {
+  verb: string;
+  resource: string;
+  group?: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    user?: UserInfo;
+  }
+}
+
+export interface AuthOptions {
+  kubeConfig: KubeConfig;
+  /** How long a successful TokenReview is trusted (ms). */
+  tokenTtlMs?: number;
+  /** How long a failed TokenReview is remembered, to keep bad tokens cheap (ms). */
+  negativeTtlMs?: number;
+  /** How long a SubjectAccessReview answer is reused (ms). */
+  accessTtlMs?: number;
+  maxEntries?: number;
+}
+
+function tokenKey(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}
+
+export function describePermission(p: Permission): string {
+  const resource = `${p.group ? `${p.resource}.${p.group}` : p.resource}${p.subresource ? `/${p.subresource}` : ''}`;
+  return `${p.verb} ${resource}${p.namespace ? ` in namespace ${p.namespace}` : ' (cluster-wide)'}`;
+}
+
+export class AccessReviewer {
+  private readonly authn: AuthenticationV1Api;
+  private readonly authz: AuthorizationV1Api;
+  private readonly users: LRUCache<string, { user: UserInfo | null }>;
+  private readonly decisions: LRUCache<string, { allowed: boolean; reason: string }>;
+  private readonly negativeTtlMs: number;
+  /** Calls made to the API server, for metrics and tests. */
+  readonly stats = { tokenReviews: 0, accessReviews: 0 };
+
+  constructor(options: AuthOptions) {
+    this.authn = options.kubeConfig.makeApiClient(AuthenticationV1Api);
+    this.authz = options.kubeConfig.makeApiClient(AuthorizationV1Api);
+    const max = options.maxEntries ?? 5000;
+    this.users = new LRUCache({ max, ttl: options.tokenTtlMs ?? 30_000 });
+    this.decisions = new LRUCache({ max: max * 4, ttl: options.accessTtlMs ?? 10_000 });
+    this.negativeTtlMs = options.negativeTtlMs ?? 5_000;
+  }
+
+  /** The user behind a bearer token, or null when the API server does not accept it. */
+  async authenticate(token: string): Promise<UserInfo | null> {
+    const key = tokenKey(token);
+    const cached = this.users.get(key);
+    if (cached) return cached.user;
+    this.stats.tokenReviews += 1;
+    const review = await this.authn.createTokenReview({
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } },
+    });
+    const status = review.status;
+    const user: UserInfo | null =
+      status?.authenticated && status.user?.username
+        ? {
+            username: status.user.username,
+            uid: status.user.uid,
+            groups: status.user.groups ?? [],
+            extra: status.user.extra,
+          }
+        : null;
+    this.users.set(key, { user }, user ? undefined : { ttl: this.negativeTtlMs });
+    return user;
+  }
+
+  async check(user: UserInfo, permission: Permission): Promise<{ allowed: boolean; reason: string }> {
+    const key = JSON.stringify([user.username, user.uid, user.groups, permission]);
+    const cached = this.decisions.get(key);
+    if (cached) return cached;
+    const resourceAttributes: V1ResourceAttributes = {
+      verb: permission.verb,
+      resource: permission.resource,
+      group: permission.group ?? '',
+      subresource: permission.subresource,
+      namespace: permission.namespace,
+      name: permission.name,
+    };
+    this.stats.accessReviews += 1;
+    const review = await this.authz.createSubjectAccessReview({
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: { user: user.username, uid: user.uid, groups: user.groups, extra: user.extra, resourceAttributes },
+      },
+    });
+    const decision = { allowed: review.status?.allowed === true, reason: review.status?.reason ?? '' };
+    this.decisions.set(key, decision);
+    return decision;
+  }
+}
+
+/** 401 unless the request carries a bearer token that the API server accepts. */
+export function requireUser(reviewer: AccessReviewer): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) {
+      next(new ApiError(401, 'unauthenticated', 'send the user\'s token as "Authorization: Bearer <token>"'));
+      return;
+    }
+    const user = await reviewer.authenticate(match[1]!);
+    if (!user) {
+      next(new ApiError(401, 'unauthenticated', 'the token was not accepted by the API server; sign in again'));
+      return;
+    }
+    req.user = user;
+    next();
+  };
+}
+
+/** 403 naming the missing verb and resource unless the signed-in user holds the permission. */
+export function requirePermission(
+  reviewer: AccessReviewer,
+  permission: Permission | ((req: Request) => Permission),
+): RequestHandler {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    const user = req.user;
+    if (!user) {
+      next(new ApiError(401, 'unauthenticated', 'no signed-in user'));
+      return;
+    }
+    const wanted = typeof permission === 'function' ? permission(req) : permission;
+    const decision = await reviewer.check(user, wanted);
+    if (!decision.allowed) {
+      next(
+        new ApiError(
+          403,
+          'forbidden',
+          `user "${user.username}" may not ${describePermission(wanted)}; ask a cluster administrator for that permission`,
+        ),
+      );
+      return;
+    }
+    next();
+  };
+}

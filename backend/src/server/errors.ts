@@ -1,0 +1,49 @@
+// The API's one error shape, {"error": {"code", "message", "field"?}}, and the Express error
+// handler that produces it. Unknown errors become a 500 with a generic message and a request id
+// to quote; their details go to the log, never to the client.
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from '../logging.ts';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string; field?: string; requestId?: string };
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err: unknown, req, res, _next) => {
+    const requestId = String(req.id ?? '');
+    if (err instanceof ApiError) {
+      const body: ErrorBody = { error: { code: err.code, message: err.message, requestId } };
+      if (err.field) body.error.field = err.field;
+      res.status(err.status).json(body);
+      return;
+    }
+    // body-parser errors carry a status and a type: answer them as the client's mistake.
+    const parserError = err as { status?: number; type?: string; message?: string };
+    if (typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
+      const message =
+        parserError.type === 'entity.too.large'
+          ? 'the request body is larger than the server accepts'
+          : parserError.type === 'entity.parse.failed'
+            ? 'the request body is not valid JSON'
+            : 'the request was not understood';
+      res.status(parserError.status).json({ error: { code: 'bad_request', message, requestId } });
+      return;
+    }
+    (req.log ?? logger).error({ err }, 'unhandled error');
+    res
+      .status(500)
+      .json({ error: { code: 'internal', message: `the server failed; quote request id ${requestId} to support`, requestId } });
+  };
+}
