@@ -42,3 +42,25 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(loadConfig([], {}))).toBe(true);
   });
 });
+
+describe('webhook and cloud settings', () => {
+  it('accepts upstream\'s TARGET_RUNTIMECLASS spelling', () => {
+    expect(loadConfig([], { TARGET_RUNTIMECLASS: 'kata-remote-2' }).targetRuntimeClass).toBe('kata-remote-2');
+  });
+
+  it('prefers TARGET_RUNTIME_CLASS when both spellings are set', () => {
+    expect(loadConfig([], { TARGET_RUNTIME_CLASS: 'a', TARGET_RUNTIMECLASS: 'b' }).targetRuntimeClass).toBe('a');
+  });
+
+  it('splits the excluded namespaces and keeps prefix patterns', () => {
+    expect(loadConfig([], {}).webhookExcludedNamespaces).toEqual(['kube-system', 'kube-node-lease', 'openshift-*']);
+  });
+
+  it('rejects an extended resource without a domain', () => {
+    expect(() => loadConfig([], { POD_VM_EXTENDED_RESOURCE: 'vm' })).toThrowError(/POD_VM_EXTENDED_RESOURCE/);
+  });
+
+  it('rejects an AWS endpoint that is not a URL, without echoing other settings', () => {
+    expect(() => loadConfig([], { AWS_ENDPOINT_URL: 'localhost:5000' })).toThrowError(/AWS_ENDPOINT_URL/);
+  });
+});

@@ -20,6 +20,8 @@ interface Setting<T> {
   /** What a person should write, shown when the value is rejected. */
   accepted: string;
   default?: string;
+  /** Another spelling of the variable that upstream also uses. */
+  envAlias?: string;
 }
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -73,6 +75,115 @@ const settings = {
     accepted: 'true or false',
     default: 'true',
   },
+  webhookPort: {
+    flag: 'webhook-port',
+    env: 'WEBHOOK_PORT',
+    schema: port,
+    accepted: 'a TCP port 0-65535 for the admission webhook (HTTPS)',
+    default: '9443',
+  },
+  webhookCertFile: {
+    flag: 'webhook-cert-file',
+    env: 'WEBHOOK_CERT_FILE',
+    schema: z.string(),
+    accepted: 'a PEM file path; empty disables the webhook',
+    default: '',
+  },
+  webhookKeyFile: {
+    flag: 'webhook-key-file',
+    env: 'WEBHOOK_KEY_FILE',
+    schema: z.string(),
+    accepted: 'a PEM file path',
+    default: '',
+  },
+  targetRuntimeClass: {
+    flag: 'target-runtime-class',
+    env: 'TARGET_RUNTIME_CLASS',
+    schema: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/),
+    envAlias: 'TARGET_RUNTIMECLASS',
+    accepted: 'a RuntimeClass name (DNS subdomain), e.g. kata-remote',
+    default: 'kata-remote',
+  },
+  extendedResource: {
+    flag: 'pod-vm-extended-resource',
+    env: 'POD_VM_EXTENDED_RESOURCE',
+    schema: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/),
+    accepted: 'a domain-qualified extended resource name, e.g. kata.peerpods.io/vm',
+    default: 'kata.peerpods.io/vm',
+  },
+  webhookExcludedNamespaces: {
+    flag: 'webhook-excluded-namespaces',
+    env: 'WEBHOOK_EXCLUDED_NAMESPACES',
+    schema: z
+      .string()
+      .transform((v) => v.split(',').map((n) => n.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?-?\*?$/))),
+    accepted: 'comma-separated namespace names, a trailing * matches a prefix (e.g. kube-system,openshift-*)',
+    default: 'kube-system,kube-node-lease,openshift-*',
+  },
+  peerPodConfigNamespace: {
+    flag: 'peerpodconfig-namespace',
+    env: 'PEERPODCONFIG_NAMESPACE',
+    schema: nonEmpty,
+    accepted: 'the namespace of the PeerPodConfig',
+    default: 'openshift-sandboxed-containers-operator',
+  },
+  peerPodConfigName: {
+    flag: 'peerpodconfig-name',
+    env: 'PEERPODCONFIG_NAME',
+    schema: nonEmpty,
+    accepted: 'the name of the PeerPodConfig that wins when several match a node',
+    default: 'peerpodconfig-openshift',
+  },
+  leaseNamespace: {
+    flag: 'lease-namespace',
+    env: 'POD_NAMESPACE',
+    schema: z.string(),
+    accepted: 'the namespace for the leader-election Lease (default: the PeerPodConfig namespace)',
+    default: '',
+  },
+  identity: {
+    flag: 'identity',
+    env: 'POD_NAME',
+    schema: z.string(),
+    accepted: 'this replica\'s leader-election identity (default: host name and process id)',
+    default: '',
+  },
+  awsEndpoint: {
+    flag: 'aws-endpoint',
+    env: 'AWS_ENDPOINT_URL',
+    schema: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+    accepted: 'an https:// or http:// URL of the EC2 API, or empty for the region\'s public endpoint',
+    default: '',
+  },
+  azureArmEndpoint: {
+    flag: 'azure-arm-endpoint',
+    env: 'AZURE_ARM_ENDPOINT',
+    schema: z.url({ protocol: /^https?$/ }),
+    accepted: 'the Azure Resource Manager URL, e.g. https://management.azure.com (sovereign clouds differ)',
+    default: 'https://management.azure.com',
+  },
+  azureAuthorityHost: {
+    flag: 'azure-authority-host',
+    env: 'AZURE_AUTHORITY_HOST',
+    schema: z.url({ protocol: /^https?$/ }),
+    accepted: 'the Microsoft Entra authority URL, e.g. https://login.microsoftonline.com',
+    default: 'https://login.microsoftonline.com',
+  },
+  orphanGraceSeconds: {
+    flag: 'orphan-grace-seconds',
+    env: 'ORPHAN_GRACE_SECONDS',
+    schema: z.coerce.number().int().min(0).max(86400),
+    accepted: 'whole seconds 0-86400 a VM without pod or PeerPod is given before it counts as orphaned',
+    default: '600',
+  },
+  inventoryIntervalSeconds: {
+    flag: 'inventory-interval-seconds',
+    env: 'INVENTORY_INTERVAL_SECONDS',
+    schema: z.coerce.number().int().min(5).max(3600),
+    accepted: 'whole seconds 5-3600 between cloud inventory refreshes',
+    default: '60',
+  },
 } satisfies Record<string, Setting<unknown>>;
 
 type Settings = typeof settings;
@@ -106,7 +217,8 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   const out: Record<string, unknown> = {};
   for (const [key, setting] of Object.entries(settings) as [string, Setting<unknown>][]) {
     const fromFlag = flags[setting.flag];
-    const raw = typeof fromFlag === 'string' ? fromFlag : (env[setting.env] ?? setting.default ?? '');
+    const fromEnv = env[setting.env] ?? (setting.envAlias ? env[setting.envAlias] : undefined);
+    const raw = typeof fromFlag === 'string' ? fromFlag : (fromEnv ?? setting.default ?? '');
     const parsed = setting.schema.safeParse(raw);
     if (parsed.success) {
       out[key] = parsed.data;
@@ -114,6 +226,9 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
       const source = typeof fromFlag === 'string' ? `--${setting.flag}` : `${setting.env} (or --${setting.flag})`;
       problems.push(`${source}: ${JSON.stringify(raw)} is not accepted; use ${setting.accepted}`);
     }
+  }
+  if (Boolean(out.webhookCertFile) !== Boolean(out.webhookKeyFile)) {
+    problems.push('WEBHOOK_CERT_FILE and WEBHOOK_KEY_FILE: set both (webhook on) or neither (webhook off)');
   }
   if (Boolean(out.tlsCertFile) !== Boolean(out.tlsKeyFile)) {
     problems.push('TLS_CERT_FILE and TLS_KEY_FILE: set both (HTTPS) or neither (plain HTTP for local development)');

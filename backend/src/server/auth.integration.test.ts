@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../../../hack/controlplane/controlplane.ts';
 import { createLogger } from '../logging.ts';
 import { AccessReviewer, requirePermission, requireUser } from './auth.ts';
-import { errorHandler } from './errors.ts';
+import { errorHandler, type ErrorBody } from './errors.ts';
 
 let cp: ControlPlane;
 let base: string;
@@ -43,13 +43,13 @@ describe('API authentication and authorization', () => {
   it('answers 401 for a token the API server does not know', async () => {
     const res = await get('not-a-real-token');
     expect(res.status).toBe(401);
-    expect((await res.json()).error.message).toContain('not accepted');
+    expect(((await res.json()) as ErrorBody).error.message).toContain('not accepted');
   });
 
   it('answers 403 naming the missing verb and resource for a user without the permission', async () => {
     const res = await get(cp.userToken);
     expect(res.status).toBe(403);
-    const body = await res.json();
+    const body = (await res.json()) as ErrorBody;
     expect(body.error.code).toBe('forbidden');
     expect(body.error.message).toContain('"test-developer" may not list nodes (cluster-wide)');
     expect(JSON.stringify(body)).not.toContain(cp.userToken);

@@ -2,6 +2,7 @@
 // handler that produces it. Unknown errors become a 500 with a generic message and a request id
 // to quote; their details go to the log, never to the client.
 import type { ErrorRequestHandler } from 'express';
+import type {} from 'pino-http'; // adds req.id and req.log
 import type { Logger } from '../logging.ts';
 
 export class ApiError extends Error {

@@ -1,0 +1,178 @@
+// REST API for the plugin under /api/v1. Every route authenticates the caller and checks the
+// caller's own RBAC before touching a service: reading needs `list nodes`, changing anything in
+// a cloud needs `patch peerpodconfigs` in the PeerPodConfig's namespace.
+import express, { type Request, type Response, type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { z } from 'zod';
+import {
+  API_PREFIX,
+  LIVE_EVENT_CAPACITY,
+  orphanCleanupRequest,
+  portRulesRequest,
+  type CapacitySummary,
+  type OrphanCleanupRequest,
+  type OrphanCleanupResult,
+  type PortRulesApplyResult,
+  type PortRulesReport,
+  type PortRulesRequest,
+  type VmInventory,
+} from '../api/contract.ts';
+import { requirePermission, requireUser, type AccessReviewer, type Permission, type UserInfo } from './auth.ts';
+import { ApiError } from './errors.ts';
+
+export interface CapacityService {
+  snapshot(): CapacitySummary;
+  /** Calls back on every change of the snapshot; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+}
+
+export interface VmService {
+  inventory(): Promise<VmInventory>;
+  cleanup(request: OrphanCleanupRequest, actor: UserInfo): Promise<OrphanCleanupResult>;
+}
+
+export interface PortRuleService {
+  status(request: PortRulesRequest): Promise<PortRulesReport>;
+  apply(request: PortRulesRequest, actor: UserInfo): Promise<PortRulesApplyResult>;
+}
+
+export interface ApiServices {
+  capacity: CapacityService;
+  vms: VmService;
+  ports: PortRuleService;
+  /** Namespace of the PeerPodConfig; cloud actions need `patch peerpodconfigs` there. */
+  peerPodConfigNamespace: string;
+}
+
+export interface ApiOptions {
+  reviewer: AccessReviewer;
+  services: ApiServices;
+  /** Mutating calls per user per minute. */
+  mutationsPerMinute?: number;
+  /** Interval of SSE keep-alive comments (ms). */
+  keepAliveMs?: number;
+}
+
+const READ: Permission = { verb: 'list', resource: 'nodes' };
+
+function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join('.') || undefined;
+    throw new ApiError(400, 'invalid_request', `${field ? `${field}: ` : ''}${issue.message}`, field);
+  }
+  return parsed.data;
+}
+
+export function createApiRouter(options: ApiOptions): Router {
+  const { reviewer, services } = options;
+  const router = express.Router();
+  const cloudAction: Permission = {
+    verb: 'patch',
+    resource: 'peerpodconfigs',
+    group: 'confidentialcontainers.org',
+    namespace: services.peerPodConfigNamespace,
+  };
+  const mutationLimit = rateLimit({
+    windowMs: 60_000,
+    limit: options.mutationsPerMinute ?? 30,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => req.user?.username ?? 'anonymous',
+    handler: (_req, _res, next) =>
+      next(new ApiError(429, 'rate_limited', 'too many changes in a minute; wait a moment and try again')),
+  });
+
+  router.use(express.json({ limit: '64kb', strict: true, type: 'application/json' }));
+  router.use(requireUser(reviewer));
+
+  router.get('/capacity', requirePermission(reviewer, READ), (req: Request, res: Response) => {
+    const snapshot = services.capacity.snapshot();
+    const etag = `"capacity-${snapshot.revision}"`;
+    res.setHeader('ETag', etag);
+    res.setHeader('Cache-Control', 'no-cache');
+    if (req.headers['if-none-match'] === etag) {
+      res.status(304).end();
+      return;
+    }
+    res.json(snapshot);
+  });
+
+  router.get('/capacity/nodes/:name', requirePermission(reviewer, READ), (req: Request, res: Response) => {
+    const name = String(req.params.name);
+    const snapshot = services.capacity.snapshot();
+    const node = snapshot.nodes.find((n) => n.name === name);
+    if (!node) throw new ApiError(404, 'not_found', `node "${name}" is not known to the capacity model`, 'name');
+    res.json({
+      revision: snapshot.revision,
+      node,
+      pendingPods: snapshot.pendingPods.filter((p) => p.nodeName === name),
+    });
+  });
+
+  // Live updates: Server-Sent Events. One long-lived response per open page, pushed on every
+  // model change (coalesced), so the UI follows within a second without polling the API server.
+  router.get('/events', requirePermission(reviewer, READ), (req: Request, res: Response) => {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    let lastSent = -1;
+    let scheduled: NodeJS.Timeout | undefined;
+    const send = () => {
+      scheduled = undefined;
+      const snapshot = services.capacity.snapshot();
+      if (snapshot.revision === lastSent) return;
+      lastSent = snapshot.revision;
+      res.write(`id: ${snapshot.revision}\nevent: ${LIVE_EVENT_CAPACITY}\ndata: ${JSON.stringify(snapshot)}\n\n`);
+    };
+    const unsubscribe = services.capacity.subscribe(() => {
+      scheduled ??= setTimeout(send, 200);
+    });
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), options.keepAliveMs ?? 15_000);
+    send();
+    req.on('close', () => {
+      unsubscribe();
+      clearInterval(keepAlive);
+      if (scheduled) clearTimeout(scheduled);
+    });
+  });
+
+  router.get('/vms', requirePermission(reviewer, READ), async (_req: Request, res: Response) => {
+    res.json(await services.vms.inventory());
+  });
+
+  router.post(
+    '/vms/cleanup',
+    requirePermission(reviewer, cloudAction),
+    mutationLimit,
+    async (req: Request, res: Response) => {
+      const request = parseBody(orphanCleanupRequest, req.body);
+      res.json(await services.vms.cleanup(request, req.user!));
+    },
+  );
+
+  router.get('/ports', requirePermission(reviewer, READ), async (req: Request, res: Response) => {
+    const request = parseBody(portRulesRequest, { includeUdp: req.query.includeUdp === 'true' });
+    res.json(await services.ports.status(request));
+  });
+
+  router.post('/ports/apply', requirePermission(reviewer, cloudAction), mutationLimit, async (req, res) => {
+    const request = parseBody(portRulesRequest, req.body);
+    res.json(await services.ports.apply(request, req.user!));
+  });
+
+  router.get('/permissions', async (req: Request, res: Response) => {
+    const user = req.user!;
+    const [read, act] = await Promise.all([reviewer.check(user, READ), reviewer.check(user, cloudAction)]);
+    res.json({ user: user.username, canRead: read.allowed, canChangeCloud: act.allowed });
+  });
+
+  router.use((req: Request) => {
+    throw new ApiError(404, 'not_found', `no API endpoint ${req.method} ${API_PREFIX}${req.path}`);
+  });
+  return router;
+}
