@@ -9,13 +9,14 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 180_000,
-    globalSetup: ['hack/test/global-setup.ts'],
     projects: [
       {
         extends: true,
         test: {
           name: 'node',
           environment: 'node',
+          // Builds or confirms the control-plane binaries once, before any node test starts.
+          globalSetup: ['hack/test/global-setup.ts'],
           include: ['backend/**/*.test.ts', 'hack/**/*.test.ts', 'bench/**/*.test.ts'],
         },
       },

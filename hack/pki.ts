@@ -39,7 +39,10 @@ export interface IssueOptions {
 }
 
 function pem(label: string, der: ArrayBuffer): string {
-  const base64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').trimEnd();
+  const base64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd();
   return `-----BEGIN ${label}-----\n${base64}\n-----END ${label}-----\n`;
 }
 
@@ -65,7 +68,10 @@ function escapeDn(value: string): string {
   return value.replace(/([,+"\\<>;=])/g, '\\$1');
 }
 
-export async function createCertificateAuthority(commonName = 'peer-pods-test-ca', days = 365): Promise<CertificateAuthority> {
+export async function createCertificateAuthority(
+  commonName = 'peer-pods-test-ca',
+  days = 365,
+): Promise<CertificateAuthority> {
   const keys = await generateKeys();
   const notBefore = new Date(Date.now() - 3600_000);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -77,7 +83,10 @@ export async function createCertificateAuthority(commonName = 'peer-pods-test-ca
     keys,
     extensions: [
       new x509.BasicConstraintsExtension(true, 1, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign | x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
     ],
   });
@@ -87,7 +96,10 @@ export async function createCertificateAuthority(commonName = 'peer-pods-test-ca
 export async function issueCertificate(ca: CertificateAuthority, options: IssueOptions): Promise<IssuedCertificate> {
   const keys = await generateKeys();
   const notBefore = options.notBefore ?? new Date(Date.now() - 3600_000);
-  const subject = [`CN=${escapeDn(options.commonName)}`, ...(options.organizations ?? []).map((o) => `O=${escapeDn(o)}`)].join(', ');
+  const subject = [
+    `CN=${escapeDn(options.commonName)}`,
+    ...(options.organizations ?? []).map((o) => `O=${escapeDn(o)}`),
+  ].join(', ');
   const usages: string[] = [];
   if (options.usage !== 'client') usages.push(x509.ExtendedKeyUsage.serverAuth);
   if (options.usage !== 'server') usages.push(x509.ExtendedKeyUsage.clientAuth);

@@ -66,7 +66,9 @@ const kc = cp.kubeConfig();
 await createInfrastructure(kc, { platform });
 await createWorkerNodes(kc, { count: nodeCount, platform });
 await createPeerPodConfig(kc, { limit: '10' });
-console.log(`[start] ${nodeCount} ${platform.toUpperCase()} worker nodes, PeerPodConfig ${OPERATOR_NAMESPACE}/${PEERPODCONFIG_NAME} (limit 10)`);
+console.log(
+  `[start] ${nodeCount} ${platform.toUpperCase()} worker nodes, PeerPodConfig ${OPERATOR_NAMESPACE}/${PEERPODCONFIG_NAME} (limit 10)`,
+);
 
 const backendPort = Number(values.port) || (await freePort());
 const backend = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], {

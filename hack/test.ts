@@ -50,7 +50,9 @@ if (existsSync(vitestReport)) {
   failures.push('vitest wrote no report');
 }
 
-const e2eSpecs = existsSync('e2e') ? readdirSync('e2e', { recursive: true }).filter((f) => String(f).endsWith('.spec.ts')) : [];
+const e2eSpecs = existsSync('e2e')
+  ? readdirSync('e2e', { recursive: true }).filter((f) => String(f).endsWith('.spec.ts'))
+  : [];
 if (e2eSpecs.length > 0) {
   const playwrightReport = join(reportDir, 'playwright.json');
   run('playwright: end-to-end tests in Chromium', 'playwright', ['test'], {
@@ -71,5 +73,7 @@ if (e2eSpecs.length > 0) {
 console.log('');
 if (failures.length > 0) console.log(`failed stages: ${failures.join('; ')}`);
 if (total.passed + total.failed === 0) failures.push('no test ran');
-console.log(`Tests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+console.log(
+  `Tests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,
+);
 process.exit(failures.length > 0 || total.failed > 0 ? 1 : 0);

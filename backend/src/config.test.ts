@@ -4,7 +4,13 @@ import { ConfigError, loadConfig } from './config.ts';
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig([], {});
-    expect(config).toMatchObject({ host: '0.0.0.0', port: 9001, basePath: '/', logLevel: 'info', leaderElection: true });
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 9001,
+      basePath: '/',
+      logLevel: 'info',
+      leaderElection: true,
+    });
   });
 
   it('reads environment variables and lets a flag win over its variable', () => {
@@ -44,7 +50,7 @@ describe('loadConfig', () => {
 });
 
 describe('webhook and cloud settings', () => {
-  it('accepts upstream\'s TARGET_RUNTIMECLASS spelling', () => {
+  it("accepts upstream's TARGET_RUNTIMECLASS spelling", () => {
     expect(loadConfig([], { TARGET_RUNTIMECLASS: 'kata-remote-2' }).targetRuntimeClass).toBe('kata-remote-2');
   });
 

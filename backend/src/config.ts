@@ -29,7 +29,13 @@ const nonEmpty = z.string().trim().min(1);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const settings = {
-  host: { flag: 'host', env: 'HOST', schema: nonEmpty, accepted: 'an address to listen on, e.g. 0.0.0.0', default: '0.0.0.0' },
+  host: {
+    flag: 'host',
+    env: 'HOST',
+    schema: nonEmpty,
+    accepted: 'an address to listen on, e.g. 0.0.0.0',
+    default: '0.0.0.0',
+  },
   port: { flag: 'port', env: 'PORT', schema: port, accepted: 'a TCP port 0-65535', default: '9001' },
   basePath: {
     flag: 'base-path',
@@ -38,8 +44,20 @@ const settings = {
     accepted: 'a URL path that starts and ends with "/", e.g. / or /backend/',
     default: '/',
   },
-  tlsCertFile: { flag: 'tls-cert-file', env: 'TLS_CERT_FILE', schema: z.string(), accepted: 'a PEM file path', default: '' },
-  tlsKeyFile: { flag: 'tls-key-file', env: 'TLS_KEY_FILE', schema: z.string(), accepted: 'a PEM file path', default: '' },
+  tlsCertFile: {
+    flag: 'tls-cert-file',
+    env: 'TLS_CERT_FILE',
+    schema: z.string(),
+    accepted: 'a PEM file path',
+    default: '',
+  },
+  tlsKeyFile: {
+    flag: 'tls-key-file',
+    env: 'TLS_KEY_FILE',
+    schema: z.string(),
+    accepted: 'a PEM file path',
+    default: '',
+  },
   pluginAssetsDir: {
     flag: 'plugin-assets-dir',
     env: 'PLUGIN_ASSETS_DIR',
@@ -116,7 +134,12 @@ const settings = {
     env: 'WEBHOOK_EXCLUDED_NAMESPACES',
     schema: z
       .string()
-      .transform((v) => v.split(',').map((n) => n.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((n) => n.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?-?\*?$/))),
     accepted: 'comma-separated namespace names, a trailing * matches a prefix (e.g. kube-system,openshift-*)',
     default: 'kube-system,kube-node-lease,openshift-*',
@@ -146,14 +169,14 @@ const settings = {
     flag: 'identity',
     env: 'POD_NAME',
     schema: z.string(),
-    accepted: 'this replica\'s leader-election identity (default: host name and process id)',
+    accepted: "this replica's leader-election identity (default: host name and process id)",
     default: '',
   },
   awsEndpoint: {
     flag: 'aws-endpoint',
     env: 'AWS_ENDPOINT_URL',
     schema: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
-    accepted: 'an https:// or http:// URL of the EC2 API, or empty for the region\'s public endpoint',
+    accepted: "an https:// or http:// URL of the EC2 API, or empty for the region's public endpoint",
     default: '',
   },
   azureArmEndpoint: {

@@ -78,7 +78,9 @@ function runGo(args: string[], cwd: string, log: (line: string) => void): Promis
     child.on('error', (err) =>
       reject(new Error(`cannot run go (${err.message}): install Go 1.24 or newer to build the control plane`)),
     );
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go ${args[0]} failed with exit code ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`go ${args[0]} failed with exit code ${code}`)),
+    );
   });
 }
 
@@ -101,9 +103,12 @@ async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function ensureBinaries(log: (line: string) => void = (l) => console.error(l)): Promise<ControlPlaneBinaries> {
+export async function ensureBinaries(
+  log: (line: string) => void = (l) => console.error(l),
+): Promise<ControlPlaneBinaries> {
   const dir = binariesDir();
-  const ready = () => existsSync(join(dir, 'etcd')) && existsSync(join(dir, 'kube-apiserver')) && existsSync(join(dir, 'kube-scheduler'));
+  const ready = () =>
+    existsSync(join(dir, 'etcd')) && existsSync(join(dir, 'kube-apiserver')) && existsSync(join(dir, 'kube-scheduler'));
   if (ready()) {
     log(`[controlplane] using cached binaries in ${dir}`);
     return paths(dir, false);
@@ -118,15 +123,30 @@ export async function ensureBinaries(log: (line: string) => void = (l) => consol
     const staging = `${dir}.partial`;
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
-    log(`[controlplane] building etcd ${ETCD_VERSION} and Kubernetes ${KUBERNETES_VERSION} (first run only; a few minutes on 2 cores)`);
+    log(
+      `[controlplane] building etcd ${ETCD_VERSION} and Kubernetes ${KUBERNETES_VERSION} (first run only; a few minutes on 2 cores)`,
+    );
     log('[controlplane] step 1/3: downloading Go modules');
     await runGo(['mod', 'download'], join(goModulesDir, 'etcd'), log);
     await runGo(['mod', 'download'], join(goModulesDir, 'kubernetes'), log);
     log('[controlplane] step 2/3: building etcd');
-    await runGo(['build', '-trimpath', '-ldflags', '-s -w', '-o', join(staging, 'etcd'), 'go.etcd.io/etcd/server/v3'], join(goModulesDir, 'etcd'), log);
+    await runGo(
+      ['build', '-trimpath', '-ldflags', '-s -w', '-o', join(staging, 'etcd'), 'go.etcd.io/etcd/server/v3'],
+      join(goModulesDir, 'etcd'),
+      log,
+    );
     log('[controlplane] step 3/3: building kube-apiserver and kube-scheduler');
     await runGo(
-      ['build', '-trimpath', '-ldflags', versionLdflags(), '-o', `${staging}/`, 'k8s.io/kubernetes/cmd/kube-apiserver', 'k8s.io/kubernetes/cmd/kube-scheduler'],
+      [
+        'build',
+        '-trimpath',
+        '-ldflags',
+        versionLdflags(),
+        '-o',
+        `${staging}/`,
+        'k8s.io/kubernetes/cmd/kube-apiserver',
+        'k8s.io/kubernetes/cmd/kube-scheduler',
+      ],
       join(goModulesDir, 'kubernetes'),
       log,
     );

@@ -14,7 +14,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { dump } from 'js-yaml';
-import { createCertificateAuthority, createSigningKeyPair, issueCertificate, type CertificateAuthority } from '../pki.ts';
+import {
+  createCertificateAuthority,
+  createSigningKeyPair,
+  issueCertificate,
+  type CertificateAuthority,
+} from '../pki.ts';
 import { ensureBinaries, type ControlPlaneBinaries } from './binaries.ts';
 import { installBaseObjects } from './fixtures.ts';
 
@@ -67,12 +72,20 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
-async function waitFor(what: string, timeoutMs: number, probe: () => Promise<boolean>, proc?: ChildProcess, logFile?: string) {
+async function waitFor(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<boolean>,
+  proc?: ChildProcess,
+  logFile?: string,
+) {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
   while (Date.now() < deadline) {
@@ -121,7 +134,9 @@ function kubeconfigYaml(server: string, caPem: string, user: Record<string, stri
   return dump({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'local', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    clusters: [
+      { name: 'local', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } },
+    ],
     users: [{ name, user }],
     contexts: [{ name, context: { cluster: 'local', user: name } }],
     'current-context': name,
@@ -159,10 +174,18 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const dir = mkdtempSync(join(tmpdir(), 'peerpods-cp-'));
   const pgidFile = join(dir, 'pgids');
   writeFileSync(pgidFile, '');
-  const reaper = spawn('bash', [join(here, 'reaper.sh'), String(process.pid), dir], { detached: true, stdio: 'ignore' });
+  const reaper = spawn('bash', [join(here, 'reaper.sh'), String(process.pid), dir], {
+    detached: true,
+    stdio: 'ignore',
+  });
   reaper.unref();
 
-  const [etcdPort, etcdPeerPort, apiPort, schedulerPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const [etcdPort, etcdPeerPort, apiPort, schedulerPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const server = `https://127.0.0.1:${apiPort}`;
 
   // PKI: one CA for the API server's serving cert and every client cert.
@@ -173,7 +196,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     ipAddresses: ['127.0.0.1'],
     usage: 'server',
   });
-  const admin = await issueCertificate(ca, { commonName: ADMIN_USER, organizations: ['system:masters'], usage: 'client' });
+  const admin = await issueCertificate(ca, {
+    commonName: ADMIN_USER,
+    organizations: ['system:masters'],
+    usage: 'client',
+  });
   const scheduler = await issueCertificate(ca, { commonName: 'system:kube-scheduler', usage: 'client' });
   const serviceAccountKeys = await createSigningKeyPair();
   const adminToken = randomBytes(24).toString('hex');
@@ -357,7 +384,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       await waitFor(
         'kube-scheduler',
         30_000,
-        () => httpsOk(`https://127.0.0.1:${schedulerPort}/healthz`, { ca: ca.certPem }).catch(() => insecureOk(schedulerPort)),
+        () =>
+          httpsOk(`https://127.0.0.1:${schedulerPort}/healthz`, { ca: ca.certPem }).catch(() =>
+            insecureOk(schedulerPort),
+          ),
         schedulerComponent.proc,
         join(dir, 'kube-scheduler.log'),
       );
@@ -375,9 +405,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       kubeConfig,
       kubeConfigForToken(token: string) {
         const kc = new KubeConfig();
-        kc.loadFromString(
-          kubeconfigYaml(server, ca.certPem, { token }, `token-${token.slice(0, 6)}`),
-        );
+        kc.loadFromString(kubeconfigYaml(server, ca.certPem, { token }, `token-${token.slice(0, 6)}`));
         return kc;
       },
       async restartApiServer() {

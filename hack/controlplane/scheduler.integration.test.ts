@@ -64,11 +64,14 @@ describe('local control plane', () => {
     // The scheduler may try before its informer has seen the new node; it retries on node
     // events, so wait for the settled state: two bound and one refused for lack of the resource.
     const refusedForCapacity = (p: V1Pod) =>
-      p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.message?.includes(`Insufficient ${PEERPOD_RESOURCE}`));
+      p.status?.conditions?.some(
+        (c) => c.type === 'PodScheduled' && c.message?.includes(`Insufficient ${PEERPOD_RESOURCE}`),
+      );
     const pods = await waitForPods(
       core,
       names,
-      (ps) => ps.filter((p) => p.spec?.nodeName).length === 2 && ps.some((p) => !p.spec?.nodeName && refusedForCapacity(p)),
+      (ps) =>
+        ps.filter((p) => p.spec?.nodeName).length === 2 && ps.some((p) => !p.spec?.nodeName && refusedForCapacity(p)),
     );
 
     const bound = pods.filter((p) => p.spec?.nodeName === node!.metadata!.name);

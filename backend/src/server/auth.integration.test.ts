@@ -16,9 +16,14 @@ beforeAll(async () => {
   cp = await startControlPlane({ scheduler: false, installBase: false });
   reviewer = new AccessReviewer({ kubeConfig: cp.kubeConfig() });
   const app = express();
-  app.get('/nodes', requireUser(reviewer), requirePermission(reviewer, { verb: 'list', resource: 'nodes' }), (req, res) => {
-    res.json({ user: req.user?.username });
-  });
+  app.get(
+    '/nodes',
+    requireUser(reviewer),
+    requirePermission(reviewer, { verb: 'list', resource: 'nodes' }),
+    (req, res) => {
+      res.json({ user: req.user?.username });
+    },
+  );
   app.use(errorHandler(createLogger('silent')));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));

@@ -45,6 +45,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     (req.log ?? logger).error({ err }, 'unhandled error');
     res
       .status(500)
-      .json({ error: { code: 'internal', message: `the server failed; quote request id ${requestId} to support`, requestId } });
+      .json({
+        error: { code: 'internal', message: `the server failed; quote request id ${requestId} to support`, requestId },
+      });
   };
 }

@@ -1,0 +1,27 @@
+import type { K8sModel, K8sResourceCommon } from '@openshift-console/dynamic-plugin-sdk';
+
+export const NodeModel: K8sModel = {
+  apiVersion: 'v1',
+  kind: 'Node',
+  plural: 'nodes',
+  abbr: 'N',
+  label: 'Node',
+  labelPlural: 'Nodes',
+  namespaced: false,
+};
+
+/** Resource quantities as the API server returns them, e.g. `{ cpu: '4', 'kata.peerpods.io/vm': '10' }`. */
+export type ResourceList = Record<string, string>;
+
+export type NodeKind = K8sResourceCommon & {
+  spec?: {
+    /** `aws:///<zone>/<instance id>` or `azure:///subscriptions/…/virtualMachines/<name>`. */
+    providerID?: string;
+    unschedulable?: boolean;
+  };
+  status?: {
+    capacity?: ResourceList;
+    allocatable?: ResourceList;
+    conditions?: { type: string; status: 'True' | 'False' | 'Unknown'; reason?: string; message?: string }[];
+  };
+};

@@ -1,0 +1,21 @@
+import type { K8sModel, K8sResourceCommon } from '@openshift-console/dynamic-plugin-sdk';
+
+export const RuntimeClassModel: K8sModel = {
+  apiGroup: 'node.k8s.io',
+  apiVersion: 'v1',
+  kind: 'RuntimeClass',
+  plural: 'runtimeclasses',
+  abbr: 'RC',
+  label: 'RuntimeClass',
+  labelPlural: 'RuntimeClasses',
+  namespaced: false,
+};
+
+/** The RuntimeClass whose pods become peer pods. */
+export const PEER_POD_RUNTIME_CLASS = 'kata-remote';
+
+export type RuntimeClassKind = K8sResourceCommon & {
+  handler: string;
+  overhead?: { podFixed?: Record<string, string> };
+  scheduling?: { nodeSelector?: Record<string, string> };
+};

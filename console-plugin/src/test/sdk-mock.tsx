@@ -1,0 +1,127 @@
+// A stand-in for '@openshift-console/dynamic-plugin-sdk' at its module boundary (setup.ts installs
+// it with vi.mock for every plugin test). It behaves like a tiny API server: a test puts objects,
+// an error or "still loading" per kind into `fakeCluster`, and useK8sWatchResource answers each
+// watch from there — named watches find their object or fail with 404, list watches apply the
+// label selector. Writes (k8sPatch, consoleFetchJSON) are spies a test can program and inspect.
+import type { ReactNode } from 'react';
+import type {
+  K8sGroupVersionKind,
+  K8sModel,
+  K8sResourceCommon,
+  ListPageHeaderProps,
+  ResourceLinkProps,
+  WatchK8sResource,
+  WatchK8sResult,
+} from '@openshift-console/dynamic-plugin-sdk';
+import { vi } from 'vitest';
+
+type KindState =
+  { state: 'objects'; objects: K8sResourceCommon[] } | { state: 'error'; error: unknown } | { state: 'loading' };
+
+const kindKey = ({ group, kind }: { group?: string; kind: string }): string => `${group ?? 'core'}~${kind}`;
+const modelKey = (model: K8sModel): string => kindKey({ group: model.apiGroup, kind: model.kind });
+
+const cluster = new Map<string, KindState>();
+
+/** The console's HttpError shape: `code` is the status, `response.status` too. */
+export const httpError = (status: number, message: string): Error & { code: number; response: { status: number } } =>
+  Object.assign(new Error(message), { code: status, response: { status } });
+
+export const fakeCluster = {
+  /** The API server holds exactly these objects of the model's kind. */
+  setObjects(model: K8sModel, objects: K8sResourceCommon[]): void {
+    cluster.set(modelKey(model), { state: 'objects', objects });
+  },
+  /** Every watch of the model's kind fails with this error (e.g. `httpError(403, 'forbidden')`). */
+  setError(model: K8sModel, error: unknown): void {
+    cluster.set(modelKey(model), { state: 'error', error });
+  },
+  /** Watches of the model's kind never finish loading. Also the default for kinds never set. */
+  setLoading(model: K8sModel): void {
+    cluster.set(modelKey(model), { state: 'loading' });
+  },
+  reset(): void {
+    cluster.clear();
+  },
+};
+
+const matchesLabels = (object: K8sResourceCommon, matchLabels: Record<string, string> = {}): boolean =>
+  Object.entries(matchLabels).every(([key, value]) => object.metadata?.labels?.[key] === value);
+
+const watchResult = (resource: WatchK8sResource | null): WatchK8sResult<K8sResourceCommon | K8sResourceCommon[]> => {
+  if (!resource) return [undefined as unknown as K8sResourceCommon, false, undefined];
+  const gvk: K8sGroupVersionKind | undefined = resource.groupVersionKind;
+  if (!gvk) throw new Error('sdk-mock: watch resources by groupVersionKind; `kind` strings are deprecated');
+  const kind = cluster.get(kindKey(gvk)) ?? { state: 'loading' };
+  const empty = resource.isList ? [] : (undefined as unknown as K8sResourceCommon);
+  if (kind.state === 'loading') return [empty, false, undefined];
+  if (kind.state === 'error') return [empty, false, kind.error];
+
+  const inNamespace = kind.objects.filter(
+    (object) => !resource.namespace || object.metadata?.namespace === resource.namespace,
+  );
+  if (resource.isList) {
+    const selected = inNamespace.filter((object) => matchesLabels(object, resource.selector?.matchLabels));
+    return [selected, true, undefined];
+  }
+  const found = inNamespace.find((object) => object.metadata?.name === resource.name);
+  if (!found) return [empty, false, httpError(404, `${gvk.kind} "${resource.name}" not found`)];
+  return [found, true, undefined];
+};
+
+export const useK8sWatchResource = vi.fn(watchResult);
+export const k8sPatch = vi.fn();
+export const consoleFetchJSON = Object.assign(vi.fn(), {
+  delete: vi.fn(),
+  post: vi.fn(),
+  put: vi.fn(),
+  patch: vi.fn(),
+});
+
+/** Renders what the console's link shows: the resource name, as a link. */
+const ResourceLink = ({ groupVersionKind, name, namespace, displayName, children }: ResourceLinkProps): ReactNode => {
+  const reference = groupVersionKind
+    ? [groupVersionKind.group ?? 'core', groupVersionKind.version, groupVersionKind.kind].join('~')
+    : 'unknown';
+  const href = namespace ? `/k8s/ns/${namespace}/${reference}/${name}` : `/k8s/cluster/${reference}/${name}`;
+  return (
+    <a href={href}>
+      {displayName ?? name}
+      {children}
+    </a>
+  );
+};
+
+const ListPageHeader = ({ title, helpText, children }: ListPageHeaderProps): ReactNode => (
+  <header>
+    <h1>{title}</h1>
+    {helpText && <p>{helpText}</p>}
+    {children}
+  </header>
+);
+
+const DocumentTitle = ({ children }: { children: string }): ReactNode => {
+  document.title = children;
+  return null;
+};
+
+/** The module object vi.mock returns for '@openshift-console/dynamic-plugin-sdk'. */
+export const sdkModuleMock = {
+  useK8sWatchResource,
+  k8sPatch,
+  consoleFetchJSON,
+  ResourceLink,
+  ListPageHeader,
+  DocumentTitle,
+};
+
+export const resetSdkMock = (): void => {
+  fakeCluster.reset();
+  useK8sWatchResource.mockClear();
+  k8sPatch.mockReset();
+  consoleFetchJSON.mockReset();
+  consoleFetchJSON.delete.mockReset();
+  consoleFetchJSON.post.mockReset();
+  consoleFetchJSON.put.mockReset();
+  consoleFetchJSON.patch.mockReset();
+};

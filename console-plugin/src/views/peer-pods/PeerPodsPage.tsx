@@ -1,0 +1,88 @@
+import type { FC, ReactNode } from 'react';
+import { DocumentTitle, ListPageHeader } from '@openshift-console/dynamic-plugin-sdk';
+import { PageSection, Tab, TabContentBody, Tabs, TabTitleText } from '@patternfly/react-core';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useParams } from 'react-router';
+
+import { PEER_PODS_PAGE_PATH, PeerPodsTabId, peerPodsTabIds } from './peerPodsRoutes';
+import CapacityTab from './capacity/CapacityTab';
+import FeatureNotAvailableState from './FeatureNotAvailableState';
+
+const DEFAULT_TAB: PeerPodsTabId = 'capacity';
+
+const isPeerPodsTabId = (value: string | undefined): value is PeerPodsTabId =>
+  peerPodsTabIds.some((id) => id === value);
+
+/** Admin page Compute → Peer pods. The selected tab lives in the URL so that it can be linked to. */
+const PeerPodsPage: FC = () => {
+  const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  const { tab } = useParams<{ tab?: string }>();
+  const navigate = useNavigate();
+  const activeTab = isPeerPodsTabId(tab) ? tab : DEFAULT_TAB;
+
+  const tabs: { id: PeerPodsTabId; title: string; content: ReactNode }[] = [
+    {
+      id: 'setup',
+      title: t('Setup'),
+      content: (
+        <FeatureNotAvailableState
+          description={t(
+            'The setup checklist, which checks each peer pods prerequisite and shows how to fix it, is not part of this version of the plugin.',
+          )}
+        />
+      ),
+    },
+    { id: 'capacity', title: t('Capacity'), content: <CapacityTab /> },
+    {
+      id: 'virtual-machines',
+      title: t('Virtual machines'),
+      content: (
+        <FeatureNotAvailableState
+          description={t(
+            'The inventory of peer pod virtual machines in the cloud, with orphan detection and cleanup, is not part of this version of the plugin.',
+          )}
+        />
+      ),
+    },
+    {
+      id: 'network-setup',
+      title: t('Network setup'),
+      content: (
+        <FeatureNotAvailableState
+          description={t(
+            'The wizard that opens the ports between worker nodes and peer pod virtual machines is not part of this version of the plugin.',
+          )}
+        />
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <DocumentTitle>{t('Peer pods')}</DocumentTitle>
+      <ListPageHeader
+        title={t('Peer pods')}
+        helpText={t(
+          'Peer pods run each OpenShift sandboxed containers pod in its own cloud VM. See how many of those VMs each node may run.',
+        )}
+      />
+      <PageSection>
+        <Tabs
+          activeKey={activeTab}
+          onSelect={(_event, key) => navigate(`${PEER_PODS_PAGE_PATH}/${String(key)}`)}
+          aria-label={t('Peer pods sections')}
+          mountOnEnter
+          unmountOnExit
+        >
+          {tabs.map(({ id, title, content }) => (
+            <Tab key={id} eventKey={id} title={<TabTitleText>{title}</TabTitleText>}>
+              <TabContentBody hasPadding>{content}</TabContentBody>
+            </Tab>
+          ))}
+        </Tabs>
+      </PageSection>
+    </>
+  );
+};
+
+export default PeerPodsPage;
