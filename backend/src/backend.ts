@@ -1,30 +1,169 @@
-// Wires the backend together from a validated Config: logger, readiness, servers, shutdown.
-import { readFileSync } from 'node:fs';
+// Wires the backend together from a validated Config: logger, metrics, the capacity controller
+// (informers, model, reconciler under leader election), cloud VM management, the REST API and
+// plugin assets on one HTTPS port, and the admission webhook on its own lean HTTPS port.
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { hostname } from 'node:os';
+import { KubeConfig } from '@kubernetes/client-node';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createCapacityController, type CapacityController } from './capacity/controller.ts';
 import type { Config } from './config.ts';
-import { createLogger } from './logging.ts';
+import { KubeClient } from './kube/client.ts';
+import { EventRecorder } from './kube/events.ts';
+import { createLogger, type Logger } from './logging.ts';
+import { createApiRouter } from './server/api.ts';
 import { createApp } from './server/app.ts';
+import { AccessReviewer } from './server/auth.ts';
 import { Readiness } from './server/readiness.ts';
+import { ModelCapacityService } from './services/capacity-service.ts';
+import { CloudService } from './services/cloud-service.ts';
+import { CertificateWatcher, loadCertificatePairSync, secureContextOptions } from './webhook/serving-certificate.ts';
+import { createWebhookServer, type WebhookServer } from './webhook/server.ts';
 
 export interface RunningBackend {
   config: Config;
   server: Server;
+  /** Base URL of the API and assets, e.g. https://127.0.0.1:9001/ */
   url: string;
+  webhookUrl?: string;
+  capacity: CapacityController;
+  cloud: CloudService;
+  logger: Logger;
   stop(): Promise<void>;
 }
 
-export async function startBackend(config: Config): Promise<RunningBackend> {
-  const logger = createLogger(config.logLevel);
+export interface StartOptions {
+  /** Where log lines go (tests capture them); default stdout. */
+  logDestination?: Parameters<typeof createLogger>[1];
+  /** Extra CA certificates the Azure clients trust (test ARM servers). */
+  azureCaCertificates?: string;
+}
+
+function loadKubeConfig(path: string): KubeConfig {
+  const kc = new KubeConfig();
+  if (path) kc.loadFromFile(path);
+  else kc.loadFromCluster();
+  return kc;
+}
+
+export async function startBackend(config: Config, options: StartOptions = {}): Promise<RunningBackend> {
+  const logger = createLogger(config.logLevel, options.logDestination);
   const readiness = new Readiness();
-  const app = createApp({ logger, readiness, basePath: config.basePath, pluginAssetsDir: config.pluginAssetsDir });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const kubeConfig = loadKubeConfig(config.kubeconfig);
+  const identity = config.identity || `${hostname()}-${process.pid}`;
+
+  const capacity = await createCapacityController({
+    kubeConfig,
+    logger,
+    targetRuntimeClass: config.targetRuntimeClass,
+    extendedResource: config.extendedResource,
+    defaultConfig: { namespace: config.peerPodConfigNamespace, name: config.peerPodConfigName },
+    leaderElection: {
+      enabled: config.leaderElection,
+      identity,
+      namespace: config.leaseNamespace || config.peerPodConfigNamespace,
+    },
+    metricsRegistry: registry,
+    readiness,
+  });
+
+  const kubeClient = await KubeClient.create(kubeConfig, { userAgent: 'peer-pods-console/cloud' });
+  const cloud = new CloudService({
+    kubeConfig,
+    logger: logger.child({ feature: 'cloud' }),
+    recorder: new EventRecorder({ client: kubeClient, logger, component: 'peer-pods-console', instance: identity }),
+    peerPodConfig: { namespace: config.peerPodConfigNamespace, name: config.peerPodConfigName },
+    awsEndpoint: config.awsEndpoint,
+    azureArmEndpoint: config.azureArmEndpoint,
+    azureAuthorityHost: config.azureAuthorityHost,
+    orphanGraceMs: config.orphanGraceSeconds * 1000,
+    inventoryIntervalMs: config.inventoryIntervalSeconds * 1000,
+    pods: () => capacity.informers.pods.values(),
+    peerPods: () => capacity.informers.peerPods.values(),
+    onInventory: (report) => {
+      const byNode: Record<
+        string,
+        { id: string; name: string; state?: string; instanceType?: string; pod?: { namespace: string; name: string } }[]
+      > = {};
+      for (const entry of report.vms) {
+        if (!entry.nodeName) continue;
+        (byNode[entry.nodeName] ??= []).push({
+          id: entry.vm.id,
+          name: entry.vm.name,
+          state: entry.vm.state,
+          instanceType: entry.vm.instanceType,
+          pod: entry.pod ? { namespace: entry.pod.namespace, name: entry.pod.name } : undefined,
+        });
+      }
+      capacity.model.setVms(byNode);
+    },
+  });
+  const capacityService = new ModelCapacityService({ model: capacity.model, orphanCount: () => cloud.orphanCount() });
+
+  const api = createApiRouter({
+    reviewer: new AccessReviewer({ kubeConfig }),
+    services: {
+      capacity: capacityService,
+      vms: cloud,
+      ports: cloud,
+      peerPodConfigNamespace: config.peerPodConfigNamespace,
+    },
+  });
+  const app = createApp({
+    logger,
+    readiness,
+    basePath: config.basePath,
+    pluginAssetsDir: config.pluginAssetsDir,
+    api,
+    metricsRegistry: registry,
+  });
+
+  // The API port: HTTPS with the serving certificate, swapped in place when the files rotate.
   const tls = Boolean(config.tlsCertFile);
-  const server: Server = tls
-    ? createHttpsServer(
-        { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile), minVersion: 'TLSv1.2' },
-        app,
-      )
-    : createHttpServer(app);
+  let certificateWatcher: CertificateWatcher | undefined;
+  let server: Server;
+  if (tls) {
+    const pair = loadCertificatePairSync(config.tlsCertFile, config.tlsKeyFile);
+    const httpsServer = createHttpsServer(secureContextOptions(pair), app);
+    certificateWatcher = new CertificateWatcher({
+      certFile: config.tlsCertFile,
+      keyFile: config.tlsKeyFile,
+      current: pair,
+      intervalMs: 10_000,
+      onChange: (next) => {
+        httpsServer.setSecureContext(secureContextOptions(next));
+        logger.info('API serving certificate reloaded');
+      },
+      onError: (err) => logger.warn({ err: err.message }, 'API serving certificate not reloaded'),
+    });
+    certificateWatcher.start();
+    server = httpsServer;
+  } else {
+    server = createHttpServer(app);
+  }
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  server.keepAliveTimeout = 65_000;
+
+  let webhook: WebhookServer | undefined;
+  let webhookUrl: string | undefined;
+  if (config.webhookCertFile) {
+    webhook = createWebhookServer({
+      port: config.webhookPort,
+      host: config.host,
+      certFile: config.webhookCertFile,
+      keyFile: config.webhookKeyFile,
+      targetRuntimeClass: config.targetRuntimeClass,
+      extendedResource: config.extendedResource,
+      excludedNamespaces: config.webhookExcludedNamespaces,
+      logger: logger.child({ feature: 'webhook' }),
+      metricsRegistry: registry,
+    });
+    webhookUrl = (await webhook.listen()).url;
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -32,20 +171,29 @@ export async function startBackend(config: Config): Promise<RunningBackend> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}${config.basePath}`;
-  logger.info({ url, tls }, 'backend listening');
+  logger.info({ url, tls, webhook: webhookUrl ?? 'off' }, 'backend listening');
+
+  // Informers start after the ports are open: /readyz answers 503 until the caches are synced.
+  void capacity.start().then(
+    () => cloud.start(),
+    (err: unknown) => logger.error({ err }, 'capacity controller failed to start'),
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
-    (stopping ??= new Promise<void>((resolve) => {
+    (stopping ??= (async () => {
       readiness.markShuttingDown();
-      logger.info('shutting down: no new connections, finishing in-flight requests');
+      logger.info('shutting down: no new connections, finishing in-flight requests and admissions');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutSeconds * 1000);
       timer.unref();
-      server.close(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-      server.closeIdleConnections();
-    }));
-  return { config, server, url, stop };
+      await Promise.all([closed, webhook?.close()]);
+      clearTimeout(timer);
+      certificateWatcher?.stop();
+      cloud.stop();
+      await capacity.stop({ releaseLease: true });
+      logger.info('stopped');
+    })());
+  return { config, server, url, webhookUrl, capacity, cloud, logger, stop };
 }

@@ -16,74 +16,110 @@ export const errorBody = z.object({
 export type ErrorBody = z.infer<typeof errorBody>;
 
 // ---- capacity ---------------------------------------------------------------------------
-
-export const driftKind = z.enum([
-  /** advertised capacity differs from the desired limit */
-  'capacity-mismatch',
-  /** the node matches a PeerPodConfig but advertises no peer-pod capacity */
-  'not-advertised',
-  /** the node matches no PeerPodConfig but still advertises capacity */
-  'stale-advertisement',
-  /** capacity advertised but allocatable differs from it */
-  'allocatable-mismatch',
-]);
-export type DriftKind = z.infer<typeof driftKind>;
+// Mirrors the capacity model's snapshot (backend/src/capacity/model.ts); the service that serves
+// it assigns the model's type to these schemas' types, so a change on either side fails to build.
 
 export const configRef = z.object({ namespace: z.string(), name: z.string() });
 export type ConfigRef = z.infer<typeof configRef>;
 
+export const drift = z.enum(['not-advertised', 'differs', 'unexpected']);
+export type Drift = z.infer<typeof drift>;
+
+const count = z.number().int().nonnegative();
+
+export const nodeVm = z.object({
+  id: z.string(),
+  name: z.string(),
+  state: z.string().optional(),
+  instanceType: z.string().optional(),
+  pod: z.object({ namespace: z.string(), name: z.string() }).optional(),
+});
+
 export const nodeCapacity = z.object({
   name: z.string(),
-  /** where the desired limit comes from */
-  source: z.enum(['config', 'override', 'none']),
+  source: z.enum(['override', 'config', 'none']),
   config: configRef.nullable(),
-  /** the per-node override annotation's raw value, when set */
-  override: z.string().nullable(),
-  overrideError: z.string().nullable(),
-  desired: z.number().int().nonnegative().nullable(),
-  advertised: z.number().int().nonnegative().nullable(),
-  allocatable: z.number().int().nonnegative().nullable(),
-  used: z.number().int().nonnegative(),
-  free: z.number().int().nonnegative(),
-  pendingHere: z.number().int().nonnegative(),
-  vms: z.number().int().nonnegative(),
-  managedByCaa: z.boolean(),
-  drift: z.array(driftKind),
+  matchedConfigs: z.array(configRef),
+  override: count.nullable(),
+  desiredState: z.enum(['advertise', 'absent', 'undetermined']),
+  desired: count.nullable(),
+  advertised: count.nullable(),
+  allocatable: count.nullable(),
+  used: count,
+  free: count,
+  overcommitted: z.boolean(),
+  pods: count,
+  pendingHere: count,
+  drift: drift.nullable(),
+  caaOwner: z.string().nullable(),
+  problems: z.array(z.string()),
+  vms: z.array(nodeVm),
 });
 export type NodeCapacity = z.infer<typeof nodeCapacity>;
 
-export const podRef = z.object({
-  namespace: z.string(),
-  name: z.string(),
-  uid: z.string(),
-  nodeName: z.string().nullable(),
-  createdAt: z.string().nullable(),
-  reason: z.string(),
-});
-export type PodRef = z.infer<typeof podRef>;
-
 export const capacityTotals = z.object({
-  nodes: z.number().int().nonnegative(),
-  matchingNodes: z.number().int().nonnegative(),
-  capacity: z.number().int().nonnegative(),
-  allocatable: z.number().int().nonnegative(),
-  used: z.number().int().nonnegative(),
-  free: z.number().int().nonnegative(),
-  pending: z.number().int().nonnegative(),
-  unaccounted: z.number().int().nonnegative(),
-  vms: z.number().int().nonnegative(),
-  orphans: z.number().int().nonnegative(),
-  drift: z.number().int().nonnegative(),
+  nodes: count,
+  matchingNodes: count,
+  advertisedNodes: count,
+  capacity: count,
+  allocatable: count,
+  desired: count,
+  used: count,
+  free: count,
+  driftNodes: count,
+  caaOwnedNodes: count,
+  pendingForCapacity: count,
+  unaccounted: count,
+  peerPods: count,
+  vms: count,
 });
 export type CapacityTotals = z.infer<typeof capacityTotals>;
 
-export const capacitySummary = z.object({
-  revision: z.number().int().nonnegative(),
-  generatedAt: z.string(),
+export const pendingPeerPod = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  since: z.string().nullable(),
+  message: z.string(),
+});
+export type PendingPeerPod = z.infer<typeof pendingPeerPod>;
+
+export const unaccountedPeerPod = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  nodeName: z.string().nullable(),
+  phase: z.string(),
+  reason: z.string(),
+});
+export type UnaccountedPeerPod = z.infer<typeof unaccountedPeerPod>;
+
+export const configCapacity = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  limit: z.string().nullable(),
+  validLimit: count.nullable(),
+  problem: z.string().nullable(),
+  nodeSelector: z.record(z.string(), z.string()),
+  nodes: count,
+});
+export type ConfigCapacity = z.infer<typeof configCapacity>;
+
+export const capacitySnapshot = z.object({
+  revision: count,
+  extendedResource: z.string(),
+  targetRuntimeClass: z.string(),
   totals: capacityTotals,
   nodes: z.array(nodeCapacity),
-  pendingPods: z.array(podRef),
-  unaccountedPods: z.array(podRef),
+  configs: z.array(configCapacity),
+  pending: z.array(pendingPeerPod),
+  unaccounted: z.array(unaccountedPeerPod),
+});
+export type CapacitySnapshot = z.infer<typeof capacitySnapshot>;
+
+/** GET /api/v1/capacity: the model's snapshot plus what the cloud inventory knows. */
+export const capacitySummary = capacitySnapshot.extend({
+  generatedAt: z.string(),
+  /** Orphaned VMs in the last inventory; null when no inventory has been taken. */
+  orphans: count.nullable(),
 });
 export type CapacitySummary = z.infer<typeof capacitySummary>;
 

@@ -22,6 +22,8 @@ import { ApiError } from './errors.ts';
 
 export interface CapacityService {
   snapshot(): CapacitySummary;
+  /** The same snapshot, serialised once per revision. */
+  snapshotJson(): { revision: number; json: string };
   /** Calls back on every change of the snapshot; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
 }
@@ -88,15 +90,15 @@ export function createApiRouter(options: ApiOptions): Router {
   router.use(requireUser(reviewer));
 
   router.get('/capacity', requirePermission(reviewer, READ), (req: Request, res: Response) => {
-    const snapshot = services.capacity.snapshot();
-    const etag = `"capacity-${snapshot.revision}"`;
+    const { revision, json } = services.capacity.snapshotJson();
+    const etag = `"capacity-${revision}"`;
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'no-cache');
     if (req.headers['if-none-match'] === etag) {
       res.status(304).end();
       return;
     }
-    res.json(snapshot);
+    res.type('application/json').send(json);
   });
 
   router.get('/capacity/nodes/:name', requirePermission(reviewer, READ), (req: Request, res: Response) => {
@@ -107,7 +109,7 @@ export function createApiRouter(options: ApiOptions): Router {
     res.json({
       revision: snapshot.revision,
       node,
-      pendingPods: snapshot.pendingPods.filter((p) => p.nodeName === name),
+      unaccounted: snapshot.unaccounted.filter((p) => p.nodeName === name),
     });
   });
 
@@ -120,14 +122,14 @@ export function createApiRouter(options: ApiOptions): Router {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    let lastSent = -1;
+    let lastSent = '';
     let scheduled: NodeJS.Timeout | undefined;
     const send = () => {
       scheduled = undefined;
-      const snapshot = services.capacity.snapshot();
-      if (snapshot.revision === lastSent) return;
-      lastSent = snapshot.revision;
-      res.write(`id: ${snapshot.revision}\nevent: ${LIVE_EVENT_CAPACITY}\ndata: ${JSON.stringify(snapshot)}\n\n`);
+      const { revision, json } = services.capacity.snapshotJson();
+      if (json === lastSent) return;
+      lastSent = json;
+      res.write(`id: ${revision}\nevent: ${LIVE_EVENT_CAPACITY}\ndata: ${json}\n\n`);
     };
     const unsubscribe = services.capacity.subscribe(() => {
       scheduled ??= setTimeout(send, 200);

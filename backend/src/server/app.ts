@@ -2,8 +2,14 @@
 // mounted under the base path that the console's plugin proxy forwards to.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import express, { type Express } from 'express';
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Registry } from 'prom-client';
+import { API_PREFIX } from '../api/contract.ts';
 import type { Logger } from '../logging.ts';
+import { errorHandler } from './errors.ts';
 import type { Readiness } from './readiness.ts';
 
 export interface AppOptions {
@@ -13,12 +19,43 @@ export interface AppOptions {
   basePath: string;
   /** Directory with plugin-manifest.json; empty string: serve no assets. */
   pluginAssetsDir: string;
+  /** The REST API, mounted at <basePath>api/v1. */
+  api?: Router;
+  /** Served at <basePath>metrics in the Prometheus text format. */
+  metricsRegistry?: Registry;
 }
 
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', 'strong');
+  app.set('trust proxy', false);
+  app.use(
+    helmet({
+      // The console loads the plugin's chunks cross-origin; the assets are scripts, not pages.
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+      contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    }),
+  );
+  app.use(
+    pinoHttp({
+      logger: options.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Probes and asset loads are frequent and uninteresting; errors are always logged.
+      autoLogging: { ignore: (req) => !req.url?.includes(API_PREFIX) },
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
 
   const router = express.Router();
   router.get('/healthz', (_req, res) => {
@@ -28,6 +65,14 @@ export function createApp(options: AppOptions): Express {
     const report = options.readiness.report();
     res.status(report.ready ? 200 : 503).json(report);
   });
+
+  if (options.metricsRegistry) {
+    const registry = options.metricsRegistry;
+    router.get('/metrics', async (_req, res) => {
+      res.type(registry.contentType).send(await registry.metrics());
+    });
+  }
+  if (options.api) router.use(API_PREFIX, options.api);
 
   if (options.pluginAssetsDir) {
     const dir = resolve(options.pluginAssetsDir);
@@ -55,5 +100,6 @@ export function createApp(options: AppOptions): Express {
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: 'no such path' } });
   });
+  app.use(errorHandler(options.logger));
   return app;
 }

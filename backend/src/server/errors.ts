@@ -43,10 +43,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     (req.log ?? logger).error({ err }, 'unhandled error');
-    res
-      .status(500)
-      .json({
-        error: { code: 'internal', message: `the server failed; quote request id ${requestId} to support`, requestId },
-      });
+    res.status(500).json({
+      error: { code: 'internal', message: `the server failed; quote request id ${requestId} to support`, requestId },
+    });
   };
 }

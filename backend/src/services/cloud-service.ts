@@ -1,0 +1,478 @@
+// Cloud VM management for the API: reads the cloud settings the way the cloud-api-adaptor does
+// (the PeerPodConfig names a Secret and a ConfigMap; the Infrastructure gives platform, region
+// and resource group), keeps a periodic inventory of peer-pod VMs correlated with pods and
+// PeerPods, and runs port-rule and orphan-cleanup actions on behalf of the signed-in user, each
+// audited as a Kubernetes Event on the PeerPodConfig and a log line.
+import {
+  ApiException,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type V1ConfigMap,
+  type V1Secret,
+} from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type {
+  OrphanCleanupRequest,
+  OrphanCleanupResult,
+  PeerPodVm as ApiVm,
+  PortRule,
+  PortRulesApplyResult,
+  PortRulesReport,
+  PortRulesRequest,
+  VmInventory,
+} from '../api/contract.ts';
+import type { PeerPodView, PodView } from '../capacity/objects.ts';
+import {
+  CloudError,
+  DeletionLedger,
+  cleanupOrphans,
+  clusterIdentityFromSettings,
+  correlateInventory,
+  createCloudProvider,
+  parseCloudSettings,
+  planOrphanCleanup,
+  type AuditEvent,
+  type CloudProvider,
+  type CloudSettings,
+  type InventoryReport,
+  type PeerPodLike,
+  type PlannedPortRule,
+  type PodLike,
+  type PortRulePlan,
+} from '../cloud/index.ts';
+import type { EventRecorder } from '../kube/events.ts';
+import type { UserInfo } from '../server/auth.ts';
+import { ApiError } from '../server/errors.ts';
+import type { PortRuleService, VmService } from '../server/api.ts';
+
+export interface CloudServiceOptions {
+  kubeConfig: KubeConfig;
+  logger: Logger;
+  recorder: EventRecorder;
+  peerPodConfig: { namespace: string; name: string };
+  awsEndpoint?: string;
+  azureArmEndpoint?: string;
+  azureAuthorityHost?: string;
+  orphanGraceMs: number;
+  inventoryIntervalMs: number;
+  /** The capacity informers' caches: peer pods and PeerPods as they are now. */
+  pods: () => Iterable<PodView>;
+  peerPods: () => Iterable<PeerPodView>;
+  /** Called with every new inventory (feeds the capacity model's VMs per node). */
+  onInventory?: (report: InventoryReport) => void;
+}
+
+interface LoadedCloud {
+  fingerprint: string;
+  settings: CloudSettings;
+  provider: CloudProvider;
+}
+
+const STATE_WORDS: Record<string, ApiVm['state']> = {
+  pending: 'pending',
+  running: 'running',
+  stopping: 'stopping',
+  stopped: 'stopped',
+  terminating: 'deleting',
+  terminated: 'deleted',
+  failed: 'unknown',
+  unknown: 'unknown',
+};
+
+function podLike(pod: PodView): PodLike {
+  return {
+    metadata: {
+      name: pod.metadata.name,
+      namespace: pod.metadata.namespace,
+      uid: pod.metadata.uid,
+      deletionTimestamp: pod.terminating ? new Date(0).toISOString() : undefined,
+    },
+    spec: { nodeName: pod.nodeName, runtimeClassName: pod.runtimeClassName },
+    status: { phase: pod.phase },
+  };
+}
+
+function peerPodLike(peerPod: PeerPodView): PeerPodLike {
+  return {
+    metadata: {
+      name: peerPod.metadata.name,
+      namespace: peerPod.metadata.namespace,
+      uid: peerPod.metadata.uid,
+      ownerReferences: peerPod.podUid ? [{ kind: 'Pod', name: peerPod.podName, uid: peerPod.podUid }] : [],
+    },
+    spec: { cloudProvider: peerPod.cloudProvider, instanceID: peerPod.instanceID },
+  };
+}
+
+/** Cloud errors carry no secrets and say what to do; they reach the UI as they are. */
+function toApiError(err: unknown): unknown {
+  if (!(err instanceof CloudError)) return err;
+  const status =
+    err.code === 'invalid_config' ? 409 : err.code === 'throttled' || err.code === 'unavailable' ? 503 : 502;
+  return new ApiError(status, `cloud_${err.code}`, err.message);
+}
+
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw toApiError(err);
+  }
+}
+
+function errorOf(err: unknown): { code: string; message: string } {
+  if (err instanceof CloudError) return { code: err.code, message: err.message };
+  if (err instanceof ApiError) return { code: err.code, message: err.message };
+  return { code: 'internal', message: 'the cloud request failed; see the backend log' };
+}
+
+export class CloudService implements VmService, PortRuleService {
+  private loaded: LoadedCloud | undefined;
+  private lastReport: InventoryReport | undefined;
+  private lastError: { code: string; message: string } | undefined;
+  private refreshing: Promise<InventoryReport | undefined> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly ledger = new DeletionLedger();
+  private readonly core: CoreV1Api;
+  private readonly custom: CustomObjectsApi;
+
+  constructor(private readonly options: CloudServiceOptions) {
+    this.core = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
+  }
+
+  start(): void {
+    const tick = () => {
+      void this.refreshInventory().finally(() => {
+        this.timer = setTimeout(tick, this.options.inventoryIntervalMs);
+        this.timer.unref();
+      });
+    };
+    tick();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  orphanCount(): number | null {
+    return this.lastReport ? this.lastReport.orphans.length : null;
+  }
+
+  /** Re-reads the settings objects; builds a new provider only when one of them changed. */
+  private async cloud(): Promise<LoadedCloud> {
+    const { namespace, name } = this.options.peerPodConfig;
+    const config = (await this.custom
+      .getNamespacedCustomObject({
+        group: 'confidentialcontainers.org',
+        version: 'v1alpha1',
+        plural: 'peerpodconfigs',
+        namespace,
+        name,
+      })
+      .catch((err: unknown) => {
+        if (err instanceof ApiException && err.code === 404) {
+          throw new ApiError(
+            409,
+            'not_configured',
+            `PeerPodConfig ${namespace}/${name} does not exist; install OpenShift sandboxed containers and create it`,
+          );
+        }
+        throw err;
+      })) as { metadata?: { resourceVersion?: string }; spec?: { cloudSecretName?: string; configMapName?: string } };
+    const secretName = config.spec?.cloudSecretName || 'peer-pods-secret';
+    const configMapName = config.spec?.configMapName || 'peer-pods-cm';
+    const notFound = (kind: string, objectName: string) => (err: unknown) => {
+      if (err instanceof ApiException && err.code === 404) {
+        throw new ApiError(
+          409,
+          'not_configured',
+          `${kind} ${namespace}/${objectName} named by PeerPodConfig ${name} does not exist; create it with the keys the setup checklist lists`,
+        );
+      }
+      throw err;
+    };
+    const [secret, configMap, infrastructure] = await Promise.all([
+      this.core
+        .readNamespacedSecret({ namespace, name: secretName })
+        .catch(notFound('Secret', secretName)) as Promise<V1Secret>,
+      this.core
+        .readNamespacedConfigMap({ namespace, name: configMapName })
+        .catch(notFound('ConfigMap', configMapName)) as Promise<V1ConfigMap>,
+      this.custom
+        .getClusterCustomObject({
+          group: 'config.openshift.io',
+          version: 'v1',
+          plural: 'infrastructures',
+          name: 'cluster',
+        })
+        .catch(() => undefined),
+    ]);
+    const fingerprint = [
+      config.metadata?.resourceVersion,
+      secret.metadata?.resourceVersion,
+      configMap.metadata?.resourceVersion,
+      (infrastructure as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion,
+    ].join('/');
+    if (this.loaded?.fingerprint === fingerprint) return this.loaded;
+    const decoded = Object.fromEntries(
+      Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
+    );
+    const settings = parseCloudSettings({
+      configMap: { metadata: configMap.metadata, data: configMap.data },
+      secret: { metadata: secret.metadata, data: decoded },
+      infrastructure: infrastructure as Parameters<typeof parseCloudSettings>[0]['infrastructure'],
+    });
+    const provider = createCloudProvider(settings, {
+      logger: this.options.logger,
+      awsEndpoint: this.options.awsEndpoint || undefined,
+      azureArmEndpoint: this.options.azureArmEndpoint,
+      azureAuthorityHost: this.options.azureAuthorityHost,
+    });
+    this.loaded = { fingerprint, settings, provider };
+    this.options.logger.info({ provider: provider.name }, 'cloud settings loaded');
+    return this.loaded;
+  }
+
+  private audit(event: AuditEvent): void {
+    const { namespace, name } = this.options.peerPodConfig;
+    this.options.logger.info({ audit: event }, event.message);
+    this.options.recorder.event(
+      { apiVersion: 'confidentialcontainers.org/v1alpha1', kind: 'PeerPodConfig', namespace, name },
+      event.result === 'failed' || event.result === 'refused' ? 'Warning' : 'Normal',
+      event.action === 'vm.delete' ? 'PeerPodVmDeleted' : 'PortRuleChanged',
+      `${event.user}: ${event.message} [${event.cloudIds.join(', ')}]`,
+    );
+  }
+
+  /** Lists the cloud's peer-pod VMs and correlates them; one refresh runs at a time. */
+  refreshInventory(): Promise<InventoryReport | undefined> {
+    this.refreshing ??= (async () => {
+      try {
+        const { provider } = await this.cloud();
+        const vms = await provider.listPeerPodVms();
+        const report = correlateInventory({
+          provider: provider.name,
+          vms,
+          pods: [...this.options.pods()].map(podLike),
+          peerPods: [...this.options.peerPods()].map(peerPodLike),
+          gracePeriodMs: this.options.orphanGraceMs,
+        });
+        this.lastReport = report;
+        this.lastError = undefined;
+        this.options.onInventory?.(report);
+        return report;
+      } catch (err) {
+        this.lastError = errorOf(err);
+        this.options.logger.warn({ error: this.lastError }, 'cloud inventory failed');
+        return undefined;
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  async inventory(): Promise<VmInventory> {
+    if (!this.lastReport && !this.lastError) await this.refreshInventory();
+    const report = this.lastReport;
+    return {
+      provider: report?.provider ?? this.loaded?.provider.name ?? null,
+      fetchedAt: report?.generatedAt ?? null,
+      vms: (report?.vms ?? []).map((entry) => ({
+        id: entry.vm.id,
+        name: entry.vm.name,
+        state: STATE_WORDS[entry.vm.state] ?? 'unknown',
+        instanceType: entry.vm.instanceType ?? null,
+        launchedAt: entry.vm.launchTime ?? null,
+        pod: entry.pod ? { namespace: entry.pod.namespace, name: entry.pod.name } : null,
+        nodeName: entry.nodeName ?? null,
+        peerPod: entry.peerPod ? { namespace: entry.peerPod.namespace, name: entry.peerPod.name } : null,
+        orphan: entry.ownership === 'orphan',
+        orphanReason: entry.ownership === 'in-use' ? null : entry.reason,
+      })),
+      dangling: (report?.dangling ?? []).map((d) => ({
+        namespace: d.peerPod.namespace,
+        name: d.peerPod.name,
+        instanceId: d.instanceID,
+      })),
+      error: this.lastError ?? null,
+    };
+  }
+
+  cleanup(request: OrphanCleanupRequest, actor: UserInfo): Promise<OrphanCleanupResult> {
+    return guarded(() => this.cleanupNow(request, actor));
+  }
+
+  private async cleanupNow(request: OrphanCleanupRequest, actor: UserInfo): Promise<OrphanCleanupResult> {
+    const { provider, settings } = await this.cloud();
+    // Decide on a fresh listing, never on a cached one: a VM may have been claimed meanwhile.
+    const vms = await provider.listPeerPodVms();
+    const pods = [...this.options.pods()].map(podLike);
+    const peerPods = [...this.options.peerPods()].map(peerPodLike);
+    const identity = clusterIdentityFromSettings(settings);
+    const names = new Map(vms.map((vm) => [vm.id, vm.name]));
+    if (request.dryRun) {
+      const fresh = correlateInventory({
+        provider: provider.name,
+        vms,
+        pods,
+        peerPods,
+        gracePeriodMs: this.options.orphanGraceMs,
+      });
+      const plan = planOrphanCleanup(fresh, identity, request.vmIds);
+      return {
+        dryRun: true,
+        results: [
+          ...plan.toDelete.map((c) => ({
+            id: c.vmId,
+            name: c.name,
+            outcome: 'would-delete' as const,
+            message: c.reason,
+            deletedResources: [],
+          })),
+          ...plan.refused.map((r) => ({
+            id: r.vmId,
+            name: r.name ?? names.get(r.vmId) ?? null,
+            outcome: 'refused' as const,
+            message: r.reason,
+            deletedResources: [],
+          })),
+        ],
+      };
+    }
+    const result = await cleanupOrphans({
+      provider,
+      identity,
+      vmIds: request.vmIds,
+      pods,
+      peerPods,
+      ledger: this.ledger,
+      context: { actor: actor.username, audit: (e) => this.audit(e) },
+      gracePeriodMs: this.options.orphanGraceMs,
+      logger: this.options.logger,
+    });
+    void this.refreshInventory();
+    return {
+      dryRun: false,
+      results: [
+        ...result.deleted.map((d) => ({
+          id: d.vmId,
+          name: d.name,
+          outcome: 'deleted' as const,
+          message: d.alreadyGone ? 'the VM was already gone' : `deleted ${d.deleted.length} cloud resource(s)`,
+          deletedResources: d.deleted,
+        })),
+        ...[...result.refused, ...result.skipped].map((r) => ({
+          id: r.vmId,
+          name: r.name ?? names.get(r.vmId) ?? null,
+          outcome: 'refused' as const,
+          message: r.reason,
+          deletedResources: [],
+        })),
+        ...result.failed.map((f) => ({
+          id: f.vmId,
+          name: f.name,
+          outcome: 'failed' as const,
+          message: f.error.message,
+          deletedResources: [],
+        })),
+      ],
+    };
+  }
+
+  /** A worker that peer pods may run on: its providerID locates the security group / NSG. */
+  private async workerProviderId(): Promise<string> {
+    const { namespace, name } = this.options.peerPodConfig;
+    const config = (await this.custom.getNamespacedCustomObject({
+      group: 'confidentialcontainers.org',
+      version: 'v1alpha1',
+      plural: 'peerpodconfigs',
+      namespace,
+      name,
+    })) as { spec?: { nodeSelector?: Record<string, string> } };
+    const selector = Object.entries(config.spec?.nodeSelector ?? {})
+      .map(([k, v]) => (v ? `${k}=${v}` : k))
+      .join(',');
+    const nodes = await this.core.listNode({ labelSelector: selector || undefined, limit: 50 });
+    const worker = nodes.items.find((n) => n.spec?.providerID);
+    if (!worker?.spec?.providerID) {
+      throw new ApiError(
+        409,
+        'no_worker',
+        `no node matching PeerPodConfig ${name}'s nodeSelector has a spec.providerID; label a cloud worker node first`,
+      );
+    }
+    return worker.spec.providerID;
+  }
+
+  private async plan(request: PortRulesRequest): Promise<{ provider: CloudProvider; plan: PortRulePlan }> {
+    const { provider, settings } = await this.cloud();
+    const discovery = await provider.discoverPortRules(await this.workerProviderId());
+    const plan = provider.planPortRules(discovery, { vxlanPort: settings.vxlanPort, includeUdp: request.includeUdp });
+    return { provider, plan };
+  }
+
+  private report(plan: PortRulePlan, statuses?: Map<string, { status: PortRule['state']; detail: string }>) {
+    const target: Record<string, string> =
+      plan.discovery.provider === 'aws'
+        ? {
+            region: plan.discovery.region,
+            workerInstanceId: plan.discovery.workerInstanceId,
+            securityGroups: plan.discovery.securityGroups.map((g) => g.groupId).join(', '),
+          }
+        : {
+            resourceGroup: plan.discovery.resourceGroup,
+            networkSecurityGroup: plan.discovery.nsg.name,
+            virtualNetwork: plan.discovery.vnet.name,
+            subnet: `${plan.discovery.subnet.name} (${plan.discovery.subnet.addressPrefix})`,
+          };
+    const rules = plan.rules.map((rule: PlannedPortRule) => {
+      const verified = statuses?.get(`${rule.key}/${rule.targetId}`);
+      return {
+        id: `${rule.key}/${rule.targetId}`,
+        description: rule.purpose,
+        protocol: rule.protocol,
+        port: rule.port,
+        state: verified?.status ?? rule.status,
+        detail: verified?.detail ?? rule.detail,
+        name: rule.azure?.ruleName ?? null,
+        priority: rule.azure?.priority ?? null,
+      };
+    });
+    const report: PortRulesReport = {
+      platform: plan.provider,
+      target,
+      rules,
+      commands: statuses ? [] : plan.commands,
+      notes: plan.notes,
+      canApply: rules.some((r) => r.state !== 'present'),
+    };
+    return report;
+  }
+
+  status(request: PortRulesRequest): Promise<PortRulesReport> {
+    return guarded(async () => this.report((await this.plan(request)).plan));
+  }
+
+  apply(request: PortRulesRequest, actor: UserInfo): Promise<PortRulesApplyResult> {
+    return guarded(() => this.applyNow(request, actor));
+  }
+
+  private async applyNow(request: PortRulesRequest, actor: UserInfo): Promise<PortRulesApplyResult> {
+    const { provider, plan } = await this.plan(request);
+    const applied = await provider.applyPortRules(plan, { actor: actor.username, audit: (e) => this.audit(e) });
+    const verification = await provider.verifyPortRules(plan);
+    const statuses = new Map(verification.rules.map((r) => [`${r.key}/${r.targetId}`, r]));
+    return {
+      results: applied.rules.map((r) => ({
+        id: `${r.key}/${r.targetId}`,
+        outcome:
+          r.outcome === 'created' || r.outcome === 'updated' ? ('created' as const) : ('already-present' as const),
+        message: r.cloudId ? `cloud id ${r.cloudId}` : r.outcome,
+      })),
+      verified: this.report(plan, statuses),
+    };
+  }
+}
