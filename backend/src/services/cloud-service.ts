@@ -216,12 +216,10 @@ export class CloudService implements VmService, PortRuleService {
       (infrastructure as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion,
     ].join('/');
     if (this.loaded?.fingerprint === fingerprint) return this.loaded;
-    const decoded = Object.fromEntries(
-      Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),
-    );
     const settings = parseCloudSettings({
       configMap: { metadata: configMap.metadata, data: configMap.data },
-      secret: { metadata: secret.metadata, data: decoded },
+      // Secret data stays base64 here: the parser decodes it and wraps each value so it cannot be logged.
+      secret: { metadata: secret.metadata, data: secret.data },
       infrastructure: infrastructure as Parameters<typeof parseCloudSettings>[0]['infrastructure'],
     });
     const provider = createCloudProvider(settings, {

@@ -1,0 +1,413 @@
+// CloudProvider for AWS (EC2 through @aws-sdk/client-ec2). Endpoint, region and credentials are
+// options, so it can point at moto in tests. Throttling (RequestLimitExceeded) is retried by the
+// SDK's standard retry strategy: exponential backoff with jitter, up to `maxAttempts` attempts.
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  DescribeInstancesCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  TerminateInstancesCommand,
+  paginateDescribeInstances,
+  type Instance,
+  type IpPermission,
+} from '@aws-sdk/client-ec2';
+import type { Logger } from 'pino';
+import { CloudConflictError, CloudError, CloudNotFoundError } from '../errors.ts';
+import type {
+  AwsIngressRule,
+  AwsPortRuleDiscovery,
+  ChangeContext,
+  CloudProvider,
+  PeerPodVm,
+  PlannedPortRule,
+  PortRuleApplyResult,
+  PortRuleDiscovery,
+  PortRuleOptions,
+  PortRulePlan,
+  PortRuleVerification,
+  VmDeletionResult,
+  VmState,
+} from '../provider.ts';
+import { awsErrorCode, toAwsCloudError } from './errors.ts';
+import { instanceIdFromProviderId, planAwsPortRules } from './port-rules.ts';
+
+export interface AwsProviderOptions {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** e.g. http://127.0.0.1:5000 for moto; default: the regional EC2 endpoint. */
+  endpoint?: string;
+  /** Attempts per call, first one included (throttling and 5xx are retried); default 5. */
+  maxAttempts?: number;
+  /** DescribeInstances page size (MaxResults, 5-1000); default 1000. */
+  pageSize?: number;
+  /** Per-request socket timeout; default 30 s. */
+  requestTimeoutMs?: number;
+  /** Where the credentials come from, named in error messages; default "the cloud credentials Secret". */
+  credentialsSource?: string;
+  logger: Logger;
+}
+
+const LISTED_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
+
+const STATES: Record<string, VmState> = {
+  pending: 'pending',
+  running: 'running',
+  'shutting-down': 'terminating',
+  terminated: 'terminated',
+  stopping: 'stopping',
+  stopped: 'stopped',
+};
+
+function tagsOf(instance: Instance): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const tag of instance.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
+  return tags;
+}
+
+function toPeerPodVm(instance: Instance): PeerPodVm {
+  const tags = tagsOf(instance);
+  const cloudState = instance.State?.Name ?? 'unknown';
+  return {
+    provider: 'aws',
+    id: instance.InstanceId ?? '',
+    name: tags.Name ?? '',
+    state: STATES[cloudState] ?? 'unknown',
+    cloudState,
+    instanceType: instance.InstanceType,
+    launchTime: instance.LaunchTime?.toISOString(),
+    tags,
+    subnetId: instance.SubnetId,
+    vpcId: instance.VpcId,
+    location: instance.Placement?.AvailabilityZone,
+  };
+}
+
+function ingressRules(permissions: IpPermission[] | undefined): AwsIngressRule[] {
+  return (permissions ?? []).map((permission) => ({
+    protocol: permission.IpProtocol ?? '',
+    fromPort: permission.FromPort,
+    toPort: permission.ToPort,
+    sourceGroupIds: (permission.UserIdGroupPairs ?? []).flatMap((pair) => (pair.GroupId ? [pair.GroupId] : [])),
+    cidrs: (permission.IpRanges ?? []).flatMap((range) => (range.CidrIp ? [range.CidrIp] : [])),
+  }));
+}
+
+export class AwsCloudProvider implements CloudProvider {
+  readonly name = 'aws' as const;
+  readonly #client: EC2Client;
+  readonly #region: string;
+  readonly #pageSize: number;
+  readonly #credentialsSource: string;
+  readonly #secrets: string[];
+  readonly #logger: Logger;
+
+  constructor(options: AwsProviderOptions) {
+    this.#region = options.region;
+    this.#pageSize = Math.min(1000, Math.max(5, options.pageSize ?? 1000));
+    this.#credentialsSource = options.credentialsSource ?? 'the cloud credentials Secret';
+    this.#secrets = [
+      options.credentials.secretAccessKey,
+      options.credentials.sessionToken ?? '',
+      options.credentials.accessKeyId,
+    ];
+    this.#logger = options.logger.child({ cloud: 'aws', region: options.region });
+    this.#client = new EC2Client({
+      region: options.region,
+      endpoint: options.endpoint,
+      credentials: { ...options.credentials },
+      maxAttempts: options.maxAttempts ?? 5,
+      retryMode: 'standard',
+      requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000 },
+    });
+  }
+
+  /** Closes the SDK's sockets. */
+  destroy(): void {
+    this.#client.destroy();
+  }
+
+  #fail(error: unknown, operation: string, subject?: string): CloudError {
+    if (error instanceof CloudError) return error;
+    const mapped = toAwsCloudError(error, {
+      operation,
+      subject,
+      region: this.#region,
+      credentialsSource: this.#credentialsSource,
+      secrets: this.#secrets,
+    });
+    this.#logger.warn(
+      { operation, code: mapped.code, cloudCode: mapped.cloudCode, requestId: mapped.requestId },
+      'EC2 call failed',
+    );
+    return mapped;
+  }
+
+  async listPeerPodVms(): Promise<PeerPodVm[]> {
+    const vms: PeerPodVm[] = [];
+    let pages = 0;
+    try {
+      const pagesIterator = paginateDescribeInstances(
+        { client: this.#client, pageSize: this.#pageSize },
+        {
+          Filters: [
+            { Name: 'tag:Name', Values: ['podvm-*'] },
+            { Name: 'instance-state-name', Values: LISTED_STATES },
+          ],
+        },
+      );
+      for await (const page of pagesIterator) {
+        pages += 1;
+        for (const reservation of page.Reservations ?? []) {
+          for (const instance of reservation.Instances ?? []) {
+            const vm = toPeerPodVm(instance);
+            // The server-side filter is a wildcard; keep exactly the adaptor's prefix.
+            if (vm.id && vm.name.startsWith('podvm-')) vms.push(vm);
+          }
+        }
+      }
+    } catch (error) {
+      throw this.#fail(error, 'DescribeInstances', 'peer-pod instances');
+    }
+    this.#logger.debug({ vms: vms.length, pages }, 'listed peer-pod instances');
+    return vms;
+  }
+
+  async deleteVm(vm: PeerPodVm, context: ChangeContext): Promise<VmDeletionResult> {
+    const audit = (
+      result: 'succeeded' | 'already-done' | 'refused' | 'failed',
+      message: string,
+      errorCode?: CloudError['code'],
+    ) =>
+      context.audit({
+        user: context.actor,
+        action: 'vm.delete',
+        provider: 'aws',
+        cloudIds: [vm.id],
+        result,
+        message,
+        errorCode,
+      });
+    const refuse = (reason: string): CloudConflictError => {
+      const refusal = new CloudConflictError(`Refused to delete ${vm.id}: ${reason}`, {
+        provider: 'aws',
+        operation: 'TerminateInstances',
+      });
+      audit('refused', refusal.message, refusal.code);
+      return refusal;
+    };
+    if (!vm.name.startsWith('podvm-') || !/^i-[0-9a-zA-Z]+$/.test(vm.id)) {
+      throw refuse('only peer-pod instances (Name podvm-…) are deleted here.');
+    }
+    let current: Instance | undefined;
+    try {
+      // The id must still name the same peer-pod VM: ids never come back, but a caller may mix them up.
+      current = await this.#describeInstance(vm.id).catch((error: unknown) => {
+        if (error instanceof CloudNotFoundError) return undefined;
+        throw error;
+      });
+      const currentState = current?.State?.Name;
+      if (!current || currentState === 'terminated' || currentState === 'shutting-down') {
+        audit('already-done', `EC2 instance ${vm.id} (${vm.name}) was already terminated.`);
+        return { vmId: vm.id, name: vm.name, deleted: [], alreadyGone: true };
+      }
+    } catch (error) {
+      const failure = this.#fail(error, 'DescribeInstances', `instance ${vm.id}`);
+      audit('failed', failure.message, failure.code);
+      throw failure;
+    }
+    if ((current ? tagsOf(current).Name : undefined) !== vm.name) {
+      throw refuse(`its Name tag no longer is ${vm.name}. Reload the inventory and try again.`);
+    }
+    try {
+      const output = await this.#client.send(new TerminateInstancesCommand({ InstanceIds: [vm.id] }));
+      const previous = output.TerminatingInstances?.[0]?.PreviousState?.Name;
+      const alreadyGone = previous === 'shutting-down' || previous === 'terminated';
+      this.#logger.info({ vmId: vm.id, vmName: vm.name, user: context.actor }, 'terminated peer-pod instance');
+      audit(alreadyGone ? 'already-done' : 'succeeded', `Terminated EC2 instance ${vm.id} (${vm.name}).`);
+      return { vmId: vm.id, name: vm.name, deleted: alreadyGone ? [] : [vm.id], alreadyGone };
+    } catch (error) {
+      const failure = this.#fail(error, 'TerminateInstances', `instance ${vm.id}`);
+      audit('failed', failure.message, failure.code);
+      throw failure;
+    }
+  }
+
+  async #describeInstance(instanceId: string): Promise<Instance | undefined> {
+    try {
+      const output = await this.#client.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+      const instance = output.Reservations?.flatMap((reservation) => reservation.Instances ?? [])[0];
+      if (!instance)
+        throw new CloudNotFoundError(`AWS found no instance ${instanceId} in region ${this.#region}.`, {
+          provider: 'aws',
+        });
+      return instance;
+    } catch (error) {
+      throw this.#fail(error, 'DescribeInstances', `instance ${instanceId}`);
+    }
+  }
+
+  async discoverPortRules(workerProviderId: string): Promise<AwsPortRuleDiscovery> {
+    const workerInstanceId = instanceIdFromProviderId(workerProviderId);
+    const instance = await this.#describeInstance(workerInstanceId);
+    const groupIds = [
+      ...new Set((instance?.SecurityGroups ?? []).flatMap((group) => (group.GroupId ? [group.GroupId] : []))),
+    ];
+    if (groupIds.length === 0) {
+      throw new CloudNotFoundError(
+        `Worker instance ${workerInstanceId} has no security group in region ${this.#region}.`,
+        {
+          provider: 'aws',
+          operation: 'DescribeInstances',
+        },
+      );
+    }
+    let groups;
+    try {
+      groups = await this.#client.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds }));
+    } catch (error) {
+      throw this.#fail(error, 'DescribeSecurityGroups', `security groups ${groupIds.join(', ')}`);
+    }
+    const byId = new Map((groups.SecurityGroups ?? []).map((group) => [group.GroupId, group]));
+    return {
+      provider: 'aws',
+      workerProviderId,
+      region: this.#region,
+      workerInstanceId,
+      securityGroups: groupIds.map((groupId) => {
+        const group = byId.get(groupId);
+        return {
+          groupId,
+          groupName: group?.GroupName,
+          vpcId: group?.VpcId,
+          ingress: ingressRules(group?.IpPermissions),
+        };
+      }),
+    };
+  }
+
+  planPortRules(discovery: PortRuleDiscovery, options: PortRuleOptions): PortRulePlan {
+    if (discovery.provider !== 'aws')
+      throw new CloudConflictError('This plan needs an AWS discovery.', { provider: 'aws' });
+    return planAwsPortRules(discovery, options);
+  }
+
+  #authorizeCommand(rule: PlannedPortRule, dryRun: boolean): AuthorizeSecurityGroupIngressCommand {
+    const target = rule.aws;
+    if (!target)
+      throw new CloudConflictError('The plan has an AWS rule without its security group.', { provider: 'aws' });
+    return new AuthorizeSecurityGroupIngressCommand({
+      DryRun: dryRun,
+      GroupId: target.groupId,
+      IpPermissions: [
+        {
+          IpProtocol: rule.protocol,
+          FromPort: rule.port,
+          ToPort: rule.port,
+          UserIdGroupPairs: [{ GroupId: target.sourceGroupId }],
+        },
+      ],
+    });
+  }
+
+  /** DryRun=true answers DryRunOperation when the call would be allowed and UnauthorizedOperation when not. */
+  async #checkPermission(rule: PlannedPortRule, context: ChangeContext): Promise<void> {
+    try {
+      await this.#client.send(this.#authorizeCommand(rule, true));
+    } catch (error) {
+      if (awsErrorCode(error) === 'DryRunOperation') return;
+      const failure = this.#fail(error, 'AuthorizeSecurityGroupIngress', `security group ${rule.targetId}`);
+      context.audit({
+        user: context.actor,
+        action: 'port-rule.permission-check',
+        provider: 'aws',
+        cloudIds: [rule.targetId],
+        result: 'failed',
+        message: failure.message,
+        errorCode: failure.code,
+      });
+      throw failure;
+    }
+    throw new CloudConflictError(
+      `The permission check (DryRun) for security group ${rule.targetId} did not answer as EC2 does; nothing was changed.`,
+      { provider: 'aws', operation: 'AuthorizeSecurityGroupIngress' },
+    );
+  }
+
+  async applyPortRules(plan: PortRulePlan, context: ChangeContext): Promise<PortRuleApplyResult> {
+    if (plan.provider !== 'aws') throw new CloudConflictError('This plan is not an AWS plan.', { provider: 'aws' });
+    const result: PortRuleApplyResult = { rules: [] };
+    const changes = plan.rules.filter((rule) => rule.action !== 'none');
+    const checkedGroups = new Set<string>();
+    for (const rule of changes) {
+      if (checkedGroups.has(rule.targetId)) continue;
+      checkedGroups.add(rule.targetId);
+      await this.#checkPermission(rule, context);
+    }
+    let done = 0;
+    for (const rule of plan.rules) {
+      if (rule.action === 'none') {
+        result.rules.push({ key: rule.key, targetId: rule.targetId, outcome: 'unchanged' });
+        continue;
+      }
+      const description = `${rule.protocol.toUpperCase()} ${rule.port} from ${rule.aws?.sourceGroupId} into ${rule.targetId}`;
+      try {
+        const output = await this.#client.send(this.#authorizeCommand(rule, false));
+        const ruleId = output.SecurityGroupRules?.[0]?.SecurityGroupRuleId;
+        result.rules.push({ key: rule.key, targetId: rule.targetId, outcome: 'created', cloudId: ruleId });
+        context.audit({
+          user: context.actor,
+          action: 'port-rule.create',
+          provider: 'aws',
+          cloudIds: ruleId ? [rule.targetId, ruleId] : [rule.targetId],
+          result: 'succeeded',
+          message: `Allowed ${description}.`,
+        });
+        this.#logger.info(
+          { groupId: rule.targetId, ruleId, port: rule.port, protocol: rule.protocol, user: context.actor },
+          'authorized ingress',
+        );
+      } catch (error) {
+        if (awsErrorCode(error) === 'InvalidPermission.Duplicate') {
+          result.rules.push({ key: rule.key, targetId: rule.targetId, outcome: 'already-present' });
+          context.audit({
+            user: context.actor,
+            action: 'port-rule.create',
+            provider: 'aws',
+            cloudIds: [rule.targetId],
+            result: 'already-done',
+            message: `${description} was already allowed.`,
+          });
+        } else {
+          const failure = this.#fail(error, 'AuthorizeSecurityGroupIngress', `security group ${rule.targetId}`);
+          context.audit({
+            user: context.actor,
+            action: 'port-rule.create',
+            provider: 'aws',
+            cloudIds: [rule.targetId],
+            result: 'failed',
+            message: failure.message,
+            errorCode: failure.code,
+          });
+          throw failure;
+        }
+      }
+      done += 1;
+      context.onProgress?.({ step: 'apply-port-rules', done, total: changes.length });
+    }
+    return result;
+  }
+
+  async verifyPortRules(plan: PortRulePlan): Promise<PortRuleVerification> {
+    const fresh = planAwsPortRules(await this.discoverPortRules(plan.discovery.workerProviderId), plan.options);
+    const rules = plan.rules.map((planned) => {
+      const now = fresh.rules.find((rule) => rule.key === planned.key && rule.targetId === planned.targetId);
+      return {
+        key: planned.key,
+        targetId: planned.targetId,
+        status: now?.status ?? 'missing',
+        detail: now?.detail ?? `${planned.targetId} is no longer a security group of the worker instance.`,
+      };
+    });
+    return { ok: rules.every((rule) => rule.status === 'present'), rules };
+  }
+}

@@ -1,0 +1,455 @@
+// CloudProvider for Azure (ARM through @azure/arm-compute and @azure/arm-network, signed in as a
+// service principal with @azure/identity). ARM endpoint, authority host and an extra CA are
+// options, so it can point at a test ARM server. Throttling (429 + Retry-After) and 5xx are
+// retried by the SDK pipeline; deletions and rule writes are long-running operations polled
+// to the end.
+import { ComputeManagementClient, type VirtualMachine } from '@azure/arm-compute';
+import { NetworkManagementClient, type SecurityRule } from '@azure/arm-network';
+import { ClientSecretCredential } from '@azure/identity';
+import type { Logger } from 'pino';
+import { CloudConfigError, CloudConflictError, CloudError, CloudNotFoundError } from '../errors.ts';
+import type {
+  AzureNsgRule,
+  AzurePortRuleDiscovery,
+  ChangeContext,
+  CloudProvider,
+  PeerPodVm,
+  PortRuleApplyResult,
+  PortRuleDiscovery,
+  PortRuleOptions,
+  PortRulePlan,
+  PortRuleVerification,
+  VmDeletionResult,
+  VmState,
+} from '../provider.ts';
+import { azureStatus, toAzureCloudError } from './errors.ts';
+import {
+  AZURE_RULES,
+  planAzurePortRules,
+  resourceGroupOf,
+  ruleHasSpecSettings,
+  vmFromProviderId,
+} from './port-rules.ts';
+
+export interface AzureProviderOptions {
+  subscriptionId: string;
+  /** Where the cloud-api-adaptor creates pod VMs (AZURE_RESOURCE_GROUP). */
+  resourceGroup: string;
+  /** Where the cluster's NSG and VNet live; default `resourceGroup`. */
+  networkResourceGroup?: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** default https://management.azure.com */
+  armEndpoint?: string;
+  /** default https://login.microsoftonline.com */
+  authorityHost?: string;
+  /** PEM bundle that replaces the default trust store for ARM and Entra ID (a test endpoint's CA). */
+  caCertificates?: string;
+  /** NSG to use when the worker subnet has none attached and the group holds several (AZURE_NSG_ID). */
+  nsgId?: string;
+  /** Poll interval of long-running operations when ARM sends no Retry-After; SDK default 2 s. */
+  pollIntervalMs?: number;
+  /** Retries per request for throttling and server errors; default 5. */
+  maxRetries?: number;
+  /** Named in error messages; default "the cloud credentials Secret". */
+  credentialsSource?: string;
+  logger: Logger;
+}
+
+const PUBLIC_AUTHORITY = 'https://login.microsoftonline.com';
+
+const PROVISIONING_STATES: Record<string, VmState> = {
+  creating: 'pending',
+  updating: 'running',
+  migrating: 'running',
+  succeeded: 'running',
+  deleting: 'terminating',
+  failed: 'failed',
+};
+
+function toPeerPodVm(vm: VirtualMachine): PeerPodVm {
+  const cloudState = vm.provisioningState ?? 'Unknown';
+  const id = vm.id ?? '';
+  return {
+    provider: 'azure',
+    id,
+    name: vm.name ?? '',
+    state: PROVISIONING_STATES[cloudState.toLowerCase()] ?? 'unknown',
+    cloudState,
+    instanceType: vm.hardwareProfile?.vmSize,
+    launchTime: vm.timeCreated ? new Date(vm.timeCreated).toISOString() : undefined,
+    tags: { ...(vm.tags ?? {}) },
+    resourceGroup: resourceGroupOf(id),
+    location: vm.location,
+  };
+}
+
+function both(single: string | undefined, many: string[] | undefined): string[] {
+  return [...(single ? [single] : []), ...(many ?? [])];
+}
+
+export function toNsgRule(rule: SecurityRule): AzureNsgRule {
+  return {
+    id: rule.id,
+    name: rule.name ?? '',
+    priority: rule.priority,
+    direction: rule.direction,
+    access: rule.access,
+    protocol: rule.protocol,
+    sourceAddressPrefixes: both(rule.sourceAddressPrefix, rule.sourceAddressPrefixes),
+    sourcePortRanges: both(rule.sourcePortRange, rule.sourcePortRanges),
+    destinationAddressPrefixes: both(rule.destinationAddressPrefix, rule.destinationAddressPrefixes),
+    destinationPortRanges: both(rule.destinationPortRange, rule.destinationPortRanges),
+  };
+}
+
+const sameId = (a: string | undefined, b: string | undefined) => Boolean(a && b && a.toLowerCase() === b.toLowerCase());
+
+export class AzureCloudProvider implements CloudProvider {
+  readonly name = 'azure' as const;
+  readonly #compute: ComputeManagementClient;
+  readonly #network: NetworkManagementClient;
+  readonly #subscriptionId: string;
+  readonly #resourceGroup: string;
+  readonly #networkResourceGroup: string;
+  readonly #nsgId?: string;
+  readonly #pollIntervalMs?: number;
+  readonly #credentialsSource: string;
+  readonly #secrets: string[];
+  readonly #logger: Logger;
+
+  constructor(options: AzureProviderOptions) {
+    const armEndpoint = (options.armEndpoint ?? 'https://management.azure.com').replace(/\/+$/, '');
+    const tlsOptions = options.caCertificates ? { ca: options.caCertificates } : undefined;
+    const retryOptions = { maxRetries: options.maxRetries ?? 5 };
+    this.#subscriptionId = options.subscriptionId;
+    this.#resourceGroup = options.resourceGroup;
+    this.#networkResourceGroup = options.networkResourceGroup ?? options.resourceGroup;
+    this.#nsgId = options.nsgId;
+    this.#pollIntervalMs = options.pollIntervalMs;
+    this.#credentialsSource = options.credentialsSource ?? 'the cloud credentials Secret';
+    this.#secrets = [options.clientSecret, options.clientId, options.tenantId];
+    this.#logger = options.logger.child({ cloud: 'azure', resourceGroup: options.resourceGroup });
+
+    const credential = new ClientSecretCredential(options.tenantId, options.clientId, options.clientSecret, {
+      authorityHost: options.authorityHost ?? PUBLIC_AUTHORITY,
+      // Instance discovery asks login.microsoftonline.com about the authority; a test or private
+      // authority is not known there, and the openid configuration of the tenant is enough.
+      disableInstanceDiscovery: (options.authorityHost ?? PUBLIC_AUTHORITY) !== PUBLIC_AUTHORITY,
+      tlsOptions,
+      retryOptions,
+    });
+    const scopes = [`${armEndpoint}/.default`];
+    this.#compute = new ComputeManagementClient(credential, options.subscriptionId, {
+      endpoint: armEndpoint,
+      credentials: { scopes },
+      tlsOptions,
+      retryOptions,
+    });
+    this.#network = new NetworkManagementClient(credential, options.subscriptionId, {
+      endpoint: armEndpoint,
+      $host: armEndpoint,
+      credentialScopes: scopes,
+      tlsOptions,
+      retryOptions,
+    });
+  }
+
+  #fail(error: unknown, operation: string, subject?: string): CloudError {
+    if (error instanceof CloudError) return error;
+    const mapped = toAzureCloudError(error, {
+      operation,
+      subject,
+      credentialsSource: this.#credentialsSource,
+      secrets: this.#secrets,
+    });
+    this.#logger.warn(
+      { operation, code: mapped.code, cloudCode: mapped.cloudCode, httpStatus: mapped.httpStatus },
+      'Azure call failed',
+    );
+    return mapped;
+  }
+
+  async #call<T>(operation: string, subject: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw this.#fail(error, operation, subject);
+    }
+  }
+
+  /** undefined when the resource does not exist (404). */
+  async #getOptional<T>(operation: string, subject: string, run: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await run();
+    } catch (error) {
+      if (azureStatus(error) === 404) return undefined;
+      throw this.#fail(error, operation, subject);
+    }
+  }
+
+  async listPeerPodVms(): Promise<PeerPodVm[]> {
+    const vms: PeerPodVm[] = [];
+    await this.#call('virtualMachines.list', `the VMs of resource group ${this.#resourceGroup}`, async () => {
+      // ARM cannot filter VMs by name; the iterator follows nextLink page by page.
+      for await (const vm of this.#compute.virtualMachines.list(this.#resourceGroup)) {
+        if (vm.name?.startsWith('podvm-')) vms.push(toPeerPodVm(vm));
+      }
+    });
+    this.#logger.debug({ vms: vms.length }, 'listed peer-pod VMs');
+    return vms;
+  }
+
+  async deleteVm(vm: PeerPodVm, context: ChangeContext): Promise<VmDeletionResult> {
+    const rg = this.#resourceGroup;
+    const deleted: string[] = [];
+    const audit = (
+      result: 'succeeded' | 'already-done' | 'refused' | 'failed',
+      message: string,
+      errorCode?: CloudError['code'],
+    ) =>
+      context.audit({
+        user: context.actor,
+        action: 'vm.delete',
+        provider: 'azure',
+        cloudIds: deleted.length > 0 ? [...deleted] : [vm.id],
+        result,
+        message,
+        errorCode,
+      });
+    const updateIntervalInMs = this.#pollIntervalMs;
+    const expectedId = `/subscriptions/${this.#subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${vm.name}`;
+    if (!vm.name.startsWith('podvm-') || !sameId(vm.id, expectedId)) {
+      const refusal = new CloudConflictError(
+        `Refused to delete ${vm.id}: only peer-pod VMs (podvm-…) of resource group ${rg} are deleted here.`,
+        { provider: 'azure', operation: 'virtualMachines.delete' },
+      );
+      audit('refused', refusal.message, refusal.code);
+      throw refusal;
+    }
+    const nicName = `${vm.name}-net`;
+    const diskName = `${vm.name}-disk`;
+    try {
+      const current = await this.#getOptional('virtualMachines.get', `VM ${vm.name}`, () =>
+        this.#compute.virtualMachines.get(rg, vm.name),
+      );
+      if (current) {
+        await this.#call('virtualMachines.delete', `VM ${vm.name}`, () =>
+          this.#compute.virtualMachines.delete(rg, vm.name, { updateIntervalInMs }).pollUntilDone(),
+        );
+        deleted.push(current.id ?? vm.id);
+      }
+      // The adaptor creates the NIC and the disk with the VM; unless they were set to go with it, they remain.
+      const nic = await this.#getOptional('networkInterfaces.get', `NIC ${nicName}`, () =>
+        this.#network.networkInterfaces.get(rg, nicName),
+      );
+      if (nic) {
+        await this.#call('networkInterfaces.delete', `NIC ${nicName}`, () =>
+          this.#network.networkInterfaces.beginDeleteAndWait(rg, nicName, { updateIntervalInMs }),
+        );
+        deleted.push(nic.id ?? nicName);
+      }
+      const disk = await this.#getOptional('disks.get', `disk ${diskName}`, () =>
+        this.#compute.disks.get(rg, diskName),
+      );
+      if (disk) {
+        await this.#call('disks.delete', `disk ${diskName}`, () =>
+          this.#compute.disks.delete(rg, diskName, { updateIntervalInMs }).pollUntilDone(),
+        );
+        deleted.push(disk.id ?? diskName);
+      }
+      const alreadyGone = !current;
+      const what = [current ? `VM ${vm.name}` : '', nic ? `NIC ${nicName}` : '', disk ? `disk ${diskName}` : ''].filter(
+        Boolean,
+      );
+      this.#logger.info({ vmName: vm.name, deleted, user: context.actor }, 'deleted peer-pod VM');
+      audit(
+        alreadyGone && deleted.length === 0 ? 'already-done' : 'succeeded',
+        what.length > 0
+          ? `Deleted ${what.join(', ')}${alreadyGone ? ` (the VM itself was already gone)` : ''}.`
+          : `VM ${vm.name}, its NIC and its disk were already gone.`,
+      );
+      return { vmId: vm.id, name: vm.name, deleted, alreadyGone };
+    } catch (error) {
+      const failure = this.#fail(error, 'virtualMachines.delete', `VM ${vm.name}`);
+      audit('failed', failure.message, failure.code);
+      throw failure;
+    }
+  }
+
+  async discoverPortRules(workerProviderId: string): Promise<AzurePortRuleDiscovery> {
+    const worker = vmFromProviderId(workerProviderId);
+    const rg = this.#networkResourceGroup;
+    const nsgs = await this.#call('networkSecurityGroups.list', `the NSGs of resource group ${rg}`, async () => {
+      const all = [];
+      for await (const nsg of this.#network.networkSecurityGroups.list(rg)) all.push(nsg);
+      return all;
+    });
+    const vnets = await this.#call('virtualNetworks.list', `the virtual networks of resource group ${rg}`, async () => {
+      const all = [];
+      for await (const vnet of this.#network.virtualNetworks.list(rg)) all.push(vnet);
+      return all;
+    });
+
+    const workerSubnets = vnets.flatMap((vnet) =>
+      (vnet.subnets ?? [])
+        .filter((subnet) => subnet.name?.toLowerCase().includes('worker'))
+        .map((subnet) => ({ vnet, subnet })),
+    );
+    if (workerSubnets.length === 0) {
+      throw new CloudNotFoundError(
+        `No subnet whose name contains "worker" in the virtual networks of resource group ${rg}. Check the resource group in infrastructure/cluster.`,
+        { provider: 'azure', operation: 'virtualNetworks.list' },
+      );
+    }
+    if (workerSubnets.length > 1) {
+      throw new CloudConfigError(
+        `Several subnets in resource group ${rg} have "worker" in their name (${workerSubnets.map(({ vnet, subnet }) => `${vnet.name}/${subnet.name}`).join(', ')}); open the ports with the shown commands for the right one.`,
+        { provider: 'azure' },
+      );
+    }
+    const [{ vnet, subnet }] = workerSubnets as [(typeof workerSubnets)[number]];
+    const addressPrefix = subnet.addressPrefix ?? subnet.addressPrefixes?.[0];
+    if (!addressPrefix) {
+      throw new CloudConfigError(`Subnet ${vnet.name}/${subnet.name} has no address prefix.`, { provider: 'azure' });
+    }
+
+    const attached = subnet.networkSecurityGroup?.id;
+    const nsg =
+      nsgs.find((candidate) => sameId(candidate.id, attached)) ??
+      nsgs.find((candidate) => sameId(candidate.id, this.#nsgId)) ??
+      (nsgs.length === 1 ? nsgs[0] : undefined);
+    if (!nsg?.id || !nsg.name) {
+      throw nsgs.length === 0
+        ? new CloudNotFoundError(`Resource group ${rg} has no network security group.`, { provider: 'azure' })
+        : new CloudConfigError(
+            `Resource group ${rg} has ${nsgs.length} network security groups and subnet ${subnet.name} names none of them; set AZURE_NSG_ID in peer-pods-cm.`,
+            { provider: 'azure' },
+          );
+    }
+    return {
+      provider: 'azure',
+      workerProviderId,
+      subscriptionId: this.#subscriptionId,
+      resourceGroup: rg,
+      workerVmName: worker.name,
+      nsg: { id: nsg.id, name: nsg.name, rules: (nsg.securityRules ?? []).map(toNsgRule) },
+      vnet: { id: vnet.id ?? '', name: vnet.name ?? '' },
+      subnet: { id: subnet.id ?? '', name: subnet.name ?? '', addressPrefix },
+    };
+  }
+
+  planPortRules(discovery: PortRuleDiscovery, options: PortRuleOptions): PortRulePlan {
+    if (discovery.provider !== 'azure')
+      throw new CloudConflictError('This plan needs an Azure discovery.', { provider: 'azure' });
+    return planAzurePortRules(discovery, options);
+  }
+
+  async applyPortRules(plan: PortRulePlan, context: ChangeContext): Promise<PortRuleApplyResult> {
+    if (plan.provider !== 'azure')
+      throw new CloudConflictError('This plan is not an Azure plan.', { provider: 'azure' });
+    const result: PortRuleApplyResult = { rules: [] };
+    const total = plan.rules.filter((rule) => rule.action !== 'none').length;
+    let done = 0;
+    for (const rule of plan.rules) {
+      const target = rule.azure;
+      if (rule.action === 'none' || !target) {
+        result.rules.push({ key: rule.key, targetId: rule.targetId, outcome: 'unchanged' });
+        continue;
+      }
+      const subject = `rule ${target.ruleName} of NSG ${target.nsgName}`;
+      const audit = (
+        action: 'port-rule.create' | 'port-rule.update',
+        outcome: 'succeeded' | 'already-done' | 'failed',
+        message: string,
+        cloudId?: string,
+        errorCode?: CloudError['code'],
+      ) =>
+        context.audit({
+          user: context.actor,
+          action,
+          provider: 'azure',
+          cloudIds: cloudId ? [rule.targetId, cloudId] : [rule.targetId],
+          result: outcome,
+          message,
+          errorCode,
+        });
+      // Read first: re-applying a plan whose rule is already in place is a success, not a write.
+      const existing = await this.#getOptional('securityRules.get', subject, () =>
+        this.#network.securityRules.get(target.resourceGroup, target.nsgName, target.ruleName),
+      );
+      if (
+        existing &&
+        existing.priority === target.priority &&
+        ruleHasSpecSettings(toNsgRule(existing), rule, target.sourceAddressPrefix)
+      ) {
+        result.rules.push({ key: rule.key, targetId: rule.targetId, outcome: 'already-present', cloudId: existing.id });
+        audit(
+          'port-rule.create',
+          'already-done',
+          `${target.ruleName} in NSG ${target.nsgName} was already in place.`,
+          existing.id,
+        );
+      } else {
+        const action = existing ? 'port-rule.update' : 'port-rule.create';
+        try {
+          const written = await this.#network.securityRules.beginCreateOrUpdateAndWait(
+            target.resourceGroup,
+            target.nsgName,
+            target.ruleName,
+            {
+              priority: target.priority,
+              access: 'Allow',
+              protocol: rule.protocol === 'tcp' ? 'Tcp' : 'Udp',
+              direction: 'Inbound',
+              sourceAddressPrefix: target.sourceAddressPrefix,
+              sourcePortRange: '*',
+              destinationAddressPrefix: target.destinationAddressPrefix,
+              destinationPortRange: String(rule.port),
+              description: `OpenShift sandboxed containers peer pods: ${rule.purpose}`,
+            },
+            { updateIntervalInMs: this.#pollIntervalMs },
+          );
+          result.rules.push({
+            key: rule.key,
+            targetId: rule.targetId,
+            outcome: existing ? 'updated' : 'created',
+            cloudId: written.id,
+          });
+          audit(
+            action,
+            'succeeded',
+            `${existing ? 'Updated' : 'Created'} ${target.ruleName} (priority ${target.priority}, ${rule.protocol.toUpperCase()} ${rule.port}, ${target.sourceAddressPrefix}) in NSG ${target.nsgName}.`,
+            written.id,
+          );
+          this.#logger.info(
+            { nsg: target.nsgName, rule: target.ruleName, priority: target.priority, user: context.actor },
+            'wrote NSG rule',
+          );
+        } catch (error) {
+          const failure = this.#fail(error, 'securityRules.createOrUpdate', subject);
+          audit(action, 'failed', failure.message, undefined, failure.code);
+          throw failure;
+        }
+      }
+      done += 1;
+      context.onProgress?.({ step: 'apply-port-rules', done, total });
+    }
+    return result;
+  }
+
+  async verifyPortRules(plan: PortRulePlan): Promise<PortRuleVerification> {
+    const fresh = planAzurePortRules(await this.discoverPortRules(plan.discovery.workerProviderId), plan.options);
+    const rules = plan.rules.map((planned) => {
+      const now = fresh.rules.find((rule) => rule.key === planned.key);
+      return {
+        key: planned.key,
+        targetId: planned.targetId,
+        status: now?.status ?? 'missing',
+        detail: now?.detail ?? `${AZURE_RULES[planned.key].name} was not found.`,
+      };
+    });
+    return { ok: rules.every((rule) => rule.status === 'present'), rules };
+  }
+}

@@ -1,0 +1,148 @@
+// A real moto_server (the AWS API emulator, python package `moto`) for tests and benchmarks.
+// It listens on a free loopback port and dies with this process, even when this process is
+// killed: a watchdog thread inside the Python process exits as soon as its parent is gone.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export interface MotoServer {
+  /** http://127.0.0.1:<port> */
+  endpoint: string;
+  port: number;
+  /** Drops every resource in every region (POST /moto-api/reset). */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartMotoOptions {
+  /** Python interpreter that has moto installed; default `python3`. */
+  python?: string;
+  /** How long to wait for the server to answer; default 60 s. */
+  startTimeoutMs?: number;
+  /**
+   * moto looks up an EC2 resource's tags by scanning every tag of the account (O(n) per instance,
+   * so O(n²) per DescribeInstances). With this set, the lookup reads the same tag table by resource
+   * id instead: identical answers, linear time. Used by benchmarks at thousands of instances, where
+   * the scan alone would dominate; off by default so tests run moto as shipped.
+   */
+  indexTagLookups?: boolean;
+}
+
+// Runs moto's own server entry point, plus a thread that ends the process when the parent dies
+// (os.getppid() changes once the parent is gone), so a crashed test run never leaks a server.
+const LAUNCHER = [
+  'import os, sys, threading, time',
+  'parent = os.getppid()',
+  'def watch():',
+  '    while os.getppid() == parent:',
+  '        time.sleep(0.5)',
+  '    os._exit(0)',
+  'threading.Thread(target=watch, daemon=True).start()',
+  'if os.environ.get("PEERPODS_MOTO_INDEX_TAGS") == "1":',
+  '    from moto.ec2.models.core import TaggedEC2Resource',
+  '    from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, get_prefix',
+  '    def get_tags(self):',
+  '        if not self.id:',
+  '            return []',
+  '        kind = EC2_PREFIX_TO_RESOURCE.get(get_prefix(self.id), "")',
+  '        tags = self.ec2_backend.tags.get(self.id, {})',
+  '        return [{"resource_id": self.id, "key": k, "value": v, "resource_type": kind} for k, v in tags.items()]',
+  '    TaggedEC2Resource.get_tags = get_tags',
+  'from moto.server import main',
+  'main(sys.argv[1:])',
+].join('\n');
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+}
+
+export async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('could not read the port of a probe socket'));
+      });
+    });
+  });
+}
+
+async function waitUntilAnswering(
+  endpoint: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  output: () => string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(
+        `moto_server exited before it answered (code ${child.exitCode ?? child.signalCode}):\n${output()}`,
+      );
+    }
+    try {
+      const response = await fetch(`${endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(2000) });
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms:\n${output()}`);
+}
+
+export async function startMotoServer(options: StartMotoOptions = {}): Promise<MotoServer> {
+  installExitHook();
+  const port = await freeLoopbackPort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const child = spawn(options.python ?? 'python3', ['-c', LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PYTHONUNBUFFERED: '1', PEERPODS_MOTO_INDEX_TAGS: options.indexTagLookups ? '1' : '0' },
+  });
+  running.add(child);
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    // keep only the tail: moto logs one line per request
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  exited.then(() => running.delete(child));
+
+  try {
+    await waitUntilAnswering(endpoint, child, options.startTimeoutMs ?? 60_000, () => output);
+  } catch (error) {
+    child.kill('SIGKILL');
+    await exited;
+    throw error;
+  }
+
+  return {
+    endpoint,
+    port,
+    async reset() {
+      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
