@@ -58,6 +58,23 @@ export default tseslint.config(
     },
   },
   {
+    // The e2e console shell stands in for the console's own SDK runtime (test tooling): the rules of
+    // hooks apply, the React Compiler's stricter lints (refs during render, …) are for product code.
+    files: ['e2e/shell/web/**/*.{ts,tsx}'],
+    plugins: { react, 'react-hooks': reactHooks },
+    languageOptions: {
+      ...react.configs.flat.recommended.languageOptions,
+      globals: { ...globals.browser },
+    },
+    settings: { react: { version: 'detect' } },
+    rules: {
+      ...react.configs.flat.recommended.rules,
+      ...react.configs.flat['jsx-runtime'].rules,
+      'react-hooks/rules-of-hooks': 'error',
+      'react/prop-types': 'off',
+    },
+  },
+  {
     // STYLE.md: data is read and written in hooks (src/hooks/), never in views or components.
     files: ['console-plugin/src/views/**/*.{ts,tsx}', 'console-plugin/src/components/**/*.{ts,tsx}'],
     ignores: ['**/*.test.{ts,tsx}'],

@@ -92,7 +92,12 @@ export const createWebpackConfig = (mode: WebpackMode): Configuration & { devSer
       new ConsoleRemotePlugin({ extensions: pluginExtensions }),
       new CopyWebpackPlugin({
         // i18n/locales/<lang>/plugin__peer-pods-console-plugin.json → dist/locales/<lang>/…
-        patterns: [{ from: localesDir, to: 'locales' }],
+        // The console initialises i18next with load: 'languageOnly', so a zh-cn user's browser asks
+        // for locales/zh/; Simplified Chinese is served under both names.
+        patterns: [
+          { from: localesDir, to: 'locales' },
+          { from: path.join(localesDir, 'zh-cn'), to: 'locales/zh' },
+        ],
       }),
     ],
     devtool: isProduction ? false : 'source-map',

@@ -25,11 +25,12 @@ if ! command -v moto_server >/dev/null 2>&1 && ! python3 -c 'import moto.server'
 fi
 
 if [[ "$purpose" == "test" || "$purpose" == "all" ]]; then
-  if ! command -v chromium >/dev/null 2>&1; then
+  # fonts-noto-cjk: without it Chinese, Japanese and Korean pages render as boxes in screenshots.
+  if ! command -v chromium >/dev/null 2>&1 || [[ ! -d /usr/share/fonts/opentype/noto ]]; then
     if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
-      log "installing Debian's chromium for the browser tests"
+      log "installing Debian's chromium and CJK fonts for the browser tests"
       apt-get update -qq
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
     else
       log "chromium is missing: install Debian's chromium (apt-get install -y chromium) for the e2e tests"
     fi

@@ -2,7 +2,7 @@
 // default — a real control plane with fake worker nodes, the OpenShift objects the product
 // reads, the built plugin, and the backend serving it. Stops everything on Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startControlPlane } from './controlplane/controlplane.ts';
@@ -15,6 +15,7 @@ import {
   type Platform,
 } from './controlplane/fixtures.ts';
 import { freePort } from './controlplane/controlplane.ts';
+import { startConsoleShell } from '../e2e/shell/server.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -22,11 +23,12 @@ const { values } = parseArgs({
     platform: { type: 'string', default: 'aws' },
     nodes: { type: 'string', default: '5' },
     port: { type: 'string', default: '9001' },
+    'shell-port': { type: 'string', default: '9000' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  console.log('usage: hack/run start [--platform aws|azure] [--nodes N] [--port BACKEND_PORT]');
+  console.log('usage: hack/run start [--platform aws|azure] [--nodes N] [--port BACKEND_PORT] [--shell-port PORT]');
   process.exit(0);
 }
 const platform = values.platform as Platform;
@@ -57,6 +59,9 @@ if (pluginSourcesChanged) {
   console.log('[start] building the plugin (npm run build:plugin)');
   const build = spawnSync('npm', ['run', '-s', 'build:plugin'], { stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
+  // webpack leaves an unchanged manifest untouched; mark the build as current.
+  const now = new Date();
+  utimesSync(manifest, now, now);
 } else {
   console.log('[start] plugin build is up to date');
 }
@@ -83,11 +88,22 @@ const backend = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts
   },
 });
 
+const shell = await startConsoleShell({
+  apiServer: cp.server,
+  caCertPem: cp.caCertPem,
+  tokens: { admin: cp.adminToken, developer: cp.userToken },
+  backendUrl: `http://127.0.0.1:${backendPort}`,
+  pluginDistDir: 'dist',
+  port: Number(values['shell-port']) || 0,
+  log: (line) => console.log(line),
+});
+
 let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  console.log('\n[start] stopping backend and control plane');
+  console.log('\n[start] stopping console shell, backend and control plane');
+  await shell.stop();
   backend.kill('SIGTERM');
   await cp.stop();
   process.exit(code);
@@ -103,6 +119,7 @@ process.on('SIGTERM', () => void shutdown(0));
 
 console.log(`
 Peer Pods Console — local stack is running
+  console shell           ${shell.url}/peer-pods   (switch user admin / developer and language in the masthead)
   Kubernetes API server   ${cp.server}
   admin kubeconfig        ${cp.kubeconfigPath}
   admin bearer token      (in ${join(cp.dir, 'tokens.csv')})

@@ -12,6 +12,8 @@ export const errorBody = z.object({
     field: z.string().optional(),
     requestId: z.string().optional(),
   }),
+  /** Same as error.message, where the console's consoleFetchJSON looks for it. */
+  message: z.string().optional(),
 });
 export type ErrorBody = z.infer<typeof errorBody>;
 

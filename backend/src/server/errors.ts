@@ -19,13 +19,15 @@ export class ApiError extends Error {
 
 export interface ErrorBody {
   error: { code: string; message: string; field?: string; requestId?: string };
+  /** The same message at the top level: the console's consoleFetchJSON shows `message` to the user. */
+  message?: string;
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     const requestId = String(req.id ?? '');
     if (err instanceof ApiError) {
-      const body: ErrorBody = { error: { code: err.code, message: err.message, requestId } };
+      const body: ErrorBody = { error: { code: err.code, message: err.message, requestId }, message: err.message };
       if (err.field) body.error.field = err.field;
       res.status(err.status).json(body);
       return;
@@ -39,7 +41,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
           : parserError.type === 'entity.parse.failed'
             ? 'the request body is not valid JSON'
             : 'the request was not understood';
-      res.status(parserError.status).json({ error: { code: 'bad_request', message, requestId } });
+      res.status(parserError.status).json({ error: { code: 'bad_request', message, requestId }, message });
       return;
     }
     (req.log ?? logger).error({ err }, 'unhandled error');

@@ -1,0 +1,19 @@
+// Playwright global setup: starts the e2e stack once for the run and hands its addresses to the
+// tests through environment variables (the workers inherit them). The returned function is
+// Playwright's teardown.
+import { existsSync } from 'node:fs';
+import type { FullConfig } from '@playwright/test';
+import { startE2eStack } from './stack.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\``);
+  }
+  const stack = await startE2eStack();
+  process.env.CONSOLE_SHELL_URL = stack.shellUrl;
+  process.env.E2E_KUBECONFIG = stack.kubeconfigPath;
+  console.log(`[e2e] console shell ${stack.shellUrl}`);
+  return () => stack.stop();
+}

@@ -1,0 +1,38 @@
+// Start-up of the console shell: i18n, each plugin from its manifest
+// (/api/plugins/<name>/plugin-manifest.json) through the @openshift/dynamic-plugin-sdk loader
+// with the shell's share scope, and the page, which waits for the plugins before routing.
+import { createRoot } from 'react-dom/client';
+import { PluginStore } from '@openshift/dynamic-plugin-sdk';
+import { versions } from 'console-shell:shared-module-loaders';
+import { App } from './app/App';
+import i18n, { initI18n } from './i18n';
+import { loadPlugins } from './pluginLoading';
+import { serverFlags } from './serverFlags';
+import { createShareScope } from './sharedScope';
+
+const pluginNames = serverFlags().consolePlugins;
+const pluginNamespaces = pluginNames.map((name) => `plugin__${name}`);
+
+const sharedScope = createShareScope();
+// The console exposes its share scope the same way outside production builds; the SDK tests use it
+// to call the very module a plugin receives.
+Object.assign(window, { webpackSharedScope: sharedScope });
+
+const pluginStore = new PluginStore({
+  loaderOptions: {
+    sharedScope,
+    // Plugins declare the console version they need as a dependency on "@console/pluginAPI".
+    customDependencyResolutions: { '@console/pluginAPI': versions['@openshift-console/dynamic-plugin-sdk']! },
+  },
+});
+
+void initI18n(pluginNamespaces).then(() => {
+  document.documentElement.lang = i18n.language;
+});
+i18n.on('languageChanged', (language) => {
+  document.documentElement.lang = language;
+});
+
+loadPlugins(pluginStore, pluginNames);
+
+createRoot(document.getElementById('app')!).render(<App pluginStore={pluginStore} />);
