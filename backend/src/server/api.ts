@@ -23,7 +23,7 @@ import { ApiError } from './errors.ts';
 export interface CapacityService {
   snapshot(): CapacitySummary;
   /** The same snapshot, serialised once per revision. */
-  snapshotJson(): { revision: number; json: string };
+  snapshotJson(): { revision: number; json: string; gzip: () => Buffer };
   /** Calls back on every change of the snapshot; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
 }
@@ -90,15 +90,23 @@ export function createApiRouter(options: ApiOptions): Router {
   router.use(requireUser(reviewer));
 
   router.get('/capacity', requirePermission(reviewer, READ), (req: Request, res: Response) => {
-    const { revision, json } = services.capacity.snapshotJson();
+    const { revision, json, gzip } = services.capacity.snapshotJson();
     const etag = `"capacity-${revision}"`;
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('Vary', 'Accept-Encoding');
     if (req.headers['if-none-match'] === etag) {
       res.status(304).end();
       return;
     }
-    res.type('application/json').send(json);
+    res.type('application/json');
+    // Without an Accept-Encoding header negotiation would allow anything; send gzip only when asked.
+    if (req.headers['accept-encoding'] && req.acceptsEncodings('gzip') === 'gzip') {
+      res.setHeader('Content-Encoding', 'gzip');
+      res.send(gzip());
+    } else {
+      res.send(json);
+    }
   });
 
   router.get('/capacity/nodes/:name', requirePermission(reviewer, READ), (req: Request, res: Response) => {

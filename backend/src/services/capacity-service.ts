@@ -1,6 +1,7 @@
 // Serves the capacity model to the API: the model's snapshot, stamped, plus the orphan count of
 // the last cloud inventory. The JSON of a revision is built once and reused by every request and
 // every live stream until the model changes, so reading costs nothing per caller.
+import { gzipSync } from 'node:zlib';
 import type { CapacitySnapshot, CapacitySummary } from '../api/contract.ts';
 import type { CapacityModel } from '../capacity/model.ts';
 import type { CapacityService } from '../server/api.ts';
@@ -12,7 +13,7 @@ export interface CapacityServiceOptions {
 }
 
 export class ModelCapacityService implements CapacityService {
-  private cached: { key: string; summary: CapacitySummary; json: string } | undefined;
+  private cached: { key: string; summary: CapacitySummary; json: string; gzip?: Buffer } | undefined;
 
   constructor(private readonly options: CapacityServiceOptions) {}
 
@@ -20,9 +21,11 @@ export class ModelCapacityService implements CapacityService {
     return this.current().summary;
   }
 
-  snapshotJson(): { revision: number; json: string } {
+  snapshotJson(): { revision: number; json: string; gzip: () => Buffer } {
     const current = this.current();
-    return { revision: current.summary.revision, json: current.json };
+    // Compressed once per revision too: a 1,000-node snapshot is ~450 KB of JSON and ~10x less gzipped.
+    const gzip = () => (current.gzip ??= gzipSync(current.json, { level: 6 }));
+    return { revision: current.summary.revision, json: current.json, gzip };
   }
 
   subscribe(listener: () => void): () => void {
