@@ -1,0 +1,74 @@
+// The four informers the capacity model and reconciler read, with the filters and transforms
+// that keep their stores small.
+import type { Logger } from 'pino';
+import type { KubeClient } from '../kube/client.ts';
+import { apiListerWatcher, Informer, type BackoffOptions } from '../kube/informer.ts';
+import {
+  NODES,
+  nodeTransform,
+  PEERPODCONFIGS,
+  peerPodConfigTransform,
+  peerPodFilter,
+  PEERPODS,
+  peerPodTransform,
+  PODS,
+  podTransform,
+  type NodeView,
+  type PeerPodConfigView,
+  type PeerPodView,
+  type PodView,
+} from './objects.ts';
+
+export interface CapacityInformers {
+  nodes: Informer<NodeView>;
+  configs: Informer<PeerPodConfigView>;
+  pods: Informer<PodView>;
+  peerPods: Informer<PeerPodView>;
+}
+
+export interface CapacityInformerOptions {
+  client: KubeClient;
+  logger: Logger;
+  extendedResource: string;
+  targetRuntimeClass: string;
+  /** Only nodes with these labels (sharding, or isolating tests); default all nodes. */
+  nodeLabelSelector?: string;
+  backoff?: Partial<BackoffOptions>;
+}
+
+export function createCapacityInformers(options: CapacityInformerOptions): CapacityInformers {
+  const { client, logger, extendedResource, targetRuntimeClass, backoff } = options;
+  return {
+    nodes: new Informer({
+      name: 'nodes',
+      logger,
+      backoff,
+      listerWatcher: apiListerWatcher(client, NODES, { labelSelector: options.nodeLabelSelector }),
+      transform: nodeTransform(extendedResource),
+    }),
+    configs: new Informer({
+      name: 'peerpodconfigs',
+      logger,
+      backoff,
+      listerWatcher: apiListerWatcher(client, PEERPODCONFIGS),
+      transform: peerPodConfigTransform,
+    }),
+    pods: new Informer({
+      name: 'peer-pods',
+      logger,
+      backoff,
+      // All pods are listed and watched, and only peer pods kept: the API offers no field
+      // selector on spec.runtimeClassName (nor on resource requests), so the filter runs on receipt.
+      listerWatcher: apiListerWatcher(client, PODS),
+      filter: peerPodFilter(targetRuntimeClass, extendedResource),
+      transform: podTransform(extendedResource),
+    }),
+    peerPods: new Informer({
+      name: 'peerpods',
+      logger,
+      backoff,
+      listerWatcher: apiListerWatcher(client, PEERPODS),
+      transform: peerPodTransform,
+    }),
+  };
+}

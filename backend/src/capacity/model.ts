@@ -1,0 +1,612 @@
+// The live capacity model: per node the decided limit, what is advertised, what peer pods use,
+// drift and pending pods; cluster totals; peer pods pending for lack of capacity and peer pods
+// that escaped the accounting. It is fed by informer events and updated in O(change) per event
+// (a pod event touches its node's row and the totals; only a PeerPodConfig change revisits
+// every node), so reading it never lists anything from the API server.
+//
+// snapshot() is a JSON-serialisable view stamped with a monotonically increasing revision;
+// subscribe() tells listeners which rows changed, coalesced per event-loop turn (what the SSE
+// endpoint streams). setVms() is the hook through which the cloud inventory adds VMs per node.
+import type { InformerHandlers } from '../kube/informer.ts';
+import {
+  configKey,
+  decideCapacity,
+  DEFAULT_CONFIG,
+  DEFAULT_EXTENDED_RESOURCE,
+  driftOf,
+  limitProblem,
+  parseLimit,
+  parseWholeQuantity,
+  selectorOf,
+  type CapacityDecision,
+  type ConfigFacts,
+  type ConfigRef,
+  type Drift,
+} from './desired.ts';
+import type { NodeView, PeerPodConfigView, PeerPodView, PodView } from './objects.ts';
+
+/** A cloud VM as the inventory reports it per node (step 4 fills these in). */
+export interface NodeVm {
+  id: string;
+  name: string;
+  state?: string;
+  instanceType?: string;
+  pod?: { namespace: string; name: string };
+}
+
+export interface NodeCapacity {
+  name: string;
+  /** Where the limit comes from. */
+  source: 'override' | 'config' | 'none';
+  /** The PeerPodConfig that applies (the winner when several select the node). */
+  config: ConfigRef | null;
+  matchedConfigs: ConfigRef[];
+  /** The override annotation's value when it is valid. */
+  override: number | null;
+  /** advertise: should carry `desired`; absent: must carry nothing; undetermined: config limit invalid. */
+  desiredState: 'advertise' | 'absent' | 'undetermined';
+  desired: number | null;
+  /** status.capacity of the resource; null when not advertised. */
+  advertised: number | null;
+  /** status.allocatable of the resource; null when absent. */
+  allocatable: number | null;
+  /** VMs requested by the non-terminal peer pods bound to the node. */
+  used: number;
+  free: number;
+  /** More in use than allocatable (after the limit was lowered below use; nothing is evicted). */
+  overcommitted: boolean;
+  pods: number;
+  /** Bound peer pods still in phase Pending (their VM is being created). */
+  pendingHere: number;
+  drift: Drift | null;
+  /** cloud-api-adaptor owns the advertisement (its pod uid); this backend never writes the node. */
+  caaOwner: string | null;
+  problems: string[];
+  vms: NodeVm[];
+}
+
+export interface CapacityTotals {
+  nodes: number;
+  /** Nodes that should advertise (a config or override applies). */
+  matchingNodes: number;
+  /** Nodes that carry the resource in status.capacity. */
+  advertisedNodes: number;
+  capacity: number;
+  allocatable: number;
+  desired: number;
+  used: number;
+  free: number;
+  driftNodes: number;
+  caaOwnedNodes: number;
+  pendingForCapacity: number;
+  unaccounted: number;
+  peerPods: number;
+  vms: number;
+}
+
+export interface PendingPeerPod {
+  namespace: string;
+  name: string;
+  /** When the scheduler first found no node with the resource free. */
+  since: string | null;
+  message: string;
+}
+
+export interface UnaccountedPeerPod {
+  namespace: string;
+  name: string;
+  nodeName: string | null;
+  phase: string;
+  reason: string;
+}
+
+export interface ConfigCapacity {
+  namespace: string;
+  name: string;
+  limit: string | null;
+  validLimit: number | null;
+  problem: string | null;
+  nodeSelector: Record<string, string>;
+  /** Nodes whose limit this config decides. */
+  nodes: number;
+}
+
+export interface CapacitySnapshot {
+  revision: number;
+  extendedResource: string;
+  targetRuntimeClass: string;
+  totals: CapacityTotals;
+  nodes: NodeCapacity[];
+  configs: ConfigCapacity[];
+  pending: PendingPeerPod[];
+  unaccounted: UnaccountedPeerPod[];
+}
+
+export interface CapacityChange {
+  revision: number;
+  /** Rows added or changed. */
+  nodes: string[];
+  /** Rows removed. */
+  removedNodes: string[];
+  configs: boolean;
+  pending: boolean;
+  unaccounted: boolean;
+}
+
+export interface CapacityModelOptions {
+  extendedResource?: string;
+  targetRuntimeClass?: string;
+  defaultConfig?: ConfigRef;
+}
+
+interface NodeEntry {
+  view: NodeView;
+  decision: CapacityDecision;
+  advertised: number | null;
+  allocatable: number | null;
+  drift: Drift | null;
+  /** This row's share of the totals, subtracted before it is recomputed. */
+  share: Share;
+}
+
+interface Share {
+  matching: number;
+  advertised: number;
+  capacity: number;
+  allocatable: number;
+  desired: number;
+  used: number;
+  free: number;
+  drift: number;
+  caaOwned: number;
+  vms: number;
+}
+
+interface Usage {
+  used: number;
+  pods: number;
+  pendingHere: number;
+}
+
+interface PodShare {
+  nodeName?: string;
+  vms: number;
+  pendingHere: boolean;
+}
+
+const ZERO_SHARE: Share = {
+  matching: 0,
+  advertised: 0,
+  capacity: 0,
+  allocatable: 0,
+  desired: 0,
+  used: 0,
+  free: 0,
+  drift: 0,
+  caaOwned: 0,
+  vms: 0,
+};
+
+export class CapacityModel {
+  readonly extendedResource: string;
+  readonly targetRuntimeClass: string;
+  private readonly defaultConfig: ConfigRef;
+  private readonly nodes = new Map<string, NodeEntry>();
+  private readonly configs = new Map<string, ConfigFacts>();
+  private readonly usage = new Map<string, Usage>();
+  private readonly podShares = new Map<string, PodShare>();
+  private readonly pending = new Map<string, PendingPeerPod>();
+  private readonly unaccounted = new Map<string, UnaccountedPeerPod>();
+  private readonly peerPods = new Map<string, PeerPodView>();
+  private readonly peerPodByPodUid = new Map<string, PeerPodView>();
+  private vms = new Map<string, NodeVm[]>();
+  private readonly sums: Share = { ...ZERO_SHARE };
+  private revisionCounter = 0;
+  private cached: CapacitySnapshot | undefined;
+  private readonly listeners = new Set<(change: CapacityChange) => void>();
+  private pendingChange: CapacityChange | undefined;
+  private readonly changedNodes = new Set<string>();
+  private readonly removedNodes = new Set<string>();
+
+  constructor(options: CapacityModelOptions = {}) {
+    this.extendedResource = options.extendedResource ?? DEFAULT_EXTENDED_RESOURCE;
+    this.targetRuntimeClass = options.targetRuntimeClass ?? 'kata-remote';
+    this.defaultConfig = options.defaultConfig ?? DEFAULT_CONFIG;
+  }
+
+  get revision(): number {
+    return this.revisionCounter;
+  }
+
+  // ---- informer wiring ----
+
+  nodeHandlers(): InformerHandlers<NodeView> {
+    return {
+      add: (n) => this.upsertNode(n),
+      update: (_, n) => this.upsertNode(n),
+      delete: (n) => this.deleteNode(n.metadata.name),
+    };
+  }
+
+  configHandlers(): InformerHandlers<PeerPodConfigView> {
+    return {
+      add: (c) => this.upsertConfig(c),
+      update: (_, c) => this.upsertConfig(c),
+      delete: (c) => this.deleteConfig(c),
+    };
+  }
+
+  podHandlers(): InformerHandlers<PodView> {
+    return {
+      add: (p) => this.upsertPod(p),
+      update: (_, p) => this.upsertPod(p),
+      delete: (p) => this.deletePod(p),
+    };
+  }
+
+  peerPodHandlers(): InformerHandlers<PeerPodView> {
+    return {
+      add: (p) => this.upsertPeerPod(p),
+      update: (_, p) => this.upsertPeerPod(p),
+      delete: (p) => this.deletePeerPod(p),
+    };
+  }
+
+  // ---- updates ----
+
+  upsertNode(view: NodeView): void {
+    this.recomputeNode(view.metadata.name, view);
+    this.touch({ node: view.metadata.name });
+  }
+
+  deleteNode(name: string): void {
+    const entry = this.nodes.get(name);
+    if (!entry) return;
+    this.apply(entry.share, -1);
+    this.nodes.delete(name);
+    this.touch({ removedNode: name });
+  }
+
+  upsertConfig(view: PeerPodConfigView): void {
+    this.configs.set(configKey(view.metadata), {
+      namespace: view.metadata.namespace,
+      name: view.metadata.name,
+      limit: view.limit,
+      nodeSelector: view.nodeSelector,
+    });
+    this.recomputeAllNodes();
+  }
+
+  deleteConfig(view: PeerPodConfigView): void {
+    if (!this.configs.delete(configKey(view.metadata))) return;
+    this.recomputeAllNodes();
+  }
+
+  upsertPod(pod: PodView): void {
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    this.removePodShare(key);
+    const bound = pod.nodeName !== undefined && !pod.terminal;
+    if (bound) {
+      const share: PodShare = { nodeName: pod.nodeName, vms: pod.vmRequest, pendingHere: pod.phase === 'Pending' };
+      this.podShares.set(key, share);
+      const usage = this.usage.get(pod.nodeName!) ?? { used: 0, pods: 0, pendingHere: 0 };
+      usage.used += share.vms;
+      usage.pods += 1;
+      usage.pendingHere += share.pendingHere ? 1 : 0;
+      this.usage.set(pod.nodeName!, usage);
+      this.refreshUsage(pod.nodeName!);
+    }
+    let pendingChanged = this.pending.delete(key);
+    if (!pod.nodeName && !pod.terminal && this.waitsForCapacity(pod)) {
+      this.pending.set(key, {
+        namespace: pod.metadata.namespace,
+        name: pod.metadata.name,
+        since: pod.unschedulable?.since ?? null,
+        message: pod.unschedulable?.message ?? '',
+      });
+      pendingChanged = true;
+    }
+    let unaccountedChanged = this.unaccounted.delete(key);
+    if (!pod.terminal && pod.runtimeClassName === this.targetRuntimeClass && !pod.requestsVm) {
+      this.unaccounted.set(key, {
+        namespace: pod.metadata.namespace,
+        name: pod.metadata.name,
+        nodeName: pod.nodeName ?? null,
+        phase: pod.phase,
+        reason:
+          `no ${this.extendedResource} request: the scheduler does not count it against any node's VM limit ` +
+          `(created in a namespace the webhook excludes, or while the webhook was not running)`,
+      });
+      unaccountedChanged = true;
+    }
+    this.touch({ pending: pendingChanged, unaccounted: unaccountedChanged, totals: true });
+  }
+
+  deletePod(pod: PodView): void {
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    this.removePodShare(key);
+    const pendingChanged = this.pending.delete(key);
+    const unaccountedChanged = this.unaccounted.delete(key);
+    this.touch({ pending: pendingChanged, unaccounted: unaccountedChanged, totals: true });
+  }
+
+  upsertPeerPod(view: PeerPodView): void {
+    const key = `${view.metadata.namespace}/${view.metadata.name}`;
+    const old = this.peerPods.get(key);
+    if (old?.podUid) this.peerPodByPodUid.delete(old.podUid);
+    this.peerPods.set(key, view);
+    if (view.podUid) this.peerPodByPodUid.set(view.podUid, view);
+    this.touch({ totals: true });
+  }
+
+  deletePeerPod(view: PeerPodView): void {
+    const key = `${view.metadata.namespace}/${view.metadata.name}`;
+    const old = this.peerPods.get(key);
+    if (!old) return;
+    this.peerPods.delete(key);
+    if (old.podUid && this.peerPodByPodUid.get(old.podUid) === old) this.peerPodByPodUid.delete(old.podUid);
+    this.touch({ totals: true });
+  }
+
+  /** Replaces the VMs attributed to nodes (the cloud inventory's hook). Nodes not named have none. */
+  setVms(vmsByNode: ReadonlyMap<string, readonly NodeVm[]> | Readonly<Record<string, readonly NodeVm[]>>): void {
+    const next = new Map<string, NodeVm[]>(
+      vmsByNode instanceof Map
+        ? [...vmsByNode].map(([k, v]) => [k, [...v]])
+        : Object.entries(vmsByNode as Record<string, readonly NodeVm[]>).map(([k, v]) => [k, [...v]]),
+    );
+    const affected = new Set([...this.vms.keys(), ...next.keys()]);
+    this.vms = next;
+    for (const name of affected) {
+      if (this.nodes.has(name)) {
+        this.recomputeNode(name, this.nodes.get(name)!.view);
+        this.touch({ node: name });
+      }
+    }
+  }
+
+  /** The PeerPod object (cloud instance record) of a pod, by the pod's uid. */
+  peerPodOf(podUid: string): PeerPodView | undefined {
+    return this.peerPodByPodUid.get(podUid);
+  }
+
+  // ---- reading ----
+
+  totals(): CapacityTotals {
+    const s = this.sums;
+    return {
+      nodes: this.nodes.size,
+      matchingNodes: s.matching,
+      advertisedNodes: s.advertised,
+      capacity: s.capacity,
+      allocatable: s.allocatable,
+      desired: s.desired,
+      used: s.used,
+      free: s.free,
+      driftNodes: s.drift,
+      caaOwnedNodes: s.caaOwned,
+      pendingForCapacity: this.pending.size,
+      unaccounted: this.unaccounted.size,
+      peerPods: this.peerPods.size,
+      vms: s.vms,
+    };
+  }
+
+  node(name: string): NodeCapacity | undefined {
+    const entry = this.nodes.get(name);
+    return entry ? this.row(entry) : undefined;
+  }
+
+  snapshot(): CapacitySnapshot {
+    if (this.cached && this.cached.revision === this.revisionCounter) return this.cached;
+    const nodes = [...this.nodes.values()]
+      .map((e) => this.row(e))
+      .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+    const decidedBy = new Map<string, number>();
+    for (const n of nodes)
+      if (n.source === 'config' && n.config)
+        decidedBy.set(configKey(n.config), (decidedBy.get(configKey(n.config)) ?? 0) + 1);
+    const configs = [...this.configs.values()]
+      .map((c): ConfigCapacity => {
+        const parsed = parseLimit(c.limit);
+        return {
+          namespace: c.namespace,
+          name: c.name,
+          limit: typeof c.limit === 'string' ? c.limit : null,
+          validLimit: parsed.ok ? parsed.value : null,
+          problem: limitProblem(c)?.message ?? null,
+          nodeSelector: { ...selectorOf(c) },
+          nodes: decidedBy.get(configKey(c)) ?? 0,
+        };
+      })
+      .sort((a, b) => configKey(a).localeCompare(configKey(b)));
+    this.cached = {
+      revision: this.revisionCounter,
+      extendedResource: this.extendedResource,
+      targetRuntimeClass: this.targetRuntimeClass,
+      totals: this.totals(),
+      nodes,
+      configs,
+      pending: [...this.pending.values()].sort(byNamespaceName),
+      unaccounted: [...this.unaccounted.values()].sort(byNamespaceName),
+    };
+    return this.cached;
+  }
+
+  /** Listens to changes, coalesced per event-loop turn. Returns the unsubscribe function. */
+  subscribe(listener: (change: CapacityChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // ---- internals ----
+
+  private waitsForCapacity(pod: PodView): boolean {
+    const u = pod.unschedulable;
+    return (
+      u !== undefined && u.reason === 'Unschedulable' && u.message.includes(`Insufficient ${this.extendedResource}`)
+    );
+  }
+
+  private removePodShare(key: string): void {
+    const old = this.podShares.get(key);
+    if (!old) return;
+    this.podShares.delete(key);
+    const usage = this.usage.get(old.nodeName!);
+    if (usage) {
+      usage.used -= old.vms;
+      usage.pods -= 1;
+      usage.pendingHere -= old.pendingHere ? 1 : 0;
+      if (usage.pods === 0) this.usage.delete(old.nodeName!);
+    }
+    this.refreshUsage(old.nodeName!);
+  }
+
+  /** A pod change alters only used/free of one row. */
+  private refreshUsage(nodeName: string): void {
+    const entry = this.nodes.get(nodeName);
+    if (!entry) return;
+    this.apply(entry.share, -1);
+    entry.share = this.shareOf(entry);
+    this.apply(entry.share, 1);
+    this.touch({ node: nodeName });
+  }
+
+  private recomputeAllNodes(): void {
+    for (const [name, entry] of this.nodes) {
+      this.recomputeNode(name, entry.view);
+      this.touch({ node: name });
+    }
+    this.touch({ configs: true });
+  }
+
+  private recomputeNode(name: string, view: NodeView): void {
+    const old = this.nodes.get(name);
+    if (old) this.apply(old.share, -1);
+    const decision = decideCapacity(
+      { name, labels: view.metadata.labels, annotations: view.metadata.annotations },
+      this.configs.values(),
+      { defaultConfig: this.defaultConfig },
+    );
+    const entry: NodeEntry = {
+      view,
+      decision,
+      advertised: view.capacity === undefined ? null : (parseWholeQuantity(view.capacity) ?? null),
+      allocatable: view.allocatable === undefined ? null : (parseWholeQuantity(view.allocatable) ?? null),
+      drift: driftOf(decision.desired, { capacity: view.capacity }),
+      share: ZERO_SHARE,
+    };
+    entry.share = this.shareOf(entry);
+    this.apply(entry.share, 1);
+    this.nodes.set(name, entry);
+  }
+
+  private shareOf(entry: NodeEntry): Share {
+    const usage = this.usage.get(entry.view.metadata.name);
+    const used = usage?.used ?? 0;
+    const desired = entry.decision.desired;
+    const allocatable = entry.allocatable ?? 0;
+    return {
+      matching: desired.state === 'advertise' ? 1 : 0,
+      advertised: entry.view.capacity !== undefined ? 1 : 0,
+      capacity: entry.advertised ?? 0,
+      allocatable,
+      desired: desired.state === 'advertise' ? desired.value : 0,
+      used,
+      free: Math.max(0, allocatable - used),
+      drift: entry.drift ? 1 : 0,
+      caaOwned: entry.decision.caaOwner !== undefined ? 1 : 0,
+      vms: this.vms.get(entry.view.metadata.name)?.length ?? 0,
+    };
+  }
+
+  private apply(share: Share, sign: 1 | -1): void {
+    for (const key of Object.keys(share) as (keyof Share)[]) this.sums[key] += sign * share[key];
+  }
+
+  private row(entry: NodeEntry): NodeCapacity {
+    const { decision, view } = entry;
+    const usage = this.usage.get(view.metadata.name) ?? { used: 0, pods: 0, pendingHere: 0 };
+    const desired = decision.desired;
+    const allocatable = entry.allocatable;
+    return {
+      name: view.metadata.name,
+      source: desired.state === 'advertise' ? desired.source : desired.state === 'undetermined' ? 'config' : 'none',
+      config: decision.matched[0] ?? null,
+      matchedConfigs: decision.matched,
+      override: desired.state === 'advertise' && desired.source === 'override' ? desired.value : null,
+      desiredState: desired.state,
+      desired: desired.state === 'advertise' ? desired.value : null,
+      advertised: entry.advertised,
+      allocatable,
+      used: usage.used,
+      free: Math.max(0, (allocatable ?? 0) - usage.used),
+      overcommitted: usage.used > (allocatable ?? 0),
+      pods: usage.pods,
+      pendingHere: usage.pendingHere,
+      drift: entry.drift,
+      caaOwner: decision.caaOwner ?? null,
+      problems: decision.problems.map((p) => p.message),
+      vms: this.vms.get(view.metadata.name) ?? [],
+    };
+  }
+
+  private touch(what: {
+    node?: string;
+    removedNode?: string;
+    configs?: boolean;
+    pending?: boolean;
+    unaccounted?: boolean;
+    totals?: boolean;
+  }): void {
+    this.revisionCounter += 1;
+    if (what.node) {
+      this.changedNodes.add(what.node);
+      this.removedNodes.delete(what.node);
+    }
+    if (what.removedNode) {
+      this.removedNodes.add(what.removedNode);
+      this.changedNodes.delete(what.removedNode);
+    }
+    if (this.listeners.size === 0) {
+      this.changedNodes.clear();
+      this.removedNodes.clear();
+      return;
+    }
+    const first = !this.pendingChange;
+    const change = (this.pendingChange ??= {
+      revision: 0,
+      nodes: [],
+      removedNodes: [],
+      configs: false,
+      pending: false,
+      unaccounted: false,
+    });
+    change.configs ||= Boolean(what.configs);
+    change.pending ||= Boolean(what.pending);
+    change.unaccounted ||= Boolean(what.unaccounted);
+    if (first) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    const change = this.pendingChange;
+    this.pendingChange = undefined;
+    if (!change) return;
+    change.revision = this.revisionCounter;
+    change.nodes = [...this.changedNodes];
+    change.removedNodes = [...this.removedNodes];
+    this.changedNodes.clear();
+    this.removedNodes.clear();
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A listener's failure (e.g. a closed SSE stream) is its own business.
+      }
+    }
+  }
+}
+
+function byNamespaceName(a: { namespace: string; name: string }, b: { namespace: string; name: string }): number {
+  return a.namespace === b.namespace ? a.name.localeCompare(b.name) : a.namespace.localeCompare(b.namespace);
+}

@@ -1,0 +1,234 @@
+// The slices of Nodes, PeerPodConfigs, pods and PeerPods that capacity code reads, and the
+// transforms that cut raw API objects down to them on receipt. At 10,000 pods the informer
+// stores hold these few fields, not the objects' managedFields, images and conditions.
+import type { RawObject, ResourceDescriptor, StoredObject } from '../kube/informer.ts';
+import { CAA_OWNER_ANNOTATION, parseWholeQuantity, VM_LIMIT_OVERRIDE_ANNOTATION } from './desired.ts';
+
+export const NODES: ResourceDescriptor = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
+export const PODS: ResourceDescriptor = { group: '', version: 'v1', plural: 'pods', namespaced: true };
+export const PEERPODCONFIGS: ResourceDescriptor = {
+  group: 'confidentialcontainers.org',
+  version: 'v1alpha1',
+  plural: 'peerpodconfigs',
+  namespaced: true,
+};
+export const PEERPODS: ResourceDescriptor = {
+  group: 'confidentialcontainers.org',
+  version: 'v1alpha1',
+  plural: 'peerpods',
+  namespaced: true,
+};
+
+/** Node annotations the capacity code reads; all others are dropped from the store. */
+const KEPT_NODE_ANNOTATIONS = [VM_LIMIT_OVERRIDE_ANNOTATION, CAA_OWNER_ANNOTATION];
+
+export interface NodeView extends StoredObject {
+  metadata: {
+    name: string;
+    resourceVersion: string;
+    uid: string;
+    labels: Record<string, string>;
+    /** Only the override and CAA-owner annotations. */
+    annotations: Record<string, string>;
+  };
+  /** status.capacity[extended resource], raw quantity. */
+  capacity?: string;
+  /** status.allocatable[extended resource], raw quantity. */
+  allocatable?: string;
+  /** Whether status.capacity / status.allocatable exist at all (a JSON patch cannot add into a missing map). */
+  hasCapacityMap: boolean;
+  hasAllocatableMap: boolean;
+}
+
+export interface PeerPodConfigView extends StoredObject {
+  metadata: { name: string; namespace: string; resourceVersion: string; uid: string };
+  /** spec.limit as found (a string by the CRD; anything else is reported invalid). */
+  limit: unknown;
+  /** spec.nodeSelector; undefined when absent. */
+  nodeSelector?: Record<string, string>;
+}
+
+export interface PodView extends StoredObject {
+  metadata: { name: string; namespace: string; resourceVersion: string; uid: string; creationTimestamp?: string };
+  nodeName?: string;
+  runtimeClassName?: string;
+  /** The pod's request of the extended resource, counted as the scheduler counts it; 0 when none. */
+  vmRequest: number;
+  /** Whether any container mentions the extended resource at all. */
+  requestsVm: boolean;
+  phase: string;
+  /** Succeeded or Failed: holds no capacity any more. */
+  terminal: boolean;
+  terminating: boolean;
+  /** The PodScheduled=False condition, when the scheduler could not place the pod. */
+  unschedulable?: { reason: string; message: string; since?: string };
+}
+
+export interface PeerPodView extends StoredObject {
+  metadata: { name: string; namespace: string; resourceVersion: string; uid: string };
+  /** uid and name of the owning pod (ownerReferences kind Pod). */
+  podUid?: string;
+  podName?: string;
+  cloudProvider?: string;
+  instanceID?: string;
+}
+
+type Obj = Record<string, unknown>;
+
+function obj(value: unknown): Obj | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Obj) : undefined;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj(value) ?? {})) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+function baseMeta(raw: RawObject) {
+  const m = raw.metadata ?? {};
+  return { name: m.name ?? '', resourceVersion: m.resourceVersion ?? '', uid: m.uid ?? '' };
+}
+
+export function nodeTransform(resource: string): (raw: RawObject) => NodeView {
+  return (raw) => {
+    const meta = raw.metadata ?? {};
+    const all = stringMap(meta.annotations);
+    const annotations: Record<string, string> = {};
+    for (const key of KEPT_NODE_ANNOTATIONS) if (key in all) annotations[key] = all[key]!;
+    const status = obj(raw.status);
+    const capacity = obj(status?.capacity);
+    const allocatable = obj(status?.allocatable);
+    return {
+      metadata: { ...baseMeta(raw), labels: stringMap(meta.labels), annotations },
+      capacity: str(capacity?.[resource]),
+      allocatable: str(allocatable?.[resource]),
+      hasCapacityMap: capacity !== undefined,
+      hasAllocatableMap: allocatable !== undefined,
+    };
+  };
+}
+
+export function peerPodConfigTransform(raw: RawObject): PeerPodConfigView {
+  const spec = obj(raw.spec);
+  const selector = spec?.nodeSelector;
+  return {
+    metadata: { ...baseMeta(raw), namespace: raw.metadata?.namespace ?? '' },
+    limit: spec?.limit,
+    nodeSelector: selector === undefined || selector === null ? undefined : stringMap(selector),
+  };
+}
+
+function containers(spec: Obj | undefined, field: 'containers' | 'initContainers'): Obj[] {
+  const list = spec?.[field];
+  return Array.isArray(list) ? (list.map(obj).filter(Boolean) as Obj[]) : [];
+}
+
+function containerAmount(container: Obj, resource: string): { mentioned: boolean; amount: number } {
+  const resources = obj(container.resources);
+  const request = str(obj(resources?.requests)?.[resource]);
+  const limit = str(obj(resources?.limits)?.[resource]);
+  // The API server defaults a missing request to the limit, and rejects extended resources whose
+  // request and limit differ, so the max of the two is what the scheduler counts.
+  const amount = Math.max(parseWholeQuantity(request) ?? 0, parseWholeQuantity(limit) ?? 0);
+  return { mentioned: request !== undefined || limit !== undefined, amount };
+}
+
+/**
+ * A pod's request of one resource as the scheduler computes it (k8s resourcehelper.PodRequests):
+ * app containers and sidecars (init containers with restartPolicy Always) run together and add
+ * up; each ordinary init container runs alone next to the sidecars started before it; the pod
+ * needs the larger of the two, plus its overhead.
+ */
+export function podRequest(spec: Obj | undefined, resource: string): { mentioned: boolean; amount: number } {
+  let mentioned = false;
+  let running = 0;
+  for (const c of containers(spec, 'containers')) {
+    const r = containerAmount(c, resource);
+    mentioned ||= r.mentioned;
+    running += r.amount;
+  }
+  let sidecars = 0;
+  let initPeak = 0;
+  for (const c of containers(spec, 'initContainers')) {
+    const r = containerAmount(c, resource);
+    mentioned ||= r.mentioned;
+    if (c.restartPolicy === 'Always') {
+      running += r.amount;
+      sidecars += r.amount;
+      initPeak = Math.max(initPeak, sidecars);
+    } else {
+      initPeak = Math.max(initPeak, r.amount + sidecars);
+    }
+  }
+  const overhead = parseWholeQuantity(str(obj(spec?.overhead)?.[resource])) ?? 0;
+  return { mentioned, amount: Math.max(running, initPeak) + overhead };
+}
+
+/**
+ * The API has no field selector for spec.runtimeClassName, so peer pods are picked out on
+ * receipt: pods of the target runtime class, and pods that request the extended resource
+ * (the webhook may have been bypassed, or the resource put in by hand).
+ */
+export function peerPodFilter(targetRuntimeClass: string, resource: string): (raw: RawObject) => boolean {
+  return (raw) => {
+    const spec = obj(raw.spec);
+    if (spec?.runtimeClassName === targetRuntimeClass) return true;
+    return podRequest(spec, resource).mentioned;
+  };
+}
+
+const MAX_MESSAGE = 512;
+
+export function podTransform(resource: string): (raw: RawObject) => PodView {
+  return (raw) => {
+    const spec = obj(raw.spec);
+    const status = obj(raw.status);
+    const phase = str(status?.phase) ?? 'Pending';
+    const { mentioned, amount } = podRequest(spec, resource);
+    const conditions = Array.isArray(status?.conditions) ? (status.conditions as unknown[]).map(obj) : [];
+    const scheduled = conditions.find((c) => c?.type === 'PodScheduled');
+    const view: PodView = {
+      metadata: {
+        ...baseMeta(raw),
+        namespace: raw.metadata?.namespace ?? '',
+        creationTimestamp: str(raw.metadata?.creationTimestamp),
+      },
+      nodeName: str(spec?.nodeName) || undefined,
+      runtimeClassName: str(spec?.runtimeClassName),
+      vmRequest: amount,
+      requestsVm: mentioned,
+      phase,
+      terminal: phase === 'Succeeded' || phase === 'Failed',
+      terminating: raw.metadata?.deletionTimestamp !== undefined && raw.metadata?.deletionTimestamp !== null,
+    };
+    if (scheduled && scheduled.status === 'False') {
+      const message = str(scheduled.message) ?? '';
+      view.unschedulable = {
+        reason: str(scheduled.reason) ?? '',
+        message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message,
+        since: str(scheduled.lastTransitionTime),
+      };
+    }
+    return view;
+  };
+}
+
+export function peerPodTransform(raw: RawObject): PeerPodView {
+  const spec = obj(raw.spec);
+  const owners = Array.isArray(raw.metadata?.ownerReferences)
+    ? (raw.metadata.ownerReferences as unknown[]).map(obj)
+    : [];
+  const pod = owners.find((o) => o?.kind === 'Pod');
+  return {
+    metadata: { ...baseMeta(raw), namespace: raw.metadata?.namespace ?? '' },
+    podUid: str(pod?.uid),
+    podName: str(pod?.name),
+    cloudProvider: str(spec?.cloudProvider),
+    instanceID: str(spec?.instanceID),
+  };
+}
