@@ -308,6 +308,16 @@ describe('backend API as the signed-in user', () => {
     expect(again.results[0]!.outcome).not.toBe('deleted');
   });
 
+  it('validates the node name in the path and answers 404 for a node it does not know', async () => {
+    const bad = await call('/capacity/nodes/Not_A_Node', cp.adminToken);
+    expect(bad.status).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { code: 'invalid_request', field: 'name' } });
+    const unknown = await call('/capacity/nodes/no-such-node', cp.adminToken);
+    expect(unknown.status).toBe(404);
+    const known = await call('/capacity/nodes/aws-worker-a', cp.adminToken);
+    expect(known.json()).toMatchObject({ node: { name: 'aws-worker-a', source: 'config' } });
+  });
+
   it('rejects a malformed clean-up request with the field that is wrong', async () => {
     const res = await call('/vms/cleanup', cp.adminToken, { method: 'POST', body: { vmIds: 'i-1', dryRun: true } });
     expect(res.status).toBe(400);

@@ -17,6 +17,12 @@ export const errorBody = z.object({
 });
 export type ErrorBody = z.infer<typeof errorBody>;
 
+/** A Kubernetes object name (DNS subdomain), as in a path parameter. */
+export const objectName = z
+  .string()
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name (lowercase letters, digits, "-", ".")');
+
 // ---- capacity ---------------------------------------------------------------------------
 // Mirrors the capacity model's snapshot (backend/src/capacity/model.ts); the service that serves
 // it assigns the model's type to these schemas' types, so a change on either side fails to build.

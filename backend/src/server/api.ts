@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import {
   API_PREFIX,
   LIVE_EVENT_CAPACITY,
+  objectName,
   orphanCleanupRequest,
   portRulesRequest,
   type CapacitySummary,
@@ -57,11 +58,11 @@ export interface ApiOptions {
 
 const READ: Permission = { verb: 'list', resource: 'nodes' };
 
-function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+function parseBody<T extends z.ZodType>(schema: T, body: unknown, name?: string): z.output<T> {
   const parsed = schema.safeParse(body ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const field = issue.path.join('.') || undefined;
+    const field = issue.path.join('.') || name;
     throw new ApiError(400, 'invalid_request', `${field ? `${field}: ` : ''}${issue.message}`, field);
   }
   return parsed.data;
@@ -110,7 +111,7 @@ export function createApiRouter(options: ApiOptions): Router {
   });
 
   router.get('/capacity/nodes/:name', requirePermission(reviewer, READ), (req: Request, res: Response) => {
-    const name = String(req.params.name);
+    const name = parseBody(objectName, req.params.name, 'name');
     const snapshot = services.capacity.snapshot();
     const node = snapshot.nodes.find((n) => n.name === name);
     if (!node) throw new ApiError(404, 'not_found', `node "${name}" is not known to the capacity model`, 'name');
