@@ -153,7 +153,11 @@ describe('built plugin manifest', () => {
     expect(problems).toEqual([]);
   });
 
-  it('ships exactly the six console languages', () => {
-    expect(readdirSync(path.join(distDir, 'locales')).sort()).toEqual([...PLUGIN_LOCALES].sort());
+  it('ships exactly the six console languages, Simplified Chinese also as zh', () => {
+    // The console loads languages without their region (i18next load: 'languageOnly').
+    expect(readdirSync(path.join(distDir, 'locales')).sort()).toEqual([...PLUGIN_LOCALES, 'zh'].sort());
+    const zhCn = readFileSync(path.join(distDir, 'locales', 'zh-cn', 'plugin__peer-pods-console-plugin.json'), 'utf8');
+    const zh = readFileSync(path.join(distDir, 'locales', 'zh', 'plugin__peer-pods-console-plugin.json'), 'utf8');
+    expect(zh).toBe(zhCn);
   });
 });
