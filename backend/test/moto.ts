@@ -2,7 +2,7 @@
 // It listens on a free loopback port and dies with this process, even when this process is
 // killed: a watchdog thread inside the Python process exits as soon as its parent is gone.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../../hack/controlplane/controlplane.ts';
 
 export interface MotoServer {
   /** http://127.0.0.1:<port> */
@@ -62,20 +62,8 @@ function installExitHook(): void {
   });
 }
 
-export async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('could not read the port of a probe socket'));
-      });
-    });
-  });
-}
+/** A free loopback port (the control plane's helper; tests may import either name). */
+export const freeLoopbackPort = freePort;
 
 async function waitUntilAnswering(
   endpoint: string,

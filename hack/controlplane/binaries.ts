@@ -84,8 +84,8 @@ function runGo(args: string[], cwd: string, log: (line: string) => void): Promis
   });
 }
 
-/** Waits for an exclusive lock file so that parallel test workers build only once. */
-async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
+/** Waits for an exclusive lock file so that parallel test workers and CI steps build only once. */
+export async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + 60 * 60 * 1000;
   for (;;) {
     try {

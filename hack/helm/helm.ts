@@ -3,10 +3,10 @@
 // on the same machine reuse it. Also a small typed runner for the chart tests.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheRoot } from '../controlplane/binaries.ts';
+import { cacheRoot, withLock } from '../controlplane/binaries.ts';
 
 export const HELM_VERSION = 'v3.19.5';
 /** Kubernetes release of the client libraries Helm is built with (k8s.io/client-go v0.34). */
@@ -68,25 +68,6 @@ function runGo(args: string[], log: (line: string) => void): Promise<void> {
       code === 0 ? resolve() : reject(new Error(`go ${args[0]} failed with exit code ${code}`)),
     );
   });
-}
-
-/** An exclusive lock file, so that parallel test workers and CI steps build only once. */
-async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 30 * 60 * 1000;
-  for (;;) {
-    try {
-      closeSync(openSync(lockPath, 'wx'));
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockPath}; remove it if no build is running`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lockPath, { force: true });
-  }
 }
 
 /** Returns the cached helm binary, building it first when the cache has none. */

@@ -10,6 +10,9 @@
 //   3. else the Node must not carry the resource at all (upstream never removed it).
 // A Node annotated kata.peerpods.io/caa-owner is advertised by cloud-api-adaptor's DaemonSet:
 // the decision is still computed (to report drift) but nothing may be written to it.
+import { parseQuantity, type Quantity } from '../kube/quantity.ts';
+
+const NANOS = 1_000_000_000n;
 
 export const VM_LIMIT_OVERRIDE_ANNOTATION = 'peerpods.openshift.io/vm-limit';
 export const CAA_OWNER_ANNOTATION = 'kata.peerpods.io/caa-owner';
@@ -79,43 +82,21 @@ export function parseLimit(raw: unknown): LimitParse {
   return { ok: true, value };
 }
 
-const BINARY_SUFFIX: Readonly<Record<string, number>> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
-const DECIMAL_SUFFIX: Readonly<Record<string, number>> = {
-  n: -9,
-  u: -6,
-  m: -3,
-  '': 0,
-  k: 3,
-  M: 6,
-  G: 9,
-  T: 12,
-  P: 15,
-  E: 18,
-};
-
 /**
  * A Kubernetes quantity that is a non-negative whole number, e.g. "10", "1k" (the API server
  * writes 1000 back as "1k"), "2000m"; undefined for anything else (fractions, negatives, junk).
  */
 export function parseWholeQuantity(raw: string | undefined): number | undefined {
-  if (raw === undefined || raw.length > 64) return undefined;
-  const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$/.exec(raw);
-  if (!m || (m[2] === '' && (m[3] ?? '') === '')) return undefined;
-  const [, sign, whole, fraction = '', suffix = ''] = m;
-  let numerator = BigInt(`${whole}${fraction}` || '0');
-  let denominator = 10n ** BigInt(fraction.length);
-  let exponent = 0;
-  if (suffix in BINARY_SUFFIX) numerator *= 1024n ** BigInt(BINARY_SUFFIX[suffix]!);
-  else if (suffix in DECIMAL_SUFFIX) exponent = DECIMAL_SUFFIX[suffix]!;
-  else exponent = Number(suffix.slice(1));
-  if (Math.abs(exponent) > 30) return undefined;
-  if (exponent >= 0) numerator *= 10n ** BigInt(exponent);
-  else denominator *= 10n ** BigInt(-exponent);
-  if (numerator % denominator !== 0n) return undefined;
-  const value = numerator / denominator;
-  if (sign === '-' && value !== 0n) return undefined;
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-  return Number(value);
+  if (raw === undefined) return undefined;
+  let quantity: Quantity;
+  try {
+    quantity = parseQuantity(raw);
+  } catch {
+    return undefined;
+  }
+  if (quantity.sign() < 0 || quantity.nanos % NANOS !== 0n) return undefined;
+  const value = quantity.nanos / NANOS;
+  return value > BigInt(Number.MAX_SAFE_INTEGER) ? undefined : Number(value);
 }
 
 export function selectorOf(config: Pick<ConfigFacts, 'nodeSelector'>): Readonly<Record<string, string>> {

@@ -11,7 +11,7 @@
 // any other container or init container, no pod-level resources) sizes to zero and so gains no
 // annotation — its patch is empty. A user-set sizing annotation is never overwritten.
 
-import { parseQuantity, Quantity, QuantityError } from './quantity.ts';
+import { parseQuantity, Quantity, QuantityError } from '../kube/quantity.ts';
 
 export const VCPUS_ANNOTATION = 'io.katacontainers.config.hypervisor.default_vcpus';
 export const MEMORY_ANNOTATION = 'io.katacontainers.config.hypervisor.default_memory';
