@@ -2,7 +2,8 @@
 // default — a real control plane with fake worker nodes, the OpenShift objects the product
 // reads, the built plugin, and the backend serving it. Stops everything on Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startControlPlane } from './controlplane/controlplane.ts';
@@ -16,6 +17,19 @@ import {
 } from './controlplane/fixtures.ts';
 import { freePort } from './controlplane/controlplane.ts';
 import { startConsoleShell } from '../e2e/shell/server.ts';
+import { RunInstancesCommand } from '@aws-sdk/client-ec2';
+import { AdmissionregistrationV1Api, CoreV1Api } from '@kubernetes/client-node';
+import { renderWebhookConfiguration } from '../backend/src/webhook/webhook-configuration.ts';
+import { startMotoServer, type MotoServer } from '../backend/test/moto.ts';
+import {
+  createWorkerNetwork,
+  launchPodVms,
+  motoClient,
+  motoCredentials,
+  MOTO_IMAGE_ID,
+  MOTO_REGION,
+} from '../backend/test/moto-seed.ts';
+import { issueCertificate } from './pki.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -40,6 +54,19 @@ const nodeCount = Number(values.nodes);
 if (!Number.isInteger(nodeCount) || nodeCount < 0 || nodeCount > 5000) {
   console.error(`--nodes: "${values.nodes}" is not accepted; use a whole number from 0 to 5000`);
   process.exit(2);
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
 }
 
 function newestMtime(dir: string): number {
@@ -68,12 +95,81 @@ if (pluginSourcesChanged) {
 
 const cp = await startControlPlane({ log: (line) => console.log(line) });
 const kc = cp.kubeConfig();
-await createInfrastructure(kc, { platform });
-await createWorkerNodes(kc, { count: nodeCount, platform });
+const core = kc.makeApiClient(CoreV1Api);
+const stateDir = mkdtempSync(join(tmpdir(), 'peerpods-start-'));
+
+// The simulated cloud (AWS): a real EC2 API endpoint (moto) holding one instance per worker node
+// in the workers' security group, and one peer-pod VM that no pod claims (an orphan).
+let cloud: { moto: MotoServer; env: Record<string, string>; summary: string } | undefined;
+let providerIds: string[] | undefined;
+if (platform === 'aws') {
+  const moto = await startMotoServer();
+  const credentials = motoCredentials('local-demo');
+  const ec2 = motoClient(moto.endpoint, credentials);
+  const network = await createWorkerNetwork(ec2);
+  providerIds = [network.workerProviderId];
+  if (nodeCount > 1) {
+    const more = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: MOTO_IMAGE_ID,
+        MinCount: nodeCount - 1,
+        MaxCount: nodeCount - 1,
+        InstanceType: 'm6i.xlarge',
+        SubnetId: network.subnetId,
+        SecurityGroupIds: [network.workerGroupId],
+      }),
+    );
+    for (const instance of more.Instances ?? []) providerIds.push(`aws:///${MOTO_REGION}a/${instance.InstanceId}`);
+  }
+  await launchPodVms(ec2, { names: ['podvm-forgotten-job-0badc0de'], subnetId: network.subnetId });
+  await core.createNamespacedSecret({
+    namespace: OPERATOR_NAMESPACE,
+    body: {
+      metadata: { name: 'peer-pods-secret' },
+      stringData: { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
+    },
+  });
+  await core.createNamespacedConfigMap({
+    namespace: OPERATOR_NAMESPACE,
+    body: {
+      metadata: { name: 'peer-pods-cm' },
+      data: {
+        CLOUD_PROVIDER: 'aws',
+        AWS_REGION: MOTO_REGION,
+        AWS_SUBNET_ID: network.subnetId,
+        AWS_SG_IDS: network.workerGroupId,
+        VXLAN_PORT: '9000',
+        PEERPODS_LIMIT_PER_NODE: '10',
+      },
+    },
+  });
+  cloud = {
+    moto,
+    env: { AWS_ENDPOINT_URL: moto.endpoint, ORPHAN_GRACE_SECONDS: '60' },
+    summary: `moto EC2 ${moto.endpoint}: ${nodeCount} worker instances in ${network.workerGroupId}, 1 orphan VM`,
+  };
+} else {
+  console.log(
+    '[start] --platform azure: no simulated Azure cloud in the local stack yet (VM and port pages will say so)',
+  );
+}
+await createInfrastructure(kc, { platform, region: platform === 'aws' ? MOTO_REGION : undefined });
+await createWorkerNodes(kc, { count: nodeCount, platform, providerIds });
 await createPeerPodConfig(kc, { limit: '10' });
 console.log(
   `[start] ${nodeCount} ${platform.toUpperCase()} worker nodes, PeerPodConfig ${OPERATOR_NAMESPACE}/${PEERPODCONFIG_NAME} (limit 10)`,
 );
+
+// The backend serves the webhook with a certificate from the cluster's CA, and the API server
+// calls it for peer pods, as the chart's MutatingWebhookConfiguration makes it do on OpenShift.
+const serving = await issueCertificate(cp.ca, {
+  commonName: 'peer-pods-webhook',
+  ipAddresses: ['127.0.0.1'],
+  usage: 'server',
+});
+writeFileSync(join(stateDir, 'webhook.crt'), serving.certPem);
+writeFileSync(join(stateDir, 'webhook.key'), serving.keyPem, { mode: 0o600 });
+const webhookPort = await freePort();
 
 const backendPort = Number(values.port) || (await freePort());
 const backend = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts'], {
@@ -85,8 +181,41 @@ const backend = spawn(process.execPath, ['--import', 'tsx', 'backend/src/main.ts
     HOST: '127.0.0.1',
     PLUGIN_ASSETS_DIR: 'dist',
     LEADER_ELECTION: 'false',
+    WEBHOOK_PORT: String(webhookPort),
+    WEBHOOK_CERT_FILE: join(stateDir, 'webhook.crt'),
+    WEBHOOK_KEY_FILE: join(stateDir, 'webhook.key'),
+    ...cloud?.env,
   },
 });
+await waitForHttp(`http://127.0.0.1:${backendPort}/readyz`, 60_000);
+await kc.makeApiClient(AdmissionregistrationV1Api).createMutatingWebhookConfiguration({
+  body: renderWebhookConfiguration({
+    target: { url: `https://127.0.0.1:${webhookPort}` },
+    caBundlePem: cp.caCertPem,
+  }),
+});
+// A few peer pods, created as a user would: the webhook mutates them, the scheduler places them.
+for (const name of ['web-frontend', 'batch-worker', 'ml-inference']) {
+  await core.createNamespacedPod({
+    namespace: 'default',
+    body: {
+      metadata: { name },
+      spec: {
+        runtimeClassName: 'kata-remote',
+        containers: [
+          {
+            name: 'app',
+            image: 'registry.access.redhat.com/ubi9/ubi-minimal',
+            resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+          },
+        ],
+      },
+    },
+  });
+}
+console.log(
+  `[start] webhook registered (https://127.0.0.1:${webhookPort}/mutate-v1-pod); 3 peer pods created in default`,
+);
 
 const shell = await startConsoleShell({
   apiServer: cp.server,
@@ -105,7 +234,9 @@ async function shutdown(code: number) {
   console.log('\n[start] stopping console shell, backend and control plane');
   await shell.stop();
   backend.kill('SIGTERM');
+  await cloud?.moto.stop();
   await cp.stop();
+  rmSync(stateDir, { recursive: true, force: true });
   process.exit(code);
 }
 backend.on('exit', (code) => {
@@ -125,6 +256,7 @@ Peer Pods Console — local stack is running
   admin bearer token      (in ${join(cp.dir, 'tokens.csv')})
   backend                 http://127.0.0.1:${backendPort}/healthz
   plugin manifest         http://127.0.0.1:${backendPort}/plugin-manifest.json
+  simulated cloud         ${cloud?.summary ?? 'none'}
 
 Try: KUBECONFIG=${cp.kubeconfigPath} kubectl get nodes -o wide   (if kubectl is installed)
 Press Ctrl-C to stop everything.

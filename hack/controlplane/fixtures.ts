@@ -102,6 +102,8 @@ export interface WorkerOptions {
   pods?: string;
   /** Creations in flight at once (bulk fixtures); default 16. */
   concurrency?: number;
+  /** spec.providerID per node, in order (e.g. instances that exist in a simulated cloud). */
+  providerIds?: string[];
 }
 
 export const AWS_ZONE = 'us-east-1a';
@@ -155,7 +157,7 @@ export async function createWorkerNodes(kc: KubeConfig, options: WorkerOptions):
     await core.createNode({
       body: {
         metadata: { name, labels, annotations: options.annotations },
-        spec: { providerID: providerIdFor(platform, name, index) },
+        spec: { providerID: options.providerIds?.[index - start] ?? providerIdFor(platform, name, index) },
       },
     });
     const resources: Record<string, string> = {
