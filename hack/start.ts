@@ -231,11 +231,18 @@ let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  console.log('\n[start] stopping console shell, backend and control plane');
-  await shell.stop();
-  backend.kill('SIGTERM');
-  await cloud?.moto.stop();
-  await cp.stop();
+  const step = async (what: string, work: () => Promise<unknown> | unknown) => {
+    const started = Date.now();
+    await work();
+    console.log(`[start] stopped ${what} (${Date.now() - started} ms)`);
+  };
+  console.log('\n[start] stopping console shell, backend, simulated cloud and control plane');
+  await step('console shell', () => shell.stop());
+  await step('backend', () =>
+    backend.exitCode === null ? new Promise((r) => (backend.once('exit', r), backend.kill('SIGTERM'))) : undefined,
+  );
+  await step('simulated cloud', () => cloud?.moto.stop());
+  await step('control plane', () => cp.stop());
   rmSync(stateDir, { recursive: true, force: true });
   process.exit(code);
 }
