@@ -64,7 +64,7 @@ async function motoOnly(endpoint: string): Promise<{ ms: number; pages: number; 
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
         // moto reads the region from the credential scope; it does not check the signature.
-        authorization: `AWS4-HMAC-SHA256 Credential=AKIATESTPEERPODS0001/20260101/${MOTO_REGION}/ec2/aws4_request, SignedHeaders=host, Signature=0`,
+        authorization: `AWS4-HMAC-SHA256 Credential=${motoCredentials().accessKeyId}/20260101/${MOTO_REGION}/ec2/aws4_request, SignedHeaders=host, Signature=0`,
       },
       body: form,
     });
