@@ -9,6 +9,7 @@
 // a store of 10,000 pods holds only the few fields its users read.
 import type { Logger } from 'pino';
 import { isGone, KubeApiError, type KubeClient } from './client.ts';
+import { InterruptibleSleep } from './interruptible-sleep.ts';
 
 export interface RawObjectMeta {
   name?: string;
@@ -185,7 +186,7 @@ export class Informer<T extends StoredObject> {
   private loop: Promise<void> | undefined;
   private connection: WatchConnection | undefined;
   private endWatch: (() => void) | undefined;
-  private wake: (() => void) | undefined;
+  private readonly sleeper = new InterruptibleSleep();
   private failures = 0;
 
   constructor(options: InformerOptions<T>) {
@@ -246,7 +247,7 @@ export class Informer<T extends StoredObject> {
     this.connection?.abort();
     this.connection = undefined;
     this.endWatch?.();
-    this.wake?.();
+    this.sleeper.interrupt();
     await this.loop;
   }
 
@@ -287,17 +288,7 @@ export class Informer<T extends StoredObject> {
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    }).then(() => {
-      this.wake = undefined;
-    });
+    return this.sleeper.sleep(ms);
   }
 
   private async relist(): Promise<void> {

@@ -9,6 +9,7 @@
 //   over at its next retry instead of waiting out the lease.
 import type { Logger } from 'pino';
 import { isConflict, isNotFound, KubeApiError, microTime, type KubeClient } from './client.ts';
+import { InterruptibleSleep } from './interruptible-sleep.ts';
 
 export interface LeaderElectionOptions {
   client: KubeClient;
@@ -59,7 +60,7 @@ export class LeaderElector {
   private leading = false;
   private stopped = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private readonly sleeper = new InterruptibleSleep();
   private reportedLeader: string | undefined = undefined;
   private readonly options: LeaderElectionOptions;
 
@@ -107,7 +108,7 @@ export class LeaderElector {
   async stop(options: { release?: boolean } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.wake?.();
+    this.sleeper.interrupt();
     await this.loop;
     const wasLeading = this.leading;
     if (wasLeading) this.stopLeading();
@@ -272,17 +273,7 @@ export class LeaderElector {
   }
 
   private sleep(ms: number): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    }).then(() => {
-      this.wake = undefined;
-    });
+    return this.sleeper.sleep(ms);
   }
 
   private safely(fn: () => void): void {
