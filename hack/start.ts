@@ -22,6 +22,7 @@ import { AdmissionregistrationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { renderWebhookConfiguration } from '../backend/src/webhook/webhook-configuration.ts';
 import { startMotoServer, type MotoServer } from '../backend/test/moto.ts';
 import {
+  createAwsPeerPodsSettings,
   createWorkerNetwork,
   launchPodVms,
   motoClient,
@@ -122,27 +123,7 @@ if (platform === 'aws') {
     for (const instance of more.Instances ?? []) providerIds.push(`aws:///${MOTO_REGION}a/${instance.InstanceId}`);
   }
   await launchPodVms(ec2, { names: ['podvm-forgotten-job-0badc0de'], subnetId: network.subnetId });
-  await core.createNamespacedSecret({
-    namespace: OPERATOR_NAMESPACE,
-    body: {
-      metadata: { name: 'peer-pods-secret' },
-      stringData: { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
-    },
-  });
-  await core.createNamespacedConfigMap({
-    namespace: OPERATOR_NAMESPACE,
-    body: {
-      metadata: { name: 'peer-pods-cm' },
-      data: {
-        CLOUD_PROVIDER: 'aws',
-        AWS_REGION: MOTO_REGION,
-        AWS_SUBNET_ID: network.subnetId,
-        AWS_SG_IDS: network.workerGroupId,
-        VXLAN_PORT: '9000',
-        PEERPODS_LIMIT_PER_NODE: '10',
-      },
-    },
-  });
+  await createAwsPeerPodsSettings(core, OPERATOR_NAMESPACE, network, credentials, { PEERPODS_LIMIT_PER_NODE: '10' });
   cloud = {
     moto,
     env: { AWS_ENDPOINT_URL: moto.endpoint, ORPHAN_GRACE_SECONDS: '60' },

@@ -18,7 +18,14 @@ import {
   OPERATOR_NAMESPACE,
 } from '../../hack/controlplane/fixtures.ts';
 import { issueCertificate } from '../../hack/pki.ts';
-import { createWorkerNetwork, launchPodVms, motoClient, motoCredentials, MOTO_REGION } from '../test/moto-seed.ts';
+import {
+  createAwsPeerPodsSettings,
+  createWorkerNetwork,
+  launchPodVms,
+  motoClient,
+  motoCredentials,
+  MOTO_REGION,
+} from '../test/moto-seed.ts';
 import { startMotoServer, type MotoServer } from '../test/moto.ts';
 import type {
   CapacitySummary,
@@ -116,26 +123,7 @@ beforeAll(async () => {
     },
     setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
   );
-  await core.createNamespacedSecret({
-    namespace: OPERATOR_NAMESPACE,
-    body: {
-      metadata: { name: 'peer-pods-secret' },
-      stringData: { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
-    },
-  });
-  await core.createNamespacedConfigMap({
-    namespace: OPERATOR_NAMESPACE,
-    body: {
-      metadata: { name: 'peer-pods-cm' },
-      data: {
-        CLOUD_PROVIDER: 'aws',
-        AWS_REGION: MOTO_REGION,
-        AWS_SUBNET_ID: network.subnetId,
-        AWS_SG_IDS: network.workerGroupId,
-        VXLAN_PORT: '9000',
-      },
-    },
-  });
+  await createAwsPeerPodsSettings(core, OPERATOR_NAMESPACE, network, credentials);
   await createPeerPodConfig(kc, { limit: '4' });
 
   certDir = mkdtempSync(join(tmpdir(), 'backend-it-'));

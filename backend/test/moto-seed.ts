@@ -9,6 +9,7 @@ import {
   RunInstancesCommand,
   type _InstanceType,
 } from '@aws-sdk/client-ec2';
+import type { CoreV1Api } from '@kubernetes/client-node';
 
 export const MOTO_REGION = 'us-east-2';
 export const MOTO_IMAGE_ID = 'ami-0123456789abcdef0';
@@ -113,4 +114,38 @@ export async function launchPodVms(
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
   return launched;
+}
+
+/**
+ * The Secret `peer-pods-secret` and ConfigMap `peer-pods-cm` that the OpenShift sandboxed
+ * containers operator expects for AWS, pointing at a moto network.
+ */
+export async function createAwsPeerPodsSettings(
+  core: CoreV1Api,
+  namespace: string,
+  network: MotoNetwork,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  extraData: Record<string, string> = {},
+): Promise<void> {
+  await core.createNamespacedSecret({
+    namespace,
+    body: {
+      metadata: { name: 'peer-pods-secret' },
+      stringData: { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
+    },
+  });
+  await core.createNamespacedConfigMap({
+    namespace,
+    body: {
+      metadata: { name: 'peer-pods-cm' },
+      data: {
+        CLOUD_PROVIDER: 'aws',
+        AWS_REGION: MOTO_REGION,
+        AWS_SUBNET_ID: network.subnetId,
+        AWS_SG_IDS: network.workerGroupId,
+        VXLAN_PORT: '9000',
+        ...extraData,
+      },
+    },
+  });
 }
