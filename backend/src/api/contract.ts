@@ -223,6 +223,18 @@ export const portRulesApplyResult = z.object({
 });
 export type PortRulesApplyResult = z.infer<typeof portRulesApplyResult>;
 
+// ---- permissions -------------------------------------------------------------------------
+
+/** GET /api/v1/permissions: what the signed-in user may do through the backend. */
+export const permissions = z.object({
+  user: z.string(),
+  /** `list nodes`: needed to read capacity, VMs and port rules */
+  canRead: z.boolean(),
+  /** `patch peerpodconfigs` in the operator namespace: needed to change anything in the cloud */
+  canChangeCloud: z.boolean(),
+});
+export type Permissions = z.infer<typeof permissions>;
+
 // ---- live updates ------------------------------------------------------------------------
 
 /** Server-Sent Events on GET /api/v1/events: `event: capacity` carries a CapacitySummary. */

@@ -13,6 +13,7 @@ import {
   type CapacitySummary,
   type OrphanCleanupRequest,
   type OrphanCleanupResult,
+  type Permissions,
   type PortRulesApplyResult,
   type PortRulesReport,
   type PortRulesRequest,
@@ -179,7 +180,8 @@ export function createApiRouter(options: ApiOptions): Router {
   router.get('/permissions', async (req: Request, res: Response) => {
     const user = req.user!;
     const [read, act] = await Promise.all([reviewer.check(user, READ), reviewer.check(user, cloudAction)]);
-    res.json({ user: user.username, canRead: read.allowed, canChangeCloud: act.allowed });
+    const body: Permissions = { user: user.username, canRead: read.allowed, canChangeCloud: act.allowed };
+    res.json(body);
   });
 
   router.use((req: Request) => {

@@ -6,7 +6,9 @@ import { useNavigate, useParams } from 'react-router';
 
 import { PEER_PODS_PAGE_PATH, PeerPodsTabId, peerPodsTabIds } from './peerPodsRoutes';
 import CapacityTab from './capacity/CapacityTab';
-import FeatureNotAvailableState from './FeatureNotAvailableState';
+import NetworkSetupTab from './network-setup/NetworkSetupTab';
+import SetupTab from './setup/SetupTab';
+import VirtualMachinesTab from './virtual-machines/VirtualMachinesTab';
 
 const DEFAULT_TAB: PeerPodsTabId = 'capacity';
 
@@ -21,40 +23,10 @@ const PeerPodsPage: FC = () => {
   const activeTab = isPeerPodsTabId(tab) ? tab : DEFAULT_TAB;
 
   const tabs: { id: PeerPodsTabId; title: string; content: ReactNode }[] = [
-    {
-      id: 'setup',
-      title: t('Setup'),
-      content: (
-        <FeatureNotAvailableState
-          description={t(
-            'The setup checklist, which checks each peer pods prerequisite and shows how to fix it, is not part of this version of the plugin.',
-          )}
-        />
-      ),
-    },
+    { id: 'setup', title: t('Setup'), content: <SetupTab /> },
     { id: 'capacity', title: t('Capacity'), content: <CapacityTab /> },
-    {
-      id: 'virtual-machines',
-      title: t('Virtual machines'),
-      content: (
-        <FeatureNotAvailableState
-          description={t(
-            'The inventory of peer pod virtual machines in the cloud, with orphan detection and cleanup, is not part of this version of the plugin.',
-          )}
-        />
-      ),
-    },
-    {
-      id: 'network-setup',
-      title: t('Network setup'),
-      content: (
-        <FeatureNotAvailableState
-          description={t(
-            'The wizard that opens the ports between worker nodes and peer pod virtual machines is not part of this version of the plugin.',
-          )}
-        />
-      ),
-    },
+    { id: 'virtual-machines', title: t('Virtual machines'), content: <VirtualMachinesTab /> },
+    { id: 'network-setup', title: t('Network setup'), content: <NetworkSetupTab /> },
   ];
 
   return (

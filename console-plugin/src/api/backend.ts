@@ -1,0 +1,54 @@
+// The plugin's typed client for its backend. The console's bridge proxies
+// /api/proxy/plugin/<plugin>/<alias>/ to the backend Service with the signed-in user's token, so
+// every call below runs with that user's RBAC. Types come from the backend's contract (type-only
+// imports: nothing of zod reaches the browser bundle).
+import { consoleFetchJSON } from '@openshift-console/dynamic-plugin-sdk';
+
+import type {
+  CapacitySummary,
+  NodeCapacity,
+  OrphanCleanupRequest,
+  OrphanCleanupResult,
+  PortRulesApplyResult,
+  PortRulesReport,
+  Permissions,
+  UnaccountedPeerPod,
+  VmInventory,
+} from '../../../backend/src/api/contract';
+
+export type {
+  CapacitySummary,
+  NodeCapacity,
+  OrphanCleanupRequest,
+  OrphanCleanupResult,
+  PortRulesApplyResult,
+  PortRulesReport,
+  Permissions,
+  UnaccountedPeerPod,
+  VmInventory,
+};
+
+/** The plugin name and the proxy alias declared in the ConsolePlugin resource (charts/). */
+export const BACKEND_PROXY_BASE = '/api/proxy/plugin/peer-pods-console-plugin/backend';
+export const BACKEND_API_BASE = `${BACKEND_PROXY_BASE}/api/v1`;
+
+export const backendUrl = (path: string): string => `${BACKEND_API_BASE}${path.startsWith('/') ? path : `/${path}`}`;
+
+export type NodeCapacityDetail = { revision: number; node: NodeCapacity; unaccounted: UnaccountedPeerPod[] };
+
+/** Every backend call the plugin makes. Components reach these only through the hooks in hooks/. */
+export const backendApi = {
+  capacity: (): Promise<CapacitySummary> => consoleFetchJSON(backendUrl('/capacity')),
+  nodeCapacity: (name: string): Promise<NodeCapacityDetail> =>
+    consoleFetchJSON(backendUrl(`/capacity/nodes/${encodeURIComponent(name)}`)),
+  vms: (): Promise<VmInventory> => consoleFetchJSON(backendUrl('/vms')),
+  cleanupVms: (request: OrphanCleanupRequest): Promise<OrphanCleanupResult> =>
+    consoleFetchJSON.post(backendUrl('/vms/cleanup'), request),
+  ports: (includeUdp = false): Promise<PortRulesReport> =>
+    consoleFetchJSON(backendUrl(`/ports${includeUdp ? '?includeUdp=true' : ''}`)),
+  applyPorts: (includeUdp = false): Promise<PortRulesApplyResult> =>
+    consoleFetchJSON.post(backendUrl('/ports/apply'), { includeUdp }),
+  permissions: (): Promise<Permissions> => consoleFetchJSON(backendUrl('/permissions')),
+};
+
+export type BackendApi = typeof backendApi;

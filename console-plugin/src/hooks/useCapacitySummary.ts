@@ -1,0 +1,60 @@
+import { useEffect, useState } from 'react';
+
+import { backendApi, backendUrl, type CapacitySummary } from '../api/backend';
+import { useBackendQuery } from './useBackendQuery';
+
+/** The backend's Server-Sent Events stream; `event: capacity` carries a CapacitySummary. */
+export const CAPACITY_EVENTS_PATH = '/events';
+const CAPACITY_EVENT = 'capacity';
+
+export type CapacitySummaryState = {
+  summary: CapacitySummary | undefined;
+  loaded: boolean;
+  error: unknown;
+  /** true while the live stream is connected; false means the data is refreshed by polling */
+  live: boolean;
+  refresh: () => void;
+};
+
+/**
+ * The live capacity model: fetched once, then kept current by the backend's event stream. When
+ * the stream cannot be opened (a proxy that buffers, EventSource missing), it polls every 10 s.
+ */
+export const useCapacitySummary = (): CapacitySummaryState => {
+  const [streamed, setStreamed] = useState<CapacitySummary>();
+  const [live, setLive] = useState(false);
+  const query = useBackendQuery(backendApi.capacity, 'capacity', { pollMs: live ? undefined : 10_000 });
+
+  useEffect(() => {
+    if (typeof EventSource === 'undefined') return undefined;
+    const source = new EventSource(backendUrl(CAPACITY_EVENTS_PATH), { withCredentials: true });
+    const onCapacity = (event: MessageEvent<string>) => {
+      try {
+        setStreamed(JSON.parse(event.data) as CapacitySummary);
+        setLive(true);
+      } catch {
+        // A torn message: the next one carries the whole summary again.
+      }
+    };
+    source.addEventListener(CAPACITY_EVENT, onCapacity as EventListener);
+    source.onerror = () => setLive(false);
+    return () => {
+      source.removeEventListener(CAPACITY_EVENT, onCapacity as EventListener);
+      source.close();
+    };
+  }, []);
+
+  // The newer of the two answers wins (the stream usually; a manual refresh may be newer).
+  const fetched = query.data;
+  const summary =
+    streamed && (!fetched || streamed.revision >= fetched.revision || streamed.generatedAt >= fetched.generatedAt)
+      ? streamed
+      : fetched;
+  return {
+    summary,
+    loaded: query.loaded || streamed !== undefined,
+    error: summary ? undefined : query.error,
+    live,
+    refresh: query.refresh,
+  };
+};
