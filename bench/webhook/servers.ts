@@ -1,35 +1,41 @@
-// Child process of the benchmark: the two servers under test, away from the load generator's
-// event loop (a server sharing autocannon's thread would measure the two fighting over it).
-//   baseline — a minimal node:https server that reads the body and answers a constant AdmissionReview
-//   webhook  — createWebhookServer(), the real thing
+// Child process of the benchmark: ONE server under test, away from the load generator's event
+// loop and from the other server (each has its own process, heap, JIT and GC, and nothing the
+// other left behind — garbage, a marking cycle — is paid for in its rounds).
+//   baseline  — a minimal node:https server that reads the body and answers a constant AdmissionReview
+//   webhook   — createWebhookServer(), the real thing
+//   reference — for the API-server part: a minimal webhook that parses the review and answers its
+//               uid with a fixed patch (the bench creates identical pods, so the same patch the
+//               webhook computes) — what any webhook making this change costs the API server
 // Both use the same certificate and TLS settings and answer with identical bytes, so the ratio
 // measures the webhook's own work: parsing, validating, mutating and encoding.
-// Reports { baselinePort, webhookPort } over IPC, answers 'cpu' with its CPU time so far (µs), and
-// serves until the parent disconnects.
+// Reports { port } over IPC, answers 'cpu' with its CPU time so far (µs), and serves until the
+// parent disconnects.
 
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createWebhookServer } from '../../backend/src/webhook/server.ts';
 import { secureContextOptions } from '../../backend/src/webhook/serving-certificate.ts';
 
-export interface ServersReady {
-  baselinePort: number;
-  webhookPort: number;
+export interface ServerReady {
+  port: number;
 }
 
 export interface CpuTime {
   cpuMicros: number;
 }
 
-interface StartMessage {
+export interface StartMessage {
+  kind: 'baseline' | 'webhook' | 'reference';
   certFile: string;
   keyFile: string;
   certPem: string;
   keyPem: string;
   constantResponse: string;
+  /** reference: the base64 JSON Patch it answers with */
+  patch?: string;
 }
 
-process.once('message', async (message: StartMessage) => {
+async function startBaseline(message: StartMessage): Promise<{ port: number; close(): void }> {
   const constant = Buffer.from(message.constantResponse);
   const baseline = createServer(
     { ...secureContextOptions({ cert: message.certPem, key: message.keyPem }), keepAliveTimeout: 120_000 },
@@ -42,16 +48,60 @@ process.once('message', async (message: StartMessage) => {
     },
   );
   await new Promise<void>((resolve) => baseline.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (baseline.address() as AddressInfo).port,
+    close: () => {
+      baseline.closeAllConnections();
+      baseline.close();
+    },
+  };
+}
 
+async function startReference(message: StartMessage): Promise<{ port: number; close(): void }> {
+  const reference = createServer(
+    { ...secureContextOptions({ cert: message.certPem, key: message.keyPem }), keepAliveTimeout: 120_000 },
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const uid = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { request: { uid: string } }).request.uid;
+        const body = Buffer.from(
+          `{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":${JSON.stringify(uid)},"allowed":true,"patchType":"JSONPatch","patch":"${message.patch}"}}`,
+        );
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+        res.end(body);
+      });
+    },
+  );
+  await new Promise<void>((resolve) => reference.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (reference.address() as AddressInfo).port,
+    close: () => {
+      reference.closeAllConnections();
+      reference.close();
+    },
+  };
+}
+
+async function startWebhook(message: StartMessage): Promise<{ port: number; close(): Promise<void> }> {
   const webhook = createWebhookServer({
     port: 0,
     host: '127.0.0.1',
     certFile: message.certFile,
     keyFile: message.keyFile,
   });
-  const { port: webhookPort } = await webhook.listen();
+  const { port } = await webhook.listen();
+  return { port, close: () => webhook.close() };
+}
 
-  const ready: ServersReady = { baselinePort: (baseline.address() as AddressInfo).port, webhookPort };
+process.once('message', async (message: StartMessage) => {
+  const server =
+    message.kind === 'baseline'
+      ? await startBaseline(message)
+      : message.kind === 'reference'
+        ? await startReference(message)
+        : await startWebhook(message);
+  const ready: ServerReady = { port: server.port };
   process.send!(ready);
   process.on('message', (request: unknown) => {
     if (request !== 'cpu') return;
@@ -60,8 +110,6 @@ process.once('message', async (message: StartMessage) => {
     process.send!(answer);
   });
   process.once('disconnect', () => {
-    baseline.closeAllConnections();
-    baseline.close();
-    void webhook.close().then(() => process.exit(0));
+    void Promise.resolve(server.close()).then(() => process.exit(0));
   });
 });

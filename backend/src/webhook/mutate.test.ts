@@ -40,6 +40,11 @@ function pod(
 function mutated(input: PodJson): { pod: PodJson; outcome: string } {
   const result = mutatePod(input, options);
   if (!('patch' in result)) throw new Error(`expected a patch, got ${result.outcome}: ${result.error.message}`);
+  // The text the webhook sends is the patch, exactly, and ASCII (review.ts base64-encodes it with btoa).
+  if (result.outcome === 'mutated') {
+    expect(result.patchJson).toBe(JSON.stringify(result.patch));
+    expect(result.patchJson).toMatch(/^[\x20-\x7e]*$/);
+  }
   const copy = jsonPatch.deepClone(input) as PodJson;
   const applied = jsonPatch.applyPatch(copy, jsonPatch.deepClone(result.patch), true, true).newDocument as PodJson;
   return { pod: applied, outcome: result.outcome };
@@ -179,6 +184,23 @@ describe('mutatePod leaves pods that are not peer pods alone', () => {
       limits: { 'example.com/podvm': '1' },
     });
   });
+});
+
+describe('mutatePod patchJson', () => {
+  it.each(['kata.peerpods.io/vm', 'example.com/pod"vm\\', 'example.com/vm-é'])(
+    'is JSON.stringify(patch), whatever the extended resource (%s)',
+    (extendedResource) => {
+      for (const annotations of [undefined, { team: 'a' }]) {
+        const input = pod([container('app', { requests: { cpu: '1', memory: '1Gi' } }), container('b', {})], {
+          annotations,
+          initContainers: [container('init', { limits: { 'nvidia.com/gpu': '1' } })],
+        });
+        const result = mutatePod(input, { targetRuntimeClass: 'kata-remote', extendedResource });
+        if (result.outcome !== 'mutated') throw new Error(`expected a patch, got ${result.outcome}`);
+        expect(result.patchJson).toBe(JSON.stringify(result.patch));
+      }
+    },
+  );
 });
 
 describe('mutatePod is idempotent', () => {

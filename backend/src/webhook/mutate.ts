@@ -97,12 +97,18 @@ export type MutationResult =
   | { outcome: 'not-peer-pod'; patch: [] }
   /** a peer pod already in its mutated form */
   | { outcome: 'unchanged'; patch: []; sizing: PodSizing }
-  | { outcome: 'mutated'; patch: JsonPatchOperation[]; sizing: PodSizing }
+  | {
+      outcome: 'mutated';
+      patch: JsonPatchOperation[];
+      /** exactly JSON.stringify(patch), built alongside it (the text the webhook sends) */
+      patchJson: string;
+      sizing: PodSizing;
+    }
   | { outcome: 'not-sizable'; error: PodSizingError }
   | { outcome: 'invalid-pod'; error: InvalidPodError };
 
+/** Indexed by CPU, MEMORY and GPU below. */
 const SIZED_RESOURCES = ['cpu', 'memory', GPU_RESOURCE] as const;
-type SizedResource = (typeof SIZED_RESOURCES)[number];
 
 /** RFC 6901: "~" → "~0", "/" → "~1" (annotation keys and resource names carry "/"). */
 export function escapeJsonPointerToken(token: string): string {
@@ -177,25 +183,40 @@ function containerLabel(list: 'containers' | 'initContainers', index: number, co
   return `spec.${list}[${index}]${name}`;
 }
 
-/** Names the container in an error message; built only when there is an error to report. */
-type Where = () => string;
+/**
+ * Where a resources block sits, for error messages: a container (named only when there is an
+ * error to report) or the pod-level resources. One object per pod, moved from container to container.
+ */
+interface Where {
+  list: 'containers' | 'initContainers' | 'pod';
+  index: number;
+  container: ContainerJson | undefined;
+}
+
+function label(where: Where): string {
+  return where.list === 'pod'
+    ? 'spec (pod-level resources)'
+    : containerLabel(where.list, where.index, where.container!);
+}
 
 function readQuantity(value: unknown, where: Where, field: string): Quantity {
   if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) {
     throw new PodSizingError(
-      where(),
+      label(where),
       field,
       `must be a quantity string such as "500m" or "1Gi", got ${describe(value)}`,
     );
   }
   let quantity: Quantity;
   try {
-    quantity = parseQuantity(String(value));
+    quantity = parseQuantity(typeof value === 'string' ? value : String(value));
   } catch (error) {
-    if (error instanceof QuantityError) throw new PodSizingError(where(), field, error.message);
+    if (error instanceof QuantityError) throw new PodSizingError(label(where), field, error.message);
     throw error;
   }
-  if (quantity.sign() < 0) throw new PodSizingError(where(), field, `must not be negative, got "${String(value)}"`);
+  if (quantity.sign() < 0) {
+    throw new PodSizingError(label(where), field, `must not be negative, got "${String(value)}"`);
+  }
   return quantity;
 }
 
@@ -205,17 +226,16 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)?.slice(0, 40)}`;
 }
 
-/** The map at resources[listName], validated; undefined when absent. */
+/** A resources.requests or resources.limits value, validated; undefined when absent. */
 function resourceList(
-  resources: ResourceRequirementsJson,
+  list: unknown,
   listName: 'requests' | 'limits',
   where: Where,
 ): Record<string, unknown> | undefined {
-  const list = resources[listName];
   if (list === undefined || list === null) return undefined;
   if (!isPlainObject(list)) {
     throw new PodSizingError(
-      where(),
+      label(where),
       `resources.${listName}`,
       `must be a map of resource name to quantity, got ${describe(list)}`,
     );
@@ -223,57 +243,59 @@ function resourceList(
   return list;
 }
 
+/**
+ * Running sums in nano-units, indexed like SIZED_RESOURCES (plain bigints: a sum is added to
+ * for every container of every admission).
+ */
 interface Totals {
-  requests: Record<SizedResource, Quantity>;
-  limits: Record<SizedResource, Quantity>;
+  requests: bigint[];
+  limits: bigint[];
 }
+
+const REQUEST_FIELDS = SIZED_RESOURCES.map((resource) => `resources.requests.${resource}`);
+const LIMIT_FIELDS = SIZED_RESOURCES.map((resource) => `resources.limits.${resource}`);
 
 /**
  * Adds one resources block to the running totals. A limit without a request counts as the request
  * too: that is the API server's defaulting, which has already happened to every pod it sends us,
  * so this only matters when the function is called with an undefaulted pod.
  */
-const REQUEST_FIELD: Record<SizedResource, string> = {
-  cpu: 'resources.requests.cpu',
-  memory: 'resources.requests.memory',
-  [GPU_RESOURCE]: `resources.requests.${GPU_RESOURCE}`,
-};
-const LIMIT_FIELD: Record<SizedResource, string> = {
-  cpu: 'resources.limits.cpu',
-  memory: 'resources.limits.memory',
-  [GPU_RESOURCE]: `resources.limits.${GPU_RESOURCE}`,
-};
-
 function addResources(totals: Totals, resources: unknown, where: Where): void {
   if (resources === undefined || resources === null) return;
   if (!isPlainObject(resources)) {
-    throw new PodSizingError(where(), 'resources', `must be an object, got ${describe(resources)}`);
+    throw new PodSizingError(label(where), 'resources', `must be an object, got ${describe(resources)}`);
   }
-  const requests = resourceList(resources, 'requests', where);
-  const limits = resourceList(resources, 'limits', where);
-  for (const resource of SIZED_RESOURCES) {
-    const limitValue = limits?.[resource];
-    const limit = limitValue === undefined ? undefined : readQuantity(limitValue, where, LIMIT_FIELD[resource]);
-    const requestValue = requests?.[resource];
-    const request = requestValue === undefined ? limit : readQuantity(requestValue, where, REQUEST_FIELD[resource]);
-    if (request) totals.requests[resource] = totals.requests[resource].add(request);
-    if (limit) totals.limits[resource] = totals.limits[resource].add(limit);
-  }
+  const requests = resourceList(resources.requests, 'requests', where);
+  const limits = resourceList(resources.limits, 'limits', where);
+  if (requests === undefined && limits === undefined) return;
+  // Named reads (not a loop over the names): each site sees few object shapes and stays fast.
+  addResource(totals, CPU, requests?.cpu, limits?.cpu, where);
+  addResource(totals, MEMORY, requests?.memory, limits?.memory, where);
+  addResource(totals, GPU, requests?.['nvidia.com/gpu'], limits?.['nvidia.com/gpu'], where);
 }
 
-function chosenTotal(totals: Totals, resource: SizedResource): Quantity {
-  const request = totals.requests[resource];
-  const limit = totals.limits[resource];
-  if (request.sign() > 0 && limit.compare(request) >= 0) return limit;
-  return request.sign() > 0 ? request : Quantity.ZERO;
+function addResource(totals: Totals, index: number, requestValue: unknown, limitValue: unknown, where: Where): void {
+  const limit = limitValue === undefined ? undefined : readQuantity(limitValue, where, LIMIT_FIELDS[index]!).nanos;
+  const request = requestValue === undefined ? limit : readQuantity(requestValue, where, REQUEST_FIELDS[index]!).nanos;
+  if (request !== undefined) totals.requests[index]! += request;
+  if (limit !== undefined) totals.limits[index]! += limit;
+}
+
+/** limit when limit ≥ request > 0, else request (0 when nothing was asked). */
+function chosenTotal(totals: Totals, index: number): bigint {
+  const request = totals.requests[index]!;
+  const limit = totals.limits[index]!;
+  if (request > 0n && limit >= request) return limit;
+  return request > 0n ? request : 0n;
 }
 
 function emptyTotals(): Totals {
-  return {
-    requests: { cpu: Quantity.ZERO, memory: Quantity.ZERO, [GPU_RESOURCE]: Quantity.ZERO },
-    limits: { cpu: Quantity.ZERO, memory: Quantity.ZERO, [GPU_RESOURCE]: Quantity.ZERO },
-  };
+  return { requests: [0n, 0n, 0n], limits: [0n, 0n, 0n] };
 }
+
+const CPU = 0;
+const MEMORY = 1;
+const GPU = 2;
 
 function containerList(spec: NonNullable<PodJson['spec']>, list: 'containers' | 'initContainers'): ContainerJson[] {
   const value = spec[list];
@@ -284,15 +306,26 @@ function containerList(spec: NonNullable<PodJson['spec']>, list: 'containers' | 
     return [];
   }
   if (!Array.isArray(value)) throw new InvalidPodError(`spec.${list} must be an array, got ${describe(value)}`);
-  value.forEach((container, index) => {
+  for (let index = 0; index < value.length; index++) {
+    const container: unknown = value[index];
     if (!isPlainObject(container)) {
       throw new InvalidPodError(`spec.${list}[${index}] must be an object, got ${describe(container)}`);
     }
-  });
+  }
   if (list === 'containers' && value.length === 0) {
     throw new InvalidPodError('spec.containers is empty: a Pod needs at least one container');
   }
   return value as ContainerJson[];
+}
+
+function addContainers(totals: Totals, list: 'containers' | 'initContainers', containers: ContainerJson[]): void {
+  const where: Where = { list, index: 0, container: undefined };
+  for (let index = 0; index < containers.length; index++) {
+    const container = containers[index]!;
+    where.index = index;
+    where.container = container;
+    addResources(totals, container.resources, where);
+  }
 }
 
 /**
@@ -305,36 +338,50 @@ export function podSizing(
   podResources: unknown,
 ): PodSizing {
   const totals = emptyTotals();
-  containers.forEach((container, index) =>
-    addResources(totals, container.resources, () => containerLabel('containers', index, container)),
-  );
-  initContainers.forEach((container, index) =>
-    addResources(totals, container.resources, () => containerLabel('initContainers', index, container)),
-  );
-  const chosen: Record<SizedResource, Quantity> = {
-    cpu: chosenTotal(totals, 'cpu'),
-    memory: chosenTotal(totals, 'memory'),
-    [GPU_RESOURCE]: chosenTotal(totals, GPU_RESOURCE),
-  };
+  addContainers(totals, 'containers', containers);
+  addContainers(totals, 'initContainers', initContainers);
+  const chosen = [chosenTotal(totals, CPU), chosenTotal(totals, MEMORY), chosenTotal(totals, GPU)];
   // Pod-level resources (PodLevelResources, Kubernetes 1.32+) bound the whole pod; where they name a
   // resource they are the pod's size for it, as the scheduler also reads them.
   if (hasResourceSpec(podResources)) {
     const podTotals = emptyTotals();
-    addResources(podTotals, podResources, () => 'spec (pod-level resources)');
+    addResources(podTotals, podResources, { list: 'pod', index: 0, container: undefined });
     const podLevel = podResources as ResourceRequirementsJson;
-    for (const resource of SIZED_RESOURCES) {
+    for (let i = 0; i < SIZED_RESOURCES.length; i++) {
+      const resource = SIZED_RESOURCES[i]!;
       const named =
         (isPlainObject(podLevel.requests) && podLevel.requests[resource] !== undefined) ||
         (isPlainObject(podLevel.limits) && podLevel.limits[resource] !== undefined);
-      if (named) chosen[resource] = chosenTotal(podTotals, resource);
+      if (named) chosen[i] = chosenTotal(podTotals, i);
     }
   }
   return {
-    vcpus: chosen.cpu.roundUpToUnits(),
-    memoryMiB: chosen.memory.roundUpToMebibytes(),
-    gpus: chosen[GPU_RESOURCE].roundUpToUnits(),
+    vcpus: new Quantity(chosen[CPU]!).roundUpToUnits(),
+    memoryMiB: new Quantity(chosen[MEMORY]!).roundUpToMebibytes(),
+    gpus: new Quantity(chosen[GPU]!).roundUpToUnits(),
   };
 }
+
+/** The sizing annotations, indexed like SIZED_RESOURCES. */
+const SIZING_ANNOTATIONS = [VCPUS_ANNOTATION, MEMORY_ANNOTATION, GPUS_ANNOTATION] as const;
+
+/**
+ * The first container's resources after mutation, `{requests: {<vm>: "1"}, limits: {<vm>: "1"}}`
+ * (a new object each time), and its JSON text, made once per extended resource name.
+ */
+function vmResources(extendedResource: string): VmResources {
+  if (vmCache?.extendedResource !== extendedResource) {
+    const create = () => ({ requests: { [extendedResource]: '1' }, limits: { [extendedResource]: '1' } });
+    vmCache = { extendedResource, create, json: JSON.stringify(create()) };
+  }
+  return vmCache;
+}
+interface VmResources {
+  extendedResource: string;
+  create(): ResourceRequirementsJson;
+  json: string;
+}
+let vmCache: VmResources | undefined;
 
 /** True when the pod asks for the target runtime class. */
 export function isPeerPod(pod: PodJson, targetRuntimeClass: string): boolean {
@@ -385,53 +432,63 @@ export function mutatePod(pod: PodJson, options: MutationOptions): MutationResul
     throw error;
   }
 
+  // The patch and its JSON text are built together; the text is what JSON.stringify(patch) gives
+  // (every path and key below is made of characters JSON writes as they are, and the one value
+  // that is not is the VM resources, stringified once) at a fraction of its cost.
   const patch: JsonPatchOperation[] = [];
-  const peerPodResources = {
-    requests: { [options.extendedResource]: '1' },
-    limits: { [options.extendedResource]: '1' },
-  };
-  containers.forEach((container, index) => {
-    const path = `/spec/containers/${index}/resources`;
+  let json = '';
+  const vm = vmResources(options.extendedResource);
+  for (let index = 0; index < containers.length; index++) {
+    const resources = containers[index]!.resources;
     if (index === 0) {
-      if (isPeerPodResources(container.resources, options.extendedResource)) return;
-      const op = container.resources === undefined ? 'add' : 'replace';
-      patch.push({ op, path, value: peerPodResources });
-    } else if (hasResourceSpec(container.resources)) {
+      if (isPeerPodResources(resources, options.extendedResource)) continue;
+      const op = resources === undefined ? 'add' : 'replace';
+      patch.push({ op, path: '/spec/containers/0/resources', value: vm.create() });
+      json += `,{"op":"${op}","path":"/spec/containers/0/resources","value":${vm.json}}`;
+    } else if (hasResourceSpec(resources)) {
+      const path = `/spec/containers/${index}/resources`;
       patch.push({ op: 'replace', path, value: {} });
+      json += ',{"op":"replace","path":"' + path + '","value":{}}';
     }
-  });
-  initContainers.forEach((container, index) => {
-    if (hasResourceSpec(container.resources)) {
-      patch.push({ op: 'replace', path: `/spec/initContainers/${index}/resources`, value: {} });
+  }
+  for (let index = 0; index < initContainers.length; index++) {
+    if (hasResourceSpec(initContainers[index]!.resources)) {
+      const path = `/spec/initContainers/${index}/resources`;
+      patch.push({ op: 'replace', path, value: {} });
+      json += ',{"op":"replace","path":"' + path + '","value":{}}';
     }
-  });
-  if (hasResourceSpec(spec.resources)) patch.push({ op: 'remove', path: '/spec/resources' });
+  }
+  if (hasResourceSpec(spec.resources)) {
+    patch.push({ op: 'remove', path: '/spec/resources' });
+    json += ',{"op":"remove","path":"/spec/resources"}';
+  }
 
-  const wanted: [string, bigint][] = [
-    [VCPUS_ANNOTATION, sizing.vcpus],
-    [MEMORY_ANNOTATION, sizing.memoryMiB],
-    [GPUS_ANNOTATION, sizing.gpus],
-  ];
   const existing = isPlainObject(metadata?.annotations) ? metadata.annotations : undefined;
   const added: Record<string, string> = {};
-  let addedCount = 0;
-  for (const [key, value] of wanted) {
+  let addedJson = '';
+  for (let i = 0; i < SIZING_ANNOTATIONS.length; i++) {
+    const key = SIZING_ANNOTATIONS[i]!;
+    const value = i === CPU ? sizing.vcpus : i === MEMORY ? sizing.memoryMiB : sizing.gpus;
     if (value <= 0n || (existing && Object.hasOwn(existing, key))) continue;
-    added[key] = value.toString();
-    addedCount++;
-  }
-  if (addedCount > 0) {
+    const text = value.toString();
+    added[key] = text;
     if (existing) {
-      for (const key in added) {
-        patch.push({ op: 'add', path: ANNOTATION_PATHS[key] ?? annotationPath(key), value: added[key] });
-      }
-    } else if (isPlainObject(metadata)) {
+      patch.push({ op: 'add', path: ANNOTATION_PATHS[key]!, value: text });
+      json += ',{"op":"add","path":"' + ANNOTATION_PATHS[key]! + '","value":"' + text + '"}';
+    } else {
+      addedJson += (addedJson === '' ? '"' : ',"') + key + '":"' + text + '"';
+    }
+  }
+  if (addedJson !== '') {
+    if (isPlainObject(metadata)) {
       patch.push({ op: 'add', path: '/metadata/annotations', value: added });
+      json += ',{"op":"add","path":"/metadata/annotations","value":{' + addedJson + '}}';
     } else {
       patch.push({ op: 'add', path: '/metadata', value: { annotations: added } });
+      json += ',{"op":"add","path":"/metadata","value":{"annotations":{' + addedJson + '}}}';
     }
   }
 
   if (patch.length === 0) return { outcome: 'unchanged', patch: [], sizing };
-  return { outcome: 'mutated', patch, sizing };
+  return { outcome: 'mutated', patch, patchJson: `[${json.slice(1)}]`, sizing };
 }

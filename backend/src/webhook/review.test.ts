@@ -9,8 +9,12 @@ const options: ReviewOptions = {
   excludedNamespaces: new NamespaceMatcher(['kube-system', 'kube-node-lease', 'openshift-*']),
 };
 
+/** Reviews the body as the server does (bytes, read lean) and as text (JSON.parse): one answer. */
 function review(body: unknown): ReviewResult {
-  return reviewAdmission(typeof body === 'string' ? body : JSON.stringify(body), options);
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const result = reviewAdmission(Buffer.from(text), options);
+  expect(result).toEqual(reviewAdmission(text, options));
+  return result;
 }
 
 function responseOf(result: ReviewResult): Record<string, unknown> {
@@ -35,6 +39,21 @@ describe('reviewAdmission answers', () => {
     // requests 1.85 cpu > limits 1.5 cpu → 2 vCPUs; limits 640Mi ≥ requests 480Mi → 640 MiB
     expect(patch).toContainEqual({ op: 'add', path: `/metadata/annotations/${VCPUS_ANNOTATION}`, value: '2' });
     expect(patch).toContainEqual({ op: 'add', path: `/metadata/annotations/${MEMORY_ANNOTATION}`, value: '640' });
+  });
+
+  it('encodes the patch as UTF-8 base64 whatever the extended resource', () => {
+    for (const extendedResource of ['kata.peerpods.io/vm', 'example.com/vm-é']) {
+      const result = reviewAdmission(Buffer.from(JSON.stringify(admissionReview(peerPodWithSidecars()))), {
+        ...options,
+        extendedResource,
+      });
+      const patch = JSON.parse(Buffer.from(responseOf(result).patch as string, 'base64').toString('utf8')) as unknown[];
+      expect(patch[0]).toEqual({
+        op: 'replace',
+        path: '/spec/containers/0/resources',
+        value: { requests: { [extendedResource]: '1' }, limits: { [extendedResource]: '1' } },
+      });
+    }
   });
 
   it('a pod of another runtime class: allowed without a patch', () => {

@@ -3,20 +3,46 @@
 //
 // Strict where a wrong answer would hurt (envelope, uid, the object being a Pod), lenient inside
 // `request`, where newer API servers may add fields and a strict webhook would break admission.
+//
+// The body as bytes (the server's case) is read with parseLean(), which checks all of it but
+// builds only REVIEW_SHAPE — the fields this file and mutate.ts read; a string, or a body
+// parseLean leaves to it, goes through JSON.parse. Both give the same answer (review.test.ts and
+// the robustness test compare them); a new field read here or in mutate.ts goes into REVIEW_SHAPE.
 
-import {
-  isPeerPod,
-  mutatePod,
-  type JsonPatchOperation,
-  type MutationOptions,
-  type PodJson,
-  type PodSizing,
-} from './mutate.ts';
+import { isPeerPod, mutatePod, type MutationOptions, type PodJson, type PodSizing } from './mutate.ts';
+import { LEAN_FALLBACK, WHOLE, arrayOf, objectShape, parseLean } from './lean-json.ts';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 /** upstream's path, kept so existing configurations keep working */
 export const MUTATE_PATH = '/mutate-v1-pod';
 const KNOWN_TOP_LEVEL_FIELDS = new Set(['apiVersion', 'kind', 'request', 'response']);
+
+/** Everything reviewAdmission() and mutatePod() read; parseLean() builds only these fields. */
+const CONTAINER_SHAPE = objectShape({ name: WHOLE, resources: WHOLE });
+export const REVIEW_SHAPE = objectShape(
+  {
+    request: objectShape({
+      uid: WHOLE,
+      kind: WHOLE,
+      namespace: WHOLE,
+      operation: WHOLE,
+      subResource: WHOLE,
+      object: objectShape({
+        apiVersion: WHOLE,
+        kind: WHOLE,
+        metadata: objectShape({ name: WHOLE, generateName: WHOLE, namespace: WHOLE, annotations: WHOLE }),
+        spec: objectShape({
+          runtimeClassName: WHOLE,
+          containers: arrayOf(CONTAINER_SHAPE),
+          initContainers: arrayOf(CONTAINER_SHAPE),
+          resources: WHOLE,
+        }),
+      }),
+    }),
+  },
+  // Every top-level field is built: unknown ones are refused by name.
+  WHOLE,
+);
 
 /** Every way an admission request can end; used as the metrics label. */
 export type AdmissionOutcome =
@@ -89,8 +115,16 @@ function allowedBody(uidJson: string, warnings?: string[]): string {
   return `${RESPONSE_PREFIX}${uidJson},"allowed":true,"warnings":${JSON.stringify(warnings)}}}`;
 }
 
-function patchedBody(uidJson: string, patch: readonly JsonPatchOperation[]): string {
-  const encoded = Buffer.from(JSON.stringify(patch)).toString('base64');
+/** The extended resource whose patches were last checked, and whether they are ASCII. */
+let asciiPatches = { extendedResource: '', ascii: true };
+
+function patchedBody(uidJson: string, patchJson: string, extendedResource: string): string {
+  // A patch's text is ASCII but for the extended resource's name (a Kubernetes resource name, so
+  // ASCII too — but it is configuration); btoa() encodes ASCII as UTF-8 would, at half the cost.
+  if (asciiPatches.extendedResource !== extendedResource) {
+    asciiPatches = { extendedResource, ascii: /^[\x20-\x7e]*$/.test(extendedResource) };
+  }
+  const encoded = asciiPatches.ascii ? btoa(patchJson) : Buffer.from(patchJson).toString('base64');
   return `${RESPONSE_PREFIX}${uidJson},"allowed":true,"patchType":"JSONPatch","patch":"${encoded}"}}`;
 }
 
@@ -99,19 +133,40 @@ function deniedBody(uidJson: string, message: string): string {
   return `${RESPONSE_PREFIX}${uidJson},"allowed":false,"status":${JSON.stringify(status)}}}`;
 }
 
+function allowedResult(
+  outcome: 'not-peer-pod' | 'excluded-namespace' | 'ignored-operation',
+  uidJson: string,
+  uid: string,
+  namespace: string,
+  podName: string,
+  warnings?: string[],
+): ReviewResult {
+  return { httpStatus: 200, body: allowedBody(uidJson, warnings), outcome, uid, namespace, podName };
+}
+
 function badRequest(message: string): ReviewResult {
   return { httpStatus: 400, message, outcome: 'bad-request' };
 }
 
-/** Parses and answers one AdmissionReview. Never throws for any input. */
-export function reviewAdmission(rawBody: string, options: ReviewOptions): ReviewResult {
-  let review: unknown;
-  try {
-    review = JSON.parse(rawBody);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return badRequest(`the body is not valid JSON (${reason.length > 120 ? `${reason.slice(0, 120)}…` : reason})`);
+/**
+ * Parses and answers one AdmissionReview: a UTF-8 body as received (read lean), or its text
+ * (read with JSON.parse). Never throws for any input.
+ */
+export function reviewAdmission(body: Buffer | string, options: ReviewOptions): ReviewResult {
+  let review = typeof body === 'string' ? LEAN_FALLBACK : parseLean(body, REVIEW_SHAPE);
+  if (review === LEAN_FALLBACK) {
+    try {
+      review = JSON.parse(typeof body === 'string' ? body : body.toString('utf8')) as unknown;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return badRequest(`the body is not valid JSON (${reason.length > 120 ? `${reason.slice(0, 120)}…` : reason})`);
+    }
   }
+  return reviewParsed(review, options);
+}
+
+/** Answers a parsed AdmissionReview (JSON.parse's value, or parseLean's restricted to REVIEW_SHAPE). */
+export function reviewParsed(review: unknown, options: ReviewOptions): ReviewResult {
   if (!isPlainObject(review)) return badRequest('the body must be a JSON object (an AdmissionReview)');
   for (const field in review) {
     if (!KNOWN_TOP_LEVEL_FIELDS.has(field)) {
@@ -159,17 +214,6 @@ export function reviewAdmission(rawBody: string, options: ReviewOptions): Review
         ? metadata.generateName
         : '';
   const uidJson = JSON.stringify(uid);
-  const allowed = (
-    outcome: 'not-peer-pod' | 'excluded-namespace' | 'ignored-operation',
-    warnings?: string[],
-  ): ReviewResult => ({
-    httpStatus: 200,
-    body: allowedBody(uidJson, warnings),
-    outcome,
-    uid,
-    namespace,
-    podName,
-  });
 
   const operation = request.operation;
   if (typeof operation !== 'string') return badRequest(`request.operation must be a string, got ${quoted(operation)}`);
@@ -177,20 +221,20 @@ export function reviewAdmission(rawBody: string, options: ReviewOptions): Review
   // ephemeralcontainers) are not the pod spec being admitted.
   const subResource = request.subResource;
   if (operation !== 'CREATE' || (typeof subResource === 'string' && subResource !== '')) {
-    return allowed('ignored-operation');
+    return allowedResult('ignored-operation', uidJson, uid, namespace, podName);
   }
 
   if (options.excludedNamespaces.matches(namespace)) {
     const warnings = isPeerPod(pod as PodJson, options.targetRuntimeClass)
       ? [`peer pod in excluded namespace ${namespace}: not counted against ${options.extendedResource}`]
       : undefined;
-    return allowed('excluded-namespace', warnings);
+    return allowedResult('excluded-namespace', uidJson, uid, namespace, podName, warnings);
   }
 
   const result = mutatePod(pod as PodJson, options);
   switch (result.outcome) {
     case 'not-peer-pod':
-      return allowed('not-peer-pod');
+      return allowedResult('not-peer-pod', uidJson, uid, namespace, podName);
     case 'unchanged':
       return {
         httpStatus: 200,
@@ -204,7 +248,7 @@ export function reviewAdmission(rawBody: string, options: ReviewOptions): Review
     case 'mutated':
       return {
         httpStatus: 200,
-        body: patchedBody(uidJson, result.patch),
+        body: patchedBody(uidJson, result.patchJson, options.extendedResource),
         outcome: 'mutated',
         uid,
         namespace,

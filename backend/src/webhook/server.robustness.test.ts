@@ -2,12 +2,16 @@
 // Every answer must be a valid AdmissionReview echoing the uid we sent (with a patch that applies
 // to the pod we sent and leaves it in a state the webhook no longer changes), or a 400 — or a 413
 // for bodies we made oversize on purpose. Never a 500, never a dropped connection, and the server
-// stays up. A seeded PRNG makes every run send the same bodies; a failure names the seed and case.
+// stays up. The server reads bodies lean (lean-json.ts); each answer must also be, byte for byte,
+// the one reviewAdmission() gives for the same text read with JSON.parse. A seeded PRNG makes
+// every run send the same bodies; a failure names the seed and case.
 
 import jsonPatch from 'fast-json-patch';
 import { Agent } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mutatePod, type PodJson } from './mutate.ts';
+import { DEFAULT_EXTENDED_RESOURCE, DEFAULT_TARGET_RUNTIME_CLASS, mutatePod, type PodJson } from './mutate.ts';
+import { NamespaceMatcher, reviewAdmission } from './review.ts';
+import { DEFAULT_EXCLUDED_NAMESPACES } from './server.ts';
 import {
   admissionReview,
   container,
@@ -21,6 +25,11 @@ const SEED = 0x5eed_9e11;
 const CASES = 10_240;
 const MAX_BODY_BYTES = 256 * 1024;
 const CONCURRENCY = 8;
+const referenceOptions = {
+  targetRuntimeClass: DEFAULT_TARGET_RUNTIME_CLASS,
+  extendedResource: DEFAULT_EXTENDED_RESOURCE,
+  excludedNamespaces: new NamespaceMatcher(DEFAULT_EXCLUDED_NAMESPACES),
+};
 
 /** mulberry32: small, fast, deterministic. */
 function prng(seed: number): () => number {
@@ -240,6 +249,16 @@ describe('webhook robustness', () => {
         const where = `seed ${SEED.toString(16)} case ${index} (${testCase.kind})`;
         const answer = await send(webhook, '/mutate-v1-pod', testCase.body, { agent });
         tally.set(`${testCase.kind} → ${answer.status}`, (tally.get(`${testCase.kind} → ${answer.status}`) ?? 0) + 1);
+        if (!(answer.status === 413 && testCase.oversize)) {
+          // The same text through JSON.parse instead of the lean reader: the same answer.
+          const reference = reviewAdmission(Buffer.from(testCase.body).toString('utf8'), referenceOptions);
+          const expected = reference.httpStatus === 200 ? reference.body : `${reference.message}\n`;
+          if (answer.status !== reference.httpStatus || answer.body !== expected) {
+            failures.push(
+              `${where}: answered ${answer.status} ${answer.body.slice(0, 120)}; JSON.parse gives ${expected.slice(0, 120)}`,
+            );
+          }
+        }
         if (answer.status === 400 || (answer.status === 413 && testCase.oversize)) {
           if (answer.body.trim().length === 0) failures.push(`${where}: ${answer.status} without a message`);
           return;

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { DEFAULT_EXTENDED_RESOURCE, DEFAULT_TARGET_RUNTIME_CLASS } from './mutate.ts';
-import { ADMISSION_OUTCOMES, webhookMetrics } from './metrics.ts';
+import { webhookMetrics } from './metrics.ts';
 import { MUTATE_PATH, NamespaceMatcher, reviewAdmission, type AdmissionOutcome, type ReviewOptions } from './review.ts';
 
 export { MUTATE_PATH };
@@ -97,13 +97,6 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     extendedResource: options.extendedResource ?? DEFAULT_EXTENDED_RESOURCE,
     excludedNamespaces: new NamespaceMatcher(options.excludedNamespaces ?? DEFAULT_EXCLUDED_NAMESPACES),
   };
-  // Bound once: label lookups are measurable at tens of thousands of requests per second.
-  const counted = new Map<AdmissionOutcome, { count: () => void; observe: (seconds: number) => void }>();
-  for (const outcome of ADMISSION_OUTCOMES) {
-    const counter = metrics.admissions.labels(outcome);
-    const histogram = metrics.admissionDuration.labels(outcome);
-    counted.set(outcome, { count: () => counter.inc(), observe: (seconds) => histogram.observe(seconds) });
-  }
   const warnBadRequest = rateLimitedWarn(logger, 10_000);
 
   const pair = loadCertificatePairSync(options.certFile, options.keyFile);
@@ -118,6 +111,13 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     },
     (req, res) => route(req, res),
   );
+  // Connections opened before a certificate reload are closed after their next answer
+  // (Connection: close), so clients move to the new certificate without a race. Closing them
+  // while idle instead can cross a request the client is already sending on one — the API server
+  // then reports a failed webhook call, and with failurePolicy Fail the pod is refused.
+  let certificateGeneration = 0;
+  const connectionGeneration = new WeakMap<object, number>();
+  server.on('secureConnection', (socket) => connectionGeneration.set(socket, certificateGeneration));
   server.on('tlsClientError', (error, socket) => {
     logger.debug({ err: error.message }, 'TLS handshake failed');
     socket.destroy();
@@ -130,8 +130,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     intervalMs: options.certReloadIntervalMs ?? DEFAULT_CERT_RELOAD_INTERVAL_MS,
     onChange: (next) => {
       server.setSecureContext(secureContextOptions(next));
-      // Idle keep-alive connections still speak the old certificate; make clients handshake anew.
-      server.closeIdleConnections();
+      certificateGeneration += 1;
       metrics.certificateReloads.labels('loaded').inc();
       logger.info({ certFile: options.certFile }, 'serving certificate reloaded');
     },
@@ -150,15 +149,17 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     body: string,
     closeConnection = false,
   ): void {
-    const bytes = Buffer.from(body);
-    // A flat header list skips Node's per-key header object walk.
-    const headers = ['Content-Type', contentType, 'Content-Length', String(bytes.length)];
-    if (closeConnection) headers.push('Connection', 'close');
+    // A flat header list skips Node's per-key header object walk; a string body goes out in one
+    // write with the header block instead of a second buffer, copied as is when it is ASCII
+    // (as many bytes as characters) instead of encoded.
+    const length = Buffer.byteLength(body);
+    const headers = ['Content-Type', contentType, 'Content-Length', String(length)];
+    if (closeConnection || connectionGeneration.get(res.socket!) !== certificateGeneration) {
+      headers.push('Connection', 'close');
+    }
     res.writeHead(status, headers);
-    res.end(bytes);
-    const metric = counted.get(outcome)!;
-    metric.count();
-    metric.observe((performance.now() - started) / 1000);
+    res.end(body, length === body.length ? 'latin1' : 'utf8');
+    metrics.recordAdmission(outcome, (performance.now() - started) / 1000);
   }
 
   function reject(
@@ -238,7 +239,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
       let result;
       try {
-        result = reviewAdmission(body.toString('utf8'), reviewOptions);
+        result = reviewAdmission(body, reviewOptions);
       } catch (error) {
         // reviewAdmission is total by design; reaching here is a bug, reported as one.
         logger.error({ err: (error as Error).message }, 'admission review failed unexpectedly');
