@@ -23,8 +23,16 @@ export interface Fault {
   match: (request: ProxiedRequest) => boolean;
   /** How many matching requests it answers before it is used up; default 1. Infinity = always. */
   times?: number;
-  /** The answer, or 'drop' to destroy the connection without answering. */
-  respond: FaultResponse | 'drop';
+  /**
+   * The answer; 'drop' destroys the connection without answering; 'hang' never answers (the
+   * caller's own timeout, or its death, ends the request).
+   */
+  respond: FaultResponse | 'drop' | 'hang';
+  /**
+   * Pass the request on to the target first and only then answer with `respond` instead of the
+   * target's answer: the cloud did it, the caller never heard (the ambiguous failure).
+   */
+  afterForwarding?: boolean;
 }
 
 export interface RecordedRequest {
@@ -98,16 +106,18 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
         action: actionOf(proxied.body),
         injected: Boolean(active),
       });
-      if (active) {
-        active.remaining -= 1;
-        const respond = active.fault.respond;
+      const answerWith = (respond: Fault['respond']) => {
+        if (respond === 'hang') return;
         if (respond === 'drop') {
           incoming.socket.destroy();
           return;
         }
         outgoing.writeHead(respond.status, { connection: 'close', ...respond.headers });
         outgoing.end(respond.body ?? '');
-        return;
+      };
+      if (active) {
+        active.remaining -= 1;
+        if (!active.fault.afterForwarding) return answerWith(active.fault.respond);
       }
       const upstream = send(
         {
@@ -120,6 +130,11 @@ export async function startFaultProxy(options: StartFaultProxyOptions): Promise<
           ca: options.targetCa,
         },
         (response) => {
+          if (active) {
+            response.resume();
+            response.on('end', () => answerWith(active.fault.respond));
+            return;
+          }
           outgoing.writeHead(response.statusCode ?? 502, response.headers);
           response.pipe(outgoing);
         },

@@ -233,7 +233,14 @@ export class CapacityReconciler {
       try {
         const result = await this.reconcile(key);
         metrics.reconciles.inc({ result });
-        queue.forget(key);
+        if (result === 'not-leader') {
+          // The lease lapsed while its renewal was still being retried. If it is renewed in time
+          // nothing starts the reconciler again, so the node must stay queued; if leadership is
+          // really lost, stop() discards this queue anyway.
+          queue.addRateLimited(key);
+        } else {
+          queue.forget(key);
+        }
       } catch (err) {
         metrics.reconciles.inc({ result: 'error' });
         metrics.errors.inc();

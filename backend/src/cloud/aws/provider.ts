@@ -117,7 +117,14 @@ export class AwsCloudProvider implements CloudProvider {
       credentials: { ...options.credentials },
       maxAttempts: options.maxAttempts ?? 5,
       retryMode: 'standard',
-      requestHandler: { requestTimeout: options.requestTimeoutMs ?? 30_000, connectionTimeout: 10_000 },
+      requestHandler: {
+        requestTimeout: options.requestTimeoutMs ?? 30_000,
+        // Without it the SDK only logs a warning, and a call to an endpoint that never answers
+        // waits forever (and with it the API request, or the inventory refresh, that made it).
+        throwOnRequestTimeout: true,
+        socketTimeout: options.requestTimeoutMs ?? 30_000,
+        connectionTimeout: 10_000,
+      },
     });
   }
 

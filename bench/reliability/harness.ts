@@ -1,0 +1,476 @@
+// Shared by the reliability scripts: the backend as its own process (compiled to JavaScript as
+// the production build emits it), a reaper that ends those processes even when the script is
+// killed, a local cluster with a registered webhook, and small HTTPS / metrics helpers.
+//
+// Every child process runs in its own process group, listed in a temporary directory that a
+// detached reaper (hack/controlplane/reaper.sh, the control plane's own) watches: when this
+// process dies, even by SIGKILL, the reaper ends the groups and removes the directory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { request as httpsRequest, Agent, type RequestOptions } from 'node:https';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { AdmissionregistrationV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { renderWebhookConfiguration } from '../../backend/src/webhook/webhook-configuration.ts';
+import type { CertificateAuthority } from '../../hack/pki.ts';
+import { issueCertificate } from '../../hack/pki.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const repo = join(here, '..', '..');
+
+export const log = (line: string) => process.stderr.write(`[reliability] ${line}\n`);
+export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+export const seconds = (ms: number) => round(ms / 1000, 2);
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function machine() {
+  return { cpus: cpus().length, node: process.version, loadAverage: loadavg().map((v) => round(v, 2)) };
+}
+
+/** Polls until `probe` returns something truthy; throws naming `what` after the deadline. */
+export async function waitUntil<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = '';
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      lastError = (err as Error).message;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError ? `: ${lastError}` : ''}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+// ---- process groups and their reaper --------------------------------------------------------
+
+const reaperDir = mkdtempSync(join(tmpdir(), 'peerpods-reliability-'));
+const pgidFile = join(reaperDir, 'pgids');
+writeFileSync(pgidFile, '');
+spawn('bash', [join(repo, 'hack', 'controlplane', 'reaper.sh'), String(process.pid), reaperDir], {
+  detached: true,
+  stdio: 'ignore',
+}).unref();
+const liveGroups = new Set<number>();
+process.on('exit', () => {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  rmSync(reaperDir, { recursive: true, force: true });
+});
+
+/** Spawns a child in its own process group that the reaper ends if this process dies. */
+export function spawnReaped(command: string, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess {
+  const child = spawn(command, args, { ...options, detached: true });
+  if (child.pid) {
+    liveGroups.add(child.pid);
+    appendFileSync(pgidFile, `${child.pid}\n`);
+    child.once('exit', () => liveGroups.delete(child.pid!));
+  }
+  return child;
+}
+
+/** A directory for one script's files (certificates, kubeconfigs); removed when the process exits. */
+export function workDir(name: string): string {
+  const dir = join(reaperDir, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+// ---- the backend, compiled ------------------------------------------------------------------
+
+let compiledMain: string | undefined;
+
+/**
+ * The backend runs as JavaScript in production (npm run build:backend), not through a TypeScript
+ * loader; so here too. Every backend source file is transpiled as tsc emits it into
+ * node_modules/.cache (where package imports resolve), once per script run.
+ */
+export function compileBackend(): string {
+  if (compiledMain) return compiledMain;
+  const out = join(repo, 'node_modules', '.cache', `peer-pods-bench-reliability-${process.pid}`);
+  rmSync(out, { recursive: true, force: true });
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return entry.name === 'test' ? [] : walk(path);
+      return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+    });
+  for (const file of walk(join(repo, 'backend', 'src'))) {
+    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
+      fileName: file,
+      compilerOptions: {
+        module: ts.ModuleKind.ES2022,
+        target: ts.ScriptTarget.ES2023,
+        rewriteRelativeImportExtensions: true,
+      },
+    });
+    const target = join(out, relative(repo, file)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, outputText);
+  }
+  writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
+  process.on('exit', () => rmSync(out, { recursive: true, force: true }));
+  compiledMain = join(out, 'backend', 'src', 'main.js');
+  return compiledMain;
+}
+
+export interface BackendProcess {
+  name: string;
+  pid: number;
+  /** https://127.0.0.1:<port>/ */
+  url: string;
+  /** https://127.0.0.1:<port> when the webhook is on */
+  webhookUrl?: string;
+  /** The last log lines (pino JSON), for diagnosis. */
+  tail(): string[];
+  /** Log lines containing any of the `forbidden` strings given at start (secrets, tokens). */
+  leakedLines: string[];
+  /** Log lines at level error or fatal. */
+  errorLines: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  alive(): boolean;
+  rssMb(): number;
+  openFds(): number;
+  kill(signal: NodeJS.Signals): void;
+  /** SIGTERM, then waits for the exit (SIGKILL after 30 s). */
+  stop(): Promise<void>;
+}
+
+export interface BackendOptions {
+  name: string;
+  /** Backend settings (environment variables); HOST and the kubeconfig are filled in. */
+  env: Record<string, string>;
+  kubeconfigPath: string;
+  /** Strings that must never appear in a log line (tokens, cloud secrets). */
+  forbidden?: string[];
+  /** Resolve once the backend's log has this message (default: "backend listening"). */
+  readyMessage?: string;
+}
+
+/** Starts `node backend/src/main.js` (compiled) and waits until it listens. */
+export async function startBackendProcess(options: BackendOptions): Promise<BackendProcess> {
+  const main = compileBackend();
+  // Diagnosis: extra V8 flags for the backend, e.g. --max-old-space-size=160 to tell garbage from a leak.
+  const nodeFlags = (process.env.RELIABILITY_BACKEND_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawnReaped(process.execPath, [...nodeFlags, main], {
+    cwd: repo,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      HOST: '127.0.0.1',
+      KUBECONFIG: options.kubeconfigPath,
+      PLUGIN_ASSETS_DIR: '',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail: string[] = [];
+  const leakedLines: string[] = [];
+  const errorLines: string[] = [];
+  const forbidden = (options.forbidden ?? []).filter(Boolean);
+  let url = '';
+  let webhookUrl: string | undefined;
+  let onListening: (() => void) | undefined;
+  let partial = '';
+  const onLine = (line: string) => {
+    if (!line) return;
+    tail.push(line);
+    if (tail.length > 200) tail.shift();
+    if (forbidden.some((secret) => line.includes(secret))) leakedLines.push(line);
+    if (/"level":"(error|fatal)"/.test(line)) errorLines.push(line.slice(0, 600));
+    if (!url && line.includes('"backend listening"')) {
+      const parsed = JSON.parse(line) as { url: string; webhook?: string };
+      url = parsed.url;
+      webhookUrl = parsed.webhook && parsed.webhook !== 'off' ? parsed.webhook : undefined;
+      onListening?.();
+    }
+  };
+  const read = (chunk: Buffer) => {
+    const text = partial + chunk.toString();
+    const lines = text.split('\n');
+    partial = lines.pop() ?? '';
+    lines.forEach(onLine);
+  };
+  child.stdout!.on('data', read);
+  child.stderr!.on('data', read);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  await Promise.race([
+    new Promise<void>((resolve) => (onListening = resolve)),
+    exited.then(({ code, signal }) => {
+      throw new Error(`backend ${options.name} exited (${code ?? signal}) before listening:\n${tail.join('\n')}`);
+    }),
+    sleep(60_000).then(() => {
+      throw new Error(`backend ${options.name} did not listen within 60 s:\n${tail.join('\n')}`);
+    }),
+  ]);
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const pid = child.pid!;
+  return {
+    name: options.name,
+    pid,
+    url,
+    webhookUrl,
+    tail: () => [...tail],
+    leakedLines,
+    errorLines,
+    exited,
+    alive,
+    rssMb: () => procRssMb(pid),
+    openFds: () => readdirSync(`/proc/${pid}/fd`).length,
+    kill: (signal) => {
+      if (alive()) process.kill(pid, signal);
+    },
+    async stop() {
+      if (!alive()) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export function procRssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return round(Number(match?.[1] ?? 0) / 1024);
+}
+
+// ---- HTTPS ----------------------------------------------------------------------------------
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface HttpOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  ca: string;
+  agent?: Agent;
+  timeoutMs?: number;
+}
+
+export function https(url: string, options: HttpOptions): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        ca: options.ca,
+        agent: options.agent,
+      } satisfies RequestOptions,
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
+    req.setTimeout(options.timeoutMs ?? 120_000, () => req.destroy(new Error('no answer in time')));
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** Calls the backend's API as a bearer-token user; JSON in and out. */
+export async function api(
+  backend: { url: string },
+  ca: string,
+  token: string,
+  path: string,
+  init: { method?: string; body?: unknown; timeoutMs?: number } = {},
+): Promise<HttpAnswer & { json: <T>() => T }> {
+  const answer = await https(`${backend.url}api/v1${path}`, {
+    ca,
+    method: init.method,
+    timeoutMs: init.timeoutMs,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(init.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  return { ...answer, json: <T>() => JSON.parse(answer.body) as T };
+}
+
+/** Prometheus text → sum of the samples of `name` whose labels include `labels`. */
+export function metricValue(text: string, name: string, labels: Record<string, string> = {}): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const rest = line.slice(name.length);
+    if (rest[0] !== '{' && rest[0] !== ' ') continue;
+    const close = rest.lastIndexOf('}');
+    const labelText = rest[0] === '{' ? rest.slice(1, close) : '';
+    const found = Object.fromEntries([...labelText.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (Object.entries(labels).some(([k, v]) => found[k] !== v)) continue;
+    total += Number(rest.slice(close + 1).trim());
+  }
+  return total;
+}
+
+export async function backendMetrics(backend: { url: string }, ca: string): Promise<string> {
+  const answer = await https(`${backend.url}metrics`, { ca });
+  if (answer.status !== 200) throw new Error(`GET /metrics answered ${answer.status}`);
+  return answer.body;
+}
+
+/** The process figures prom-client's default metrics carry (heap, handles, fds), in MB and counts. */
+export function processFigures(metricsText: string) {
+  const mb = (name: string) => round(metricValue(metricsText, name) / 1048576);
+  return {
+    rssMb: mb('process_resident_memory_bytes'),
+    heapUsedMb: mb('nodejs_heap_size_used_bytes'),
+    heapTotalMb: mb('nodejs_heap_size_total_bytes'),
+    externalMb: mb('nodejs_external_memory_bytes'),
+    activeHandles: metricValue(metricsText, 'nodejs_active_handles_total'),
+    activeResources: metricValue(metricsText, 'nodejs_active_resources_total'),
+    openFds: metricValue(metricsText, 'process_open_fds'),
+  };
+}
+
+// ---- certificates and the webhook registration ----------------------------------------------
+
+export interface ServingFiles {
+  certFile: string;
+  keyFile: string;
+}
+
+/** A serving certificate for 127.0.0.1 from the cluster's CA. */
+export async function issueServing(ca: CertificateAuthority, commonName = 'peer-pods-console') {
+  const issued = await issueCertificate(ca, {
+    commonName,
+    dnsNames: ['localhost'],
+    ipAddresses: ['127.0.0.1'],
+    usage: 'server',
+  });
+  return { ...issued, fingerprint: new X509Certificate(issued.certPem).fingerprint256 };
+}
+
+/**
+ * A serving certificate mounted the way a Kubernetes Secret volume is: `tls.crt` and `tls.key`
+ * are symlinks into `..data`, itself a symlink to a timestamped directory; `swap()` writes a new
+ * directory and renames a new `..data` link over the old one, so both files change at one instant.
+ */
+export class SecretVolume implements ServingFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  private generation = 0;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly ca: CertificateAuthority,
+  ) {
+    this.certFile = join(dir, 'tls.crt');
+    this.keyFile = join(dir, 'tls.key');
+  }
+
+  static async create(ca: CertificateAuthority, dir: string): Promise<SecretVolume & { fingerprint: string }> {
+    mkdirSync(dir, { recursive: true });
+    const volume = new SecretVolume(dir, ca);
+    const fingerprint = await volume.swap();
+    symlinkSync('..data/tls.crt', volume.certFile);
+    symlinkSync('..data/tls.key', volume.keyFile);
+    return Object.assign(volume, { fingerprint });
+  }
+
+  /** A new certificate and key, made current atomically; returns the new fingerprint. */
+  async swap(): Promise<string> {
+    const issued = await issueServing(this.ca);
+    const generation = `..${Date.now()}_${this.generation++}`;
+    mkdirSync(join(this.dir, generation));
+    writeFileSync(join(this.dir, generation, 'tls.crt'), issued.certPem);
+    writeFileSync(join(this.dir, generation, 'tls.key'), issued.keyPem, { mode: 0o600 });
+    symlinkSync(generation, join(this.dir, '..data_tmp'));
+    renameSync(join(this.dir, '..data_tmp'), join(this.dir, '..data'));
+    return issued.fingerprint;
+  }
+
+  /**
+   * The clumsy way: the certificate file rewritten in place, then the key `gapMs` later — for a
+   * moment the two do not belong together, and the old pair must stay in service.
+   */
+  async rewriteInPlace(gapMs: number): Promise<string> {
+    const issued = await issueServing(this.ca);
+    const target = join(this.dir, '..data');
+    writeFileSync(join(target, 'tls.crt'), issued.certPem);
+    await sleep(gapMs);
+    writeFileSync(join(target, 'tls.key'), issued.keyPem);
+    return issued.fingerprint;
+  }
+}
+
+/** The fingerprint of the certificate a TLS server presents now. */
+export async function servedFingerprint(url: string, ca: string): Promise<string> {
+  const { connect } = await import('node:tls');
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: target.hostname, port: Number(target.port), ca, servername: undefined }, () => {
+      const fingerprint = socket.getPeerX509Certificate()?.fingerprint256 ?? '';
+      socket.destroy();
+      resolve(fingerprint);
+    });
+    socket.on('error', reject);
+  });
+}
+
+export async function registerWebhook(kc: KubeConfig, webhookUrl: string, caPem: string): Promise<void> {
+  await kc.makeApiClient(AdmissionregistrationV1Api).createMutatingWebhookConfiguration({
+    body: renderWebhookConfiguration({ target: { url: webhookUrl }, caBundlePem: caPem }),
+  });
+}
+
+/** Settings shared by every scripted backend: TLS on the API port and the webhook, quiet logs. */
+export function backendEnv(serving: ServingFiles, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PORT: '0',
+    WEBHOOK_PORT: '0',
+    TLS_CERT_FILE: serving.certFile,
+    TLS_KEY_FILE: serving.keyFile,
+    WEBHOOK_CERT_FILE: serving.certFile,
+    WEBHOOK_KEY_FILE: serving.keyFile,
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+
+/** Percentiles of a list of numbers. */
+export function summary(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]! : 0;
+  return { count: sorted.length, p50: round(at(0.5), 2), p99: round(at(0.99), 2), max: round(at(1), 2) };
+}
