@@ -17,6 +17,7 @@ import { AccessReviewer } from './server/auth.ts';
 import { Readiness } from './server/readiness.ts';
 import { ModelCapacityService } from './services/capacity-service.ts';
 import { CloudService } from './services/cloud-service.ts';
+import { SetupService } from './setup/setup-service.ts';
 import { CertificateWatcher, loadCertificatePairSync, secureContextOptions } from './webhook/serving-certificate.ts';
 import { createWebhookServer, type WebhookServer } from './webhook/server.ts';
 
@@ -102,12 +103,28 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
   });
   const capacityService = new ModelCapacityService({ model: capacity.model, orphanCount: () => cloud.orphanCount() });
 
+  const { informers } = capacity;
+  const setup = new SetupService({
+    client: kubeClient,
+    peerPodConfig: { namespace: config.peerPodConfigNamespace, name: config.peerPodConfigName },
+    targetRuntimeClass: config.targetRuntimeClass,
+    extendedResource: config.extendedResource,
+    capacity: {
+      snapshot: () => capacity.model.snapshot(),
+      synced: () => informers.nodes.hasSynced() && informers.configs.hasSynced() && informers.pods.hasSynced(),
+      nodes: () => informers.nodes.values(),
+      pods: () => informers.pods.values(),
+    },
+    ports: cloud,
+  });
+
   const api = createApiRouter({
     reviewer: new AccessReviewer({ kubeConfig }),
     services: {
       capacity: capacityService,
       vms: cloud,
       ports: cloud,
+      setup,
       peerPodConfigNamespace: config.peerPodConfigNamespace,
     },
   });

@@ -442,14 +442,17 @@ describe('availability and network', () => {
     expect(webhook).toEqual({ ports: [{ port: 9443, protocol: 'TCP' }] });
   });
 
-  it('restricts egress to DNS, 443 and 6443 when asked', async () => {
+  it('restricts egress to DNS, 443, 6443 and its own webhook when asked', async () => {
     const policy = findOne(
       await chart.render({ values: VARIANTS['restricted egress'] }),
       'NetworkPolicy',
     ) as unknown as V1NetworkPolicy;
     expect(policy.spec!.policyTypes).toEqual(['Ingress', 'Egress']);
     const ports = policy.spec!.egress!.flatMap((rule) => rule.ports!.map((p) => `${p.protocol}/${p.port}`));
-    expect(ports.sort()).toEqual(['TCP/443', 'TCP/53', 'TCP/5353', 'TCP/6443', 'UDP/53', 'UDP/5353']);
+    expect(ports.sort()).toEqual(['TCP/443', 'TCP/53', 'TCP/5353', 'TCP/6443', 'TCP/9443', 'UDP/53', 'UDP/5353']);
+    // 9443 only to its own pods: the setup checklist calls its own webhook through the Service.
+    const webhook = policy.spec!.egress!.find((rule) => rule.ports!.some((p) => p.port === 9443))!;
+    expect(webhook.to).toEqual([{ podSelector: { matchLabels: policy.spec!.podSelector!.matchLabels } }]);
   });
 });
 

@@ -1,7 +1,8 @@
 // The backend API's contract, written once: the backend validates with these schemas and the
-// plugin types its client with the inferred types, so the two cannot drift. Only `zod` may be
-// imported here — this file is bundled into the browser too.
+// plugin types its client with the inferred types, so the two cannot drift. Only `zod` (and the
+// import-free setup-checks.ts) may be imported here — this file is bundled into the browser too.
 import { z } from 'zod';
+import { SETUP_ACTIONS, SETUP_CHECK_IDS } from './setup-checks.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -239,3 +240,45 @@ export type Permissions = z.infer<typeof permissions>;
 
 /** Server-Sent Events on GET /api/v1/events: `event: capacity` carries a CapacitySummary. */
 export const LIVE_EVENT_CAPACITY = 'capacity';
+
+// ---- setup checklist -------------------------------------------------------------------
+// GET /api/v1/setup. The ids, actions and sentence keys live in setup-checks.ts (no zod there),
+// which the plugin also imports at run time to translate what a check found.
+
+export const setupCheckStatus = z.enum(['pass', 'warning', 'fail']);
+export type SetupCheckStatus = z.infer<typeof setupCheckStatus>;
+
+/** What a check found: a sentence key of SETUP_TEXT with its values, and its English rendering. */
+export const setupFinding = z.object({
+  key: z.string(),
+  values: z.record(z.string(), z.union([z.string(), z.number()])),
+  message: z.string(),
+});
+export type SetupFinding = z.infer<typeof setupFinding>;
+
+/** The fix: a button the UI maps (action), or the exact command to run (command). */
+export const setupFix = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('action'), action: z.enum(SETUP_ACTIONS) }),
+  z.object({ kind: z.literal('command'), command: z.string() }),
+]);
+export type SetupFix = z.infer<typeof setupFix>;
+
+export const setupCheck = z.object({
+  id: z.enum(SETUP_CHECK_IDS),
+  status: setupCheckStatus,
+  found: setupFinding,
+  fix: setupFix.nullable(),
+  durationMs: count,
+});
+export type SetupCheck = z.infer<typeof setupCheck>;
+
+export const setupReport = z.object({
+  generatedAt: z.string(),
+  durationMs: count,
+  /** The RuntimeClass of peer pods (the namespace policy guards this one). */
+  targetRuntimeClass: z.string(),
+  checks: z.array(setupCheck),
+  /** Namespaces with running (non-terminal) peer pods, for the policy's "would not be allowed" warning. */
+  peerPodNamespaces: z.array(z.object({ namespace: z.string(), pods: count })),
+});
+export type SetupReport = z.infer<typeof setupReport>;

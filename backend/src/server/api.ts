@@ -17,6 +17,7 @@ import {
   type PortRulesApplyResult,
   type PortRulesReport,
   type PortRulesRequest,
+  type SetupReport,
   type VmInventory,
 } from '../api/contract.ts';
 import { requirePermission, requireUser, type AccessReviewer, type Permission, type UserInfo } from './auth.ts';
@@ -40,10 +41,16 @@ export interface PortRuleService {
   apply(request: PortRulesRequest, actor: UserInfo): Promise<PortRulesApplyResult>;
 }
 
+export interface SetupReportService {
+  /** The setup checklist; answers within its checks' deadline. */
+  report(): Promise<SetupReport>;
+}
+
 export interface ApiServices {
   capacity: CapacityService;
   vms: VmService;
   ports: PortRuleService;
+  setup: SetupReportService;
   /** Namespace of the PeerPodConfig; cloud actions need `patch peerpodconfigs` there. */
   peerPodConfigNamespace: string;
 }
@@ -132,6 +139,12 @@ export function createApiRouter(options: ApiOptions): Router {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
+    // HEAD: the headers and nothing more. Node drops a HEAD response's writes without flushing
+    // its headers, so a stream left open would never answer at all.
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
     let lastSent = '';
     let scheduled: NodeJS.Timeout | undefined;
     const send = () => {
@@ -175,6 +188,11 @@ export function createApiRouter(options: ApiOptions): Router {
   router.post('/ports/apply', requirePermission(reviewer, cloudAction), mutationLimit, async (req, res) => {
     const request = parseBody(portRulesRequest, req.body);
     res.json(await services.ports.apply(request, req.user!));
+  });
+
+  router.get('/setup', requirePermission(reviewer, READ), async (_req: Request, res: Response) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(await services.setup.report());
   });
 
   router.get('/permissions', async (req: Request, res: Response) => {

@@ -25,6 +25,20 @@ export interface AppOptions {
   metricsRegistry?: Registry;
 }
 
+/**
+ * The URL as logged: query values can carry credentials (an access_token pasted into a link), so
+ * only the parameter names are kept.
+ */
+export function withoutQueryValues(url: string): string {
+  const query = url.indexOf('?');
+  if (query === -1) return url;
+  const names = url
+    .slice(query + 1)
+    .split('&')
+    .map((pair) => (pair.includes('=') ? `${pair.slice(0, pair.indexOf('='))}=…` : pair));
+  return `${url.slice(0, query)}?${names.join('&')}`;
+}
+
 export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -51,7 +65,11 @@ export function createApp(options: AppOptions): Express {
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: withoutQueryValues(req.url),
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),

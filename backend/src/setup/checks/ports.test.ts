@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { PortRulesReport } from '../../api/contract.ts';
+import { checkPorts } from './ports.ts';
+
+function report(
+  states: ['present' | 'missing' | 'conflicting', 'present' | 'missing' | 'conflicting'],
+): PortRulesReport {
+  const rule = (port: number, description: string, state: (typeof states)[number]) => ({
+    id: `tcp-${port}/sg-1`,
+    description,
+    protocol: 'tcp' as const,
+    port,
+    state,
+    detail: '',
+    name: null,
+    priority: null,
+  });
+  return {
+    platform: 'aws',
+    target: { region: 'us-east-1' },
+    rules: [rule(15150, 'kata-agent', states[0]), rule(9000, 'VXLAN tunnel', states[1])],
+    commands: [],
+    notes: [],
+    canApply: states.some((s) => s !== 'present'),
+  };
+}
+
+describe('checkPorts', () => {
+  it('passes when 15150 and the VXLAN port are open', () => {
+    expect(checkPorts({ report: report(['present', 'present']) })).toMatchObject({
+      status: 'pass',
+      found: { message: 'Open: TCP 15150, TCP 9000.' },
+      fix: null,
+    });
+  });
+
+  it('fails when a port is missing, offering the port wizard', () => {
+    expect(checkPorts({ report: report(['present', 'missing']) })).toEqual({
+      status: 'fail',
+      found: expect.objectContaining({ message: 'Not open yet: TCP 9000 (VXLAN tunnel).' }),
+      fix: { kind: 'action', action: 'open-port-wizard' },
+    });
+  });
+
+  it('warns with the cloud’s message when the cloud cannot be asked', () => {
+    expect(checkPorts({ error: 'EC2 DescribeInstances: AuthFailure' })).toMatchObject({
+      status: 'warning',
+      found: { message: 'Could not read the port rules from the cloud: EC2 DescribeInstances: AuthFailure' },
+    });
+  });
+});
