@@ -59,7 +59,7 @@ test('the browser holds no bearer token, only the name of the signed-in user', a
 });
 
 test("a plugin's ResourceLink to its PeerPodConfig opens that object", async ({ page }) => {
-  await page.goto('/peer-pods');
+  await page.goto('/peer-pods/capacity');
   await page.getByLabel('PeerPodConfig summary').getByRole('link', { name: 'peerpodconfig-openshift' }).click();
 
   await expect(page).toHaveURL(

@@ -53,7 +53,7 @@ test('the Peer pods page shows the PeerPodConfig limit and the selected nodes th
   expect(config.spec.limit).toBe('10');
   expect(nodes).toHaveLength(5);
 
-  await page.goto('/peer-pods');
+  await page.goto('/peer-pods/capacity');
 
   await expect(summaryValue(page, 'VM limit per node')).toHaveText(config.spec.limit!);
   await expect(capacityTable(page).locator('tbody > tr')).toHaveCount(nodes.length);
@@ -76,7 +76,7 @@ test('the Peer pods page follows a limit change in the API server without a relo
   const watch = page.waitForEvent('websocket', (ws) =>
     /\/api\/kubernetes\/.*peerpodconfigs.*watch=true/.test(ws.url()),
   );
-  await page.goto('/peer-pods');
+  await page.goto('/peer-pods/capacity');
   await expect(summaryValue(page, 'VM limit per node')).toHaveText(original);
   await watch;
   await page.evaluate(() => Object.assign(globalThis, { loadedBeforeChange: true }));
@@ -118,7 +118,7 @@ test('the plugin renders Chinese when the user picks Simplified Chinese', async 
 });
 
 test('a user without access sees why the Peer pods page has no data', async ({ page }) => {
-  await page.goto('/peer-pods');
+  await page.goto('/peer-pods/capacity');
   await expect(page.locator('[data-test="username"]')).toHaveText('test-admin');
 
   await Promise.all([page.waitForEvent('load'), page.getByLabel('User').selectOption('developer')]);

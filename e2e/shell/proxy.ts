@@ -12,7 +12,17 @@ export interface ProxyTarget {
   baseUrl: URL;
   /** PEM bundle trusted for an https target (the cluster CA); default: the system store. */
   caPem?: string;
+  /** TLS client identity and verification for an https target (a kubeconfig's client certificate). */
+  tls?: ProxyTls;
   agent: HttpAgent;
+}
+
+export interface ProxyTls {
+  /** Client certificate and key presented to the target, PEM. */
+  certPem?: string;
+  keyPem?: string;
+  /** false only for a kubeconfig's insecure-skip-tls-verify. */
+  rejectUnauthorized?: boolean;
 }
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) and the browser's own credentials never go upstream.
@@ -41,14 +51,23 @@ const DROPPED_RESPONSE_HEADERS = new Set([
   'set-cookie',
 ]);
 
-export function createProxyTarget(baseUrl: string, caPem?: string): ProxyTarget {
+export function createProxyTarget(baseUrl: string, caPem?: string, tls?: ProxyTls): ProxyTarget {
   const url = new URL(baseUrl);
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   const agent =
     url.protocol === 'https:'
-      ? new HttpsAgent({ keepAlive: true, ca: caPem, rejectUnauthorized: true })
+      ? new HttpsAgent({ keepAlive: true, ...tlsOptions({ caPem, tls }) })
       : new HttpAgent({ keepAlive: true });
-  return { baseUrl: url, caPem, agent };
+  return { baseUrl: url, caPem, tls, agent };
+}
+
+function tlsOptions(target: Pick<ProxyTarget, 'caPem' | 'tls'>) {
+  return {
+    ca: target.caPem,
+    cert: target.tls?.certPem,
+    key: target.tls?.keyPem,
+    rejectUnauthorized: target.tls?.rejectUnauthorized ?? true,
+  };
 }
 
 /** `rest` is the path below the proxy's prefix, with its query string, without a leading slash. */
@@ -127,7 +146,7 @@ export function proxyUpgrade(
   headers.connection = 'Upgrade';
   if (req.headers.upgrade) headers.upgrade = req.headers.upgrade;
   // An agent would pool the socket; a tunnel owns its connection.
-  const upstream = send(target)(url, { method: req.method, headers, ca: target.caPem, agent: false });
+  const upstream = send(target)(url, { method: req.method, headers, ...tlsOptions(target), agent: false });
   socket.on('error', () => upstream.destroy());
   upstream.on('upgrade', (answer, upstreamSocket, upstreamHead) => {
     const lines = [`HTTP/1.1 ${answer.statusCode ?? 101} ${answer.statusMessage ?? 'Switching Protocols'}`];

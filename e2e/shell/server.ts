@@ -9,9 +9,9 @@
 //   /api/proxy/plugin/<plugin>/backend/…   the plugin's backend, as the signed-in user
 //   /shell/session            which of the two users is signed in (GET), switch user (POST)
 //
-// The two bearer tokens stay in this process. The browser holds only a cookie naming the user
-// ("admin" or "developer") and a CSRF cookie that unsafe requests must echo in X-CSRFToken, as
-// with the bridge.
+// The users' credentials (bearer tokens, or a kubeconfig's client certificate towards the API
+// server) stay in this process. The browser holds only a cookie naming the user ("admin" or
+// "developer") and a CSRF cookie that unsafe requests must echo in X-CSRFToken, as with the bridge.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -27,10 +27,20 @@ export const SHELL_USERS: readonly ShellUser[] = ['admin', 'developer'];
 export interface ConsoleShellOptions {
   /** API server URL, e.g. https://127.0.0.1:6443 */
   apiServer: string;
-  /** CA that signed the API server's serving certificate. */
-  caCertPem: string;
-  /** Bearer tokens of the two users the shell can sign in as. */
-  tokens: Record<ShellUser, string>;
+  /** CA that signed the API server's serving certificate; unset: the system trust store. */
+  caCertPem?: string;
+  /** Skip verifying the API server's certificate (a kubeconfig's insecure-skip-tls-verify). */
+  apiServerInsecureSkipTlsVerify?: boolean;
+  /**
+   * Bearer tokens of the users the shell can sign in as. A user with neither a token nor a client
+   * certificate is not offered (a real cluster without a non-admin token).
+   */
+  tokens: Partial<Record<ShellUser, string>>;
+  /**
+   * Client certificates a user presents to the API server (a kubeconfig's client-certificate-data).
+   * The backend authorizes by bearer token only, so such a user also needs a token for it.
+   */
+  clientCertificates?: Partial<Record<ShellUser, { certPem: string; keyPem: string }>>;
   /** Where the plugin's backend listens, e.g. http://127.0.0.1:9001 */
   backendUrl: string;
   /** CA for an https backend (default: the system store). */
@@ -131,7 +141,19 @@ export async function startConsoleShell(options: ConsoleShellOptions): Promise<C
   const bundle = await buildShellBundle({ minify: !options.development });
   log(`[console-shell] bundle built in ${bundle.buildMs} ms (${bundle.files.size} files)`);
 
-  const apiServer = createProxyTarget(options.apiServer, options.caCertPem);
+  const offeredUsers = SHELL_USERS.filter((u) => options.tokens[u] || options.clientCertificates?.[u]);
+  if (offeredUsers.length === 0) throw new Error('console shell: no user has a token or a client certificate');
+  const apiServerTargets = new Map(
+    offeredUsers.map((u) => [
+      u,
+      createProxyTarget(options.apiServer, options.caCertPem, {
+        certPem: options.clientCertificates?.[u]?.certPem,
+        keyPem: options.clientCertificates?.[u]?.keyPem,
+        rejectUnauthorized: !options.apiServerInsecureSkipTlsVerify,
+      }),
+    ]),
+  );
+  const apiServerFor = (user: ShellUser) => apiServerTargets.get(user)!;
   const backend = createProxyTarget(options.backendUrl, options.backendCaPem);
   const tunnels = new Set<Duplex>();
   const track = (s: Duplex) => {
@@ -141,7 +163,7 @@ export async function startConsoleShell(options: ConsoleShellOptions): Promise<C
 
   const userOf = (req: IncomingMessage): ShellUser => {
     const value = parseCookies(req.headers.cookie)[USER_COOKIE];
-    return value === 'developer' ? 'developer' : 'admin';
+    return offeredUsers.find((u) => u === value) ?? offeredUsers[0]!;
   };
   const csrfOk = (req: IncomingMessage): boolean => {
     const cookie = parseCookies(req.headers.cookie)[CSRF_COOKIE];
@@ -161,7 +183,7 @@ export async function startConsoleShell(options: ConsoleShellOptions): Promise<C
         return;
       }
       const [target, prefix] = path.startsWith(kubernetesPrefix)
-        ? [apiServer, kubernetesPrefix]
+        ? [apiServerFor(userOf(req)), kubernetesPrefix]
         : [backend, backendPrefix];
       proxyHttp(req, res, target, (req.url ?? '/').slice(prefix.length), options.tokens[userOf(req)]);
       return;
@@ -219,7 +241,7 @@ export async function startConsoleShell(options: ConsoleShellOptions): Promise<C
 
     if (path === '/shell/session') {
       if (method === 'GET') {
-        sendJson(res, 200, { user: userOf(req), users: SHELL_USERS });
+        sendJson(res, 200, { user: userOf(req), users: offeredUsers });
         return;
       }
       if (method === 'POST') {
@@ -237,6 +259,12 @@ export async function startConsoleShell(options: ConsoleShellOptions): Promise<C
         }
         if (user !== 'admin' && user !== 'developer') {
           sendJson(res, 400, { message: 'user must be "admin" or "developer"' });
+          return;
+        }
+        if (!offeredUsers.includes(user)) {
+          sendJson(res, 409, {
+            message: `user "${user}" is not available: this shell was started without credentials for it`,
+          });
           return;
         }
         sendJson(res, 200, { user }, { 'set-cookie': `${USER_COOKIE}=${user}; Path=/; HttpOnly; SameSite=Strict` });
@@ -293,6 +321,7 @@ export async function startConsoleShell(options: ConsoleShellOptions): Promise<C
     }
     const token = options.tokens[userOf(req)];
     if (path.startsWith(kubernetesPrefix)) {
+      const apiServer = apiServerFor(userOf(req));
       proxyUpgrade(req, socket, head, apiServer, (req.url ?? '/').slice(kubernetesPrefix.length), token, track);
     } else if (path.startsWith(backendPrefix)) {
       proxyUpgrade(req, socket, head, backend, (req.url ?? '/').slice(backendPrefix.length), token, track);
@@ -316,7 +345,7 @@ export async function startConsoleShell(options: ConsoleShellOptions): Promise<C
       for (const socket of tunnels) socket.destroy();
       server.close(() => resolveStop());
       server.closeAllConnections();
-      apiServer.agent.destroy();
+      for (const target of apiServerTargets.values()) target.agent.destroy();
       backend.agent.destroy();
     }));
   return { url, pluginName, stop };

@@ -32,11 +32,16 @@ const THEME_KEY = 'console-shell/theme';
 
 const useSignedInUser = () => {
   const [user, setUser] = useState<ShellUser>();
+  // The users the shell has credentials for (against a real cluster, perhaps only the admin).
+  const [users, setUsers] = useState<ShellUser[]>([]);
   const [username, setUsername] = useState<string>();
   useEffect(() => {
     void fetch('/shell/session')
-      .then((r) => r.json() as Promise<{ user: ShellUser }>)
-      .then((s) => setUser(s.user));
+      .then((r) => r.json() as Promise<{ user: ShellUser; users: ShellUser[] }>)
+      .then((s) => {
+        setUser(s.user);
+        setUsers(s.users);
+      });
     // The name the API server knows the token by, as the console's user menu shows it.
     void (
       consoleFetchJSON.post('/api/kubernetes/apis/authentication.k8s.io/v1/selfsubjectreviews', {
@@ -47,7 +52,7 @@ const useSignedInUser = () => {
       .then((review) => setUsername(review.status?.userInfo?.username))
       .catch(() => setUsername(undefined));
   }, []);
-  return { user, username };
+  return { user, users, username };
 };
 
 const switchUser = async (user: ShellUser) => {
@@ -61,7 +66,7 @@ const switchUser = async (user: ShellUser) => {
 
 export const ShellMasthead: FC = () => {
   const { i18n } = useTranslation();
-  const { user, username } = useSignedInUser();
+  const { user, users, username } = useSignedInUser();
   const [dark, setDark] = useState(() => document.documentElement.classList.contains('pf-v6-theme-dark'));
   // i18next reports "zh-cn" as "zh-CN".
   const language = SHELL_LANGUAGES.find((l) => l.code === i18n.language?.toLowerCase())?.code ?? 'en';
@@ -99,7 +104,7 @@ export const ShellMasthead: FC = () => {
                   isDisabled={!user}
                 >
                   {(Object.keys(USER_LABELS) as ShellUser[]).map((u) => (
-                    <FormSelectOption key={u} value={u} label={USER_LABELS[u]} />
+                    <FormSelectOption key={u} value={u} label={USER_LABELS[u]} isDisabled={!users.includes(u)} />
                   ))}
                 </FormSelect>
               </ToolbarItem>
