@@ -12,6 +12,9 @@ import type {
   PortRulesApplyResult,
   PortRulesReport,
   Permissions,
+  SetupCheck,
+  SetupFix,
+  SetupReport,
   UnaccountedPeerPod,
   VmInventory,
 } from '../../../backend/src/api/contract';
@@ -24,6 +27,9 @@ export type {
   PortRulesApplyResult,
   PortRulesReport,
   Permissions,
+  SetupCheck,
+  SetupFix,
+  SetupReport,
   UnaccountedPeerPod,
   VmInventory,
 };
@@ -49,6 +55,7 @@ export const backendApi = {
   applyPorts: (includeUdp = false): Promise<PortRulesApplyResult> =>
     consoleFetchJSON.post(backendUrl('/ports/apply'), { includeUdp }),
   permissions: (): Promise<Permissions> => consoleFetchJSON(backendUrl('/permissions')),
+  setup: (): Promise<SetupReport> => consoleFetchJSON(backendUrl('/setup')),
 };
 
 export type BackendApi = typeof backendApi;

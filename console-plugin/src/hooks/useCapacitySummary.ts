@@ -6,6 +6,8 @@ import { useBackendQuery } from './useBackendQuery';
 /** The backend's Server-Sent Events stream; `event: capacity` carries a CapacitySummary. */
 export const CAPACITY_EVENTS_PATH = '/events';
 const CAPACITY_EVENT = 'capacity';
+/** How often the summary is read again while the event stream is not connected. */
+export const CAPACITY_POLL_MS = 10_000;
 
 export type CapacitySummaryState = {
   summary: CapacitySummary | undefined;
@@ -23,7 +25,7 @@ export type CapacitySummaryState = {
 export const useCapacitySummary = (): CapacitySummaryState => {
   const [streamed, setStreamed] = useState<CapacitySummary>();
   const [live, setLive] = useState(false);
-  const query = useBackendQuery(backendApi.capacity, 'capacity', { pollMs: live ? undefined : 10_000 });
+  const query = useBackendQuery(backendApi.capacity, 'capacity', { pollMs: live ? undefined : CAPACITY_POLL_MS });
 
   useEffect(() => {
     if (typeof EventSource === 'undefined') return undefined;

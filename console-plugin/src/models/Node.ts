@@ -10,6 +10,12 @@ export const NodeModel: K8sModel = {
   namespaced: false,
 };
 
+/**
+ * Node annotation that overrides the PeerPodConfig limit on one node (a non-negative whole number);
+ * the backend's reconciler honours it (backend/src/capacity/desired.ts).
+ */
+export const VM_LIMIT_OVERRIDE_ANNOTATION = 'peerpods.openshift.io/vm-limit';
+
 /** Resource quantities as the API server returns them, e.g. `{ cpu: '4', 'kata.peerpods.io/vm': '10' }`. */
 export type ResourceList = Record<string, string>;
 

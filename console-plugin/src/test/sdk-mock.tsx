@@ -2,14 +2,16 @@
 // it with vi.mock for every plugin test). It behaves like a tiny API server: a test puts objects,
 // an error or "still loading" per kind into `fakeCluster`, and useK8sWatchResource answers each
 // watch from there — named watches find their object or fail with 404, list watches apply the
-// label selector. Writes (k8sPatch, consoleFetchJSON) are spies a test can program and inspect.
+// label selector. Writes (k8sPatch, k8sCreate, k8sDelete, consoleFetchJSON) are spies a test can program and inspect.
 import type { ReactNode } from 'react';
 import type {
+  AccessReviewResourceAttributes,
   K8sGroupVersionKind,
   K8sModel,
   K8sResourceCommon,
   ListPageHeaderProps,
   ResourceLinkProps,
+  TimestampProps,
   WatchK8sResource,
   WatchK8sResult,
 } from '@openshift-console/dynamic-plugin-sdk';
@@ -71,11 +73,44 @@ const watchResult = (resource: WatchK8sResource | null): WatchK8sResult<K8sResou
 
 export const useK8sWatchResource = vi.fn(watchResult);
 export const k8sPatch = vi.fn();
-export const consoleFetchJSON = Object.assign(vi.fn(), {
-  delete: vi.fn(),
-  post: vi.fn(),
-  put: vi.fn(),
-  patch: vi.fn(),
+export const k8sCreate = vi.fn();
+export const k8sDelete = vi.fn();
+// Backend calls a test has not programmed never answer, as kinds never set stay loading.
+export const consoleFetchJSON = Object.assign(
+  vi.fn((_url: string, ..._rest: unknown[]): Promise<unknown> => new Promise(() => undefined)),
+  {
+    delete: vi.fn(),
+    post: vi.fn(),
+    put: vi.fn(),
+    patch: vi.fn(),
+  },
+);
+
+/** Access reviews answer "allowed" unless a test denies matching attributes or keeps them loading. */
+const accessReviews = { denied: [] as AccessReviewResourceAttributes[], loading: false };
+
+export const fakeAccess = {
+  /** Deny every review whose attributes include all of these (e.g. `{ resource: 'nodes', verb: 'patch' }`). */
+  deny(attributes: AccessReviewResourceAttributes): void {
+    accessReviews.denied.push(attributes);
+  },
+  /** Reviews stay unanswered. */
+  setLoading(): void {
+    accessReviews.loading = true;
+  },
+  reset(): void {
+    accessReviews.denied = [];
+    accessReviews.loading = false;
+  },
+};
+
+/** `[isAllowed, loading]`, as the SDK's useAccessReview. */
+export const useAccessReview = vi.fn((attributes: AccessReviewResourceAttributes): [boolean, boolean] => {
+  if (accessReviews.loading) return [false, true];
+  const denied = accessReviews.denied.some((rule) =>
+    Object.entries(rule).every(([key, value]) => attributes[key as keyof AccessReviewResourceAttributes] === value),
+  );
+  return [!denied, false];
 });
 
 /** Renders what the console's link shows: the resource name, as a link. */
@@ -100,6 +135,10 @@ const ListPageHeader = ({ title, helpText, children }: ListPageHeaderProps): Rea
   </header>
 );
 
+/** The timestamp as the console's machine-readable <time> (the console shows it relative, e.g. "5 minutes ago"). */
+const Timestamp = ({ timestamp }: TimestampProps): ReactNode =>
+  timestamp ? <time dateTime={new Date(timestamp).toISOString()}>{new Date(timestamp).toISOString()}</time> : '-';
+
 const DocumentTitle = ({ children }: { children: string }): ReactNode => {
   document.title = children;
   return null;
@@ -109,16 +148,24 @@ const DocumentTitle = ({ children }: { children: string }): ReactNode => {
 export const sdkModuleMock = {
   useK8sWatchResource,
   k8sPatch,
+  k8sCreate,
+  k8sDelete,
   consoleFetchJSON,
+  useAccessReview,
   ResourceLink,
+  Timestamp,
   ListPageHeader,
   DocumentTitle,
 };
 
 export const resetSdkMock = (): void => {
   fakeCluster.reset();
+  fakeAccess.reset();
+  useAccessReview.mockClear();
   useK8sWatchResource.mockClear();
   k8sPatch.mockReset();
+  k8sCreate.mockReset();
+  k8sDelete.mockReset();
   consoleFetchJSON.mockReset();
   consoleFetchJSON.delete.mockReset();
   consoleFetchJSON.post.mockReset();

@@ -2,9 +2,9 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 
-import { NodeModel } from '../../models/Node';
 import { PeerPodConfigModel } from '../../models/PeerPodConfig';
-import { KATA_NODE_LABEL, node, peerPodConfig } from '../../test/fixtures';
+import { capacitySummary, nodeCapacity, serveBackend } from '../../test/capacityFixtures';
+import { KATA_NODE_LABEL, peerPodConfig } from '../../test/fixtures';
 import { fakeCluster, httpError } from '../../test/sdk-mock';
 import PeerPodsPage from './PeerPodsPage';
 
@@ -37,13 +37,13 @@ const descriptionOf = (list: HTMLElement, term: string) => {
 
 describe('Peer pods page', () => {
   describe('layout', () => {
-    it('shows the page title and the four tabs, with Capacity selected', () => {
+    it('shows the page title and the four tabs, with Setup selected', () => {
       renderPage();
 
       expect(screen.getByRole('heading', { level: 1, name: 'Peer pods' })).toBeInTheDocument();
       const tabs = screen.getAllByRole('tab').map((tab) => tab.textContent);
       expect(tabs).toEqual(['Setup', 'Capacity', 'Virtual machines', 'Network setup']);
-      expect(screen.getByRole('tab', { name: 'Capacity' })).toHaveAttribute('aria-selected', 'true');
+      expect(screen.getByRole('tab', { name: 'Setup' })).toHaveAttribute('aria-selected', 'true');
     });
 
     it('opens the tab named in the address', () => {
@@ -61,24 +61,26 @@ describe('Peer pods page', () => {
       expect(screen.getByLabelText('current path')).toHaveTextContent('/peer-pods/virtual-machines');
     });
 
-    it.each([
-      ['setup', 'The setup checklist'],
-      ['virtual-machines', 'The inventory of peer pod virtual machines'],
-      ['network-setup', 'The wizard that opens the ports'],
-    ])('says that the %s tab is not available in this version instead of showing made-up data', (tab, description) => {
-      renderPage(`/peer-pods/${tab}`);
+    it('shows the virtual machine inventory in the Virtual machines tab', () => {
+      renderPage('/peer-pods/virtual-machines');
 
-      expect(screen.getByRole('heading', { name: 'Not available in this version' })).toBeInTheDocument();
-      expect(screen.getByText(new RegExp(`^${description}`))).toBeInTheDocument();
-      expect(screen.queryByRole('grid')).not.toBeInTheDocument();
+      expect(screen.getByRole('progressbar', { name: 'Loading the virtual machine inventory' })).toBeInTheDocument();
+    });
+
+    it('shows the port wizard in the Network setup tab', () => {
+      renderPage('/peer-pods/network-setup');
+
+      expect(screen.getByRole('navigation', { name: 'Port setup steps' })).toBeInTheDocument();
     });
   });
 
+  // The Capacity tab's states, table, filters and limit editor are specified in capacity/*.test.tsx;
+  // these check that the page shows it at its address.
   describe('Capacity tab', () => {
     it('shows a spinner while the PeerPodConfig loads', () => {
       fakeCluster.setLoading(PeerPodConfigModel);
 
-      renderPage();
+      renderPage('/peer-pods/capacity');
 
       expect(screen.getByRole('progressbar', { name: 'Loading the PeerPodConfig' })).toBeInTheDocument();
     });
@@ -87,7 +89,7 @@ describe('Peer pods page', () => {
       const user = userEvent.setup();
       fakeCluster.setObjects(PeerPodConfigModel, []);
 
-      renderPage();
+      renderPage('/peer-pods/capacity');
 
       expect(screen.getByRole('heading', { name: 'No PeerPodConfig found' })).toBeInTheDocument();
       expect(
@@ -109,7 +111,7 @@ describe('Peer pods page', () => {
     it('tells a user without read access to ask for it', () => {
       fakeCluster.setError(PeerPodConfigModel, httpError(403, 'peerpodconfigs is forbidden'));
 
-      renderPage();
+      renderPage('/peer-pods/capacity');
 
       expect(screen.getByRole('heading', { name: /Could not load the PeerPodConfig/ })).toBeInTheDocument();
       expect(
@@ -123,7 +125,7 @@ describe('Peer pods page', () => {
     it('shows the API error when the PeerPodConfig cannot be read for another reason', () => {
       fakeCluster.setError(PeerPodConfigModel, httpError(500, 'etcdserver: request timed out'));
 
-      renderPage();
+      renderPage('/peer-pods/capacity');
 
       expect(screen.getByRole('heading', { name: /Could not load the PeerPodConfig/ })).toBeInTheDocument();
       expect(screen.getByText('Error: etcdserver: request timed out')).toBeInTheDocument();
@@ -131,9 +133,8 @@ describe('Peer pods page', () => {
 
     it('shows the limit and node selector of the PeerPodConfig', () => {
       fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig({ limit: '10' })]);
-      fakeCluster.setObjects(NodeModel, []);
 
-      renderPage();
+      renderPage('/peer-pods/capacity');
 
       const summary = screen.getByLabelText('PeerPodConfig summary');
       expect(within(summary).getByRole('link', { name: 'peerpodconfig-openshift' })).toBeInTheDocument();
@@ -141,66 +142,14 @@ describe('Peer pods page', () => {
       expect(descriptionOf(summary, 'Node selector')).toHaveTextContent(KATA_NODE_LABEL);
     });
 
-    it('lists only the nodes the node selector matches, with the VM capacity each advertises', () => {
+    it("lists the nodes of the backend's capacity model", async () => {
       fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig({ limit: '10' })]);
-      fakeCluster.setObjects(NodeModel, [
-        node('worker-b', { vmCapacity: '10', vmAllocatable: '10' }),
-        node('worker-a'),
-        node('master-0', { labels: { 'node-role.kubernetes.io/master': '' } }),
-      ]);
+      serveBackend({ '/capacity': capacitySummary([nodeCapacity('worker-b'), nodeCapacity('worker-a')]) });
 
-      renderPage();
+      renderPage('/peer-pods/capacity');
 
-      const rows = nodeTableRows();
-      expect(rows).toHaveLength(2);
-      const [first, second] = rows.map((row) =>
-        within(row)
-          .getAllByRole('cell')
-          .map((cell) => cell.textContent),
-      );
-      expect(first).toEqual(['worker-a', 'Not advertised', '—', '—']);
-      expect(second).toEqual(['worker-b', 'Advertised', '10', '10']);
-      expect(within(rows[0]!).getByRole('link', { name: 'worker-a' })).toBeInTheDocument();
-      expect(screen.queryByText('master-0')).not.toBeInTheDocument();
-    });
-
-    it('flags a node that advertises a different amount than the limit', () => {
-      fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig({ limit: '10' })]);
-      fakeCluster.setObjects(NodeModel, [node('worker-a', { vmCapacity: '5', vmAllocatable: '5' })]);
-
-      renderPage();
-
-      const [row] = nodeTableRows();
-      expect(within(row!).getByText('Differs from limit')).toBeInTheDocument();
-    });
-
-    it('shows a spinner while the nodes load', () => {
-      fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig()]);
-      fakeCluster.setLoading(NodeModel);
-
-      renderPage();
-
-      expect(screen.getByRole('progressbar', { name: 'Loading nodes' })).toBeInTheDocument();
-    });
-
-    it('shows the API error when the nodes cannot be listed', () => {
-      fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig()]);
-      fakeCluster.setError(NodeModel, httpError(403, 'nodes is forbidden: cannot list resource "nodes"'));
-
-      renderPage();
-
-      expect(screen.getByRole('heading', { name: /Could not load the nodes/ })).toBeInTheDocument();
-      expect(screen.getByText('nodes is forbidden: cannot list resource "nodes"')).toBeInTheDocument();
-    });
-
-    it('says which labels to set when no node matches the node selector', () => {
-      fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig({ nodeSelector: { 'peer-pods': 'enabled' } })]);
-      fakeCluster.setObjects(NodeModel, [node('worker-a')]);
-
-      renderPage();
-
-      expect(screen.getByRole('heading', { name: 'No nodes match the node selector' })).toBeInTheDocument();
-      expect(screen.getByText(/Peer pods run only on nodes with the labels peer-pods=enabled\./)).toBeInTheDocument();
+      await screen.findByRole('grid', { name: 'Peer pod VM capacity per node' });
+      expect(nodeTableRows().map((row) => within(row).getByRole('link').textContent)).toEqual(['worker-a', 'worker-b']);
     });
   });
 });

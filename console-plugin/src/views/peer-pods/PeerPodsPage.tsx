@@ -10,7 +10,7 @@ import NetworkSetupTab from './network-setup/NetworkSetupTab';
 import SetupTab from './setup/SetupTab';
 import VirtualMachinesTab from './virtual-machines/VirtualMachinesTab';
 
-const DEFAULT_TAB: PeerPodsTabId = 'capacity';
+const DEFAULT_TAB: PeerPodsTabId = 'setup';
 
 const isPeerPodsTabId = (value: string | undefined): value is PeerPodsTabId =>
   peerPodsTabIds.some((id) => id === value);

@@ -1,45 +1,142 @@
-import type { FC } from 'react';
-import { Stack, StackItem } from '@patternfly/react-core';
+import { type FC, useState } from 'react';
+import { Flex, FlexItem, Stack, StackItem, Title } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
 
-import { usePeerPodConfig } from '../../../hooks/usePeerPodConfig';
-import { usePeerPodNodes } from '../../../hooks/usePeerPodNodes';
-import type { PeerPodConfigKind } from '../../../models/PeerPodConfig';
+import type { CapacitySummary } from '../../../api/backend';
 import LoadingState from '../../../components/LoadingState';
+import { useCanEditNodeOverride } from '../../../hooks/useCanEditNodeOverride';
+import { useCanEditPeerPodLimit } from '../../../hooks/useCanEditPeerPodLimit';
+import { useCapacitySummary } from '../../../hooks/useCapacitySummary';
+import { usePeerPodConfig } from '../../../hooks/usePeerPodConfig';
+import BackendErrorAlert from './BackendErrorAlert';
+import CapacityTotals from './CapacityTotals';
+import EditLimitButton from './limit-editor/EditLimitButton';
+import LimitEditorModal from './limit-editor/LimitEditorModal';
+import NodeOverrideModal from './limit-editor/NodeOverrideModal';
+import LiveIndicator from './LiveIndicator';
 import NodeCapacityTable from './NodeCapacityTable';
+import { isPeerPodNode } from './nodeCapacityRows';
 import NoPeerPodConfigState from './NoPeerPodConfigState';
 import PeerPodConfigLoadError from './PeerPodConfigLoadError';
 import PeerPodConfigSummary from './PeerPodConfigSummary';
+import PendingPeerPodsList from './PendingPeerPodsList';
+import UnaccountedPeerPodsList from './UnaccountedPeerPodsList';
 
-/** Capacity tab: the PeerPodConfig's limit and selector, and what the selected nodes advertise. */
+/** Without a PeerPodConfig the capacity section shows only when something still runs or advertises. */
+const hasPeerPodActivity = (summary: CapacitySummary | undefined): boolean =>
+  !!summary && (summary.nodes.some(isPeerPodNode) || summary.pending.length > 0 || summary.unaccounted.length > 0);
+
+/**
+ * Capacity tab: the PeerPodConfig (watched from the API server, with the limit editor) and the
+ * backend's live capacity model — cluster totals, the node table, pending and unaccounted peer pods.
+ */
 const CapacityTab: FC = () => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
-  const { peerPodConfig, loaded, loadError } = usePeerPodConfig();
+  const config = usePeerPodConfig();
+  const capacity = useCapacitySummary();
+  const limitAccess = useCanEditPeerPodLimit();
+  const overrideAccess = useCanEditNodeOverride();
+  const [editingLimit, setEditingLimit] = useState(false);
+  const [overrideNode, setOverrideNode] = useState<string>();
 
-  if (loadError) return <PeerPodConfigLoadError error={loadError} />;
-  if (!loaded) return <LoadingState label={t('Loading the PeerPodConfig')} />;
-  if (!peerPodConfig) return <NoPeerPodConfigState />;
-  return <ConfiguredCapacity peerPodConfig={peerPodConfig} />;
-};
+  const { peerPodConfig } = config;
+  const noConfig = config.loaded && !config.loadError && !peerPodConfig;
+  const showCapacity = !noConfig || hasPeerPodActivity(capacity.summary);
+  const nodes = capacity.summary?.nodes;
 
-const ConfiguredCapacity: FC<{ peerPodConfig: PeerPodConfigKind }> = ({ peerPodConfig }) => {
-  // No nodeSelector selects every node, as an empty label selector does in Kubernetes.
-  const nodeSelector = peerPodConfig.spec.nodeSelector ?? {};
-  const { nodes, loaded, loadError } = usePeerPodNodes(nodeSelector);
   return (
     <Stack hasGutter>
       <StackItem>
-        <PeerPodConfigSummary peerPodConfig={peerPodConfig} />
+        {config.loadError ? (
+          <PeerPodConfigLoadError error={config.loadError} />
+        ) : !config.loaded ? (
+          <LoadingState label={t('Loading the PeerPodConfig')} />
+        ) : !peerPodConfig ? (
+          <NoPeerPodConfigState />
+        ) : (
+          <Flex
+            justifyContent={{ default: 'justifyContentSpaceBetween' }}
+            alignItems={{ default: 'alignItemsFlexStart' }}
+          >
+            <FlexItem>
+              <PeerPodConfigSummary peerPodConfig={peerPodConfig} />
+            </FlexItem>
+            <FlexItem>
+              <EditLimitButton access={limitAccess} onClick={() => setEditingLimit(true)} />
+            </FlexItem>
+          </Flex>
+        )}
       </StackItem>
-      <StackItem>
-        <NodeCapacityTable
-          nodes={nodes}
-          loaded={loaded}
-          loadError={loadError}
-          limit={peerPodConfig.spec.limit}
-          nodeSelector={nodeSelector}
+      {showCapacity && (
+        <>
+          <StackItem>
+            <Flex
+              justifyContent={{ default: 'justifyContentSpaceBetween' }}
+              alignItems={{ default: 'alignItemsCenter' }}
+            >
+              <FlexItem>
+                <Title headingLevel="h2" size="lg">
+                  {t('Capacity')}
+                </Title>
+              </FlexItem>
+              {capacity.summary && (
+                <FlexItem>
+                  <LiveIndicator live={capacity.live} updatedAt={capacity.summary.generatedAt} />
+                </FlexItem>
+              )}
+            </Flex>
+          </StackItem>
+          {capacity.error !== undefined ? (
+            <StackItem>
+              <BackendErrorAlert error={capacity.error} onRetry={capacity.refresh} />
+            </StackItem>
+          ) : !capacity.summary ? (
+            <StackItem>
+              <LoadingState label={t('Loading peer pod capacity')} />
+            </StackItem>
+          ) : (
+            <>
+              <StackItem>
+                <CapacityTotals summary={capacity.summary} />
+              </StackItem>
+              <StackItem>
+                <Title headingLevel="h2" size="lg">
+                  {t('Nodes')}
+                </Title>
+              </StackItem>
+              <StackItem>
+                <NodeCapacityTable
+                  nodes={capacity.summary.nodes}
+                  overrideAccess={overrideAccess}
+                  onEditOverride={setOverrideNode}
+                />
+              </StackItem>
+              <StackItem>
+                <PendingPeerPodsList
+                  pending={capacity.summary.pending}
+                  extendedResource={capacity.summary.extendedResource}
+                />
+              </StackItem>
+              <StackItem>
+                <UnaccountedPeerPodsList
+                  unaccounted={capacity.summary.unaccounted}
+                  extendedResource={capacity.summary.extendedResource}
+                />
+              </StackItem>
+            </>
+          )}
+        </>
+      )}
+      {editingLimit && peerPodConfig && (
+        <LimitEditorModal peerPodConfig={peerPodConfig} nodes={nodes} onClose={() => setEditingLimit(false)} />
+      )}
+      {overrideNode && (
+        <NodeOverrideModal
+          nodeName={overrideNode}
+          capacity={nodes?.find((node) => node.name === overrideNode)}
+          onClose={() => setOverrideNode(undefined)}
         />
-      </StackItem>
+      )}
     </Stack>
   );
 };

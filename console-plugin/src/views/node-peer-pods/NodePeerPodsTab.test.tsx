@@ -1,0 +1,235 @@
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router';
+
+import { NodeModel } from '../../models/Node';
+import { PodKind, PodModel } from '../../models/Pod';
+import { nodeCapacity, nodeCapacityDetail, serveBackend, unrelatedNodeCapacity } from '../../test/capacityFixtures';
+import { node } from '../../test/fixtures';
+import { fakeAccess, fakeCluster, httpError, k8sPatch, useK8sWatchResource } from '../../test/sdk-mock';
+import NodePeerPodsTab from './NodePeerPodsTab';
+
+const peerPod = (name: string, nodeName: string, { counted = true, namespace = 'demo' } = {}): PodKind => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace, creationTimestamp: '2025-01-01T10:00:00Z' },
+  spec: {
+    nodeName,
+    runtimeClassName: 'kata-remote',
+    containers: [
+      {
+        name: 'app',
+        resources: counted ? { requests: { 'kata.peerpods.io/vm': '1' }, limits: { 'kata.peerpods.io/vm': '1' } } : {},
+      },
+    ],
+  },
+  status: { phase: 'Running' },
+});
+
+const plainPod = (name: string, nodeName: string): PodKind => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'demo' },
+  spec: { nodeName, containers: [{ name: 'app' }] },
+  status: { phase: 'Running' },
+});
+
+const renderTab = (name = 'worker-a') =>
+  render(
+    <MemoryRouter>
+      <NodePeerPodsTab obj={node(name)} />
+    </MemoryRouter>,
+  );
+
+/** The <dd> that belongs to the <dt> with this text. */
+const detailOf = (term: string) => {
+  const list = screen.getByLabelText('Peer pod capacity of the node');
+  const index = within(list)
+    .getAllByRole('term')
+    .findIndex((element) => element.textContent === term);
+  return within(list).getAllByRole('definition')[index]!;
+};
+
+describe('Node details → Peer pods tab', () => {
+  it('shows spinners while the capacity and the pods load', () => {
+    fakeCluster.setLoading(PodModel);
+
+    renderTab();
+
+    expect(screen.getByRole('progressbar', { name: 'Loading peer pod capacity' })).toBeInTheDocument();
+    expect(screen.getByRole('progressbar', { name: 'Loading peer pods' })).toBeInTheDocument();
+  });
+
+  it("shows the node's limit, where it comes from, use and status from the backend", async () => {
+    fakeCluster.setObjects(PodModel, []);
+    serveBackend({
+      '/capacity/nodes/worker-a': nodeCapacityDetail(nodeCapacity('worker-a', { used: 8, pendingHere: 1 })),
+    });
+
+    renderTab();
+
+    await screen.findByLabelText('Peer pod capacity of the node');
+    expect(detailOf('Limit from')).toHaveTextContent('PeerPodConfig peerpodconfig-openshift');
+    expect(detailOf('Limit')).toHaveTextContent('10');
+    expect(detailOf('Advertised')).toHaveTextContent('10');
+    expect(detailOf('In use')).toHaveTextContent('8');
+    expect(detailOf('Free')).toHaveTextContent('2');
+    expect(detailOf('Pending here')).toHaveTextContent('1');
+    expect(within(detailOf('Utilisation')).getByRole('progressbar')).toHaveAttribute(
+      'aria-valuetext',
+      '8 of 10 VMs in use',
+    );
+    expect(within(detailOf('Status')).getByText('Pending here: 1')).toBeInTheDocument();
+  });
+
+  it('lists the peer pods on the node, marks the ones the scheduler does not count, and shows their VMs', async () => {
+    fakeCluster.setObjects(PodModel, [
+      peerPod('web-1', 'worker-a'),
+      peerPod('escaped', 'worker-a', { counted: false, namespace: 'kube-system' }),
+      peerPod('elsewhere', 'worker-b'),
+      plainPod('ordinary', 'worker-a'),
+    ]);
+    serveBackend({
+      '/capacity/nodes/worker-a': nodeCapacityDetail(
+        nodeCapacity('worker-a', {
+          used: 1,
+          vms: [
+            {
+              id: 'i-0a1',
+              name: 'podvm-web-1-abcd1234',
+              state: 'running',
+              instanceType: 't3.small',
+              pod: { namespace: 'demo', name: 'web-1' },
+            },
+            { id: 'i-0b2', name: 'podvm-lost-ffff0000', state: 'running' },
+          ],
+        }),
+        {
+          unaccounted: [
+            {
+              namespace: 'kube-system',
+              name: 'escaped',
+              nodeName: 'worker-a',
+              phase: 'Running',
+              reason: 'no kata.peerpods.io/vm request: …',
+            },
+          ],
+        },
+      ),
+    });
+
+    renderTab();
+
+    const pods = await screen.findByRole('grid', { name: 'Peer pods on this node' });
+    const rows = within(pods).getAllByRole('row').slice(1);
+    expect(rows.map((row) => within(row).getByRole('link').textContent)).toEqual(['web-1', 'escaped']);
+    expect(rows[0]).toHaveTextContent('Yes');
+    expect(await within(rows[0]!).findByText('podvm-web-1-abcd1234')).toBeInTheDocument();
+    expect(within(rows[1]!).getByText('Unaccounted')).toBeInTheDocument();
+
+    const vms = screen.getByRole('grid', { name: 'Peer pod VMs of this node' });
+    const vmRows = within(vms).getAllByRole('row').slice(1);
+    expect(vmRows[0]).toHaveTextContent('i-0a1');
+    expect(within(vmRows[0]!).getByRole('link', { name: 'web-1' })).toHaveAttribute(
+      'href',
+      '/k8s/ns/demo/core~v1~Pod/web-1',
+    );
+    expect(within(vmRows[1]!).getByText('Orphan')).toBeInTheDocument();
+
+    expect(screen.getByRole('grid', { name: 'Unaccounted peer pods' })).toHaveTextContent('escaped');
+  });
+
+  it('watches pods of this node only, in every namespace', () => {
+    renderTab('worker-b');
+
+    expect(useK8sWatchResource).toHaveBeenCalledWith(
+      expect.objectContaining({
+        groupVersionKind: { group: undefined, version: 'v1', kind: 'Pod' },
+        isList: true,
+        fieldSelector: 'spec.nodeName=worker-b',
+      }),
+    );
+  });
+
+  it('says so when no peer pod runs on the node and the inventory knows no VM', async () => {
+    fakeCluster.setObjects(PodModel, [plainPod('ordinary', 'worker-a')]);
+    serveBackend({ '/capacity/nodes/worker-a': nodeCapacityDetail(nodeCapacity('worker-a')) });
+
+    renderTab();
+
+    expect(await screen.findByText('No peer pod runs on this node.')).toBeInTheDocument();
+    expect(screen.getByText(/The cloud inventory knows no peer pod VM of this node/)).toBeInTheDocument();
+  });
+
+  it('explains a node that does not run peer pods', async () => {
+    fakeCluster.setObjects(PodModel, []);
+    serveBackend({ '/capacity/nodes/master-0': nodeCapacityDetail(unrelatedNodeCapacity('master-0')) });
+
+    renderTab('master-0');
+
+    expect(await screen.findByText('This node does not run peer pods')).toBeInTheDocument();
+    expect(detailOf('Limit from')).toHaveTextContent('No PeerPodConfig selects this node');
+  });
+
+  it('explains a node the backend does not know yet', async () => {
+    serveBackend({
+      '/capacity/nodes/worker-new': httpError(404, 'node "worker-new" is not known to the capacity model'),
+    });
+
+    renderTab('worker-new');
+
+    expect(await screen.findByText('The backend does not know this node yet')).toBeInTheDocument();
+  });
+
+  it('explains a missing permission and an unreachable backend', async () => {
+    serveBackend({ '/capacity/nodes/worker-a': httpError(403, 'user "dev" may not list nodes') });
+    const { unmount } = renderTab();
+    expect(await screen.findByText('You are not allowed to read peer pod capacity')).toBeInTheDocument();
+    unmount();
+
+    serveBackend({ '/capacity/nodes/worker-a': httpError(502, 'Bad Gateway') });
+    renderTab();
+    expect(await screen.findByText('The peer pods backend is not reachable')).toBeInTheDocument();
+  });
+
+  it('shows why the pods cannot be listed', async () => {
+    fakeCluster.setError(PodModel, httpError(403, 'pods is forbidden: User "dev" cannot list resource "pods"'));
+    serveBackend({ '/capacity/nodes/worker-a': nodeCapacityDetail(nodeCapacity('worker-a')) });
+
+    renderTab();
+
+    expect(await screen.findByText('Could not list the pods on this node')).toBeInTheDocument();
+    expect(screen.getByText('pods is forbidden: User "dev" cannot list resource "pods"')).toBeInTheDocument();
+  });
+
+  it('edits the override of this node', async () => {
+    const user = userEvent.setup();
+    fakeCluster.setObjects(PodModel, []);
+    fakeCluster.setObjects(NodeModel, [node('worker-a')]);
+    k8sPatch.mockResolvedValue(node('worker-a'));
+    serveBackend({ '/capacity/nodes/worker-a': nodeCapacityDetail(nodeCapacity('worker-a')) });
+    renderTab();
+
+    await user.click(await screen.findByRole('button', { name: 'Set override' }));
+    const dialog = screen.getByRole('dialog', { name: 'VM limit override' });
+    await user.type(within(dialog).getByRole('textbox', { name: /VM limit override/ }), '5');
+    await user.click(within(dialog).getByRole('button', { name: 'Save override' }));
+
+    expect(k8sPatch.mock.calls[0]![0]).toMatchObject({
+      model: NodeModel,
+      data: [{ op: 'add', path: '/metadata/annotations', value: { 'peerpods.openshift.io/vm-limit': '5' } }],
+    });
+  });
+
+  it('disables the override button, with the reason, without the permission to patch this node', async () => {
+    const user = userEvent.setup();
+    fakeAccess.deny({ resource: 'nodes', verb: 'patch', name: 'worker-a' });
+    serveBackend({ '/capacity/nodes/worker-a': nodeCapacityDetail(nodeCapacity('worker-a')) });
+    renderTab();
+
+    const button = await screen.findByRole('button', { name: 'Set override' });
+    expect(button).toHaveAttribute('aria-disabled', 'true');
+    await user.hover(button);
+    expect(await screen.findByText(/Setting an override needs the permission to patch nodes/)).toBeInTheDocument();
+  });
+});

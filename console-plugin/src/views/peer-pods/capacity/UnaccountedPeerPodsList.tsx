@@ -1,0 +1,118 @@
+import type { FC } from 'react';
+import { ResourceLink } from '@openshift-console/dynamic-plugin-sdk';
+import { Alert, Content, Stack, StackItem, Title } from '@patternfly/react-core';
+import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { useTranslation } from 'react-i18next';
+
+import type { UnaccountedPeerPod } from '../../../api/backend';
+import { groupVersionKindOf } from '../../../models/groupVersionKind';
+import { NodeModel } from '../../../models/Node';
+import { PodModel } from '../../../models/Pod';
+
+type UnaccountedPeerPodsListProps = {
+  unaccounted: UnaccountedPeerPod[];
+  extendedResource: string;
+  /** On a node's own page the node column says nothing new. */
+  showNode?: boolean;
+  headingLevel?: 'h2' | 'h3';
+};
+
+/**
+ * Peer pods that carry no VM request, so no node's limit counts them: why, and how to bring them
+ * back into the accounting.
+ */
+const UnaccountedPeerPodsList: FC<UnaccountedPeerPodsListProps> = ({
+  unaccounted,
+  extendedResource,
+  showNode = true,
+  headingLevel = 'h2',
+}) => {
+  const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  return (
+    <Stack hasGutter>
+      <StackItem>
+        <Title headingLevel={headingLevel} size="lg">
+          {t('Unaccounted peer pods')}
+        </Title>
+      </StackItem>
+      {unaccounted.length === 0 ? (
+        <StackItem>
+          <Content component="p">
+            {t('Every peer pod requests {{resource}}: the scheduler counts all of them.', {
+              resource: extendedResource,
+            })}
+          </Content>
+        </StackItem>
+      ) : (
+        <>
+          <StackItem>
+            <Alert variant="warning" isInline title={t('These peer pods escape the VM limit')}>
+              <Stack hasGutter>
+                <StackItem>
+                  {t(
+                    'They run a VM each, but carry no {{resource}} request, so no node counts them: nodes can end up running more VMs than their limit.',
+                    { resource: extendedResource },
+                  )}
+                </StackItem>
+                <StackItem>
+                  {t(
+                    'What to do: delete and re-create each of them in a namespace the webhook mutates (not a system namespace such as openshift-* or kube-system), while the webhook runs. A pod that must stay in an excluded namespace needs {{resource}}: 1 in the requests and limits of its first container.',
+                    { resource: extendedResource },
+                  )}
+                </StackItem>
+              </Stack>
+            </Alert>
+          </StackItem>
+          <StackItem>
+            <Table aria-label={t('Unaccounted peer pods')} variant="compact">
+              <Thead>
+                <Tr>
+                  <Th>{t('Pod')}</Th>
+                  <Th>{t('Namespace')}</Th>
+                  {showNode && <Th>{t('Node')}</Th>}
+                  <Th>{t('Phase')}</Th>
+                  <Th>{t('Reason')}</Th>
+                </Tr>
+              </Thead>
+              <Tbody>
+                {unaccounted.map((pod) => (
+                  <Tr key={`${pod.namespace}/${pod.name}`}>
+                    <Td dataLabel={t('Pod')}>
+                      <ResourceLink
+                        groupVersionKind={groupVersionKindOf(PodModel)}
+                        name={pod.name}
+                        namespace={pod.namespace}
+                      />
+                    </Td>
+                    <Td dataLabel={t('Namespace')}>{pod.namespace}</Td>
+                    {showNode && (
+                      <Td dataLabel={t('Node')}>
+                        {pod.nodeName ? (
+                          <ResourceLink groupVersionKind={groupVersionKindOf(NodeModel)} name={pod.nodeName} />
+                        ) : (
+                          t('Not scheduled')
+                        )}
+                      </Td>
+                    )}
+                    <Td dataLabel={t('Phase')}>{pod.phase}</Td>
+                    <Td dataLabel={t('Reason')}>
+                      {/* The backend's reason for its one known case (capacity/model.ts), in the user's language. */}
+                      {pod.reason.startsWith(`no ${extendedResource} request`)
+                        ? t(
+                            'No {{resource}} request: created in a namespace the webhook excludes, or while the webhook was not running.',
+                            { resource: extendedResource },
+                          )
+                        : pod.reason}
+                    </Td>
+                  </Tr>
+                ))}
+              </Tbody>
+            </Table>
+          </StackItem>
+        </>
+      )}
+    </Stack>
+  );
+};
+
+export default UnaccountedPeerPodsList;

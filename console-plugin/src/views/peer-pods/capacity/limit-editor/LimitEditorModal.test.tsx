@@ -1,0 +1,272 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router';
+
+import { PeerPodConfigModel } from '../../../../models/PeerPodConfig';
+import { capacitySummary, nodeCapacity, serveBackend } from '../../../../test/capacityFixtures';
+import { FakeEventSource } from '../../../../test/fakeEventSource';
+import { peerPodConfig } from '../../../../test/fixtures';
+import { fakeAccess, fakeCluster, httpError, k8sPatch } from '../../../../test/sdk-mock';
+import CapacityTab from '../CapacityTab';
+
+const renderTab = () =>
+  render(
+    <MemoryRouter>
+      <CapacityTab />
+    </MemoryRouter>,
+  );
+
+const openEditor = async (user: ReturnType<typeof userEvent.setup>) => {
+  await user.click(await screen.findByRole('button', { name: 'Edit limit' }));
+  return screen.getByRole('dialog', { name: 'Edit the VM limit per node' });
+};
+
+const limitField = (dialog: HTMLElement) => within(dialog).getByRole('textbox', { name: /VM limit per node/ });
+
+const typeLimit = async (user: ReturnType<typeof userEvent.setup>, dialog: HTMLElement, value: string) => {
+  await user.clear(limitField(dialog));
+  if (value) await user.type(limitField(dialog), value);
+};
+
+describe('Limit editor', () => {
+  beforeEach(() => {
+    fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig({ limit: '10' })]);
+    serveBackend({
+      '/capacity': capacitySummary([
+        nodeCapacity('worker-a', { used: 8 }),
+        nodeCapacity('worker-b', { used: 3 }),
+        nodeCapacity('worker-c', { used: 9, source: 'override', override: 12, desired: 12 }),
+      ]),
+    });
+  });
+
+  it('opens with the current limit of the PeerPodConfig', async () => {
+    const user = userEvent.setup();
+    renderTab();
+
+    const dialog = await openEditor(user);
+
+    expect(within(dialog).getByText('Current limit: 10 VMs per node.')).toBeInTheDocument();
+    expect(limitField(dialog)).toHaveValue('10');
+    expect(
+      within(dialog).getByText(
+        'PeerPodConfig peerpodconfig-openshift in the namespace openshift-sandboxed-containers-operator',
+      ),
+    );
+    // Nothing changed yet: nothing to save.
+    expect(within(dialog).getByRole('button', { name: 'Save' })).toBeDisabled();
+  });
+
+  it.each([
+    ['', 'Enter a number of VMs, for example 10.'],
+    ['-1', 'The limit cannot be negative. Enter 0 or more; 0 stops new peer pods.'],
+    ['2.5', 'The limit counts whole VMs. Enter a whole number, for example 10.'],
+    ['ten', 'Enter digits only, for example 10.'],
+    ['1e3', 'Enter digits only, for example 10.'],
+    ['1000000001', 'The limit can be at most 1000000000.'],
+  ])('refuses %j and says why', async (value, message) => {
+    const user = userEvent.setup();
+    renderTab();
+    const dialog = await openEditor(user);
+
+    await typeLimit(user, dialog, value);
+
+    expect(within(dialog).getByText(message)).toBeInTheDocument();
+    expect(limitField(dialog)).toHaveAttribute('aria-invalid', 'true');
+    expect(within(dialog).getByRole('button', { name: 'Save' })).toBeDisabled();
+  });
+
+  it('accepts 0, which stops new peer pods, and the largest limit', async () => {
+    const user = userEvent.setup();
+    renderTab();
+    const dialog = await openEditor(user);
+
+    await typeLimit(user, dialog, '1000000000');
+    expect(within(dialog).getByRole('button', { name: 'Save' })).toBeEnabled();
+    await typeLimit(user, dialog, '0');
+    expect(within(dialog).getByRole('button', { name: 'Save' })).toBeEnabled();
+    expect(limitField(dialog)).not.toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('lists the nodes that already run more peer pods than the new limit, except those with an override', async () => {
+    const user = userEvent.setup();
+    renderTab();
+    const dialog = await openEditor(user);
+
+    await typeLimit(user, dialog, '5');
+
+    expect(within(dialog).getByText('Nodes running more peer pods than the new limit: 1')).toBeInTheDocument();
+    const listed = within(within(dialog).getByRole('list', { name: 'Nodes above the new limit' })).getAllByRole(
+      'listitem',
+    );
+    expect(listed.map((item) => item.textContent)).toEqual(['worker-a: 8 in use']);
+    expect(
+      within(dialog).getByText(/no new peer pod is placed on them until fewer than 5 run there/),
+    ).toBeInTheDocument();
+
+    await typeLimit(user, dialog, '2');
+    expect(within(dialog).getByText('Nodes running more peer pods than the new limit: 2')).toBeInTheDocument();
+
+    await typeLimit(user, dialog, '8');
+    expect(within(dialog).queryByText(/running more peer pods than the new limit/)).not.toBeInTheDocument();
+  });
+
+  it('patches spec.limit as a string with a JSON patch, then follows the nodes until all advertise it', async () => {
+    FakeEventSource.reset();
+    vi.stubGlobal('EventSource', FakeEventSource);
+    const user = userEvent.setup();
+    k8sPatch.mockResolvedValue(peerPodConfig({ limit: '12' }));
+    renderTab();
+    const dialog = await openEditor(user);
+
+    await typeLimit(user, dialog, ' 012 ');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(k8sPatch).toHaveBeenCalledTimes(1);
+    expect(k8sPatch).toHaveBeenCalledWith({
+      model: PeerPodConfigModel,
+      resource: expect.objectContaining({ metadata: expect.objectContaining({ name: 'peerpodconfig-openshift' }) }),
+      data: [{ op: 'replace', path: '/spec/limit', value: '12' }],
+    });
+    expect(await within(dialog).findByText(/The limit is now 12/)).toBeInTheDocument();
+    const progress = within(dialog).getByRole('progressbar', { name: 'Nodes advertising the new limit' });
+    expect(progress).toHaveAttribute('aria-valuetext', '0 of 2 nodes');
+    expect(within(dialog).getByText('Waiting for: worker-a, worker-b')).toBeInTheDocument();
+    expect(within(dialog).getByText('Nodes with an override, which keep their own limit: 1')).toBeInTheDocument();
+
+    // The backend has seen the new limit and patched one node.
+    FakeEventSource.emit(
+      'capacity',
+      capacitySummary(
+        [
+          nodeCapacity('worker-a', { used: 8, desired: 12, advertised: 12 }),
+          nodeCapacity('worker-b', { used: 3, desired: 12, advertised: 10, drift: 'differs' }),
+          nodeCapacity('worker-c', { used: 9, source: 'override', override: 12, desired: 12 }),
+        ],
+        { revision: 5 },
+      ),
+    );
+    expect(progress).toHaveAttribute('aria-valuetext', '1 of 2 nodes');
+    expect(within(dialog).getByText('Waiting for: worker-b')).toBeInTheDocument();
+
+    FakeEventSource.emit(
+      'capacity',
+      capacitySummary(
+        [
+          nodeCapacity('worker-a', { used: 8, desired: 12, advertised: 12 }),
+          nodeCapacity('worker-b', { used: 3, desired: 12, advertised: 12 }),
+          nodeCapacity('worker-c', { used: 9, source: 'override', override: 12, desired: 12 }),
+        ],
+        { revision: 6 },
+      ),
+    );
+    expect(progress).toHaveAttribute('aria-valuetext', '2 of 2 nodes');
+    expect(within(dialog).getByText('Every node advertises the new limit of 12')).toBeInTheDocument();
+
+    // The footer's Close (the header's × has the same name).
+    await user.click(within(dialog).getAllByRole('button', { name: 'Close' }).at(-1)!);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    vi.unstubAllGlobals();
+  });
+
+  it('adds spec.limit when the PeerPodConfig has none', async () => {
+    const user = userEvent.setup();
+    const withoutLimit = peerPodConfig();
+    delete withoutLimit.spec.limit;
+    fakeCluster.setObjects(PeerPodConfigModel, [withoutLimit]);
+    k8sPatch.mockResolvedValue(peerPodConfig({ limit: '4' }));
+    renderTab();
+    const dialog = await openEditor(user);
+    expect(within(dialog).getByText('The PeerPodConfig sets no limit now.')).toBeInTheDocument();
+
+    await typeLimit(user, dialog, '4');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(k8sPatch.mock.calls[0]![0].data).toEqual([{ op: 'add', path: '/spec/limit', value: '4' }]);
+  });
+
+  it('says which permission is missing when the API server refuses the patch', async () => {
+    const user = userEvent.setup();
+    k8sPatch.mockRejectedValue(
+      httpError(403, 'peerpodconfigs.confidentialcontainers.org "peerpodconfig-openshift" is forbidden'),
+    );
+    renderTab();
+    const dialog = await openEditor(user);
+
+    await typeLimit(user, dialog, '6');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(await within(dialog).findByText('You are not allowed to change the PeerPodConfig')).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(
+        'Changing the limit needs the permission to patch peerpodconfigs in the namespace openshift-sandboxed-containers-operator. Ask a cluster administrator for it.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(
+        'Error: peerpodconfigs.confidentialcontainers.org "peerpodconfig-openshift" is forbidden',
+      ),
+    ).toBeInTheDocument();
+    // The value stays, to try again.
+    expect(limitField(dialog)).toHaveValue('6');
+  });
+
+  it('shows other API errors with their message', async () => {
+    const user = userEvent.setup();
+    k8sPatch.mockRejectedValue(httpError(422, 'spec.limit: Invalid value'));
+    renderTab();
+    const dialog = await openEditor(user);
+
+    await typeLimit(user, dialog, '6');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(await within(dialog).findByText('The limit was not saved')).toBeInTheDocument();
+    expect(within(dialog).getByText('Error: spec.limit: Invalid value')).toBeInTheDocument();
+  });
+
+  it('keeps the button visible but unusable, with the reason, for a user who may not patch the PeerPodConfig', async () => {
+    const user = userEvent.setup();
+    fakeAccess.deny({ resource: 'peerpodconfigs', verb: 'patch' });
+    renderTab();
+
+    const button = await screen.findByRole('button', { name: 'Edit limit' });
+    expect(button).toHaveAttribute('aria-disabled', 'true');
+    await user.click(button);
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+
+    await user.hover(button);
+    expect(
+      await screen.findByText(
+        'Changing the limit needs the permission to patch peerpodconfigs in the namespace openshift-sandboxed-containers-operator. Ask a cluster administrator for it.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('asks the API server about patching the PeerPodConfig in the operator namespace', async () => {
+    renderTab();
+    await screen.findByRole('button', { name: 'Edit limit' });
+
+    const { useAccessReview } = await import('../../../../test/sdk-mock');
+    expect(useAccessReview).toHaveBeenCalledWith({
+      group: 'confidentialcontainers.org',
+      resource: 'peerpodconfigs',
+      verb: 'patch',
+      namespace: 'openshift-sandboxed-containers-operator',
+      name: 'peerpodconfig-openshift',
+    });
+  });
+
+  it('says that progress cannot be shown when the backend is not reachable', async () => {
+    const user = userEvent.setup();
+    serveBackend({ '/capacity': httpError(503, 'unavailable') });
+    k8sPatch.mockResolvedValue(peerPodConfig({ limit: '6' }));
+    renderTab();
+    await screen.findByText('The peer pods backend is not reachable');
+    const dialog = await openEditor(user);
+
+    await typeLimit(user, dialog, '6');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    await waitFor(() => expect(within(dialog).getByText('Progress is not available')).toBeInTheDocument());
+  });
+});

@@ -1,0 +1,267 @@
+import { type FC, type FormEvent, useId, useState } from 'react';
+import {
+  Alert,
+  Button,
+  Content,
+  Flex,
+  FlexItem,
+  Form,
+  Modal,
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  Spinner,
+  Stack,
+  StackItem,
+} from '@patternfly/react-core';
+import { useTranslation } from 'react-i18next';
+
+import type { NodeCapacity } from '../../../../api/backend';
+import LoadingState from '../../../../components/LoadingState';
+import { useNode } from '../../../../hooks/useNode';
+import { usePeerPodLimitActions } from '../../../../hooks/usePeerPodLimitActions';
+import { messageOf } from '../../../../k8s/loadErrors';
+import { VM_LIMIT_OVERRIDE_ANNOTATION } from '../../../../models/Node';
+import LimitInput from './LimitInput';
+import { nodeConverged, validateLimit } from './limitValidation';
+import SaveErrorAlert from './SaveErrorAlert';
+
+type NodeOverrideModalProps = {
+  nodeName: string;
+  /** The node's live capacity row, when the backend can be read: warnings and progress. */
+  capacity: NodeCapacity | undefined;
+  onClose: () => void;
+};
+
+/**
+ * Sets or removes one node's VM limit override (its annotation), as the signed-in user, then shows
+ * when the node advertises the result.
+ */
+const NodeOverrideModal: FC<NodeOverrideModalProps> = ({ nodeName, capacity, onClose }) => {
+  const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  const { node, loaded, loadError } = useNode(nodeName);
+  const { setNodeOverride } = usePeerPodLimitActions();
+  const [edited, setEdited] = useState<string>();
+  const [saving, setSaving] = useState<'set' | 'remove'>();
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState<{ override: number | null }>();
+  const titleId = useId();
+  const formId = useId();
+  const inputId = useId();
+
+  const annotation = node?.metadata?.annotations?.[VM_LIMIT_OVERRIDE_ANNOTATION];
+  const value = edited ?? annotation ?? '';
+  const validation = validateLimit(value);
+  const unchanged = validation.ok && String(validation.value) === annotation;
+
+  const write = async (override: number | null) => {
+    if (!node) return;
+    setSaving(override === null ? 'remove' : 'set');
+    setError(undefined);
+    try {
+      await setNodeOverride(node, override);
+      setSaved({ override });
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setSaving(undefined);
+    }
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (validation.ok && !unchanged && !saving) void write(validation.value);
+  };
+
+  const body = (() => {
+    if (loadError) {
+      return (
+        <Alert variant="danger" isInline title={t('Could not load the node')}>
+          {messageOf(loadError) ?? t('The API server did not return the node.')}
+        </Alert>
+      );
+    }
+    if (!loaded || !node) return <LoadingState label={t('Loading the node')} />;
+    if (saved) return <OverrideProgress nodeName={nodeName} capacity={capacity} override={saved.override} />;
+    const config = capacity?.matchedConfigs[0];
+    return (
+      <Stack hasGutter>
+        <StackItem>
+          <Content component="p">
+            {config
+              ? t(
+                  'Without an override, the node takes its limit from the PeerPodConfig {{config}}. The override is the node annotation {{annotation}}.',
+                  { config: config.name, annotation: VM_LIMIT_OVERRIDE_ANNOTATION },
+                )
+              : t(
+                  'No PeerPodConfig selects this node: without an override it runs no peer pods. The override is the node annotation {{annotation}}.',
+                  { annotation: VM_LIMIT_OVERRIDE_ANNOTATION },
+                )}
+          </Content>
+        </StackItem>
+        {annotation !== undefined && !validateLimit(annotation).ok && (
+          <StackItem>
+            <Alert variant="warning" isInline title={t('The current override is ignored')}>
+              {t('The annotation holds "{{value}}", which is not a whole number of VMs.', { value: annotation })}
+            </Alert>
+          </StackItem>
+        )}
+        {capacity?.caaOwner && (
+          <StackItem>
+            <Alert variant="info" isInline title={t('Managed by cloud-api-adaptor')}>
+              {t(
+                "cloud-api-adaptor advertises this node's capacity. The override is saved, but it applies only once cloud-api-adaptor no longer owns the node.",
+              )}
+            </Alert>
+          </StackItem>
+        )}
+        <StackItem>
+          <Form id={formId} onSubmit={submit}>
+            <LimitInput
+              id={inputId}
+              label={t('VM limit override')}
+              value={value}
+              onChange={setEdited}
+              validation={validation}
+              isDisabled={saving !== undefined}
+              autoFocus
+              help={t('How many peer pod VMs this node may run, whatever the PeerPodConfig says.')}
+            />
+          </Form>
+        </StackItem>
+        {validation.ok && capacity && capacity.used > validation.value && (
+          <StackItem>
+            <Alert
+              variant="warning"
+              isInline
+              title={t('Peer pods running on {{node}}: {{used}}, more than {{limit}}', {
+                used: capacity.used,
+                node: nodeName,
+                limit: validation.value,
+              })}
+            >
+              {t('They keep running; no new peer pod is placed on the node until fewer than {{limit}} run there.', {
+                limit: validation.value,
+              })}
+            </Alert>
+          </StackItem>
+        )}
+        {error !== undefined && (
+          <StackItem>
+            <SaveErrorAlert
+              error={error}
+              title={t('The override was not saved')}
+              forbiddenTitle={t('You are not allowed to change the node')}
+              forbiddenText={t(
+                'Setting an override needs the permission to patch nodes. Ask a cluster administrator for it.',
+              )}
+            />
+          </StackItem>
+        )}
+      </Stack>
+    );
+  })();
+
+  const editing = loaded && node !== undefined && !saved;
+  return (
+    <Modal isOpen onClose={onClose} variant="small" aria-labelledby={titleId}>
+      <ModalHeader
+        title={t('VM limit override')}
+        labelId={titleId}
+        description={t('Node {{node}}', { node: nodeName })}
+      />
+      <ModalBody>{body}</ModalBody>
+      <ModalFooter>
+        {editing ? (
+          <>
+            <Button
+              key="save"
+              variant="primary"
+              type="submit"
+              form={formId}
+              isLoading={saving === 'set'}
+              isDisabled={!validation.ok || unchanged || saving !== undefined}
+            >
+              {t('Save override')}
+            </Button>
+            {annotation !== undefined && (
+              <Button
+                variant="secondary"
+                isDanger
+                isLoading={saving === 'remove'}
+                isDisabled={saving !== undefined}
+                onClick={() => void write(null)}
+              >
+                {t('Remove override')}
+              </Button>
+            )}
+            <Button variant="link" onClick={onClose}>
+              {t('Cancel')}
+            </Button>
+          </>
+        ) : (
+          <Button key="close" variant={saved ? 'primary' : 'link'} onClick={onClose}>
+            {t('Close')}
+          </Button>
+        )}
+      </ModalFooter>
+    </Modal>
+  );
+};
+
+/** After the write: whether the node advertises what it should now, from the live capacity row. */
+const OverrideProgress: FC<{ nodeName: string; capacity: NodeCapacity | undefined; override: number | null }> = ({
+  nodeName,
+  capacity,
+  override,
+}) => {
+  const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  const saved =
+    override === null
+      ? t('The override is removed: {{node}} takes its limit from its PeerPodConfig again.', { node: nodeName })
+      : t('The override is saved: {{node}} may run {{limit}} peer pod VMs.', { node: nodeName, limit: override });
+  let progress;
+  if (!capacity) {
+    progress = (
+      <Alert variant="warning" isInline title={t('Progress is not available')}>
+        {t('The backend cannot be read, so the node cannot be followed here.')}
+      </Alert>
+    );
+  } else if (capacity.caaOwner) {
+    progress = (
+      <Alert variant="info" isInline title={t('Managed by cloud-api-adaptor')}>
+        {t('cloud-api-adaptor advertises this node, so its capacity does not change.')}
+      </Alert>
+    );
+  } else if (nodeConverged(capacity, override)) {
+    progress = (
+      <Alert
+        variant="success"
+        isInline
+        title={
+          capacity.advertised === null
+            ? t('{{node}} advertises no peer pod VMs, as it should', { node: nodeName })
+            : t('{{node}} advertises {{limit}} VMs', { node: nodeName, limit: capacity.advertised })
+        }
+      />
+    );
+  } else {
+    progress = (
+      <Flex spaceItems={{ default: 'spaceItemsSm' }} alignItems={{ default: 'alignItemsCenter' }}>
+        <FlexItem>
+          <Spinner size="md" aria-label={t('Waiting for the node')} />
+        </FlexItem>
+        <FlexItem>{t('Waiting for {{node}} to advertise its new limit…', { node: nodeName })}</FlexItem>
+      </Flex>
+    );
+  }
+  return (
+    <Stack hasGutter>
+      <StackItem>
+        <Content component="p">{saved}</Content>
+      </StackItem>
+      <StackItem>{progress}</StackItem>
+    </Stack>
+  );
+};
+
+export default NodeOverrideModal;

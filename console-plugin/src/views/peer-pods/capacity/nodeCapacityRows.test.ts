@@ -1,0 +1,70 @@
+import { nodeCapacity, unrelatedNodeCapacity } from '../../../test/capacityFixtures';
+import {
+  isPeerPodNode,
+  problemsOf,
+  sortNodes,
+  utilisationLevelOf,
+  utilisationOf,
+  visibleNodes,
+} from './nodeCapacityRows';
+
+describe('node table rows', () => {
+  it('keeps nodes that run or may run peer pods and leaves the others out', () => {
+    expect(isPeerPodNode(nodeCapacity('a'))).toBe(true);
+    expect(isPeerPodNode(unrelatedNodeCapacity('master-0'))).toBe(false);
+    expect(isPeerPodNode({ ...unrelatedNodeCapacity('b'), pods: 1 })).toBe(true);
+    expect(isPeerPodNode({ ...unrelatedNodeCapacity('c'), advertised: 10, drift: 'unexpected' })).toBe(true);
+  });
+
+  it('finds every kind of problem of a node', () => {
+    const node = nodeCapacity('a', {
+      drift: 'differs',
+      pendingHere: 1,
+      overcommitted: true,
+      problems: ['bad'],
+      vms: [{ id: 'i-1', name: 'vm' }],
+    });
+    expect(problemsOf(node)).toEqual(['drift', 'pending', 'orphans', 'overcommitted', 'misconfigured']);
+    expect(problemsOf(nodeCapacity('b'))).toEqual([]);
+  });
+
+  it('rates utilisation against allocatable: amber from 80 %, red when full', () => {
+    expect(utilisationOf({ used: 0, allocatable: null })).toBeUndefined();
+    expect(utilisationOf({ used: 2, allocatable: 0 })).toBe(100);
+    expect(utilisationOf({ used: 1, allocatable: 3 })).toBe(33);
+    expect(utilisationLevelOf({ used: 7, allocatable: 10, overcommitted: false })).toBe('normal');
+    expect(utilisationLevelOf({ used: 8, allocatable: 10, overcommitted: false })).toBe('warning');
+    expect(utilisationLevelOf({ used: 10, allocatable: 10, overcommitted: false })).toBe('danger');
+    expect(utilisationLevelOf({ used: 11, allocatable: 10, overcommitted: true })).toBe('danger');
+  });
+
+  it('sorts numbers numerically, missing values first, ties by name', () => {
+    const nodes = [
+      nodeCapacity('n-10', { advertised: 5 }),
+      nodeCapacity('n-9', { advertised: null, allocatable: null, drift: 'not-advertised' }),
+      nodeCapacity('n-2', { advertised: 5 }),
+      nodeCapacity('n-1', { advertised: 20 }),
+    ];
+    const names = (column: Parameters<typeof sortNodes>[1]) => sortNodes(nodes, column).map((node) => node.name);
+    expect(names({ column: 'name', direction: 'asc' })).toEqual(['n-1', 'n-2', 'n-9', 'n-10']);
+    expect(names({ column: 'limit', direction: 'asc' })).toEqual(['n-9', 'n-2', 'n-10', 'n-1']);
+    expect(names({ column: 'limit', direction: 'desc' })).toEqual(['n-1', 'n-2', 'n-10', 'n-9']);
+  });
+
+  it('filters 1,000 nodes by name and problem and sorts them in well under a frame budget', () => {
+    const nodes = Array.from({ length: 1000 }, (_, index) =>
+      nodeCapacity(`worker-${index}`, { used: index % 13, drift: index % 7 === 0 ? 'differs' : null }),
+    );
+    const started = performance.now();
+    const rows = visibleNodes(nodes, {
+      nameFilter: 'worker-1',
+      problemFilter: 'drift',
+      sort: { column: 'utilisation', direction: 'desc' },
+    });
+    const elapsed = performance.now() - started;
+    expect(rows.every((node) => node.name.includes('worker-1') && node.drift !== null)).toBe(true);
+    expect(rows.length).toBeGreaterThan(0);
+    // Generous bound for a loaded 2-core CI machine; typically a few milliseconds.
+    expect(elapsed).toBeLessThan(200);
+  });
+});

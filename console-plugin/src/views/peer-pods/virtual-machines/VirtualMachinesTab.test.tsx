@@ -1,0 +1,483 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MemoryRouter } from 'react-router';
+
+import { backendUrl, type OrphanCleanupResult, type Permissions, type VmInventory } from '../../../api/backend';
+import { consoleFetchJSON, httpError } from '../../../test/sdk-mock';
+import VirtualMachinesTab from './VirtualMachinesTab';
+
+type InventoryVm = VmInventory['vms'][number];
+
+const vm = (name: string, overrides: Partial<InventoryVm> = {}): InventoryVm => ({
+  id: `i-${name}`,
+  name,
+  state: 'running',
+  instanceType: 't3.medium',
+  launchedAt: '2025-01-01T10:00:00.000Z',
+  pod: { namespace: 'demo', name: name.replace(/^podvm-/, '').replace(/-[0-9a-f]{8}$/, '') },
+  nodeName: 'worker-0',
+  peerPod: { namespace: 'demo', name: name.replace(/^podvm-/, '').replace(/-[0-9a-f]{8}$/, '') },
+  orphan: false,
+  orphanReason: null,
+  ...overrides,
+});
+
+const orphan = (name: string, overrides: Partial<InventoryVm> = {}): InventoryVm =>
+  vm(name, {
+    pod: null,
+    nodeName: null,
+    peerPod: null,
+    orphan: true,
+    orphanReason: 'No PeerPod and no live pod claims this VM, and it was launched more than 10 minutes ago.',
+    ...overrides,
+  });
+
+const inventory = (overrides: Partial<VmInventory> = {}): VmInventory => ({
+  provider: 'aws',
+  fetchedAt: '2025-01-01T12:00:00.000Z',
+  vms: [],
+  dangling: [],
+  error: null,
+  ...overrides,
+});
+
+const ADMIN: Permissions = { user: 'admin', canRead: true, canChangeCloud: true };
+const VIEWER: Permissions = { user: 'viewer', canRead: true, canChangeCloud: false };
+
+/** The backend's error answer as consoleFetchJSON throws it: status, message and the JSON body. */
+const backendError = (status: number, code: string, message: string) =>
+  Object.assign(httpError(status, message), { json: { error: { code, message }, message } });
+
+const pending = () => new Promise<never>(() => undefined);
+
+/** Programs the GETs the tab makes; each entry answers (or fails) every call to that path. */
+const answerGets = (answers: { vms?: () => Promise<unknown>; permissions?: () => Promise<unknown> }) =>
+  consoleFetchJSON.mockImplementation((url: string) => {
+    if (url === backendUrl('/vms')) return (answers.vms ?? pending)();
+    if (url === backendUrl('/permissions')) return (answers.permissions ?? pending)();
+    return Promise.reject(new Error(`unexpected GET ${url}`));
+  });
+
+const serve = (value: VmInventory, permissions: Permissions = ADMIN) =>
+  answerGets({ vms: () => Promise.resolve(value), permissions: () => Promise.resolve(permissions) });
+
+const renderTab = () =>
+  render(
+    <MemoryRouter>
+      <VirtualMachinesTab />
+    </MemoryRouter>,
+  );
+
+const vmTable = () => screen.findByRole('grid', { name: 'Peer pod virtual machines' });
+
+/** The Name column of the rows shown, top to bottom. */
+const rowNames = async () => {
+  const table = await vmTable();
+  const nameColumn = within(table)
+    .getAllByRole('columnheader')
+    .findIndex((header) => header.textContent === 'Name');
+  return within(table)
+    .getAllByRole('row')
+    .slice(1)
+    .map((row) => within(row.querySelectorAll('td')[nameColumn]!).getByText(/^podvm-/).textContent);
+};
+
+const vmGets = () => consoleFetchJSON.mock.calls.filter(([url]) => url === backendUrl('/vms')).length;
+
+describe('Virtual machines tab', () => {
+  describe('states', () => {
+    it('shows a spinner while the inventory loads', () => {
+      answerGets({});
+
+      renderTab();
+
+      expect(screen.getByRole('progressbar', { name: 'Loading the virtual machine inventory' })).toBeInTheDocument();
+    });
+
+    it('says when the cloud holds no peer pod VMs', async () => {
+      serve(inventory());
+
+      renderTab();
+
+      expect(await screen.findByRole('heading', { name: 'No peer pod VMs' })).toBeInTheDocument();
+      expect(screen.queryByRole('grid', { name: 'Peer pod virtual machines' })).not.toBeInTheDocument();
+      expect(screen.getByRole('heading', { name: 'PeerPods whose VM is gone' })).toBeInTheDocument();
+    });
+
+    it('explains that peer pods are not configured and points to the Setup tab', async () => {
+      serve(
+        inventory({
+          provider: null,
+          fetchedAt: null,
+          error: {
+            code: 'not_configured',
+            message:
+              'Secret openshift-sandboxed-containers-operator/peer-pods-secret named by PeerPodConfig peerpodconfig-openshift does not exist',
+          },
+        }),
+      );
+
+      renderTab();
+
+      expect(await screen.findByText('The cloud inventory is not available')).toBeInTheDocument();
+      expect(screen.getByText(/Peer pods are not configured yet/)).toBeInTheDocument();
+      expect(screen.getByText(/peer-pods-secret named by PeerPodConfig peerpodconfig-openshift/)).toBeInTheDocument();
+      expect(screen.getByRole('link', { name: 'Open the Setup tab' })).toHaveAttribute('href', '/peer-pods/setup');
+    });
+
+    it('explains rejected cloud credentials and points to the Setup tab', async () => {
+      serve(
+        inventory({
+          fetchedAt: null,
+          error: { code: 'auth', message: 'AWS rejected the credentials of peer-pods-secret (AuthFailure).' },
+        }),
+      );
+
+      renderTab();
+
+      expect(await screen.findByText(/The cloud rejected the credentials in the peer pods Secret/)).toBeInTheDocument();
+      expect(screen.getByRole('link', { name: 'Open the Setup tab' })).toBeInTheDocument();
+    });
+
+    it('names the permission a user without read access needs', async () => {
+      answerGets({
+        vms: () =>
+          Promise.reject(
+            backendError(
+              403,
+              'forbidden',
+              'user "viewer" may not list nodes; ask a cluster administrator for that permission',
+            ),
+          ),
+        permissions: () => Promise.resolve(VIEWER),
+      });
+
+      renderTab();
+
+      expect(await screen.findByText('Could not load the virtual machines')).toBeInTheDocument();
+      expect(screen.getByText(/needs permission to list nodes in the whole cluster/)).toBeInTheDocument();
+      expect(screen.getByText(/user "viewer" may not list nodes/)).toBeInTheDocument();
+    });
+
+    it('keeps showing the last inventory when the latest one failed, and says so', async () => {
+      serve(
+        inventory({
+          vms: [vm('podvm-web-1a2b3c4d')],
+          error: { code: 'unavailable', message: 'EC2 did not answer.' },
+        }),
+      );
+
+      renderTab();
+
+      expect(await vmTable()).toBeInTheDocument();
+      expect(screen.getByText('The last cloud inventory failed; the table shows an older one')).toBeInTheDocument();
+      expect(screen.getByText('Error: EC2 did not answer.')).toBeInTheDocument();
+    });
+  });
+
+  describe('inventory table', () => {
+    it('shows each VM with its id, state, type, pod, node and ownership', async () => {
+      serve(
+        inventory({
+          vms: [vm('podvm-web-1a2b3c4d'), orphan('podvm-old-99999999', { state: 'stopped', instanceType: 'm5.large' })],
+        }),
+      );
+
+      renderTab();
+
+      const table = await vmTable();
+      const inUse = within(table).getByRole('row', { name: /podvm-web-1a2b3c4d/ });
+      expect(within(inUse).getByText('i-podvm-web-1a2b3c4d')).toBeInTheDocument();
+      expect(within(inUse).getByText('Running')).toBeInTheDocument();
+      expect(within(inUse).getByText('t3.medium')).toBeInTheDocument();
+      expect(
+        within(inUse)
+          .getAllByRole('link', { name: 'web' })
+          .map((link) => link.getAttribute('href')),
+      ).toEqual(['/k8s/ns/demo/core~v1~Pod/web', '/k8s/ns/demo/confidentialcontainers.org~v1alpha1~PeerPod/web']);
+      expect(within(inUse).getByRole('link', { name: 'worker-0' })).toHaveAttribute(
+        'href',
+        '/k8s/cluster/core~v1~Node/worker-0',
+      );
+      expect(within(inUse).getByText('In use')).toBeInTheDocument();
+
+      const orphanRow = within(table).getByRole('row', { name: /podvm-old-99999999/ });
+      expect(within(orphanRow).getByText('Orphan')).toBeInTheDocument();
+      expect(within(orphanRow).getByText(/No PeerPod and no live pod claims this VM/)).toBeInTheDocument();
+      expect(within(orphanRow).getByText('Stopped')).toBeInTheDocument();
+      expect(within(orphanRow).getByText('m5.large')).toBeInTheDocument();
+    });
+
+    it('lists PeerPods whose VM is gone', async () => {
+      serve(
+        inventory({
+          vms: [vm('podvm-web-1a2b3c4d')],
+          dangling: [{ namespace: 'demo', name: 'lost-pod', instanceId: 'i-0deadbeef' }],
+        }),
+      );
+
+      renderTab();
+
+      const dangling = await screen.findByRole('grid', { name: 'PeerPods whose VM is gone' });
+      expect(within(dangling).getByRole('link', { name: 'lost-pod' })).toHaveAttribute(
+        'href',
+        '/k8s/ns/demo/confidentialcontainers.org~v1alpha1~PeerPod/lost-pod',
+      );
+      expect(within(dangling).getByText('i-0deadbeef')).toBeInTheDocument();
+    });
+
+    it('shows only orphans when "Orphans only" is on', async () => {
+      const user = userEvent.setup();
+      serve(
+        inventory({
+          vms: [vm('podvm-a-00000001'), orphan('podvm-b-00000002'), vm('podvm-c-00000003'), orphan('podvm-d-00000004')],
+        }),
+      );
+      renderTab();
+      expect(await rowNames()).toHaveLength(4);
+
+      await user.click(screen.getByRole('switch', { name: 'Orphans only' }));
+
+      expect(await rowNames()).toEqual(['podvm-b-00000002', 'podvm-d-00000004']);
+    });
+
+    it('filters by the text in the filter box', async () => {
+      const user = userEvent.setup();
+      serve(inventory({ vms: [vm('podvm-web-00000001'), vm('podvm-db-00000002', { nodeName: 'worker-7' })] }));
+      renderTab();
+      await vmTable();
+
+      await user.type(screen.getByRole('textbox', { name: 'Filter virtual machines' }), 'worker-7');
+
+      expect(await rowNames()).toEqual(['podvm-db-00000002']);
+    });
+
+    it('sorts by a column and reverses on a second click', async () => {
+      const user = userEvent.setup();
+      serve(inventory({ vms: [vm('podvm-b-00000002'), vm('podvm-c-00000003'), vm('podvm-a-00000001')] }));
+      renderTab();
+      await vmTable();
+
+      await user.click(screen.getByRole('button', { name: 'Name' }));
+      expect(await rowNames()).toEqual(['podvm-a-00000001', 'podvm-b-00000002', 'podvm-c-00000003']);
+
+      await user.click(screen.getByRole('button', { name: 'Name' }));
+      expect(await rowNames()).toEqual(['podvm-c-00000003', 'podvm-b-00000002', 'podvm-a-00000001']);
+    });
+
+    it('pages through many VMs, 20 at a time', async () => {
+      const user = userEvent.setup();
+      const many = Array.from({ length: 25 }, (_, index) => vm(`podvm-vm${String(index).padStart(2, '0')}-00000000`));
+      serve(inventory({ vms: many }));
+      renderTab();
+
+      expect(await rowNames()).toHaveLength(20);
+      await user.click(screen.getAllByRole('button', { name: 'Go to next page' })[0]!);
+
+      expect(await rowNames()).toEqual(many.slice(20).map((entry) => entry.name));
+    });
+
+    it('asks the backend again on Refresh', async () => {
+      const user = userEvent.setup();
+      serve(inventory({ vms: [vm('podvm-web-1a2b3c4d')] }));
+      renderTab();
+      await vmTable();
+      const before = vmGets();
+
+      await user.click(screen.getByRole('button', { name: 'Refresh' }));
+
+      await waitFor(() => expect(vmGets()).toBe(before + 1));
+    });
+  });
+
+  describe('cleanup', () => {
+    const orphans = [orphan('podvm-old-11111111'), orphan('podvm-stale-22222222'), orphan('podvm-claimed-33333333')];
+
+    const dryRun: OrphanCleanupResult = {
+      dryRun: true,
+      results: [
+        {
+          id: 'i-podvm-old-11111111',
+          name: 'podvm-old-11111111',
+          outcome: 'would-delete',
+          message: 'No PeerPod claims it.',
+          deletedResources: [],
+        },
+        {
+          id: 'i-podvm-stale-22222222',
+          name: 'podvm-stale-22222222',
+          outcome: 'would-delete',
+          message: 'No PeerPod claims it.',
+          deletedResources: [],
+        },
+        {
+          id: 'i-podvm-claimed-33333333',
+          name: 'podvm-claimed-33333333',
+          outcome: 'refused',
+          message: 'Not an orphan: a PeerPod claims this VM.',
+          deletedResources: [],
+        },
+      ],
+    };
+
+    const cleanupResult: OrphanCleanupResult = {
+      dryRun: false,
+      results: [
+        {
+          id: 'i-podvm-old-11111111',
+          name: 'podvm-old-11111111',
+          outcome: 'deleted',
+          message: 'deleted 1 cloud resource(s)',
+          deletedResources: ['i-podvm-old-11111111'],
+        },
+        {
+          id: 'i-podvm-stale-22222222',
+          name: 'podvm-stale-22222222',
+          outcome: 'failed',
+          message: 'AWS refused TerminateInstances for i-podvm-stale-22222222 (UnauthorizedOperation).',
+          deletedResources: [],
+        },
+      ],
+    };
+
+    const postCalls = () => consoleFetchJSON.post.mock.calls;
+
+    it('previews with a dry run, deletes only after the typed confirmation, and shows each outcome', async () => {
+      const user = userEvent.setup();
+      serve(inventory({ vms: [vm('podvm-web-1a2b3c4d'), ...orphans] }));
+      let finishCleanup: (result: OrphanCleanupResult) => void = () => undefined;
+      consoleFetchJSON.post.mockImplementation((url: string, body: { dryRun: boolean }) => {
+        expect(url).toBe(backendUrl('/vms/cleanup'));
+        if (body.dryRun) return Promise.resolve(dryRun);
+        return new Promise((resolve) => {
+          finishCleanup = resolve;
+        });
+      });
+      renderTab();
+      const table = await vmTable();
+
+      // Only orphans can be selected.
+      expect(within(table).queryByRole('checkbox', { name: 'Select podvm-web-1a2b3c4d' })).not.toBeInTheDocument();
+      await user.click(screen.getByRole('checkbox', { name: 'Select the orphans on this page' }));
+      expect(screen.getByText('Selected: 3')).toBeInTheDocument();
+      await user.click(screen.getByRole('button', { name: 'Clean up' }));
+
+      // First the dry run, for exactly the selected VMs.
+      expect(postCalls()).toHaveLength(1);
+      expect(postCalls()[0]![1]).toEqual({
+        vmIds: ['i-podvm-old-11111111', 'i-podvm-stale-22222222', 'i-podvm-claimed-33333333'],
+        dryRun: true,
+      });
+      const dialog = await screen.findByRole('dialog', { name: 'Clean up orphan VMs' });
+      const preview = await within(dialog).findByRole('grid', { name: 'Dry run result' });
+      const oldRow = within(preview).getByRole('row', { name: /podvm-old-11111111/ });
+      expect(within(oldRow).getByText('Will be deleted')).toBeInTheDocument();
+      expect(within(oldRow).getByText('EC2 instance i-podvm-old-11111111')).toBeInTheDocument();
+      expect(within(preview).getByRole('row', { name: /podvm-stale-22222222/ })).toHaveTextContent('Will be deleted');
+      const refused = within(preview).getByRole('row', { name: /podvm-claimed-33333333/ });
+      expect(within(refused).getByText('Refused')).toBeInTheDocument();
+      expect(within(refused).getByText('Not an orphan: a PeerPod claims this VM.')).toBeInTheDocument();
+
+      // The real call waits for the typed count.
+      const deleteButton = within(dialog).getByRole('button', { name: 'Delete' });
+      expect(deleteButton).toBeDisabled();
+      await user.type(within(dialog).getByRole('textbox', { name: /Type 2 to confirm/ }), '3');
+      expect(deleteButton).toBeDisabled();
+      await user.click(deleteButton);
+      expect(postCalls()).toHaveLength(1);
+
+      await user.clear(within(dialog).getByRole('textbox', { name: /Type 2 to confirm/ }));
+      await user.type(within(dialog).getByRole('textbox', { name: /Type 2 to confirm/ }), '2');
+      const gets = vmGets();
+      await user.click(deleteButton);
+
+      // Only the VMs the dry run approved are sent.
+      expect(postCalls()).toHaveLength(2);
+      expect(postCalls()[1]![1]).toEqual({ vmIds: ['i-podvm-old-11111111', 'i-podvm-stale-22222222'], dryRun: false });
+      expect(within(dialog).getByRole('progressbar', { name: 'Deleting the virtual machines' })).toBeInTheDocument();
+      expect(within(dialog).getByRole('button', { name: 'Cancel' })).toBeDisabled();
+
+      finishCleanup(cleanupResult);
+
+      const outcome = await within(dialog).findByRole('grid', { name: 'Cleanup result' });
+      expect(within(dialog).getByText('Cleanup finished: 1 deleted, 0 refused, 1 failed')).toBeInTheDocument();
+      expect(
+        within(within(outcome).getByRole('row', { name: /podvm-old-11111111/ })).getByText('Deleted'),
+      ).toBeInTheDocument();
+      const failedRow = within(outcome).getByRole('row', { name: /podvm-stale-22222222/ });
+      expect(within(failedRow).getByText('Failed')).toBeInTheDocument();
+      expect(within(failedRow).getByText(/UnauthorizedOperation/)).toBeInTheDocument();
+      // The inventory is read again.
+      await waitFor(() => expect(vmGets()).toBeGreaterThan(gets));
+
+      await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    });
+
+    it('names what Azure deletes with each VM: the VM, its network interface and its disk', async () => {
+      const user = userEvent.setup();
+      serve(inventory({ provider: 'azure', vms: [orphan('podvm-old-11111111')] }));
+      consoleFetchJSON.post.mockResolvedValue({ dryRun: true, results: [dryRun.results[0]!] });
+      renderTab();
+      await vmTable();
+
+      await user.click(screen.getByRole('checkbox', { name: 'Select podvm-old-11111111' }));
+      await user.click(screen.getByRole('button', { name: 'Clean up' }));
+
+      const dialog = await screen.findByRole('dialog', { name: 'Clean up orphan VMs' });
+      expect(await within(dialog).findByText('Virtual machine podvm-old-11111111')).toBeInTheDocument();
+      expect(within(dialog).getByText('Network interface podvm-old-11111111-net')).toBeInTheDocument();
+      expect(within(dialog).getByText('Disk podvm-old-11111111-disk')).toBeInTheDocument();
+    });
+
+    it('offers no deletion when the dry run refuses every VM', async () => {
+      const user = userEvent.setup();
+      serve(inventory({ vms: [orphan('podvm-claimed-33333333')] }));
+      consoleFetchJSON.post.mockResolvedValue({ dryRun: true, results: [dryRun.results[2]!] });
+      renderTab();
+      await vmTable();
+
+      await user.click(screen.getByRole('checkbox', { name: 'Select podvm-claimed-33333333' }));
+      await user.click(screen.getByRole('button', { name: 'Clean up' }));
+
+      const dialog = await screen.findByRole('dialog', { name: 'Clean up orphan VMs' });
+      expect(await within(dialog).findByText('Dry run: none of the selected VMs can be deleted')).toBeInTheDocument();
+      expect(within(dialog).queryByRole('button', { name: 'Delete' })).not.toBeInTheDocument();
+    });
+
+    it('explains a refused dry run (403) with the permission it needs', async () => {
+      const user = userEvent.setup();
+      serve(inventory({ vms: [orphan('podvm-old-11111111')] }));
+      consoleFetchJSON.post.mockRejectedValue(
+        backendError(403, 'forbidden', 'user "admin" may not patch peerpodconfigs.confidentialcontainers.org'),
+      );
+      renderTab();
+      await vmTable();
+
+      await user.click(screen.getByRole('checkbox', { name: 'Select podvm-old-11111111' }));
+      await user.click(screen.getByRole('button', { name: 'Clean up' }));
+
+      const dialog = await screen.findByRole('dialog', { name: 'Clean up orphan VMs' });
+      expect(await within(dialog).findByText('The dry run failed')).toBeInTheDocument();
+      expect(within(dialog).getByText(/Cleaning up VMs needs permission to patch PeerPodConfigs/)).toBeInTheDocument();
+      expect(within(dialog).queryByRole('button', { name: 'Delete' })).not.toBeInTheDocument();
+    });
+
+    it('gives a user who may not change the cloud no cleanup action, and says why', async () => {
+      serve(inventory({ vms: [vm('podvm-web-1a2b3c4d'), orphan('podvm-old-11111111')] }), VIEWER);
+
+      renderTab();
+
+      expect(await screen.findByText('You can view the virtual machines but not clean them up')).toBeInTheDocument();
+      expect(
+        screen.getByText(
+          /Deleting orphan VMs needs permission to patch PeerPodConfigs in the namespace openshift-sandboxed-containers-operator/,
+        ),
+      ).toBeInTheDocument();
+      const table = await vmTable();
+      expect(within(table).getByText('Orphan')).toBeInTheDocument();
+      expect(screen.queryByRole('button', { name: 'Clean up' })).not.toBeInTheDocument();
+      expect(within(table).queryByRole('checkbox')).not.toBeInTheDocument();
+    });
+  });
+});

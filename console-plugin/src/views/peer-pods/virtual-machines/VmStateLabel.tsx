@@ -1,0 +1,28 @@
+import type { FC } from 'react';
+import { Label } from '@patternfly/react-core';
+import { useTranslation } from 'react-i18next';
+
+import type { InventoryVm } from './vmInventoryRows';
+
+/** The VM's lifecycle state as the cloud reports it, in the user's language. */
+const VmStateLabel: FC<{ state: InventoryVm['state'] }> = ({ state }) => {
+  const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  switch (state) {
+    case 'running':
+      return <Label status="success">{t('Running')}</Label>;
+    case 'pending':
+      return <Label color="blue">{t('Pending')}</Label>;
+    case 'stopping':
+      return <Label color="grey">{t('Stopping')}</Label>;
+    case 'stopped':
+      return <Label color="grey">{t('Stopped')}</Label>;
+    case 'deleting':
+      return <Label color="grey">{t('Deleting')}</Label>;
+    case 'deleted':
+      return <Label color="grey">{t('Deleted')}</Label>;
+    case 'unknown':
+      return <Label color="grey">{t('Unknown')}</Label>;
+  }
+};
+
+export default VmStateLabel;
