@@ -150,6 +150,20 @@ describe('correlateInventory', () => {
       gracePeriodMs: 60_000,
     });
     expect(shortGrace.orphans).toHaveLength(1);
+    expect(shortGrace.orphans[0]?.reason).toMatch(/launched more than 1 minute ago\./);
+  });
+
+  it('gives a reason that reads right when the grace period is under a minute', () => {
+    const young = vm(podVmName('new', 'eeeeeeee'), { launchTime: JUST_NOW });
+    const report = correlateInventory({
+      provider: 'aws',
+      vms: [young],
+      pods: [],
+      peerPods: [],
+      now: NOW,
+      gracePeriodMs: 0,
+    });
+    expect(report.orphans[0]?.reason).toBe('No PeerPod and no live pod claims this VM, and its grace period is over.');
   });
 
   it('never calls a VM the cloud is deleting, or one without a launch time, an orphan', () => {

@@ -270,7 +270,10 @@ export function correlateInventory(input: CorrelateInput): InventoryReport {
     return {
       vm,
       ownership: 'orphan',
-      reason: `No PeerPod and no live pod claims this VM, and it was launched more than ${Math.round(gracePeriodMs / 60_000)} minutes ago.`,
+      reason:
+        gracePeriodMs >= 60_000
+          ? `No PeerPod and no live pod claims this VM, and it was launched more than ${minutesText(gracePeriodMs)} ago.`
+          : 'No PeerPod and no live pod claims this VM, and its grace period is over.',
     };
   }
 
@@ -533,4 +536,9 @@ export async function cleanupOrphans(options: CleanupOrphansOptions): Promise<Cl
   const concurrency = Math.max(1, Math.min(options.concurrency ?? 4, total || 1));
   await Promise.all(Array.from({ length: concurrency }, worker));
   return result;
+}
+
+function minutesText(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }

@@ -126,9 +126,10 @@ export const Timestamp: FC<TimestampProps> = ({ timestamp, simple, omitSuffix, c
   const date = timestamp ? new Date(timestamp) : undefined;
   if (!date || Number.isNaN(date.getTime())) return <div className="co-timestamp">-</div>;
   const language = i18n.language || 'en';
+  // The shared clock ticks every 10 s, so a timestamp up to one tick newer than it is "now", not a date.
   const elapsed = current - date.getTime();
   const text =
-    omitSuffix || (elapsed >= 0 && elapsed < 630_000)
+    omitSuffix || (elapsed > -10_000 && elapsed < 630_000)
       ? relativeTime(date, current, language)
       : new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
   if (simple) return <>{text}</>;
