@@ -14,6 +14,8 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   const stack = await startE2eStack();
   process.env.CONSOLE_SHELL_URL = stack.shellUrl;
   process.env.E2E_KUBECONFIG = stack.kubeconfigPath;
+  // Where the simulated cloud is (moto endpoint and security group, or ARM endpoint and NSG): JSON.
+  process.env.E2E_CLOUD = JSON.stringify({ platform: stack.platform, ...stack.cloud });
   console.log(`[e2e] console shell ${stack.shellUrl}`);
   return () => stack.stop();
 }

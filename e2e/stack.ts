@@ -32,6 +32,8 @@ export interface E2eStackOptions {
   nodes?: number;
   /** Demo peer pods (some pending for lack of capacity); default true. */
   demo?: boolean;
+  /** File name of the backend's log in e2e/artifacts/logs/; default backend.log (a second stack needs its own). */
+  backendLogName?: string;
   log?: (line: string) => void;
 }
 
@@ -40,7 +42,7 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
   const platform = options.platform ?? (process.env.E2E_PLATFORM === 'azure' ? 'azure' : 'aws');
   buildPluginIfStale(log);
   mkdirSync(join(artifactsDir, 'logs'), { recursive: true });
-  const backendLog = join(artifactsDir, 'logs', 'backend.log');
+  const backendLog = join(artifactsDir, 'logs', options.backendLogName ?? 'backend.log');
   const stack = await startLocalStack({
     platform,
     nodes: options.nodes ?? 5,

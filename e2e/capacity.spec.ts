@@ -1,0 +1,384 @@
+// The Capacity tab against the real stack: its numbers are the ones the API server and the cloud
+// hold (worked out here, not by the backend), the limit editor changes the PeerPodConfig and the
+// nodes follow, peer pods beyond a node's capacity wait and are listed, and a user without
+// permissions is told why and offered nothing destructive. Every test sets up what it needs and
+// puts the cluster back as it found it.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { ALLOWED_NAMESPACE_LABEL, ALLOWED_NAMESPACE_LABEL_VALUE } from '../backend/src/api/namespace-policy.ts';
+import { PEERPOD_RESOURCE } from '../hack/controlplane/fixtures.ts';
+import { adminKubeConfig, readPeerPodConfig, setPeerPodConfigLimit } from './cluster.ts';
+import { artifactsDir } from './paths.ts';
+import {
+  advertisedOf,
+  createNamespace,
+  deleteNamespaceAndPods,
+  type ExpectedNodeRow,
+  type ExpectedTotals,
+  nodeLimit,
+  peerPodManifest,
+  readClusterState,
+  readExpectedCapacity,
+  vmRequest,
+  waitsForCapacity,
+  wholeLimit,
+} from './support/capacity.ts';
+
+test.use({ baseURL: process.env.CONSOLE_SHELL_URL });
+
+const CAPACITY_PATH = '/peer-pods/capacity';
+const screenshotsDir = join(artifactsDir, 'screenshots');
+
+const totalsSection = (page: Page) => page.getByRole('region', { name: 'Cluster totals' });
+const capacityTable = (page: Page) => page.getByLabel('Peer pod VM capacity per node');
+const pendingTable = (page: Page) => page.getByLabel('Peer pods waiting for capacity');
+const summaryValue = (page: Page, term: string) =>
+  page.getByLabel('PeerPodConfig summary').locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]');
+
+const TOTAL_TERMS: Record<keyof ExpectedTotals, string> = {
+  capacity: 'Capacity',
+  used: 'In use',
+  free: 'Free',
+  pending: 'Pending',
+  vms: 'VMs',
+  orphans: 'Orphans',
+  unaccounted: 'Unaccounted',
+};
+
+/** The big number of each totals card (its first line; the second says what it counts). */
+async function shownTotals(page: Page): Promise<Record<keyof ExpectedTotals, string>> {
+  const section = totalsSection(page);
+  const entries = await Promise.all(
+    (Object.entries(TOTAL_TERMS) as [keyof ExpectedTotals, string][]).map(async ([key, term]) => {
+      const card = section
+        .locator('dt', { hasText: new RegExp(`^${term}$`) })
+        .locator('xpath=following-sibling::dd[1]');
+      const text = await card.innerText({ timeout: 5_000 });
+      return [key, text.split('\n')[0]!.trim()] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<keyof ExpectedTotals, string>;
+}
+
+/** A cell's text; in link cells only the link's (a ResourceLink also carries the kind's badge). */
+const cellText = (row: Locator, label: string, link = false) =>
+  row
+    .locator(link ? `td[data-label="${label}"] a` : `td[data-label="${label}"]`)
+    .innerText({ timeout: 5_000 })
+    .then((text) => text.replace(/\s+/g, ' ').trim());
+
+/** Every row of the node table, cell by cell. */
+async function shownRows(page: Page): Promise<ExpectedNodeRow[]> {
+  const rows = await capacityTable(page).locator('tbody > tr').all();
+  return Promise.all(
+    rows.map(async (row) => ({
+      node: await cellText(row, 'Node', true),
+      limitFrom: await cellText(row, 'Limit from'),
+      limit: await cellText(row, 'Limit'),
+      inUse: await cellText(row, 'In use'),
+      free: await cellText(row, 'Free'),
+      vms: await cellText(row, 'VMs'),
+    })),
+  );
+}
+
+/** namespace/name of each row of the pending peer pods table (empty when the table is absent). */
+async function shownPending(page: Page): Promise<string[]> {
+  const rows = await pendingTable(page).locator('tbody > tr').all();
+  const keys = await Promise.all(
+    rows.map(async (row) => `${await cellText(row, 'Namespace')}/${await cellText(row, 'Pod', true)}`),
+  );
+  return keys.sort();
+}
+
+/** The page and the cluster agree: totals, node rows and pending pods, recomputed on each try. */
+async function expectPageMatchesCluster(page: Page, kc: KubeConfig, timeout = 30_000): Promise<void> {
+  await expect(async () => {
+    const expected = await readExpectedCapacity(kc);
+    const numbers = Object.fromEntries(Object.entries(expected.totals).map(([k, v]) => [k, String(v)]));
+    expect(await shownTotals(page)).toEqual(numbers);
+    expect(await shownRows(page)).toEqual(expected.rows);
+    expect(await shownPending(page)).toEqual(expected.pending);
+  }).toPass({ timeout, intervals: [500, 1_000, 2_000] });
+}
+
+/**
+ * Saves the whole page: the shell scrolls its main area, not the document, so the window is made
+ * tall enough to show everything for the picture, then put back.
+ */
+async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotsDir, { recursive: true });
+  const viewport = page.viewportSize()!;
+  // A string, evaluated in the page: this file is compiled without the DOM's types.
+  const hidden = await page.evaluate<number>(
+    "Math.max(0, ...Array.from(document.querySelectorAll('body, body *'), (e) => e.scrollHeight - e.clientHeight))",
+  );
+  await page.setViewportSize({ width: viewport.width, height: Math.min(viewport.height + hidden, 6_000) });
+  try {
+    await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: true });
+  } finally {
+    await page.setViewportSize(viewport);
+  }
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** The page never reloads while the test watches it: a mark set on window survives only without one. */
+const markPage = (page: Page) => page.evaluate(() => Object.assign(globalThis, { capacitySpecMark: true }));
+const pageKeptMark = (page: Page) =>
+  page.evaluate(() => (globalThis as { capacitySpecMark?: boolean }).capacitySpecMark === true);
+
+/** Names of the nodes that take their limit from the PeerPodConfig (no override), sorted. */
+async function configGovernedNodes(kc: KubeConfig): Promise<string[]> {
+  const state = await readClusterState(kc);
+  return state.nodes
+    .filter((node) => nodeLimit(state, node).source === 'config')
+    .map((node) => node.metadata!.name!)
+    .sort();
+}
+
+/** Waits until each named node advertises `limit` in both status.capacity and status.allocatable. */
+async function expectNodesAdvertise(kc: KubeConfig, names: string[], limit: number): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  await expect
+    .poll(
+      async () => {
+        const nodes = (await core.listNode()).items.filter((n) => names.includes(n.metadata!.name!));
+        return nodes
+          .map((n) => `${n.metadata!.name}: ${advertisedOf(n, 'capacity')}/${advertisedOf(n, 'allocatable')}`)
+          .sort();
+      },
+      { timeout: 30_000, message: `nodes ${names.join(', ')} advertise ${limit} ${PEERPOD_RESOURCE}` },
+    )
+    .toEqual(names.map((name) => `${name}: ${limit}/${limit}`).sort());
+}
+
+test('the capacity totals and every node row equal what the API server and the cloud hold', async ({ page }) => {
+  const kc = adminKubeConfig();
+  await page.goto(CAPACITY_PATH);
+  await expect(capacityTable(page).locator('tbody > tr').first()).toBeVisible();
+  await expect(summaryValue(page, 'VM limit per node')).toHaveText((await readPeerPodConfig(kc)).spec.limit!);
+
+  await expectPageMatchesCluster(page, kc);
+
+  // Not an empty page that trivially agrees: the stack's workers take their limits from somewhere.
+  const expected = await readExpectedCapacity(kc);
+  expect(expected.rows.length).toBeGreaterThan(0);
+  expect(expected.totals.capacity).toBeGreaterThan(0);
+
+  await saveScreenshot(page, 'capacity-admin');
+});
+
+test('editing the limit in the UI changes the PeerPodConfig, the nodes advertise it and the table follows', async ({
+  page,
+}) => {
+  const kc = adminKubeConfig();
+  const original = (await readPeerPodConfig(kc)).spec.limit;
+  const originalLimit = wholeLimit(original);
+  expect(originalLimit, `PeerPodConfig spec.limit is "${original}", not a whole number`).toBeDefined();
+  const changed = originalLimit! + 2;
+  const governed = await configGovernedNodes(kc);
+  expect(governed.length, 'no node takes its limit from the PeerPodConfig').toBeGreaterThan(0);
+
+  await page.goto(CAPACITY_PATH);
+  await expect(summaryValue(page, 'VM limit per node')).toHaveText(original!);
+  await expect(capacityTable(page).locator('tbody > tr').first()).toBeVisible();
+  await markPage(page);
+
+  try {
+    await page.getByRole('button', { name: 'Edit limit' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit the VM limit per node' });
+    await expect(dialog).toBeVisible();
+    await expect(dialog.getByText(`Current limit: ${original} VMs per node.`)).toBeVisible();
+    const input = dialog.getByRole('textbox', { name: 'VM limit per node' });
+    const save = dialog.getByRole('button', { name: 'Save' });
+
+    // Bad input is refused in place, saying what is wrong with the limit.
+    await input.fill('-1');
+    await expect(
+      dialog.getByText('The limit cannot be negative. Enter 0 or more; 0 stops new peer pods.'),
+    ).toBeVisible();
+    await expect(input).toHaveAttribute('aria-invalid', 'true');
+    await expect(save).toBeDisabled();
+    await input.fill('abc');
+    await expect(dialog.getByText('Enter digits only, for example 10.')).toBeVisible();
+    await expect(save).toBeDisabled();
+    expect((await readPeerPodConfig(kc)).spec.limit).toBe(original);
+
+    await input.fill(String(changed));
+    await expect(input).toHaveAttribute('aria-invalid', 'false');
+    await expect(save).toBeEnabled();
+    mkdirSync(screenshotsDir, { recursive: true });
+    await page.screenshot({ path: join(screenshotsDir, 'capacity-limit-editor.png') });
+    // The axe scan runs over the whole page with the dialog open.
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await save.click();
+
+    await expect(dialog.getByText(`The limit is now ${changed}.`, { exact: false })).toBeVisible();
+    await expect.poll(async () => (await readPeerPodConfig(kc)).spec.limit).toBe(String(changed));
+    // The backend's reconciler writes the new limit into every node the PeerPodConfig governs.
+    await expectNodesAdvertise(kc, governed, changed);
+    await page.screenshot({ path: join(screenshotsDir, 'capacity-limit-editor-saved.png') });
+
+    await dialog.locator('footer').getByRole('button', { name: 'Close' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(summaryValue(page, 'VM limit per node')).toHaveText(String(changed));
+    for (const name of governed) {
+      const row = capacityTable(page)
+        .locator('tbody > tr')
+        .filter({ has: page.getByRole('link', { name, exact: true }) });
+      await expect(row.locator('td[data-label="Limit"]')).toHaveText(String(changed));
+    }
+    await expectPageMatchesCluster(page, kc);
+    expect(await pageKeptMark(page), 'the page reloaded').toBe(true);
+  } finally {
+    await setPeerPodConfigLimit(kc, original!);
+    await expectNodesAdvertise(kc, governed, originalLimit!);
+  }
+});
+
+test('peer pods created beyond a node’s free capacity wait as pending, and the Capacity tab lists them', async ({
+  page,
+}) => {
+  const kc = adminKubeConfig();
+  const core = kc.makeApiClient(CoreV1Api);
+  const namespace = `e2e-capacity-${randomBytes(3).toString('hex')}`;
+
+  // The node with the least free room that still has some: a few pods fill it, two more must wait.
+  const before = await readExpectedCapacity(kc);
+  const candidates = before.rows
+    .map((row) => ({ node: row.node, free: Number(row.free) }))
+    .filter((row) => row.free > 0)
+    .sort((a, b) => a.free - b.free || a.node.localeCompare(b.node));
+  expect(candidates.length, 'no node has a free peer pod VM').toBeGreaterThan(0);
+  const target = candidates[0]!;
+  const beyond = 2;
+  const names = Array.from({ length: target.free + beyond }, (_, i) => `beyond-capacity-${i}`);
+
+  await page.goto(CAPACITY_PATH);
+  await expect(capacityTable(page).locator('tbody > tr').first()).toBeVisible();
+  await expectPageMatchesCluster(page, kc);
+  const pendingBefore = Number((await shownTotals(page)).pending);
+  await markPage(page);
+
+  // The namespace policy is not installed by default; labelled, the namespace is allowed either way.
+  await createNamespace(kc, namespace, { [ALLOWED_NAMESPACE_LABEL]: ALLOWED_NAMESPACE_LABEL_VALUE });
+  try {
+    for (const name of names) {
+      await core.createNamespacedPod({ namespace, body: peerPodManifest(name, target.node) });
+    }
+
+    // The webhook gave each pod its VM request, and the scheduler placed what fits and refused the rest.
+    await expect
+      .poll(
+        async () => {
+          const pods = (await core.listNamespacedPod({ namespace })).items;
+          return {
+            requestingAVm: pods.filter((p) => vmRequest(p).amount === 1).length,
+            bound: pods.filter((p) => p.spec?.nodeName === target.node).length,
+            waitingForCapacity: pods.filter(waitsForCapacity).length,
+          };
+        },
+        { timeout: 30_000, message: `the scheduler places ${target.free} pods on ${target.node} and leaves ${beyond}` },
+      )
+      .toEqual({ requestingAVm: names.length, bound: target.free, waitingForCapacity: beyond });
+    await expect
+      .poll(
+        async () =>
+          (await core.listNamespacedEvent({ namespace })).items.filter(
+            (e) => e.reason === 'FailedScheduling' && (e.message ?? '').includes(`Insufficient ${PEERPOD_RESOURCE}`),
+          ).length,
+        { timeout: 30_000, message: 'FailedScheduling events for lack of VMs' },
+      )
+      .toBeGreaterThan(0);
+    const waiting = (await core.listNamespacedPod({ namespace })).items
+      .filter(waitsForCapacity)
+      .map((p) => p.metadata!.name!);
+
+    // Live, without a reload: the pending total rises, the pending list names them, the node is full.
+    for (const name of waiting) {
+      const row = pendingTable(page)
+        .locator('tbody > tr')
+        .filter({ has: page.getByRole('link', { name, exact: true }) });
+      await expect(row.locator('td[data-label="Namespace"]')).toHaveText(namespace);
+      await expect(row.locator('td[data-label="Scheduler message"]')).toContainText(`Insufficient ${PEERPOD_RESOURCE}`);
+    }
+    await expect(
+      totalsSection(page)
+        .locator('dt', { hasText: /^Pending$/ })
+        .locator('xpath=following-sibling::dd[1]'),
+    ).toHaveText(new RegExp(`^${pendingBefore + beyond}(?!\\d)`));
+    const targetRow = capacityTable(page)
+      .locator('tbody > tr')
+      .filter({ has: page.getByRole('link', { name: target.node, exact: true }) });
+    await expect(targetRow.locator('td[data-label="Free"]')).toHaveText('0');
+    await expectPageMatchesCluster(page, kc);
+    expect(await pageKeptMark(page), 'the page reloaded').toBe(true);
+    await saveScreenshot(page, 'capacity-pending');
+  } finally {
+    await deleteNamespaceAndPods(kc, namespace);
+  }
+  await expect
+    .poll(async () => (await core.listNamespace()).items.some((ns) => ns.metadata?.name === namespace))
+    .toBe(false);
+});
+
+/** No button of this name can be pressed: absent, or disabled with its reason. */
+async function expectNoEnabledButton(scope: Page | Locator, name: string | RegExp): Promise<void> {
+  const buttons = await scope.getByRole('button', { name }).all();
+  for (const button of buttons) await expect(button).toBeDisabled();
+}
+
+test('the non-admin sees no destructive action on any tab and is told why', async ({ page }) => {
+  await page.goto(CAPACITY_PATH);
+  await expect(page.locator('[data-test="username"]')).toHaveText('test-admin');
+  await Promise.all([page.waitForEvent('load'), page.getByLabel('User').selectOption('developer')]);
+  await expect(page.locator('[data-test="username"]')).toHaveText('test-developer');
+
+  // Capacity: neither the PeerPodConfig nor capacity may be read, and both say which permission is missing.
+  await expect(page.getByText('Could not load the PeerPodConfig')).toBeVisible();
+  await expect(page.getByText(/You are not allowed to read PeerPodConfigs in the namespace/)).toBeVisible();
+  await expect(page.getByText('You are not allowed to read peer pod capacity')).toBeVisible();
+  await expect(page.getByText(/Reading capacity needs the permission to list nodes/)).toBeVisible();
+  await expectNoEnabledButton(page, 'Edit limit');
+  await expectNoEnabledButton(page, /override/i);
+  await expect(capacityTable(page)).toHaveCount(0);
+  await saveScreenshot(page, 'capacity-developer');
+
+  await page.getByRole('tab', { name: 'Virtual machines' }).click();
+  await expect(page).toHaveURL(/\/peer-pods\/virtual-machines$/);
+  await expect(page.getByText('Could not load the virtual machines')).toBeVisible();
+  await expect(page.getByText(/Reading the virtual machine inventory needs permission/)).toBeVisible();
+  await expectNoEnabledButton(page, /clean up/i);
+  await expect(page.getByRole('checkbox')).toHaveCount(0);
+  await saveScreenshot(page, 'virtual-machines-developer');
+
+  await page.getByRole('tab', { name: 'Network setup' }).click();
+  await expect(page).toHaveURL(/\/peer-pods\/network-setup$/);
+  await expect(page.getByText('Could not detect the platform')).toBeVisible();
+  await expect(page.getByText(/Reading the port rules needs permission to list nodes/)).toBeVisible();
+  // The wizard cannot move on from its first step, so its Apply step is out of reach.
+  await expectNoEnabledButton(page, /apply/i);
+  await expectNoEnabledButton(page, 'Next');
+  await saveScreenshot(page, 'network-setup-developer');
+
+  await page.getByRole('tab', { name: 'Setup', exact: true }).click();
+  await expect(page).toHaveURL(/\/peer-pods\/setup$/);
+  await expect(page.getByText('Could not run the setup checks')).toBeVisible();
+  await expect(page.getByText(/Reading the setup checks needs permission to list nodes/)).toBeVisible();
+  await expect(page.getByText('Could not read the namespace policy')).toBeVisible();
+  await expect(page.getByText(/Your user may not read ValidatingAdmissionPolicies/)).toBeVisible();
+  await expectNoEnabledButton(page, /install|remove the policy|complete the installation/i);
+  await expectNoEnabledButton(page, /^(Allow|Remove the label from)/);
+  await saveScreenshot(page, 'setup-developer');
+});

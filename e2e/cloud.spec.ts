@@ -1,0 +1,240 @@
+// The cloud side of the product against moto EC2 behind the shared stack: the port wizard opens
+// the two rules peer pods need in the worker security group — once, without duplicates — and a
+// second run finds them open; the orphan VM cleanup previews, asks for the count, and terminates
+// only the approved orphans. Each test sets up its own cloud state first.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { adminKubeConfig } from './cluster.ts';
+import { artifactsDir } from './paths.ts';
+import {
+  instanceStates,
+  launchOrphanVm,
+  liveInstancesNamed,
+  motoCloud,
+  newEventMessages,
+  peerPodConfigEvents,
+  peerPodInstanceIds,
+  revokeRequiredPortRules,
+  selfIngressGrants,
+} from './support/cloud.ts';
+
+const SEEDED_ORPHAN = 'podvm-forgotten-job-0badc0de';
+const screenshotsDir = join(artifactsDir, 'screenshots');
+
+test.use({ baseURL: process.env.CONSOLE_SHELL_URL });
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotsDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: true });
+}
+
+const stepHeading = (page: Page, name: string) => page.getByRole('heading', { level: 2, name, exact: true });
+
+/** Presses the wizard's Next and waits for the next step's heading. */
+async function nextStep(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Next', exact: true }).click();
+  await expect(stepHeading(page, name)).toBeVisible();
+}
+
+/** A rule row of a port-rule table, by its port (e.g. "TCP 15150"). */
+const ruleRow = (page: Page, table: string, port: number) =>
+  page
+    .getByLabel(table, { exact: true })
+    .locator('tbody tr')
+    .filter({ hasText: `TCP ${port}` });
+
+test('the AWS wizard opens both port rules in moto, and a second run shows them already open', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(120_000);
+  const kc = adminKubeConfig();
+  const cloud = await motoCloud(kc);
+  const [agentPort, vxlanPort] = cloud.ports as [number, number];
+  await revokeRequiredPortRules(cloud);
+  expect(await selfIngressGrants(cloud)).toEqual({ [agentPort]: 0, [vxlanPort]: 0 });
+  const eventsBefore = await peerPodConfigEvents(kc, 'PortRuleChanged');
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+
+  await page.goto('/peer-pods/network-setup');
+  await expect(page.getByRole('navigation', { name: 'Port setup steps' })).toBeVisible();
+
+  // 1. Platform
+  await expect(stepHeading(page, 'Platform')).toBeVisible();
+  await expect(page.getByText('Amazon Web Services (AWS)')).toBeVisible();
+  await screenshot(page, 'aws-wizard-1-platform');
+
+  // 2. Discovery: the worker's instance, region and security group, found from the worker node.
+  await nextStep(page, 'Discovery');
+  const discovered = page.getByLabel('Discovered network resources');
+  await expect(discovered).toContainText(cloud.region);
+  await expect(discovered).toContainText(cloud.groupId);
+  await expect(discovered).toContainText(/i-[0-9a-f]+/);
+  await screenshot(page, 'aws-wizard-2-discovery');
+
+  // 3. Rule status: both missing.
+  await nextStep(page, 'Rule status');
+  await expect(page.getByText('Rules to create or fix: 2')).toBeVisible();
+  for (const port of cloud.ports) {
+    await expect(ruleRow(page, 'Port rules', port)).toHaveCount(1);
+    await expect(ruleRow(page, 'Port rules', port)).toContainText('Missing');
+    await expect(ruleRow(page, 'Port rules', port)).toContainText(cloud.groupId);
+  }
+  await screenshot(page, 'aws-wizard-3-rule-status');
+
+  // 4. Planned changes, with the equivalent aws commands to copy.
+  await nextStep(page, 'Planned changes');
+  await expect(page.getByLabel('Planned rule changes').getByRole('listitem')).toHaveCount(2);
+  for (const [index, port] of cloud.ports.entries()) {
+    const command = page.getByLabel(`Command ${index + 1}`, { exact: true });
+    await expect(command).toHaveValue(
+      `aws ec2 authorize-security-group-ingress --region ${cloud.region} --group-id ${cloud.groupId} --protocol tcp --port ${port} --source-group ${cloud.groupId}`,
+    );
+  }
+  await page.getByRole('button', { name: 'Copy command 1' }).click();
+  expect(await page.evaluate('navigator.clipboard.readText()')).toBe(
+    await page.getByLabel('Command 1', { exact: true }).inputValue(),
+  );
+  await screenshot(page, 'aws-wizard-4-planned-changes');
+
+  // 5. Apply, with each rule's progress.
+  await nextStep(page, 'Apply');
+  for (const port of cloud.ports) await expect(ruleRow(page, 'Apply progress', port)).toContainText('Waiting');
+  await page.getByRole('button', { name: 'Apply changes' }).click();
+  await expect(page.getByText('The changes are applied')).toBeVisible({ timeout: 30_000 });
+  for (const port of cloud.ports) await expect(ruleRow(page, 'Apply progress', port)).toContainText('Created');
+  await expect(page.getByRole('progressbar', { name: 'Rules applied' })).toHaveAttribute('aria-valuenow', '100');
+  await screenshot(page, 'aws-wizard-5-apply');
+
+  // 6. Verification: what the backend read back.
+  await nextStep(page, 'Verification');
+  await expect(page.getByText('Verified: every required port is open')).toBeVisible();
+  for (const port of cloud.ports) await expect(ruleRow(page, 'Verified port rules', port)).toContainText('Present');
+  await screenshot(page, 'aws-wizard-6-verification');
+
+  // moto holds exactly one rule per port, from the group itself.
+  expect(await selfIngressGrants(cloud)).toEqual({ [agentPort]: 1, [vxlanPort]: 1 });
+  // Who did it is on record, on the PeerPodConfig.
+  await expect
+    .poll(() => newEventMessages(kc, 'PortRuleChanged', eventsBefore))
+    .toEqual(expect.arrayContaining([expect.stringMatching(/^test-admin: .*\[.*\]$/)]));
+
+  // A second run starts over and finds everything open: nothing to apply.
+  await page.getByRole('button', { name: 'Run again' }).click();
+  await expect(stepHeading(page, 'Platform')).toBeVisible();
+  await nextStep(page, 'Discovery');
+  await nextStep(page, 'Rule status');
+  await expect(page.getByText('Every required rule is present')).toBeVisible();
+  for (const port of cloud.ports) await expect(ruleRow(page, 'Port rules', port)).toContainText('Present');
+  await nextStep(page, 'Planned changes');
+  await expect(page.getByRole('heading', { name: 'Everything is already open' })).toBeVisible();
+  await expect(page.getByText('Equivalent commands')).toHaveCount(0);
+  await screenshot(page, 'aws-wizard-7-second-run');
+  await nextStep(page, 'Apply');
+  await expect(page.getByRole('heading', { name: 'Everything is already open' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Apply changes' })).toHaveCount(0);
+
+  // Also after a reload.
+  await page.reload();
+  await nextStep(page, 'Discovery');
+  await nextStep(page, 'Rule status');
+  await expect(page.getByText('Every required rule is present')).toBeVisible();
+  expect(await selfIngressGrants(cloud)).toEqual({ [agentPort]: 1, [vxlanPort]: 1 });
+});
+
+test('an orphan VM is found, previewed and terminated, and the VMs of running peer pods stay', async ({ page }) => {
+  test.setTimeout(120_000);
+  const kc = adminKubeConfig();
+  const cloud = await motoCloud(kc);
+  // Its own orphan, so the test does not depend on the seeded one still being there; the seeded one
+  // is cleaned up with it when no earlier test took it.
+  const own = await launchOrphanVm(cloud, 'e2e-lost-batch');
+  const seeded = await liveInstancesNamed(cloud, SEEDED_ORPHAN);
+  const orphans = [own, ...seeded.map((id) => ({ id, name: SEEDED_ORPHAN }))];
+  const inUse = await peerPodInstanceIds(kc);
+  expect(inUse.length).toBeGreaterThan(0);
+  expect(Object.values(await instanceStates(cloud, inUse))).toEqual(inUse.map(() => 'running'));
+  const deletionsBefore = await peerPodConfigEvents(kc, 'PeerPodVmDeleted');
+
+  await page.goto('/peer-pods/virtual-machines');
+  const table = page.getByLabel('Peer pod virtual machines');
+  const row = (name: string) => table.locator('tbody tr').filter({ hasText: name });
+  // The backend lists the cloud every few seconds; Refresh asks for its latest answer.
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect(row(own.name)).toContainText('Orphan', { timeout: 2_000 });
+  }).toPass({ timeout: 45_000 });
+
+  // The switch's visible toggle takes the click, as it does for a user.
+  const orphansOnly = page.getByRole('switch', { name: 'Orphans only' });
+  await page.getByText(/^Orphans only \(\d+\)$/).click();
+  await expect(orphansOnly).toBeChecked();
+  for (const orphan of orphans) {
+    await expect(row(orphan.name)).toContainText('Orphan');
+    await expect(row(orphan.name)).toContainText(orphan.id);
+  }
+  // The running peer pods' VMs are in use, so not among the orphans.
+  for (const id of inUse) await expect(row(id)).toHaveCount(0);
+
+  for (const orphan of orphans) await page.getByRole('checkbox', { name: `Select ${orphan.name}` }).check();
+  await page.getByRole('button', { name: 'Clean up', exact: true }).click();
+
+  const dialog = page.getByRole('dialog', { name: 'Clean up orphan VMs' });
+  await expect(dialog.getByText(`Dry run: the cleanup would delete ${orphans.length} of the selected VMs`)).toBeVisible(
+    { timeout: 30_000 },
+  );
+  const preview = dialog.getByLabel('Dry run result');
+  await expect(preview.locator('tbody tr')).toHaveCount(orphans.length);
+  for (const orphan of orphans) {
+    const previewRow = preview.locator('tbody tr').filter({ hasText: orphan.name });
+    await expect(previewRow).toContainText('Will be deleted');
+    await expect(previewRow).toContainText(`EC2 instance ${orphan.id}`);
+  }
+  // Nothing is deleted by the dry run.
+  expect(
+    Object.values(
+      await instanceStates(
+        cloud,
+        orphans.map((o) => o.id),
+      ),
+    ),
+  ).toEqual(orphans.map(() => 'running'));
+  await screenshot(page, 'orphan-cleanup-preview');
+
+  const deleteButton = dialog.getByRole('button', { name: 'Delete', exact: true });
+  await expect(deleteButton).toBeDisabled();
+  await dialog
+    .getByLabel(`Type ${orphans.length} to confirm that these VMs will be deleted`)
+    .fill('1' + orphans.length);
+  await expect(deleteButton).toBeDisabled();
+  await dialog.getByLabel(`Type ${orphans.length} to confirm that these VMs will be deleted`).fill(`${orphans.length}`);
+  await deleteButton.click();
+
+  await expect(dialog.getByText(`Cleanup finished: ${orphans.length} deleted, 0 refused, 0 failed`)).toBeVisible({
+    timeout: 30_000,
+  });
+  await screenshot(page, 'orphan-cleanup-done');
+
+  // moto: the orphans are being terminated; the VMs of running peer pods are untouched.
+  const after = await instanceStates(
+    cloud,
+    orphans.map((o) => o.id),
+  );
+  for (const orphan of orphans) expect(['shutting-down', 'terminated']).toContain(after[orphan.id]);
+  expect(Object.values(await instanceStates(cloud, inUse))).toEqual(inUse.map(() => 'running'));
+  await expect
+    .poll(() => newEventMessages(kc, 'PeerPodVmDeleted', deletionsBefore))
+    .toEqual(expect.arrayContaining(orphans.map((o) => expect.stringMatching(new RegExp(`^test-admin: .*${o.id}`)))));
+
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await expect(dialog).toHaveCount(0);
+  // The page no longer offers them as orphans.
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    for (const orphan of orphans) await expect(row(orphan.name)).toHaveCount(0, { timeout: 2_000 });
+  }).toPass({ timeout: 45_000 });
+  await page.getByText(/^Orphans only \(\d+\)$/).click();
+  await expect(orphansOnly).not.toBeChecked();
+  for (const id of inUse) await expect(row(id)).toContainText('In use');
+});
