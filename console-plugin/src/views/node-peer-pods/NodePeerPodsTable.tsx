@@ -44,12 +44,12 @@ const NodePeerPodsTable: FC<NodePeerPodsTableProps> = ({ pods, loaded, loadError
     <Table aria-label={t('Peer pods on this node')} variant="compact">
       <Thead>
         <Tr>
-          <Th>{t('Pod')}</Th>
-          <Th>{t('Namespace')}</Th>
-          <Th>{t('Phase')}</Th>
-          <Th>{t('Counted')}</Th>
-          <Th>{t('VM')}</Th>
-          <Th>{t('Created')}</Th>
+          <Th modifier="wrap">{t('Pod')}</Th>
+          <Th modifier="wrap">{t('Namespace')}</Th>
+          <Th modifier="wrap">{t('Phase')}</Th>
+          <Th modifier="wrap">{t('Counted')}</Th>
+          <Th modifier="wrap">{t('VM')}</Th>
+          <Th modifier="wrap">{t('Created')}</Th>
         </Tr>
       </Thead>
       <Tbody>
@@ -59,7 +59,7 @@ const NodePeerPodsTable: FC<NodePeerPodsTableProps> = ({ pods, loaded, loadError
           const vm = vms.find((candidate) => candidate.pod?.name === name && candidate.pod.namespace === namespace);
           return (
             <Tr key={`${namespace}/${name}`}>
-              <Td dataLabel={t('Pod')}>
+              <Td dataLabel={t('Pod')} modifier="nowrap">
                 <ResourceLink groupVersionKind={groupVersionKindOf(PodModel)} name={name} namespace={namespace} />
               </Td>
               <Td dataLabel={t('Namespace')}>{namespace}</Td>

@@ -22,11 +22,11 @@ const NodeVmsTable: FC<{ vms: NodeCapacity['vms'] }> = ({ vms }) => {
     <Table aria-label={t('Peer pod VMs of this node')} variant="compact">
       <Thead>
         <Tr>
-          <Th>{t('VM')}</Th>
-          <Th>{t('ID')}</Th>
-          <Th>{t('State')}</Th>
-          <Th>{t('Instance type')}</Th>
-          <Th>{t('Pod')}</Th>
+          <Th modifier="wrap">{t('VM')}</Th>
+          <Th modifier="wrap">{t('ID')}</Th>
+          <Th modifier="wrap">{t('State')}</Th>
+          <Th modifier="wrap">{t('Instance type')}</Th>
+          <Th modifier="wrap">{t('Pod')}</Th>
         </Tr>
       </Thead>
       <Tbody>

@@ -192,26 +192,38 @@ const NodeCapacityTable: FC<NodeCapacityTableProps> = ({ nodes, overrideAccess, 
       <Table aria-label={t('Peer pod VM capacity per node')} variant="compact">
         <Thead>
           <Tr>
-            <Th sort={sortParams('name')}>{t('Node')}</Th>
-            <Th sort={sortParams('source')}>{t('Limit from')}</Th>
-            <Th sort={sortParams('limit')}>{t('Limit')}</Th>
-            <Th sort={sortParams('used')}>{t('In use')}</Th>
-            <Th sort={sortParams('free')}>{t('Free')}</Th>
-            <Th sort={sortParams('utilisation')} width={15}>
+            <Th modifier="wrap" sort={sortParams('name')}>
+              {t('Node')}
+            </Th>
+            <Th modifier="wrap" sort={sortParams('source')}>
+              {t('Limit from')}
+            </Th>
+            <Th modifier="wrap" sort={sortParams('limit')}>
+              {t('Limit')}
+            </Th>
+            <Th modifier="nowrap" sort={sortParams('used')}>
+              {t('In use')}
+            </Th>
+            <Th modifier="wrap" sort={sortParams('free')}>
+              {t('Free')}
+            </Th>
+            <Th modifier="wrap" sort={sortParams('utilisation')} width={15}>
               {t('Utilisation')}
             </Th>
-            <Th sort={sortParams('vms')}>{t('VMs')}</Th>
-            <Th>{t('Status')}</Th>
+            <Th modifier="wrap" sort={sortParams('vms')}>
+              {t('VMs')}
+            </Th>
+            <Th modifier="wrap">{t('Status')}</Th>
             <Th screenReaderText={t('Actions')} />
           </Tr>
         </Thead>
         <Tbody>
           {pageRows.map((node) => (
             <Tr key={node.name}>
-              <Td dataLabel={t('Node')}>
+              <Td dataLabel={t('Node')} modifier="nowrap">
                 <ResourceLink groupVersionKind={groupVersionKindOf(NodeModel)} name={node.name} />
               </Td>
-              <Td dataLabel={t('Limit from')}>
+              <Td dataLabel={t('Limit from')} modifier="nowrap">
                 {node.source === 'override'
                   ? t('Override')
                   : node.source === 'config'
@@ -226,14 +238,14 @@ const NodeCapacityTable: FC<NodeCapacityTableProps> = ({ nodes, overrideAccess, 
               </Td>
               <Td dataLabel={t('In use')}>{node.used}</Td>
               <Td dataLabel={t('Free')}>{node.free}</Td>
-              <Td dataLabel={t('Utilisation')}>
+              <Td dataLabel={t('Utilisation')} modifier="nowrap">
                 <UtilisationBar node={node} />
               </Td>
               <Td dataLabel={t('VMs')}>{node.vms.length}</Td>
               <Td dataLabel={t('Status')}>
                 <NodeStatusLabels node={node} />
               </Td>
-              <Td isActionCell>
+              <Td isActionCell modifier="nowrap">
                 <OverrideButton
                   node={node}
                   disabledReason={overrideDisabledReason}

@@ -38,16 +38,16 @@ const PendingPeerPodsList: FC<PendingPeerPodsListProps> = ({ pending, extendedRe
             <Table aria-label={t('Peer pods waiting for capacity')} variant="compact">
               <Thead>
                 <Tr>
-                  <Th>{t('Pod')}</Th>
-                  <Th>{t('Namespace')}</Th>
-                  <Th>{t('Waiting since')}</Th>
-                  <Th>{t('Scheduler message')}</Th>
+                  <Th modifier="wrap">{t('Pod')}</Th>
+                  <Th modifier="wrap">{t('Namespace')}</Th>
+                  <Th modifier="wrap">{t('Waiting since')}</Th>
+                  <Th modifier="wrap">{t('Scheduler message')}</Th>
                 </Tr>
               </Thead>
               <Tbody>
                 {pending.map((pod) => (
                   <Tr key={`${pod.namespace}/${pod.name}`}>
-                    <Td dataLabel={t('Pod')}>
+                    <Td dataLabel={t('Pod')} modifier="nowrap">
                       <ResourceLink
                         groupVersionKind={groupVersionKindOf(PodModel)}
                         name={pod.name}

@@ -67,17 +67,17 @@ const UnaccountedPeerPodsList: FC<UnaccountedPeerPodsListProps> = ({
             <Table aria-label={t('Unaccounted peer pods')} variant="compact">
               <Thead>
                 <Tr>
-                  <Th>{t('Pod')}</Th>
-                  <Th>{t('Namespace')}</Th>
-                  {showNode && <Th>{t('Node')}</Th>}
-                  <Th>{t('Phase')}</Th>
-                  <Th>{t('Reason')}</Th>
+                  <Th modifier="wrap">{t('Pod')}</Th>
+                  <Th modifier="wrap">{t('Namespace')}</Th>
+                  {showNode && <Th modifier="wrap">{t('Node')}</Th>}
+                  <Th modifier="wrap">{t('Phase')}</Th>
+                  <Th modifier="wrap">{t('Reason')}</Th>
                 </Tr>
               </Thead>
               <Tbody>
                 {unaccounted.map((pod) => (
                   <Tr key={`${pod.namespace}/${pod.name}`}>
-                    <Td dataLabel={t('Pod')}>
+                    <Td dataLabel={t('Pod')} modifier="nowrap">
                       <ResourceLink
                         groupVersionKind={groupVersionKindOf(PodModel)}
                         name={pod.name}

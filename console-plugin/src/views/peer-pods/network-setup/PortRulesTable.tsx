@@ -34,11 +34,11 @@ const PortRulesTable: FC<{ rules: PortRuleRow[]; ariaLabel: string }> = ({ rules
     <Table aria-label={ariaLabel} variant="compact">
       <Thead>
         <Tr>
-          <Th>{t('Purpose')}</Th>
-          <Th>{t('Port')}</Th>
-          <Th>{t('Where')}</Th>
-          <Th>{t('State')}</Th>
-          <Th>{t('Details')}</Th>
+          <Th modifier="wrap">{t('Purpose')}</Th>
+          <Th modifier="wrap">{t('Port')}</Th>
+          <Th modifier="wrap">{t('Where')}</Th>
+          <Th modifier="wrap">{t('State')}</Th>
+          <Th modifier="wrap">{t('Details')}</Th>
         </Tr>
       </Thead>
       <Tbody>
