@@ -1,0 +1,173 @@
+// Every page of the plugin — the four tabs of Peer pods, the Node details "Peer pods" tab and the
+// card on Home → Overview — in the light and the dark theme: an axe-core scan finds no serious or
+// critical violation, and a full-page screenshot lands in e2e/artifacts/screenshots/. Then in
+// Simplified Chinese, picked in the masthead as a user does, every page shows the plugin's zh
+// translations.
+import { expect, test, type Page } from '@playwright/test';
+import { SETUP_CHECK_IDS } from '../backend/src/api/setup-checks.ts';
+import { adminKubeConfig, readPeerPodConfig, selectedNodeNames } from './cluster.ts';
+import { chinese, screenshot, seriousAxeViolations, SETUP_CHECK_TITLES, setupChecksTable } from './support/pages.ts';
+
+test.use({ baseURL: process.env.CONSOLE_SHELL_URL });
+
+type Translate = (english: string) => string;
+
+interface PluginPage {
+  /** Screenshot name: `<name>-<theme>.png`. */
+  name: string;
+  path: (node: string) => string;
+  /** Waits until the page shows its data (in English). */
+  ready: (page: Page) => Promise<void>;
+  /** Asserts strings of the page in the user's language `t`. */
+  translated: (page: Page, t: Translate) => Promise<void>;
+}
+
+/**
+ * Nothing is loading any more: no spinner (LoadingState, a loading button) is left. By class, as
+ * spinners and the utilisation bars both have the role progressbar.
+ */
+const settled = async (page: Page) => expect(page.locator('.pf-v6-c-spinner')).toHaveCount(0);
+
+/** The Peer pods page's title and selected tab, in the user's language. */
+async function peerPodsTab(page: Page, t: Translate, tab: string): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1, name: t('Peer pods') })).toBeVisible();
+  await expect(page.getByRole('tab', { name: t(tab), exact: true })).toHaveAttribute('aria-selected', 'true');
+}
+
+const PAGES: PluginPage[] = [
+  {
+    name: 'peer-pods-setup',
+    path: () => '/peer-pods/setup',
+    ready: async (page) => {
+      await expect(setupChecksTable(page).locator('tbody tr')).toHaveCount(SETUP_CHECK_IDS.length);
+      await expect(page.getByText(/^(Installed|Not installed|Partly installed: not enforced)$/)).toBeVisible();
+      await expect(page.getByLabel('Namespace to allow')).toBeVisible();
+    },
+    translated: async (page, t) => {
+      await peerPodsTab(page, t, 'Setup');
+      await expect(page.getByRole('heading', { level: 2, name: t('Setup checklist') })).toBeVisible();
+      await expect(page.getByRole('heading', { level: 2, name: t('Namespace policy') })).toBeVisible();
+      await expect(page.getByRole('button', { name: t('Check again') })).toBeVisible();
+      const table = page.getByLabel(t('Setup checks'), { exact: true });
+      for (const id of SETUP_CHECK_IDS) {
+        await expect(table.getByText(t(SETUP_CHECK_TITLES[id]), { exact: true })).toBeVisible();
+      }
+    },
+  },
+  {
+    name: 'peer-pods-capacity',
+    path: () => '/peer-pods/capacity',
+    ready: async (page) => {
+      await expect(page.getByLabel('PeerPodConfig summary')).toBeVisible();
+      await expect(page.getByLabel('Peer pod VM capacity per node').locator('tbody > tr').first()).toBeVisible();
+    },
+    translated: async (page, t) => {
+      await peerPodsTab(page, t, 'Capacity');
+      await expect(page.getByLabel(t('PeerPodConfig summary'))).toContainText(t('VM limit per node'));
+      await expect(page.getByRole('button', { name: t('Edit limit') })).toBeVisible();
+      await expect(page.getByRole('heading', { level: 2, name: t('Nodes'), exact: true })).toBeVisible();
+      await expect(page.getByLabel(t('Peer pod VM capacity per node')).locator('tbody > tr').first()).toBeVisible();
+    },
+  },
+  {
+    name: 'peer-pods-virtual-machines',
+    path: () => '/peer-pods/virtual-machines',
+    ready: async (page) => {
+      await expect(page.getByLabel('Peer pod virtual machines').locator('tbody > tr').first()).toBeVisible();
+    },
+    translated: async (page, t) => {
+      await peerPodsTab(page, t, 'Virtual machines');
+      await expect(page.getByLabel(t('Peer pod virtual machines')).locator('tbody > tr').first()).toBeVisible();
+      await expect(page.getByRole('button', { name: t('Refresh'), exact: true })).toBeVisible();
+      await expect(page.getByLabel(t('Filter virtual machines'))).toBeVisible();
+    },
+  },
+  {
+    name: 'peer-pods-network-setup',
+    path: () => '/peer-pods/network-setup',
+    ready: async (page) => {
+      await expect(page.getByRole('navigation', { name: 'Port setup steps' })).toBeVisible();
+      await expect(page.getByText(/^(Amazon Web Services \(AWS\)|Microsoft Azure)$/)).toBeVisible();
+    },
+    translated: async (page, t) => {
+      await peerPodsTab(page, t, 'Network setup');
+      await expect(page.getByRole('navigation', { name: t('Port setup steps') })).toBeVisible();
+      await expect(page.getByRole('heading', { level: 2, name: t('Platform'), exact: true })).toBeVisible();
+      await expect(page.getByRole('button', { name: t('Next'), exact: true })).toBeVisible();
+    },
+  },
+  {
+    name: 'node-peer-pods',
+    path: (node) => `/k8s/cluster/nodes/${node}/peer-pods`,
+    ready: async (page) => {
+      await expect(page.getByRole('heading', { level: 2, name: 'Peer pod capacity' })).toBeVisible();
+      await expect(page.getByLabel('Peer pod capacity of the node')).toBeVisible();
+    },
+    translated: async (page, t) => {
+      await expect(
+        page.getByRole('navigation', { name: 'Node pages' }).getByRole('link', { name: t('Peer pods') }),
+      ).toBeVisible();
+      await expect(page.getByRole('heading', { level: 2, name: t('Peer pod capacity') })).toBeVisible();
+      await expect(page.getByRole('heading', { level: 2, name: t('Virtual machines'), exact: true })).toBeVisible();
+      await expect(page.getByLabel(t('Peer pod capacity of the node'))).toBeVisible();
+    },
+  },
+  {
+    name: 'overview-card',
+    path: () => '/dashboards',
+    ready: async (page) => {
+      await expect(page.getByRole('heading', { level: 2, name: 'Peer pods' })).toBeVisible();
+      await expect(page.getByLabel('Peer pod totals')).toBeVisible();
+    },
+    translated: async (page, t) => {
+      await expect(page.getByRole('heading', { level: 2, name: t('Peer pods') })).toBeVisible();
+      const totals = page.getByLabel(t('Peer pod totals'));
+      await expect(totals).toContainText(t('Capacity'));
+      await expect(totals).toContainText(t('In use'));
+      await expect(page.getByRole('link', { name: t('View peer pod capacity') })).toBeVisible();
+    },
+  },
+];
+
+/** A node the PeerPodConfig selects: its "Peer pods" tab has capacity to show. */
+async function peerPodNode(): Promise<string> {
+  const kc = adminKubeConfig();
+  const config = await readPeerPodConfig(kc);
+  const nodes = await selectedNodeNames(kc, config.spec.nodeSelector ?? {});
+  expect(nodes.length, 'the PeerPodConfig selects no node').toBeGreaterThan(0);
+  return nodes[0]!;
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  for (const pluginPage of PAGES) {
+    test(`${pluginPage.name} in the ${theme} theme: no serious axe violation, and a screenshot`, async ({ page }) => {
+      // The shell applies the stored theme before the first paint, as it does after the switch.
+      await page.addInitScript((stored) => localStorage.setItem('console-shell/theme', stored), theme);
+      await page.goto(pluginPage.path(await peerPodNode()));
+      if (theme === 'dark') await expect(page.locator('html')).toHaveClass(/pf-v6-theme-dark/);
+      else await expect(page.locator('html')).not.toHaveClass(/pf-v6-theme-dark/);
+
+      await pluginPage.ready(page);
+      await settled(page);
+      await screenshot(page, `${pluginPage.name}-${theme}`);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+    });
+  }
+}
+
+test('in Simplified Chinese every page of the plugin renders Chinese', async ({ page }) => {
+  test.setTimeout(120_000);
+  const zh = chinese();
+  const node = await peerPodNode();
+  await page.goto('/dashboards');
+  await page.getByLabel('Language').selectOption('zh-cn');
+  await expect(page.locator('html')).toHaveAttribute('lang', /^zh/i);
+
+  // The choice is stored where the console stores it: each page below opens in Chinese.
+  for (const pluginPage of PAGES) {
+    await page.goto(pluginPage.path(node));
+    await pluginPage.translated(page, zh);
+    await settled(page);
+    await screenshot(page, `${pluginPage.name}-zh-cn`);
+  }
+});
