@@ -16,8 +16,15 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the plugin when dist/ is missing or older than console-plugin/, i18n/ or the webpack config. */
-export function buildPluginIfStale(log: (line: string) => void, prefix = '[start]'): void {
+/**
+ * Builds the plugin when dist/ is missing or older than console-plugin/, i18n/ or the webpack config.
+ * `buildOutput: 'stderr'` keeps webpack's output off stdout (for scripts that print JSON there).
+ */
+export function buildPluginIfStale(
+  log: (line: string) => void,
+  prefix = '[start]',
+  buildOutput: 'inherit' | 'stderr' = 'inherit',
+): void {
   const manifest = join(defaultPluginDistDir, 'plugin-manifest.json');
   const sourcesMtime = Math.max(
     newestMtime(join(repoRoot, 'console-plugin')),
@@ -29,7 +36,10 @@ export function buildPluginIfStale(log: (line: string) => void, prefix = '[start
     return;
   }
   log(`${prefix} building the plugin (npm run build:plugin)`);
-  const build = spawnSync('npm', ['run', '-s', 'build:plugin'], { cwd: repoRoot, stdio: 'inherit' });
+  const build = spawnSync('npm', ['run', '-s', 'build:plugin'], {
+    cwd: repoRoot,
+    stdio: buildOutput === 'stderr' ? ['ignore', 2, 2] : 'inherit',
+  });
   if (build.status !== 0) throw new Error(`npm run build:plugin failed with exit code ${build.status}`);
   // webpack leaves an unchanged manifest untouched; mark the build as current for the next run.
   const now = new Date();
