@@ -9,7 +9,8 @@
 //     until Succeeded (VM / NIC / disk deletion, security-rule writes);
 //   - 404 for missing resources and groups, 409 for a priority clash or a concurrent NSG write,
 //     400 NicInUse / 409 for deleting what is still attached;
-//   - injected faults (e.g. 429 with Retry-After, 403 AuthorizationFailed) for error tests.
+//   - injected faults (e.g. 429 with Retry-After, 403 AuthorizationFailed, or no answer at all)
+//     for error tests.
 // It never logs request bodies or headers, so it cannot leak a client secret either.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
@@ -21,23 +22,26 @@ import { ArmState, type ArmResource, type ResourceKind } from './state.ts';
 export { ArmState } from './state.ts';
 export type { ArmResource, SeedSecurityRule, SeedVm } from './state.ts';
 
-export interface ArmFault {
+export type ArmFault = {
   method?: string;
-  /** Matched against the request path (no query). */
+  /** Matched against the request path (no query); Entra ID paths too. */
   path: RegExp;
-  /** How many matching requests it answers; default 1. */
+  /** How many matching requests it takes; default 1. */
   times?: number;
-  status: number;
-  code: string;
-  message?: string;
-  retryAfterSeconds?: number;
-}
+} & (
+  | { status: number; code: string; message?: string; retryAfterSeconds?: number }
+  /** Accept the request and never answer, until the client gives up or the server stops. */
+  | { hang: true }
+);
 
 export interface ArmRequestRecord {
   method: string;
   /** Path and query. */
   url: string;
+  /** 0 while unanswered. */
   status: number;
+  /** Held by a `hang` fault: never answered. */
+  hung?: true;
 }
 
 export interface StartArmServerOptions {
@@ -577,6 +581,10 @@ export async function startArmServer(options: StartArmServerOptions): Promise<Ar
       if (active) {
         active.remaining -= 1;
         const { fault } = active;
+        if ('hang' in fault) {
+          record.hung = true;
+          return;
+        }
         await readBody(request);
         send(
           response,

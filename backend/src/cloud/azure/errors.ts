@@ -44,8 +44,11 @@ const PERMISSION_CODES = new Set([
   'RequestDisallowedByPolicy',
 ]);
 
+/** MSAL's code when its request to the token endpoint failed (refused, reset, timed out): no answer, no verdict. */
+const MSAL_NETWORK_ERROR = 'network_error';
+
 function classify(code: string, status: number | undefined, name: string, text: string): CloudErrorCode {
-  if (IDENTITY_ERRORS.has(name)) return NETWORK_CODES.has(code) ? 'unavailable' : 'auth';
+  if (IDENTITY_ERRORS.has(name)) return NETWORK_CODES.has(code) || code === MSAL_NETWORK_ERROR ? 'unavailable' : 'auth';
   if (
     status === 401 ||
     code === 'InvalidAuthenticationToken' ||

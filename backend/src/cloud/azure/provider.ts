@@ -1,8 +1,8 @@
 // CloudProvider for Azure (ARM through @azure/arm-compute and @azure/arm-network, signed in as a
 // service principal with @azure/identity). ARM endpoint, authority host and an extra CA are
 // options, so it can point at a test ARM server. Throttling (429 + Retry-After) and 5xx are
-// retried by the SDK pipeline; deletions and rule writes are long-running operations polled
-// to the end.
+// retried by the SDK pipeline, and so is an attempt that gets no answer within `requestTimeoutMs`;
+// deletions and rule writes are long-running operations polled to the end.
 import { ComputeManagementClient, type VirtualMachine } from '@azure/arm-compute';
 import { NetworkManagementClient, type SecurityRule } from '@azure/arm-network';
 import { ClientSecretCredential } from '@azure/identity';
@@ -22,6 +22,7 @@ import type {
   VmDeletionResult,
   VmState,
 } from '../provider.ts';
+import { attemptTimeoutPolicy } from './attempt-timeout.ts';
 import { azureStatus, toAzureCloudError } from './errors.ts';
 import {
   AZURE_RULES,
@@ -50,8 +51,10 @@ export interface AzureProviderOptions {
   nsgId?: string;
   /** Poll interval of long-running operations when ARM sends no Retry-After; SDK default 2 s. */
   pollIntervalMs?: number;
-  /** Retries per request for throttling and server errors; default 5. */
+  /** Retries per request for throttling, server errors and timeouts; default 5. */
   maxRetries?: number;
+  /** Per-attempt timeout of each ARM and Entra ID request (answer read in full); default 30 s. */
+  requestTimeoutMs?: number;
   /** Named in error messages; default "the cloud credentials Secret". */
   credentialsSource?: string;
   logger: Logger;
@@ -123,6 +126,11 @@ export class AzureCloudProvider implements CloudProvider {
     const armEndpoint = (options.armEndpoint ?? 'https://management.azure.com').replace(/\/+$/, '');
     const tlsOptions = options.caCertificates ? { ca: options.caCertificates } : undefined;
     const retryOptions = { maxRetries: options.maxRetries ?? 5 };
+    // Without it a request to an endpoint that never answers waits forever (and with it the API
+    // request, or the inventory refresh, that made it). perRetry: each attempt gets its own clock.
+    const additionalPolicies = [
+      { policy: attemptTimeoutPolicy(options.requestTimeoutMs ?? 30_000), position: 'perRetry' as const },
+    ];
     this.#subscriptionId = options.subscriptionId;
     this.#resourceGroup = options.resourceGroup;
     this.#networkResourceGroup = options.networkResourceGroup ?? options.resourceGroup;
@@ -139,6 +147,7 @@ export class AzureCloudProvider implements CloudProvider {
       disableInstanceDiscovery: (options.authorityHost ?? PUBLIC_AUTHORITY) !== PUBLIC_AUTHORITY,
       tlsOptions,
       retryOptions,
+      additionalPolicies,
     });
     const scopes = [`${armEndpoint}/.default`];
     this.#compute = new ComputeManagementClient(credential, options.subscriptionId, {
@@ -146,6 +155,7 @@ export class AzureCloudProvider implements CloudProvider {
       credentials: { scopes },
       tlsOptions,
       retryOptions,
+      additionalPolicies,
     });
     this.#network = new NetworkManagementClient(credential, options.subscriptionId, {
       endpoint: armEndpoint,
@@ -153,6 +163,7 @@ export class AzureCloudProvider implements CloudProvider {
       credentialScopes: scopes,
       tlsOptions,
       retryOptions,
+      additionalPolicies,
     });
   }
 
