@@ -8,7 +8,7 @@ import { startFaultProxy, type FaultProxy } from '../../../test/fault-proxy.ts';
 import { CloudError } from '../errors.ts';
 import { AwsCloudProvider } from './provider.ts';
 
-const credentials = { accessKeyId: 'AKIATESTTIMEOUT00001', secretAccessKey: 'timeout-test-secret-do-not-leak' };
+const credentials = { accessKeyId: 'test-timeout-access-key-id', secretAccessKey: 'test-timeout-secret-access-key' };
 let proxy: FaultProxy;
 
 beforeAll(async () => {
