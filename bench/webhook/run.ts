@@ -11,12 +11,15 @@
 //    time per request is reported too. Target: webhook ≥ 0.6 × baseline.
 // 2. Latency at a steady 1,000 req/s: autocannon overallRate, and a paced open-loop generator
 //    (paced.ts explains why both). Target: webhook p99 ≤ 5 ms.
-// 3. Pod creation through a real kube-apiserver, with the webhook called vs in a namespace the
-//    webhook's namespaceSelector excludes — same API server, creates interleaved in rounds, the
-//    order rotating; after a warm-up, blocks of rounds each give a p50 ratio, and the median
-//    block's is the figure. Target ≤ 1.3×. A third namespace goes to a reference webhook (a
-//    minimal server answering the same patch), to show what making this change through any
-//    webhook costs the API server, and how much of it is the webhook's own.
+// 3. Pod creation through a real kube-apiserver, with the webhook called vs in a namespace every
+//    webhook configuration's namespaceSelector excludes — same API server, creates interleaved in
+//    rounds, the order rotating; after a warm-up, blocks of rounds each give a p50 ratio, and the
+//    median block's is the figure. Target ≤ 1.3×. The webhook is registered twice: as the issue
+//    and upstream specify (namespaceSelector only), and as the product does by default (plus a CEL
+//    match condition on the runtime class, which spares every other pod the call); ordinary pods
+//    show what that condition saves them. A reference webhook (a minimal server answering the same
+//    patch) shows what making this change through any webhook costs the API server, and how much
+//    of it is the webhook's own.
 
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +29,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { AdmissionregistrationV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import {
+  AdmissionregistrationV1Api,
+  CoreV1Api,
+  type V1MutatingWebhookConfiguration,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { startControlPlane } from '../../hack/controlplane/controlplane.ts';
 import { createCertificateAuthority, issueCertificate } from '../../hack/pki.ts';
 import {
@@ -318,8 +326,18 @@ function histogramTotals(text: string, metric: string, labels: string): { sum: n
 }
 
 /**
- * Pod-create latency through a real kube-apiserver: with the webhook in the path, without any
- * webhook, and with the reference webhook (servers.ts: a minimal server answering the same patch).
+ * Pod-create latency through a real kube-apiserver. Each variant is one kind of pod created in one
+ * namespace, and each namespace is reached by exactly one webhook configuration:
+ * - bench-without-webhook: excluded by every configuration's namespaceSelector (the baseline);
+ * - bench-with-webhook: the webhook as the backend and the chart register it by default — the
+ *   namespaceSelector plus the CEL match condition on the runtime class, so that no other pod
+ *   waits for (or fails on) the webhook;
+ * - bench-selector-only: the same webhook registered exactly as the issue's template and upstream
+ *   do (namespaceSelector only, no match condition), to show what that condition costs a peer pod
+ *   and saves every other pod;
+ * - bench-with-reference: the reference webhook (servers.ts: a minimal server answering the same
+ *   patch) registered like the default, to show what making this change through any webhook costs.
+ * Peer pods go to every namespace; ordinary pods (no runtime class) to the first three.
  */
 async function podCreateLatency(
   webhookPort: number,
@@ -332,22 +350,40 @@ async function podCreateLatency(
   try {
     const kubeConfig = controlPlane.kubeConfig();
     const core = kubeConfig.makeApiClient(CoreV1Api);
-    const withWebhook = 'bench-with-webhook';
-    const withoutWebhook = 'bench-without-webhook';
-    const withReference = 'bench-with-reference';
-    const variants = [withWebhook, withoutWebhook, withReference] as const;
+    const namespaces = {
+      without: 'bench-without-webhook',
+      webhook: 'bench-with-webhook',
+      selectorOnly: 'bench-selector-only',
+      reference: 'bench-with-reference',
+    } as const;
+    type Route = keyof typeof namespaces;
+    const variants = [
+      { key: 'peerWithout', route: 'without', peer: true },
+      { key: 'peerWebhook', route: 'webhook', peer: true },
+      { key: 'peerSelectorOnly', route: 'selectorOnly', peer: true },
+      { key: 'peerReference', route: 'reference', peer: true },
+      { key: 'ordinaryWithout', route: 'without', peer: false },
+      { key: 'ordinaryWebhook', route: 'webhook', peer: false },
+      { key: 'ordinarySelectorOnly', route: 'selectorOnly', peer: false },
+    ] as const satisfies readonly { key: string; route: Route; peer: boolean }[];
     type Variant = (typeof variants)[number];
-    for (const name of variants) await core.createNamespace({ body: { metadata: { name } } });
+    type Key = Variant['key'];
+    for (const name of Object.values(namespaces)) await core.createNamespace({ body: { metadata: { name } } });
+    const othersThan = (route: Route) =>
+      Object.entries(namespaces)
+        .filter(([key]) => key !== route)
+        .map(([, name]) => name);
 
     let counter = 0;
-    const pod = (namespace: string): V1Pod => {
+    const pod = (namespace: string, peer: boolean): V1Pod => {
       const body = peerPodWithSidecars() as V1Pod;
       body.metadata = { name: `bench-${counter++}`, namespace };
       delete body.status;
+      if (!peer) delete body.spec!.runtimeClassName;
       return body;
     };
-    // Every pod is the same, so the reference answers every review with the patch the webhook computes.
-    const sample = mutatePod(pod(withReference) as PodJson, {
+    // Every peer pod is the same, so the reference answers every review with the patch the webhook computes.
+    const sample = mutatePod(pod(namespaces.reference, true) as PodJson, {
       targetRuntimeClass: DEFAULT_TARGET_RUNTIME_CLASS,
       extendedResource: DEFAULT_EXTENDED_RESOURCE,
     });
@@ -355,41 +391,54 @@ async function podCreateLatency(
     reference = await startReference(Buffer.from(sample.patchJson).toString('base64'));
 
     const admission = kubeConfig.makeApiClient(AdmissionregistrationV1Api);
-    await admission.createMutatingWebhookConfiguration({
-      body: renderWebhookConfiguration({
+    const register = (body: V1MutatingWebhookConfiguration) => admission.createMutatingWebhookConfiguration({ body });
+    await register(
+      renderWebhookConfiguration({
         target: { url: `https://127.0.0.1:${webhookPort}` },
         caBundlePem: caPem,
-        additionalExcludedNamespaces: [withoutWebhook, withReference],
+        additionalExcludedNamespaces: othersThan('webhook'),
       }),
-    });
-    await admission.createMutatingWebhookConfiguration({
-      body: renderWebhookConfiguration({
+    );
+    await register(
+      renderWebhookConfiguration({
+        name: 'bench-selector-only',
+        webhookName: 'selector-only.bench.peerpods.io',
+        target: { url: `https://127.0.0.1:${webhookPort}` },
+        caBundlePem: caPem,
+        matchRuntimeClass: false,
+        additionalExcludedNamespaces: othersThan('selectorOnly'),
+      }),
+    );
+    await register(
+      renderWebhookConfiguration({
         name: 'bench-reference-webhook',
         webhookName: 'reference.bench.peerpods.io',
         target: { url: `https://127.0.0.1:${reference.port}` },
         caBundlePem: caPem,
-        additionalExcludedNamespaces: [withWebhook, withoutWebhook],
+        additionalExcludedNamespaces: othersThan('reference'),
       }),
-    });
+    );
 
-    const create = async (namespace: Variant) => {
+    const create = async (variant: Variant) => {
+      const namespace = namespaces[variant.route];
       const started = performance.now();
-      const created = await core.createNamespacedPod({ namespace, body: pod(namespace) });
+      const created = await core.createNamespacedPod({ namespace, body: pod(namespace, variant.peer) });
       return {
         ms: performance.now() - started,
         mutated: created.metadata?.annotations?.[VCPUS_ANNOTATION] !== undefined,
         stored: created,
       };
     };
-    // Wait for the API server to load both configurations; the two webhooks must store the same pod.
+    const expectMutated = (variant: Variant) => variant.peer && variant.route !== 'without';
+    // Wait for the API server to load every configuration; all three webhooks must store the same pod.
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const [ours, theirs] = [await create(withWebhook), await create(withReference)];
-      if (ours.mutated && theirs.mutated) {
-        const essentials = (stored: V1Pod) =>
-          JSON.stringify([stored.metadata?.annotations, stored.spec?.containers, stored.spec?.initContainers]);
-        if (essentials(ours.stored) !== essentials(theirs.stored)) {
-          throw new Error('the reference webhook stores a different pod than the webhook');
+      const stored = await Promise.all(variants.filter(expectMutated).map(create));
+      if (stored.every((result) => result.mutated)) {
+        const essentials = (pod: V1Pod) =>
+          JSON.stringify([pod.metadata?.annotations, pod.spec?.containers, pod.spec?.initContainers]);
+        if (new Set(stored.map((result) => essentials(result.stored))).size !== 1) {
+          throw new Error('the webhook configurations store different pods');
         }
         break;
       }
@@ -400,10 +449,10 @@ async function podCreateLatency(
     let roundCount = 0;
     const round = async () => {
       const start = roundCount++ % variants.length;
-      const result = {} as Record<Variant, { ms: number; mutated: boolean }>;
+      const result = {} as Record<Key, { ms: number; mutated: boolean }>;
       for (let i = 0; i < variants.length; i++) {
-        const namespace = variants[(start + i) % variants.length]!;
-        result[namespace] = await create(namespace);
+        const variant = variants[(start + i) % variants.length]!;
+        result[variant.key] = await create(variant);
       }
       return result;
     };
@@ -427,8 +476,22 @@ async function podCreateLatency(
     const callsBefore = await callTimes();
     const cpuBefore = await webhookCpuMicros();
 
-    const times: Record<Variant, number[]> = { [withWebhook]: [], [withoutWebhook]: [], [withReference]: [] };
-    const blockRatios = { webhook: [] as number[], reference: [] as number[], webhookToReference: [] as number[] };
+    const emptyTimes = () =>
+      Object.fromEntries(variants.map((variant) => [variant.key, [] as number[]])) as Record<Key, number[]>;
+    const times = emptyTimes();
+    // Each compared pair's p50 ratio per block; the median block's is the figure.
+    const comparisons = {
+      webhook: ['peerWebhook', 'peerWithout'],
+      selectorOnly: ['peerSelectorOnly', 'peerWithout'],
+      reference: ['peerReference', 'peerWithout'],
+      webhookToReference: ['peerWebhook', 'peerReference'],
+      ordinaryWebhook: ['ordinaryWebhook', 'ordinaryWithout'],
+      ordinarySelectorOnly: ['ordinarySelectorOnly', 'ordinaryWithout'],
+    } as const satisfies Record<string, readonly [Key, Key]>;
+    const blockRatios = Object.fromEntries(Object.keys(comparisons).map((name) => [name, [] as number[]])) as Record<
+      keyof typeof comparisons,
+      number[]
+    >;
     let wrongMutations = 0;
     const p50 = (values: number[]) =>
       percentile(
@@ -436,18 +499,18 @@ async function podCreateLatency(
         0.5,
       );
     for (let block = 0; block < POD_BLOCKS; block++) {
-      const blockTimes: Record<Variant, number[]> = { [withWebhook]: [], [withoutWebhook]: [], [withReference]: [] };
+      const blockTimes = emptyTimes();
       for (let i = 0; i < POD_ROUNDS_PER_BLOCK; i++) {
         const result = await round();
         for (const variant of variants) {
-          blockTimes[variant].push(result[variant].ms);
-          if (result[variant].mutated !== (variant !== withoutWebhook)) wrongMutations++;
+          blockTimes[variant.key].push(result[variant.key].ms);
+          if (result[variant.key].mutated !== expectMutated(variant)) wrongMutations++;
         }
       }
-      blockRatios.webhook.push(round2(p50(blockTimes[withWebhook]) / p50(blockTimes[withoutWebhook])));
-      blockRatios.reference.push(round2(p50(blockTimes[withReference]) / p50(blockTimes[withoutWebhook])));
-      blockRatios.webhookToReference.push(round2(p50(blockTimes[withWebhook]) / p50(blockTimes[withReference])));
-      for (const variant of variants) times[variant].push(...blockTimes[variant]);
+      for (const [name, [measured, base]] of Object.entries(comparisons)) {
+        blockRatios[name as keyof typeof comparisons].push(round2(p50(blockTimes[measured]) / p50(blockTimes[base])));
+      }
+      for (const variant of variants) times[variant.key].push(...blockTimes[variant.key]);
     }
     const cpuAfter = await webhookCpuMicros();
     const callsAfter = await callTimes();
@@ -461,37 +524,52 @@ async function podCreateLatency(
         meanMs: round2(values.reduce((sum, v) => sum + v, 0) / values.length),
       };
     };
-    const withStats = stats(times[withWebhook]);
-    const withoutStats = stats(times[withoutWebhook]);
-    const ratio = median(blockRatios.webhook);
+    const ratio = (name: keyof typeof comparisons) => ({
+      ratio: median(blockRatios[name]),
+      blockRatiosP50: blockRatios[name],
+    });
+    const webhookRatio = median(blockRatios.webhook);
+    const selectorOnlyRatio = median(blockRatios.selectorOnly);
     return {
-      podsPerVariant: times[withWebhook].length,
+      podsPerVariant: times.peerWebhook.length,
       warmupRounds: POD_WARMUP_ROUNDS,
       client: '@kubernetes/client-node createNamespacedPod, sequential, stored (not dry-run)',
-      withWebhook: withStats,
-      withoutWebhook: withoutStats,
-      withReferenceWebhook: stats(times[withReference]),
+      peerPod: {
+        withoutWebhook: stats(times.peerWithout),
+        withWebhook: stats(times.peerWebhook),
+        withWebhookSelectorOnly: stats(times.peerSelectorOnly),
+        withReferenceWebhook: stats(times.peerReference),
+      },
+      ordinaryPod: {
+        note: 'the same pod without a runtime class: the match condition lets the API server skip the call; without it the webhook is called and answers allowed, no patch',
+        withoutWebhook: stats(times.ordinaryWithout),
+        withWebhook: stats(times.ordinaryWebhook),
+        withWebhookSelectorOnly: stats(times.ordinarySelectorOnly),
+        ratio: ratio('ordinaryWebhook'),
+        ratioSelectorOnly: ratio('ordinarySelectorOnly'),
+      },
       wronglyMutated: wrongMutations,
       webhookCall: {
-        note: 'mean per call over the measured rounds: as the API server times it (admission webhook metric), the part spent in the webhook from request headers to answer (wall clock), and the webhook process CPU time per call',
+        note: 'mean per call over the measured rounds: as the API server times it (admission webhook metric, default registration), the part spent in the webhook from request headers to answer (wall clock), and the webhook process CPU time per call',
         apiServerMeanMs: meanMs('apiServer'),
         inWebhookMeanMs: meanMs('webhook'),
         webhookProcessCpuMsPerCall: round2(
           (cpuAfter - cpuBefore) / 1000 / (callsAfter.webhook.count - callsBefore.webhook.count),
         ),
       },
-      blockRatiosP50: blockRatios.webhook,
-      ratio,
-      ratioP50: round2(withStats.p50Ms / withoutStats.p50Ms),
-      ratioMean: round2(withStats.meanMs / withoutStats.meanMs),
-      reference: {
-        note: 'the same creates through the reference webhook (a minimal server answering the same patch): what making this change through any webhook costs',
-        ratio: median(blockRatios.reference),
-        blockRatiosP50: blockRatios.reference,
-        webhookToReferenceRatio: median(blockRatios.webhookToReference),
+      ratios: {
+        note: 'median over blocks of the p50 ratio of peer-pod creates; registered as the issue specifies (namespaceSelector only) and as the product registers it by default (plus the runtime-class match condition)',
+        selectorOnly: ratio('selectorOnly'),
+        defaultRegistration: ratio('webhook'),
+        referenceWebhook: {
+          note: 'the reference webhook (a minimal server answering the same patch) in the default registration: what making this change through any webhook costs',
+          ...ratio('reference'),
+        },
+        webhookToReference: ratio('webhookToReference'),
       },
-      target: '<= 1.3 (median over blocks of the p50 ratio, with vs without the webhook)',
-      met: ratio <= 1.3,
+      ratioP50: round2(stats(times.peerWebhook).p50Ms / stats(times.peerWithout).p50Ms),
+      target: '<= 1.3 (median over blocks of the p50 ratio, peer pod with vs without the webhook)',
+      met: { selectorOnly: selectorOnlyRatio <= 1.3, defaultRegistration: webhookRatio <= 1.3 },
     };
   } finally {
     reference?.stop();
