@@ -25,6 +25,8 @@ const VM = { requests: { 'kata.peerpods.io/vm': '1' }, limits: { 'kata.peerpods.
 const NAMESPACE = 'peer-apps';
 const EXCLUDED_BY_SELECTOR = 'legacy-apps';
 const EXCLUDED_BY_WEBHOOK = 'openshift-peer-test';
+/** reached only by a second registration without the runtime-class match condition, as upstream registers */
+const SELECTOR_ONLY = 'selector-only-apps';
 
 let controlPlane: ControlPlane;
 let kubeConfig: KubeConfig;
@@ -112,7 +114,7 @@ beforeAll(async () => {
   controlPlane = await startControlPlane({ scheduler: false });
   kubeConfig = controlPlane.kubeConfig();
   core = kubeConfig.makeApiClient(CoreV1Api);
-  for (const name of [NAMESPACE, EXCLUDED_BY_SELECTOR, EXCLUDED_BY_WEBHOOK]) {
+  for (const name of [NAMESPACE, EXCLUDED_BY_SELECTOR, EXCLUDED_BY_WEBHOOK, SELECTOR_ONLY]) {
     await core.createNamespace({ body: { metadata: { name } } });
   }
   // A second runtime class, for pods that are sandboxed but not peer pods.
@@ -131,7 +133,7 @@ beforeAll(async () => {
   const configuration = renderWebhookConfiguration({
     target: { url: `https://127.0.0.1:${port}` },
     caBundlePem: files.ca.certPem,
-    additionalExcludedNamespaces: [EXCLUDED_BY_SELECTOR],
+    additionalExcludedNamespaces: [EXCLUDED_BY_SELECTOR, SELECTOR_ONLY],
   });
   await kubeConfig
     .makeApiClient(AdmissionregistrationV1Api)
@@ -284,6 +286,45 @@ describe('the webhook behind a real API server', () => {
     await core.createNamespacedPod({ namespace: NAMESPACE, body });
     const stored = await core.readNamespacedPod({ namespace: NAMESPACE, name: body.metadata!.name! });
     expect(stored.spec!.containers[0]!.resources).toEqual(VM);
+  });
+
+  it('registered without the match condition (as upstream), is called for every pod and changes only peer pods', async () => {
+    await kubeConfig.makeApiClient(AdmissionregistrationV1Api).createMutatingWebhookConfiguration({
+      body: renderWebhookConfiguration({
+        name: 'selector-only-test',
+        webhookName: 'selector-only.test.peerpods.io',
+        target: { url: `https://127.0.0.1:${port}` },
+        caBundlePem: files.ca.certPem,
+        matchRuntimeClass: false,
+        additionalExcludedNamespaces: [NAMESPACE, EXCLUDED_BY_SELECTOR],
+      }),
+    });
+    await eventually(async () => {
+      const pod = await core.createNamespacedPod({
+        namespace: SELECTOR_ONLY,
+        body: peerPod(SELECTOR_ONLY),
+        dryRun: 'All',
+      });
+      return pod.metadata?.annotations?.[VCPUS_ANNOTATION] ? true : undefined;
+    }, 'the API server to call the second registration');
+
+    const notPeerBefore = await admissions('not-peer-pod');
+    const ordinary = peerPod(SELECTOR_ONLY, 'kata');
+    await core.createNamespacedPod({ namespace: SELECTOR_ONLY, body: ordinary });
+    const storedOrdinary = await core.readNamespacedPod({ namespace: SELECTOR_ONLY, name: ordinary.metadata!.name! });
+    expect(storedOrdinary.spec!.containers[0]!.resources!.requests).toEqual({ cpu: '500m', memory: '256Mi' });
+    expect(storedOrdinary.metadata!.annotations).toEqual({ team: 'a' });
+    expect(await admissions('not-peer-pod')).toBe(notPeerBefore + 1);
+
+    const peer = peerPod(SELECTOR_ONLY);
+    await core.createNamespacedPod({ namespace: SELECTOR_ONLY, body: peer });
+    const storedPeer = await core.readNamespacedPod({ namespace: SELECTOR_ONLY, name: peer.metadata!.name! });
+    expect(storedPeer.spec!.containers[0]!.resources).toEqual(VM);
+    expect(storedPeer.metadata!.annotations).toEqual({
+      team: 'a',
+      [VCPUS_ANNOTATION]: '2',
+      [MEMORY_ANNOTATION]: '640',
+    });
   });
 
   it('refuses peer pods with a readable message while the webhook is down (failurePolicy Fail), and admits other pods', async () => {
