@@ -1,15 +1,13 @@
 // The port wizard on Azure: a stack of its own on the ARM test server (the shared stack runs on
 // AWS), where the wizard creates the two NSG rules peer pods need in the worker subnet's NSG —
 // once, without duplicates — and a second run finds them open.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { expect, test, type Page } from '@playwright/test';
-import { artifactsDir } from './paths.ts';
+import { expect, test } from '@playwright/test';
 import { startE2eStack, type E2eStack } from './stack.ts';
 import { armCloud, deleteRequiredNsgRules, inboundTcpRulesFor, KATA_AGENT_PORT, nsgRules } from './support/cloud.ts';
+import { screenshot } from './support/screenshots.ts';
+import { nextStep, ruleRow, stepHeading } from './support/wizard.ts';
 
-const screenshotsDir = join(artifactsDir, 'screenshots');
 /** SPEC "Ports that must be open", Azure steps 7-8. */
 const KATA_AGENT_RULE = { name: 'Allow-Kata-Agent-Internal', priority: 112 };
 const VXLAN_RULE = { name: 'Allow-VXLAN-Internal', priority: 111 };
@@ -31,24 +29,6 @@ test.afterAll(async () => {
   test.setTimeout(60_000);
   await stack?.stop();
 });
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(screenshotsDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: true });
-}
-
-const stepHeading = (page: Page, name: string) => page.getByRole('heading', { level: 2, name, exact: true });
-
-async function nextStep(page: Page, name: string): Promise<void> {
-  await page.getByRole('button', { name: 'Next', exact: true }).click();
-  await expect(stepHeading(page, name)).toBeVisible();
-}
-
-const ruleRow = (page: Page, table: string, port: number) =>
-  page
-    .getByLabel(table, { exact: true })
-    .locator('tbody tr')
-    .filter({ hasText: `TCP ${port}` });
 
 test('the Azure wizard opens both NSG rules in the ARM test server, and a second run shows them already open', async ({
   page,

@@ -4,15 +4,11 @@
 // permissions is told why and offered nothing destructive. Every test sets up what it needs and
 // puts the cluster back as it found it.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { ALLOWED_NAMESPACE_LABEL, ALLOWED_NAMESPACE_LABEL_VALUE } from '../backend/src/api/namespace-policy.ts';
 import { PEERPOD_RESOURCE } from '../hack/controlplane/fixtures.ts';
 import { adminKubeConfig, readPeerPodConfig, setPeerPodConfigLimit } from './cluster.ts';
-import { artifactsDir } from './paths.ts';
 import {
   advertisedOf,
   createNamespace,
@@ -27,11 +23,12 @@ import {
   waitsForCapacity,
   wholeLimit,
 } from './support/capacity.ts';
+import { seriousAxeViolations } from './support/pages.ts';
+import { screenshot, viewportScreenshot } from './support/screenshots.ts';
 
 test.use({ baseURL: process.env.CONSOLE_SHELL_URL });
 
 const CAPACITY_PATH = '/peer-pods/capacity';
-const screenshotsDir = join(artifactsDir, 'screenshots');
 
 const totalsSection = (page: Page) => page.getByRole('region', { name: 'Cluster totals' });
 const capacityTable = (page: Page) => page.getByLabel('Peer pod VM capacity per node');
@@ -106,32 +103,6 @@ async function expectPageMatchesCluster(page: Page, kc: KubeConfig, timeout = 30
   }).toPass({ timeout, intervals: [500, 1_000, 2_000] });
 }
 
-/**
- * Saves the whole page: the shell scrolls its main area, not the document, so the window is made
- * tall enough to show everything for the picture, then put back.
- */
-async function saveScreenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(screenshotsDir, { recursive: true });
-  const viewport = page.viewportSize()!;
-  // A string, evaluated in the page: this file is compiled without the DOM's types.
-  const hidden = await page.evaluate<number>(
-    "Math.max(0, ...Array.from(document.querySelectorAll('body, body *'), (e) => e.scrollHeight - e.clientHeight))",
-  );
-  await page.setViewportSize({ width: viewport.width, height: Math.min(viewport.height + hidden, 6_000) });
-  try {
-    await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: true });
-  } finally {
-    await page.setViewportSize(viewport);
-  }
-}
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 /** The page never reloads while the test watches it: a mark set on window survives only without one. */
 const markPage = (page: Page) => page.evaluate(() => Object.assign(globalThis, { capacitySpecMark: true }));
 const pageKeptMark = (page: Page) =>
@@ -175,7 +146,7 @@ test('the capacity totals and every node row equal what the API server and the c
   expect(expected.rows.length).toBeGreaterThan(0);
   expect(expected.totals.capacity).toBeGreaterThan(0);
 
-  await saveScreenshot(page, 'capacity-admin');
+  await screenshot(page, 'capacity-admin');
 });
 
 test('editing the limit in the UI changes the PeerPodConfig, the nodes advertise it and the table follows', async ({
@@ -217,10 +188,9 @@ test('editing the limit in the UI changes the PeerPodConfig, the nodes advertise
     await input.fill(String(changed));
     await expect(input).toHaveAttribute('aria-invalid', 'false');
     await expect(save).toBeEnabled();
-    mkdirSync(screenshotsDir, { recursive: true });
-    await page.screenshot({ path: join(screenshotsDir, 'capacity-limit-editor.png') });
+    await viewportScreenshot(page, 'capacity-limit-editor');
     // The axe scan runs over the whole page with the dialog open.
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
 
     await save.click();
 
@@ -228,7 +198,7 @@ test('editing the limit in the UI changes the PeerPodConfig, the nodes advertise
     await expect.poll(async () => (await readPeerPodConfig(kc)).spec.limit).toBe(String(changed));
     // The backend's reconciler writes the new limit into every node the PeerPodConfig governs.
     await expectNodesAdvertise(kc, governed, changed);
-    await page.screenshot({ path: join(screenshotsDir, 'capacity-limit-editor-saved.png') });
+    await viewportScreenshot(page, 'capacity-limit-editor-saved');
 
     await dialog.locator('footer').getByRole('button', { name: 'Close' }).click();
     await expect(dialog).toBeHidden();
@@ -324,7 +294,7 @@ test('peer pods created beyond a node’s free capacity wait as pending, and the
     await expect(targetRow.locator('td[data-label="Free"]')).toHaveText('0');
     await expectPageMatchesCluster(page, kc);
     expect(await pageKeptMark(page), 'the page reloaded').toBe(true);
-    await saveScreenshot(page, 'capacity-pending');
+    await screenshot(page, 'capacity-pending');
   } finally {
     await deleteNamespaceAndPods(kc, namespace);
   }
@@ -353,7 +323,7 @@ test('the non-admin sees no destructive action on any tab and is told why', asyn
   await expectNoEnabledButton(page, 'Edit limit');
   await expectNoEnabledButton(page, /override/i);
   await expect(capacityTable(page)).toHaveCount(0);
-  await saveScreenshot(page, 'capacity-developer');
+  await screenshot(page, 'capacity-developer');
 
   await page.getByRole('tab', { name: 'Virtual machines' }).click();
   await expect(page).toHaveURL(/\/peer-pods\/virtual-machines$/);
@@ -361,7 +331,7 @@ test('the non-admin sees no destructive action on any tab and is told why', asyn
   await expect(page.getByText(/Reading the virtual machine inventory needs permission/)).toBeVisible();
   await expectNoEnabledButton(page, /clean up/i);
   await expect(page.getByRole('checkbox')).toHaveCount(0);
-  await saveScreenshot(page, 'virtual-machines-developer');
+  await screenshot(page, 'virtual-machines-developer');
 
   await page.getByRole('tab', { name: 'Network setup' }).click();
   await expect(page).toHaveURL(/\/peer-pods\/network-setup$/);
@@ -370,7 +340,7 @@ test('the non-admin sees no destructive action on any tab and is told why', asyn
   // The wizard cannot move on from its first step, so its Apply step is out of reach.
   await expectNoEnabledButton(page, /apply/i);
   await expectNoEnabledButton(page, 'Next');
-  await saveScreenshot(page, 'network-setup-developer');
+  await screenshot(page, 'network-setup-developer');
 
   await page.getByRole('tab', { name: 'Setup', exact: true }).click();
   await expect(page).toHaveURL(/\/peer-pods\/setup$/);
@@ -380,5 +350,5 @@ test('the non-admin sees no destructive action on any tab and is told why', asyn
   await expect(page.getByText(/Your user may not read ValidatingAdmissionPolicies/)).toBeVisible();
   await expectNoEnabledButton(page, /install|remove the policy|complete the installation/i);
   await expectNoEnabledButton(page, /^(Allow|Remove the label from)/);
-  await saveScreenshot(page, 'setup-developer');
+  await screenshot(page, 'setup-developer');
 });

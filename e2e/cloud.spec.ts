@@ -2,11 +2,8 @@
 // the two rules peer pods need in the worker security group — once, without duplicates — and a
 // second run finds them open; the orphan VM cleanup previews, asks for the count, and terminates
 // only the approved orphans. Each test sets up its own cloud state first.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { adminKubeConfig } from './cluster.ts';
-import { artifactsDir } from './paths.ts';
 import {
   instanceStates,
   launchOrphanVm,
@@ -18,31 +15,12 @@ import {
   revokeRequiredPortRules,
   selfIngressGrants,
 } from './support/cloud.ts';
+import { screenshot } from './support/screenshots.ts';
+import { nextStep, ruleRow, stepHeading } from './support/wizard.ts';
 
 const SEEDED_ORPHAN = 'podvm-forgotten-job-0badc0de';
-const screenshotsDir = join(artifactsDir, 'screenshots');
 
 test.use({ baseURL: process.env.CONSOLE_SHELL_URL });
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(screenshotsDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: true });
-}
-
-const stepHeading = (page: Page, name: string) => page.getByRole('heading', { level: 2, name, exact: true });
-
-/** Presses the wizard's Next and waits for the next step's heading. */
-async function nextStep(page: Page, name: string): Promise<void> {
-  await page.getByRole('button', { name: 'Next', exact: true }).click();
-  await expect(stepHeading(page, name)).toBeVisible();
-}
-
-/** A rule row of a port-rule table, by its port (e.g. "TCP 15150"). */
-const ruleRow = (page: Page, table: string, port: number) =>
-  page
-    .getByLabel(table, { exact: true })
-    .locator('tbody tr')
-    .filter({ hasText: `TCP ${port}` });
 
 test('the AWS wizard opens both port rules in moto, and a second run shows them already open', async ({
   page,

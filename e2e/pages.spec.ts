@@ -6,7 +6,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { SETUP_CHECK_IDS } from '../backend/src/api/setup-checks.ts';
 import { adminKubeConfig, readPeerPodConfig, selectedNodeNames } from './cluster.ts';
-import { chinese, screenshot, seriousAxeViolations, SETUP_CHECK_TITLES, setupChecksTable } from './support/pages.ts';
+import { chinese, seriousAxeViolations, SETUP_CHECK_TITLES, setupChecksTable } from './support/pages.ts';
+import { screenshot } from './support/screenshots.ts';
 
 test.use({ baseURL: process.env.CONSOLE_SHELL_URL });
 

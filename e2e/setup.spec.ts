@@ -23,7 +23,6 @@ import {
   podManifest,
   policyObjectsPresent,
   removePolicyObjects,
-  screenshot,
   SETUP_ACTION_LABELS,
   SETUP_CHECK_TITLES,
   setupChecksTable,
@@ -33,6 +32,7 @@ import {
   uniqueName,
   type CreateAnswer,
 } from './support/pages.ts';
+import { screenshot } from './support/screenshots.ts';
 
 test.use({ baseURL: process.env.CONSOLE_SHELL_URL });
 

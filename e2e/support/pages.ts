@@ -1,8 +1,7 @@
 // What the setup and page specs share: the backend's setup report as the shell proxies it, the
 // Setup tab's rows, the namespace policy and test namespaces in the API server (read and changed
-// as the admin, never through the product), the plugin's Simplified Chinese strings, axe scans
-// and screenshots.
-import { mkdirSync, readFileSync } from 'node:fs';
+// as the admin, never through the product), the plugin's Simplified Chinese strings and axe scans.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
@@ -16,11 +15,10 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import { NAMESPACE_POLICY_BINDING_NAME, NAMESPACE_POLICY_NAME } from '../../backend/src/api/namespace-policy.ts';
 import type { SetupAction, SetupCheckId } from '../../backend/src/api/setup-checks.ts';
 import { RUNTIME_CLASS } from '../../hack/controlplane/fixtures.ts';
-import { artifactsDir, pluginDistDir } from '../paths.ts';
+import { pluginDistDir } from '../paths.ts';
 
 const manifest = JSON.parse(readFileSync(join(pluginDistDir, 'plugin-manifest.json'), 'utf8')) as { name: string };
 export const PLUGIN = manifest.name;
-export const screenshotsDir = join(artifactsDir, 'screenshots');
 
 // ---- the setup report ------------------------------------------------------------------------
 
@@ -201,36 +199,6 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-/** Tallest a full-page screenshot gets (a very long table is cut there). */
-const MAX_SCREENSHOT_HEIGHT = 8_000;
-
-/**
- * A screenshot of the whole page. The console's layout scrolls inside its main container, not the
- * document, so `fullPage` alone stops at the viewport: the viewport grows by what that container
- * hides for the screenshot, then returns to its size.
- */
-export async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(screenshotsDir, { recursive: true });
-  const viewport = page.viewportSize();
-  // A string, evaluated in the page: this file is compiled without the DOM's types.
-  const hidden = await page.evaluate<number>(
-    `Math.max(0, ...Array.from(document.querySelectorAll('body *'))
-      .filter((el) => /(auto|scroll)/.test(getComputedStyle(el).overflowY))
-      .map((el) => el.scrollHeight - el.clientHeight))`,
-  );
-  if (viewport && hidden > 0) {
-    await page.setViewportSize({
-      width: viewport.width,
-      height: Math.min(viewport.height + hidden, MAX_SCREENSHOT_HEIGHT),
-    });
-  }
-  try {
-    await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: true });
-  } finally {
-    if (viewport && hidden > 0) await page.setViewportSize(viewport);
-  }
 }
 
 /** A name no other test (or earlier run on a reused cluster) uses. */
