@@ -26,9 +26,10 @@ import {
   type PeerPodLike,
   type PodLike,
 } from '../inventory.ts';
-import { CloudError, type AuditEvent, type ChangeContext, type PeerPodVm } from '../provider.ts';
+import { type AuditEvent, type ChangeContext, type PeerPodVm } from '../provider.ts';
 import { parseCloudSettings } from '../settings.ts';
 import { AwsCloudProvider, type AwsProviderOptions } from './provider.ts';
+import { failure } from '../test/failure.ts';
 
 const CLUSTER_TAGS = { 'peerpods-cluster': 'test-cluster' };
 const VM_COUNT = 1500;
@@ -55,16 +56,6 @@ function provider(overrides: Partial<AwsProviderOptions> = {}): AwsCloudProvider
 function recorder(actor = 'alice'): { context: ChangeContext; events: AuditEvent[] } {
   const events: AuditEvent[] = [];
   return { context: { actor, audit: (event) => events.push(event) }, events };
-}
-
-async function failure(run: () => Promise<unknown>): Promise<CloudError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof CloudError) return error;
-    throw error;
-  }
-  throw new Error('expected a CloudError');
 }
 
 const calls = (action: string) => proxy.requests.filter((request) => request.action === action && !request.injected);

@@ -15,9 +15,10 @@ import {
   type PeerPodLike,
   type PodLike,
 } from '../inventory.ts';
-import { CloudError, type AuditEvent, type ChangeContext, type PeerPodVm } from '../provider.ts';
+import { type AuditEvent, type ChangeContext, type PeerPodVm } from '../provider.ts';
 import { parseCloudSettings } from '../settings.ts';
 import { AzureCloudProvider, type AzureProviderOptions } from './provider.ts';
+import { failure } from '../test/failure.ts';
 
 const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
 const TENANT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -56,16 +57,6 @@ function provider(overrides: Partial<AzureProviderOptions> = {}): AzureCloudProv
 function recorder(actor = 'alice'): { context: ChangeContext; events: AuditEvent[] } {
   const events: AuditEvent[] = [];
   return { context: { actor, audit: (event) => events.push(event) }, events };
-}
-
-async function failure(run: () => Promise<unknown>): Promise<CloudError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof CloudError) return error;
-    throw error;
-  }
-  throw new Error('expected a CloudError');
 }
 
 const requestsTo = (method: string, pattern: RegExp) =>

@@ -7,8 +7,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startArmServer, type ArmServer } from '../../../test/arm-server/server.ts';
 import { memoryLogger } from '../../../test/memory-logger.ts';
-import { CloudError } from '../errors.ts';
+import type { CloudError } from '../errors.ts';
 import { AzureCloudProvider } from './provider.ts';
+import { failure } from '../test/failure.ts';
 
 const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
 const TENANT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
@@ -40,16 +41,6 @@ function provider(maxRetries: number): AzureCloudProvider {
     credentialsSource: 'Secret openshift-sandboxed-containers-operator/peer-pods-secret',
     logger: logs.logger,
   });
-}
-
-async function failure(run: () => Promise<unknown>): Promise<CloudError> {
-  try {
-    await run();
-  } catch (error) {
-    if (error instanceof CloudError) return error;
-    throw error;
-  }
-  throw new Error('expected a CloudError');
 }
 
 function expectNoCredential(error: CloudError): void {
