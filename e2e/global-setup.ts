@@ -1,16 +1,12 @@
 // Playwright global setup: starts the e2e stack once for the run and hands its addresses to the
 // tests through environment variables (the workers inherit them). The returned function is
 // Playwright's teardown.
-import { existsSync } from 'node:fs';
 import type { FullConfig } from '@playwright/test';
+import { requireChromium } from './chromium.ts';
 import { startE2eStack } from './stack.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
-
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\``);
-  }
+  requireChromium();
   const stack = await startE2eStack();
   process.env.CONSOLE_SHELL_URL = stack.shellUrl;
   process.env.E2E_KUBECONFIG = stack.kubeconfigPath;

@@ -21,13 +21,14 @@
 // and go (the backend's event stream pushes a new summary each time), and its heap is read again.
 // The same runs (without the live phase) against a second stack with --baseline-nodes give the
 // ratio; --baseline-nodes 0 skips it.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CHROMIUM_LAUNCH_OPTIONS, requireChromium } from '../../e2e/chromium.ts';
 import { RUNTIME_CLASS } from '../../hack/controlplane/fixtures.ts';
 import { waitForAdvertisedCapacity } from '../../hack/local-stack/demo.ts';
 import { buildPluginIfStale, repoRoot } from '../../hack/local-stack/plugin-build.ts';
@@ -63,7 +64,6 @@ const LIVE_SECONDS = positive('live-seconds', values['live-seconds'], true);
 const BASELINE_NODES = positive('baseline-nodes', values['baseline-nodes'], true);
 
 const TARGET_MS = 2000;
-const CHROMIUM = '/usr/bin/chromium';
 const NAMESPACE = 'default';
 const CAPACITY_PATH = '/api/proxy/plugin/peer-pods-console-plugin/backend/api/v1/capacity';
 const PROBE = readFileSync(join(import.meta.dirname, 'page-probe.js'), 'utf8');
@@ -379,20 +379,7 @@ async function measureStack(nodes: number, liveSeconds: number): Promise<StackFi
       firstPage: expectedFirstPage(nodes, { sort: { column: 'name', direction: 'asc' } }),
       totals: totalsTexts(nodes, pods),
     };
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await chromium.launch({ ...CHROMIUM_LAUNCH_OPTIONS, headless: true });
     const cold = await newPage(browser);
     const coldNav = await navigate(cold.page, cold.cdp, url, expected);
     log(`cold: ${Math.round(coldNav.wallMs)} ms to the table (${Math.round(coldNav.paintedMs)} ms in the page)`);
@@ -491,9 +478,7 @@ function report(f: StackFigures) {
   };
 }
 
-if (!existsSync(CHROMIUM)) {
-  throw new Error(`${CHROMIUM} is missing: install Debian's Chromium with \`apt-get install -y chromium\``);
-}
+requireChromium();
 buildPluginIfStale(log, '[bench/browser]', 'stderr');
 log(`repository ${repoRoot}`);
 const loadBefore = loadavg()[0]!;
