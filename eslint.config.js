@@ -7,10 +7,30 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-// The console shares react-router 7; the v5-era router packages are deprecated shared modules.
+// The plugin supports OpenShift 4.20 through 4.22 with one build: 4.20 shares React 17 and
+// react-router 5.3 with v6 APIs under react-router-dom-v5-compat, 4.22 shares React 18 and
+// react-router 7 under all three router names. Only what both share may be imported.
 const deprecatedSharedModules = [
-  { name: 'react-router-dom', message: 'Use react-router: the console shares react-router 7.' },
-  { name: 'react-router-dom-v5-compat', message: 'Use react-router: the console shares react-router 7.' },
+  {
+    name: 'react-router',
+    message: 'Use react-router-dom-v5-compat: OpenShift 4.20 shares react-router 5.3 under this name.',
+  },
+  {
+    name: 'react-router-dom',
+    message: 'Use react-router-dom-v5-compat: OpenShift 4.20 shares react-router-dom 5.3 under this name.',
+  },
+  {
+    name: 'react',
+    importNames: [
+      'useId',
+      'useSyncExternalStore',
+      'useTransition',
+      'useDeferredValue',
+      'startTransition',
+      'useInsertionEffect',
+    ],
+    message: 'React 18 only: OpenShift 4.20 shares React 17 (use hooks/useStableId).',
+  },
 ];
 
 export default tseslint.config(

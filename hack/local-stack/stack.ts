@@ -8,7 +8,7 @@
 //
 // stop() ends everything that was started, in reverse order; a failed start stops what it began.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,10 +41,14 @@ import {
 } from './demo.ts';
 import { ADMIN_TOKEN_ENV, DEVELOPER_TOKEN_ENV, loadTargetCluster, type TargetCluster } from './kubeconfig.ts';
 import { defaultPluginDistDir, repoRoot } from './plugin-build.ts';
+import { startBridge, type RealConsoleVersion } from './real-console.ts';
 import { startSimulatedCloud, type SimulatedCloud } from './simulated-cloud.ts';
 
 const EXIT_WITH_PARENT = pathToFileURL(join(import.meta.dirname, 'exit-with-parent.ts')).href;
 const PLATFORM_NAMES: Record<Platform, string> = { aws: 'AWS', azure: 'Azure' };
+const PLUGIN_NAME = (
+  JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { consolePlugin: { name: string } }
+).consolePlugin.name;
 
 export interface LocalStackOptions {
   platform: Platform;
@@ -69,12 +73,25 @@ export interface LocalStackOptions {
   inventoryIntervalSeconds?: number;
   /** Environment read for the kubeconfig mode's tokens; default process.env. */
   env?: Record<string, string | undefined>;
+  /** Real consoles (../shared/real-console/) to start beside the shell: one bridge per user each. */
+  realConsoles?: readonly RealConsoleVersion[];
+  /** Folder for the bridges' logs; default the stack's state folder (removed at stop). */
+  logDir?: string;
   log?: (line: string) => void;
+}
+
+/** The addresses of one real console: one bridge per signed-in user. */
+export interface RealConsoleUrls {
+  admin: string;
+  /** Absent when there is no non-admin token (kubeconfig mode without one). */
+  developer?: string;
 }
 
 export interface LocalStack {
   mode: 'local' | 'kubeconfig';
   shellUrl: string;
+  /** The real consoles started beside the shell, by version. */
+  realConsoles: Partial<Record<RealConsoleVersion, RealConsoleUrls>>;
   backendUrl: string;
   apiServer: string;
   /** Admin kubeconfig of the cluster the stack acts on. */
@@ -348,10 +365,35 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
     }
 
+    const realConsoles: Partial<Record<RealConsoleVersion, RealConsoleUrls>> = {};
+    // 127.0.0.1 is the shell's; each bridge gets the next loopback address (cookies are per host).
+    let bridgeHost = 1;
+    for (const version of options.realConsoles ?? []) {
+      const urls: Partial<RealConsoleUrls> = {};
+      for (const user of ['admin', 'developer'] as const) {
+        const token = shellCredentials.tokens[user];
+        if (!token) continue;
+        const bridge = await startBridge({
+          version,
+          apiServer,
+          token,
+          backendUrl,
+          pluginName: PLUGIN_NAME,
+          host: `127.0.0.${(bridgeHost += 1)}`,
+          logFile: join(options.logDir ?? stateDir, `bridge-${version}-${user}.log`),
+        });
+        cleanups.push({ what: `console ${version} (${user})`, run: () => bridge.stop() });
+        urls[user] = bridge.url;
+      }
+      if (urls.admin) realConsoles[version] = { admin: urls.admin, developer: urls.developer };
+      log(`[start] OpenShift console ${version} ${urls.admin ?? ''} (admin) ${urls.developer ?? ''} (developer)`);
+    }
+
     const shell = await shellStarting;
     return {
       mode: target ? 'kubeconfig' : 'local',
       shellUrl: shell.url,
+      realConsoles,
       backendUrl,
       apiServer,
       kubeconfigPath,

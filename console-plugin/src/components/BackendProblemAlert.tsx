@@ -1,7 +1,7 @@
 import type { FC, ReactNode } from 'react';
 import { Alert, AlertActionLink, Stack, StackItem } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link } from 'react-router-dom-v5-compat';
 
 import { type BackendProblem, isSetupProblem } from './backendProblem';
 

@@ -1,6 +1,7 @@
-import { type FC, useId, useState } from 'react';
+import { type FC, useState } from 'react';
 import { ClipboardCopyButton, CodeBlock, CodeBlockAction, CodeBlockCode } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
+import { useStableId } from '../hooks/useStableId';
 
 type CopyableCodeBlockProps = {
   /** Exact text to show and copy (YAML, shell commands): never translated. */
@@ -12,7 +13,7 @@ type CopyableCodeBlockProps = {
 /** Multi-line code with a copy button, for YAML and commands the admin runs themselves. */
 const CopyableCodeBlock: FC<CopyableCodeBlockProps> = ({ code, copyAriaLabel }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
-  const buttonId = useId();
+  const buttonId = useStableId();
   const [copied, setCopied] = useState(false);
 
   const copy = async () => {

@@ -75,7 +75,7 @@ const NodePeerPodsTable: FC<NodePeerPodsTableProps> = ({ pods, loaded, loadError
               </Td>
               <Td dataLabel={t('VM')}>{vm ? vm.name : '—'}</Td>
               <Td dataLabel={t('Created')}>
-                <Timestamp timestamp={pod.metadata?.creationTimestamp} />
+                {pod.metadata?.creationTimestamp ? <Timestamp timestamp={pod.metadata.creationTimestamp} /> : '—'}
               </Td>
             </Tr>
           );

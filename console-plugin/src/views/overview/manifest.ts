@@ -1,17 +1,22 @@
-// The peer pods card on Home → Overview. Loaded by webpack.config.ts in Node (through
+// "Peer pods" in the Status card of Home → Overview. Loaded by webpack.config.ts in Node (through
 // plugin-extensions.ts), hence type-only SDK imports.
-import type { DashboardsCard } from '@openshift-console/dynamic-plugin-sdk';
+//
+// Why a health item and not a console.dashboards/card: the console's Cluster overview has a fixed
+// set of cards; a plugin's card is rendered only on a dashboard tab a plugin adds with
+// console.dashboards/tab. Health items of the Status card are rendered there in 4.20 and 4.22.
+import type { DashboardsOverviewHealthResourceSubsystem } from '@openshift-console/dynamic-plugin-sdk';
 import type { EncodedExtension } from '@openshift-console/dynamic-plugin-sdk-webpack';
 
-const peerPodsOverviewCard: EncodedExtension<DashboardsCard> = {
-  type: 'console.dashboards/card',
+const peerPodsHealthItem: EncodedExtension<DashboardsOverviewHealthResourceSubsystem> = {
+  type: 'console.dashboards/overview/health/resource',
   properties: {
-    tab: 'home',
-    position: 'RIGHT',
-    span: 12,
-    // Exposed module declared in package.json `consolePlugin.exposedModules`.
-    component: { $codeRef: 'PeerPodsOverviewCard' },
+    title: '%plugin__peer-pods-console-plugin~Peer pods%',
+    // Exposed modules declared in package.json `consolePlugin.exposedModules`.
+    resources: { $codeRef: 'PeerPodsHealth.peerPodsHealthResources' },
+    healthHandler: { $codeRef: 'PeerPodsHealth.peerPodsHealth' },
+    popupComponent: { $codeRef: 'PeerPodsStatusPopup' },
+    popupTitle: '%plugin__peer-pods-console-plugin~Peer pod VMs%',
   },
 };
 
-export const overviewExtensions: EncodedExtension[] = [peerPodsOverviewCard];
+export const overviewExtensions: EncodedExtension[] = [peerPodsHealthItem];

@@ -2,7 +2,7 @@ import type { FC, ReactNode } from 'react';
 import { DocumentTitle, ListPageHeader } from '@openshift-console/dynamic-plugin-sdk';
 import { PageSection, Tab, TabContentBody, Tabs, TabTitleText } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router-dom-v5-compat';
 
 import { PEER_PODS_PAGE_PATH, PeerPodsTabId, peerPodsTabIds } from './peerPodsRoutes';
 import CapacityTab from './capacity/CapacityTab';

@@ -53,7 +53,7 @@ const NodeDetails: FC<{ node: NodeKind }> = ({ node }) => (
     <DescriptionListGroup>
       <DescriptionListTerm>Created</DescriptionListTerm>
       <DescriptionListDescription>
-        <Timestamp timestamp={node.metadata?.creationTimestamp} />
+        <Timestamp timestamp={node.metadata?.creationTimestamp ?? ''} />
       </DescriptionListDescription>
     </DescriptionListGroup>
   </DescriptionList>

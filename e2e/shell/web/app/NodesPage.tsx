@@ -49,7 +49,7 @@ export const NodesPage: FC = () => {
                   </Td>
                   <Td dataLabel="Status">{nodeReadiness(node)}</Td>
                   <Td dataLabel="Created">
-                    <Timestamp timestamp={node.metadata?.creationTimestamp} />
+                    <Timestamp timestamp={node.metadata?.creationTimestamp ?? ''} />
                   </Td>
                 </Tr>
               ))}

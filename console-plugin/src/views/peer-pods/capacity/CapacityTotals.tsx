@@ -16,7 +16,7 @@ import t_global_font_line_height_heading from '@patternfly/react-tokens/dist/esm
 import t_global_font_size_heading_h2 from '@patternfly/react-tokens/dist/esm/t_global_font_size_heading_h2';
 import t_global_font_weight_heading_default from '@patternfly/react-tokens/dist/esm/t_global_font_weight_heading_default';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link } from 'react-router-dom-v5-compat';
 
 import type { CapacitySummary } from '../../../api/backend';
 import { PEER_PODS_PAGE_PATH } from '../peerPodsRoutes';

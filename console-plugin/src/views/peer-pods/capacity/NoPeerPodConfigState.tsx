@@ -9,7 +9,7 @@ import {
 } from '@patternfly/react-core';
 import { CubesIcon } from '@patternfly/react-icons';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link } from 'react-router-dom-v5-compat';
 
 import CopyableCodeBlock from '../../../components/CopyableCodeBlock';
 import { DEFAULT_PEER_POD_CONFIG, PeerPodConfigModel } from '../../../models/PeerPodConfig';

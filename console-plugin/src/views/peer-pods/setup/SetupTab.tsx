@@ -1,6 +1,6 @@
 import type { FC } from 'react';
 import { Divider, Stack, StackItem } from '@patternfly/react-core';
-import { useNavigate } from 'react-router';
+import { useNavigate } from 'react-router-dom-v5-compat';
 
 import type { SetupAction } from '../../../../../backend/src/api/setup-checks';
 import { useSetupReport } from '../../../hooks/useSetupReport';

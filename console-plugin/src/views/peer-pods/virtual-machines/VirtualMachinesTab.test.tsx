@@ -1,6 +1,6 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter } from 'react-router-dom-v5-compat';
 
 import { backendUrl, type OrphanCleanupResult, type Permissions, type VmInventory } from '../../../api/backend';
 import { consoleFetchJSON, httpError } from '../../../test/sdk-mock';

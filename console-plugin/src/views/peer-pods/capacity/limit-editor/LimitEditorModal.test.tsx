@@ -1,6 +1,6 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter } from 'react-router-dom-v5-compat';
 
 import { PeerPodConfigModel } from '../../../../models/PeerPodConfig';
 import { capacitySummary, nodeCapacity, serveBackend } from '../../../../test/capacityFixtures';

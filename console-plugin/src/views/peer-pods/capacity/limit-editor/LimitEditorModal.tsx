@@ -1,4 +1,4 @@
-import { type FC, type FormEvent, useId, useState } from 'react';
+import { type FC, type FormEvent, useState } from 'react';
 import {
   Alert,
   Button,
@@ -22,6 +22,7 @@ import ConvergenceProgress from './ConvergenceProgress';
 import LimitInput from './LimitInput';
 import { nodesAboveLimit, validateLimit } from './limitValidation';
 import SaveErrorAlert from './SaveErrorAlert';
+import { useStableId } from '../../../../hooks/useStableId';
 
 /** Nodes named in the "above the new limit" warning; the rest are counted. */
 const NODES_LISTED = 10;
@@ -45,9 +46,9 @@ const LimitEditorModal: FC<LimitEditorModalProps> = ({ peerPodConfig, nodes, onC
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>();
   const [savedLimit, setSavedLimit] = useState<number>();
-  const titleId = useId();
-  const formId = useId();
-  const inputId = useId();
+  const titleId = useStableId();
+  const formId = useStableId();
+  const inputId = useStableId();
 
   const name = peerPodConfig.metadata?.name ?? '';
   const namespace = peerPodConfig.metadata?.namespace ?? '';

@@ -1,6 +1,6 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter } from 'react-router-dom-v5-compat';
 
 import { NodeKind, NodeModel } from '../../../../models/Node';
 import { PeerPodConfigModel } from '../../../../models/PeerPodConfig';

@@ -1,4 +1,4 @@
-import { type FC, type FormEvent, useId, useState } from 'react';
+import { type FC, type FormEvent, useState } from 'react';
 import {
   Alert,
   Button,
@@ -25,6 +25,7 @@ import { VM_LIMIT_OVERRIDE_ANNOTATION } from '../../../../models/Node';
 import LimitInput from './LimitInput';
 import { nodeConverged, validateLimit } from './limitValidation';
 import SaveErrorAlert from './SaveErrorAlert';
+import { useStableId } from '../../../../hooks/useStableId';
 
 type NodeOverrideModalProps = {
   nodeName: string;
@@ -45,9 +46,9 @@ const NodeOverrideModal: FC<NodeOverrideModalProps> = ({ nodeName, capacity, onC
   const [saving, setSaving] = useState<'set' | 'remove'>();
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState<{ override: number | null }>();
-  const titleId = useId();
-  const formId = useId();
-  const inputId = useId();
+  const titleId = useStableId();
+  const formId = useStableId();
+  const inputId = useStableId();
 
   const annotation = node?.metadata?.annotations?.[VM_LIMIT_OVERRIDE_ANNOTATION];
   const value = edited ?? annotation ?? '';

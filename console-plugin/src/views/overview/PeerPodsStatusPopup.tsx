@@ -1,29 +1,28 @@
-import { type FC, useId } from 'react';
+import { type FC } from 'react';
 import {
-  Card,
-  CardBody,
-  CardFooter,
-  CardHeader,
-  CardTitle,
   Content,
   DescriptionList,
   DescriptionListDescription,
   DescriptionListGroup,
   DescriptionListTerm,
+  Stack,
+  StackItem,
 } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link } from 'react-router-dom-v5-compat';
 
 import LoadingState from '../../components/LoadingState';
 import { useCapacitySummary } from '../../hooks/useCapacitySummary';
 import BackendErrorAlert from '../peer-pods/capacity/BackendErrorAlert';
 import { PEER_PODS_PAGE_PATH } from '../peer-pods/peerPodsRoutes';
 
-/** Home → Overview: the cluster's peer-pod VM totals, live, with a way to the Peer pods page. */
-const PeerPodsOverviewCard: FC = () => {
+/**
+ * The popover of the "Peer pods" health item on Home → Overview: the cluster's peer-pod VM totals
+ * from the backend, live, and the way to the Peer pods page.
+ */
+const PeerPodsStatusPopup: FC = () => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const { summary, error, refresh } = useCapacitySummary();
-  const titleId = useId();
 
   const body = (() => {
     if (error !== undefined) return <BackendErrorAlert error={error} onRetry={refresh} isCompact />;
@@ -59,18 +58,13 @@ const PeerPodsOverviewCard: FC = () => {
   })();
 
   return (
-    <Card aria-labelledby={titleId}>
-      <CardHeader>
-        <CardTitle id={titleId} component="h2">
-          {t('Peer pods')}
-        </CardTitle>
-      </CardHeader>
-      <CardBody>{body}</CardBody>
-      <CardFooter>
+    <Stack hasGutter>
+      <StackItem>{body}</StackItem>
+      <StackItem>
         <Link to={`${PEER_PODS_PAGE_PATH}/capacity`}>{t('View peer pod capacity')}</Link>
-      </CardFooter>
-    </Card>
+      </StackItem>
+    </Stack>
   );
 };
 
-export default PeerPodsOverviewCard;
+export default PeerPodsStatusPopup;

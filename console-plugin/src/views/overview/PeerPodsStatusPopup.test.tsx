@@ -1,15 +1,15 @@
 import { render, screen, within } from '@testing-library/react';
-import { MemoryRouter } from 'react-router';
+import { MemoryRouter } from 'react-router-dom-v5-compat';
 
 import { capacitySummary, nodeCapacity, serveBackend, unrelatedNodeCapacity } from '../../test/capacityFixtures';
 import { FakeEventSource } from '../../test/fakeEventSource';
 import { httpError } from '../../test/sdk-mock';
-import PeerPodsOverviewCard from './PeerPodsOverviewCard';
+import PeerPodsStatusPopup from './PeerPodsStatusPopup';
 
-const renderCard = () =>
+const renderPopup = () =>
   render(
     <MemoryRouter>
-      <PeerPodsOverviewCard />
+      <PeerPodsStatusPopup />
     </MemoryRouter>,
   );
 
@@ -21,11 +21,10 @@ const totalOf = (term: string) => {
   return within(list).getAllByRole('definition')[index]!;
 };
 
-describe('Cluster overview card', () => {
-  it('shows a spinner while the totals load, and links to the Peer pods page', () => {
-    renderCard();
+describe('the popover of the Peer pods health item', () => {
+  it('shows a spinner while the totals load, and links to the capacity tab', () => {
+    renderPopup();
 
-    expect(screen.getByRole('heading', { name: 'Peer pods' })).toBeInTheDocument();
     expect(screen.getByRole('progressbar', { name: 'Loading peer pod capacity' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'View peer pod capacity' })).toHaveAttribute('href', '/peer-pods/capacity');
   });
@@ -40,7 +39,7 @@ describe('Cluster overview card', () => {
       ),
     });
 
-    renderCard();
+    renderPopup();
 
     await screen.findByLabelText('Peer pod totals');
     expect(totalOf('Capacity')).toHaveTextContent('20');
@@ -58,19 +57,19 @@ describe('Cluster overview card', () => {
   it('says when no node is set up for peer pods', async () => {
     serveBackend({ '/capacity': capacitySummary([unrelatedNodeCapacity('worker-a')]) });
 
-    renderCard();
+    renderPopup();
 
     expect(await screen.findByText(/No node is set up for peer pods/)).toBeInTheDocument();
   });
 
   it('explains a missing permission and an unreachable backend, briefly', async () => {
     serveBackend({ '/capacity': httpError(403, 'forbidden') });
-    const { unmount } = renderCard();
+    const { unmount } = renderPopup();
     expect(await screen.findByText('You are not allowed to read peer pod capacity')).toBeInTheDocument();
     unmount();
 
     serveBackend({ '/capacity': httpError(503, 'Service Unavailable') });
-    renderCard();
+    renderPopup();
     expect(await screen.findByText('The peer pods backend is not reachable')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Copy the commands' })).not.toBeInTheDocument();
   });
