@@ -26,6 +26,20 @@ const pluginStore = new PluginStore({
   },
 });
 
+type PluginEntryCallback = (pluginId: string, entryModule: unknown) => void;
+const entryCallbacks = window as unknown as {
+  loadPluginEntry?: PluginEntryCallback;
+  __load_plugin_entry__: PluginEntryCallback;
+};
+// The real console 4.22 registers the same legacy callback (SDK 4.20 plugins call loadPluginEntry).
+entryCallbacks.loadPluginEntry = (pluginId, entryModule) => {
+  const name = pluginId.includes('@') ? pluginId.slice(0, pluginId.lastIndexOf('@')) : pluginId;
+  console.warn(
+    `[DEPRECATION WARNING] ${pluginId} was built for an older version of Console and may not work correctly in this version.`,
+  );
+  entryCallbacks.__load_plugin_entry__(name, entryModule);
+};
+
 void initI18n(pluginNamespaces).then(() => {
   document.documentElement.lang = i18n.language;
 });
