@@ -234,7 +234,9 @@ const VmInventoryTable: FC<VmInventoryTableProps> = ({ vms, selectable, selected
                   </Td>
                   <Td dataLabel={t('Instance type')}>{vm.instanceType ?? '—'}</Td>
                   <Td dataLabel={t('Launched')}>{vm.launchedAt ? <Timestamp timestamp={vm.launchedAt} /> : '—'}</Td>
-                  <Td dataLabel={t('Pod')}>
+                  {/* Resource names stay whole: the console's ResourceLink may break them anywhere, so a
+                      narrow column wrapped them one character per line in the real console. */}
+                  <Td dataLabel={t('Pod')} modifier="nowrap">
                     {vm.pod ? (
                       <ResourceLink
                         groupVersionKind={POD_GROUP_VERSION_KIND}
@@ -245,14 +247,14 @@ const VmInventoryTable: FC<VmInventoryTableProps> = ({ vms, selectable, selected
                       '—'
                     )}
                   </Td>
-                  <Td dataLabel={t('Node')}>
+                  <Td dataLabel={t('Node')} modifier="nowrap">
                     {vm.nodeName ? (
                       <ResourceLink groupVersionKind={groupVersionKindOf(NodeModel)} name={vm.nodeName} />
                     ) : (
                       '—'
                     )}
                   </Td>
-                  <Td dataLabel={t('PeerPod')}>
+                  <Td dataLabel={t('PeerPod')} modifier="nowrap">
                     {vm.peerPod ? (
                       <ResourceLink
                         groupVersionKind={groupVersionKindOf(PeerPodModel)}
