@@ -3,6 +3,7 @@
 // progress on stderr.
 //
 //   npx tsx bench/browser/run.ts [--nodes 1000] [--runs 7] [--live-seconds 60] [--baseline-nodes 5]
+//                                [--real-console 4.20,4.22|none]
 //
 // The stack is the one `hack/run start` brings up (hack/local-stack/stack.ts: control plane,
 // moto EC2 with one instance per worker, the backend with its webhook registered, the console
@@ -20,7 +21,9 @@
 // render and after a forced GC. Then one page stays open for --live-seconds while peer pods come
 // and go (the backend's event stream pushes a new summary each time), and its heap is read again.
 // The same runs (without the live phase) against a second stack with --baseline-nodes give the
-// ratio; --baseline-nodes 0 skips it.
+// ratio; --baseline-nodes 0 skips it. The same navigations, sorts and filters then run in each
+// real OpenShift console of --real-console (default: those ../shared/real-console/ holds) on the
+// same stack, against the same data, reported beside the shell's with their ratio to it.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +35,11 @@ import { CHROMIUM_LAUNCH_OPTIONS, requireChromium } from '../../e2e/chromium.ts'
 import { RUNTIME_CLASS } from '../../hack/controlplane/fixtures.ts';
 import { waitForAdvertisedCapacity } from '../../hack/local-stack/demo.ts';
 import { buildPluginIfStale, repoRoot } from '../../hack/local-stack/plugin-build.ts';
+import {
+  availableRealConsoles,
+  realConsoleAbsence,
+  type RealConsoleVersion,
+} from '../../hack/local-stack/real-console.ts';
 import { startLocalStack, type LocalStack } from '../../hack/local-stack/stack.ts';
 import {
   expectedFirstPage,
@@ -49,6 +57,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '7' },
     'live-seconds': { type: 'string', default: '60' },
     'baseline-nodes': { type: 'string', default: '5' },
+    'real-console': { type: 'string' },
   },
 });
 const positive = (flag: string, value: string, allowZero = false): number => {
@@ -62,6 +71,17 @@ const NODES = positive('nodes', values.nodes);
 const RUNS = positive('runs', values.runs);
 const LIVE_SECONDS = positive('live-seconds', values['live-seconds'], true);
 const BASELINE_NODES = positive('baseline-nodes', values['baseline-nodes'], true);
+const REAL_CONSOLES: RealConsoleVersion[] =
+  values['real-console'] === undefined
+    ? availableRealConsoles()
+    : values['real-console'] === 'none'
+      ? []
+      : values['real-console'].split(',').map((v) => {
+          if (!(availableRealConsoles() as string[]).includes(v.trim())) {
+            throw new Error(`--real-console: "${v}" is not here; use ${availableRealConsoles().join(', ') || 'none'}`);
+          }
+          return v.trim() as RealConsoleVersion;
+        });
 
 const TARGET_MS = 2000;
 const NAMESPACE = 'default';
@@ -265,6 +285,8 @@ interface StackFigures {
   sortByUtilisation: number[];
   filterByName: number[];
   live?: LiveFigures;
+  /** The same measures in the real consoles, on the same stack. */
+  realConsoles: Partial<Record<RealConsoleVersion, ConsoleFigures>>;
 }
 
 interface LiveFigures {
@@ -280,8 +302,22 @@ interface LiveFigures {
   caughtUp: boolean;
 }
 
-async function newPage(browser: Browser, context?: Awaited<ReturnType<Browser['newContext']>>) {
+async function newPage(browser: Browser, context?: Awaited<ReturnType<Browser['newContext']>>, realConsole = false) {
   const ctx = context ?? (await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' }));
+  // A real console opens in the Administrator perspective without its welcome tour (user settings
+  // in localStorage, as e2e/support/console.ts sets them).
+  if (!context && realConsole) {
+    await ctx.addInitScript(() =>
+      localStorage.setItem(
+        'console-user-settings',
+        JSON.stringify({
+          'console.lastPerspective': 'admin',
+          'console.preferredPerspective': 'admin',
+          'console.guidedTour': { admin: { completed: true }, dev: { completed: true } },
+        }),
+      ),
+    );
+  }
   const page = await ctx.newPage();
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Performance.enable');
@@ -342,7 +378,58 @@ async function livePhase(
   };
 }
 
-async function measureStack(nodes: number, liveSeconds: number): Promise<StackFigures> {
+interface ConsoleFigures {
+  cold: Navigation;
+  warm: Navigation[];
+  sortByUtilisation: number[];
+  filterByName: number[];
+}
+
+/** The cold navigation, --runs warm ones with a sort and a filter each, in one console. */
+async function measureConsole(
+  browser: Browser,
+  url: string,
+  nodes: number,
+  expected: { firstPage: string[]; totals: string[] },
+  realConsole: boolean,
+): Promise<
+  ConsoleFigures & { context: Awaited<ReturnType<Browser['newContext']>>; last?: Awaited<ReturnType<typeof newPage>> }
+> {
+  const cold = await newPage(browser, undefined, realConsole);
+  const coldNav = await navigate(cold.page, cold.cdp, url, expected);
+  log(`cold: ${Math.round(coldNav.wallMs)} ms to the table (${Math.round(coldNav.paintedMs)} ms in the page)`);
+  await cold.page.close();
+
+  const warm: Navigation[] = [];
+  const sortByUtilisation: number[] = [];
+  const filterByName: number[] = [];
+  const filter = nameFilterFor(nodes);
+  const ascending: TableQuery = { sort: { column: 'utilisation', direction: 'asc' } };
+  const descending: TableQuery = { sort: { column: 'utilisation', direction: 'desc' } };
+  let last: Awaited<ReturnType<typeof newPage>> | undefined;
+  for (let run = 1; run <= RUNS; run++) {
+    await last?.page.close();
+    last = await newPage(browser, cold.context, realConsole);
+    const nav = await navigate(last.page, last.cdp, url, expected);
+    warm.push(nav);
+    const up = await interact(last.page, 'sort', 'Utilisation', expectedFirstPage(nodes, ascending));
+    const down = await interact(last.page, 'sort', 'Utilisation', expectedFirstPage(nodes, descending));
+    const filtered = await interact(
+      last.page,
+      'filter',
+      filter,
+      expectedFirstPage(nodes, { ...descending, nameFilter: filter }),
+    );
+    sortByUtilisation.push(up.paintMs, down.paintMs);
+    filterByName.push(filtered.paintMs);
+    log(
+      `run ${run}/${RUNS}: ${Math.round(nav.wallMs)} ms to the table; sort ${Math.round(up.paintMs)}/${Math.round(down.paintMs)} ms, filter ${Math.round(filtered.paintMs)} ms; heap ${nav.heapUsedMb} MB (${nav.heapUsedAfterGcMb} after GC)`,
+    );
+  }
+  return { cold: coldNav, warm, sortByUtilisation, filterByName, context: cold.context, last };
+}
+
+async function measureStack(nodes: number, liveSeconds: number, withRealConsoles: boolean): Promise<StackFigures> {
   log(`starting a stack with ${nodes} workers`);
   let started = performance.now();
   const logDir = mkdtempSync(join(tmpdir(), 'bench-browser-'));
@@ -353,6 +440,8 @@ async function measureStack(nodes: number, liveSeconds: number): Promise<StackFi
     backendPort: 0,
     shellPort: 0,
     demo: false,
+    realConsoles: withRealConsoles ? REAL_CONSOLES : [],
+    logDir,
     backendOutput: { file: join(logDir, 'backend.log') },
     log: (line) => log(line),
   });
@@ -380,41 +469,24 @@ async function measureStack(nodes: number, liveSeconds: number): Promise<StackFi
       totals: totalsTexts(nodes, pods),
     };
     browser = await chromium.launch({ ...CHROMIUM_LAUNCH_OPTIONS, headless: true });
-    const cold = await newPage(browser);
-    const coldNav = await navigate(cold.page, cold.cdp, url, expected);
-    log(`cold: ${Math.round(coldNav.wallMs)} ms to the table (${Math.round(coldNav.paintedMs)} ms in the page)`);
-    await cold.page.close();
-
-    const warm: Navigation[] = [];
-    const sortByUtilisation: number[] = [];
-    const filterByName: number[] = [];
-    const filter = nameFilterFor(nodes);
-    const ascending: TableQuery = { sort: { column: 'utilisation', direction: 'asc' } };
-    const descending: TableQuery = { sort: { column: 'utilisation', direction: 'desc' } };
-    let last: Awaited<ReturnType<typeof newPage>> | undefined;
-    for (let run = 1; run <= RUNS; run++) {
-      await last?.page.close();
-      last = await newPage(browser, cold.context);
-      const nav = await navigate(last.page, last.cdp, url, expected);
-      warm.push(nav);
-      const up = await interact(last.page, 'sort', 'Utilisation', expectedFirstPage(nodes, ascending));
-      const down = await interact(last.page, 'sort', 'Utilisation', expectedFirstPage(nodes, descending));
-      const filtered = await interact(
-        last.page,
-        'filter',
-        filter,
-        expectedFirstPage(nodes, { ...descending, nameFilter: filter }),
-      );
-      sortByUtilisation.push(up.paintMs, down.paintMs);
-      filterByName.push(filtered.paintMs);
-      log(
-        `run ${run}/${RUNS}: ${Math.round(nav.wallMs)} ms to the table; sort ${Math.round(up.paintMs)}/${Math.round(down.paintMs)} ms, filter ${Math.round(filtered.paintMs)} ms; heap ${nav.heapUsedMb} MB (${nav.heapUsedAfterGcMb} after GC)`,
-      );
+    const {
+      last: shellPage,
+      context: shellContext,
+      ...shell
+    } = await measureConsole(browser, url, nodes, expected, false);
+    const realConsoles: Partial<Record<RealConsoleVersion, ConsoleFigures>> = {};
+    for (const version of withRealConsoles ? REAL_CONSOLES : []) {
+      const consoleUrl = new URL('/peer-pods/capacity', stack.realConsoles[version]!.admin).href;
+      log(`OpenShift console ${version}:`);
+      const { context, last: _open, ...figures } = await measureConsole(browser, consoleUrl, nodes, expected, true);
+      await context.close();
+      realConsoles[version] = figures;
     }
+    let last = shellPage;
     let live: LiveFigures | undefined;
     if (liveSeconds > 0) {
       await last?.page.close();
-      last = await newPage(browser, cold.context);
+      last = await newPage(browser, shellContext);
       await navigate(last.page, last.cdp, url, expected);
       live = await livePhase(core, last, nodes, pods, liveSeconds);
     }
@@ -426,11 +498,9 @@ async function measureStack(nodes: number, liveSeconds: number): Promise<StackFi
         podsSeconds: Math.round(podsSeconds * 10) / 10,
         modelSyncSeconds: Math.round(modelSyncSeconds * 10) / 10,
       },
-      cold: coldNav,
-      warm,
-      sortByUtilisation,
-      filterByName,
+      ...shell,
       live,
+      realConsoles,
     };
     rmSync(logDir, { recursive: true, force: true });
     return figures;
@@ -482,8 +552,9 @@ requireChromium();
 buildPluginIfStale(log, '[bench/browser]', 'stderr');
 log(`repository ${repoRoot}`);
 const loadBefore = loadavg()[0]!;
-const main = await measureStack(NODES, LIVE_SECONDS);
-const baseline = BASELINE_NODES > 0 ? await measureStack(BASELINE_NODES, 0) : undefined;
+if (REAL_CONSOLES.length === 0 && values['real-console'] === undefined) log(realConsoleAbsence());
+const main = await measureStack(NODES, LIVE_SECONDS, true);
+const baseline = BASELINE_NODES > 0 ? await measureStack(BASELINE_NODES, 0, false) : undefined;
 const mainReport = report(main);
 const coldMs = mainReport.coldTimeToTable.wallMs;
 const warmP90 = mainReport.warmTimeToTable.wall.p90Ms;
@@ -494,6 +565,29 @@ console.log(
     // Judged on the browser's first navigation (nothing cached) and on the p90 of the warm ones.
     metTarget: coldMs <= TARGET_MS && warmP90 <= TARGET_MS,
     baseline: baseline && report(baseline),
+    // The same navigations in the real consoles, on the same stack and data, and each one's ratio to the shell.
+    realConsoles: Object.fromEntries(
+      Object.entries(main.realConsoles).map(([version, figures]) => {
+        const consoleReport = report({ ...main, ...figures, live: undefined });
+        return [
+          version,
+          {
+            coldTimeToTable: consoleReport.coldTimeToTable,
+            warmTimeToTable: consoleReport.warmTimeToTable,
+            sortByUtilisation: consoleReport.sortByUtilisation,
+            filterByName: consoleReport.filterByName,
+            jsHeap: consoleReport.jsHeap,
+            ratioToShell: {
+              warmMedian:
+                Math.round(
+                  (consoleReport.warmTimeToTable.wall.medianMs / mainReport.warmTimeToTable.wall.medianMs) * 100,
+                ) / 100,
+              cold: Math.round((consoleReport.coldTimeToTable.wallMs / mainReport.coldTimeToTable.wallMs) * 100) / 100,
+            },
+          },
+        ];
+      }),
+    ),
     ratioToBaseline: baseline && {
       warmMedian:
         Math.round(
