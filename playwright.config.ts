@@ -3,8 +3,16 @@
 // machine has two cores.
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM_LAUNCH_OPTIONS } from './e2e/chromium.ts';
+import { e2eRealConsoles, type ConsoleUnderTest } from './e2e/support/console.ts';
 
-export default defineConfig({
+// These specs test the stand-in shell itself (its bridge, its SDK runtime), not the plugin: in a
+// real console there is no stand-in to test, and the console's own SDK is the reference.
+const SHELL_ONLY_SPECS = ['console-shell.spec.ts', 'console-sdk.spec.ts'];
+// This spec tests the console's check of the plugin's @console/pluginAPI range against the
+// cluster's version: the shell has no cluster version to check against.
+const REAL_CONSOLE_ONLY_SPECS = ['support-window.spec.ts'];
+
+export default defineConfig<object, { consoleUnderTest: ConsoleUnderTest }>({
   testDir: 'e2e',
   testMatch: '*.spec.ts',
   outputDir: 'test-results',
@@ -20,6 +28,16 @@ export default defineConfig({
     ['html', { open: 'never', outputFolder: 'playwright-report' }],
     // hack/test.ts sets PLAYWRIGHT_JSON_OUTPUT_NAME and counts the results from that file.
     ...(process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [['json'] as ['json']] : []),
+  ],
+  // Every product spec runs in the stand-in shell and in each real OpenShift console that
+  // ../shared/real-console/ holds (global-setup.ts starts them; absent, the lane says why).
+  projects: [
+    { name: 'shell', testIgnore: REAL_CONSOLE_ONLY_SPECS, use: { consoleUnderTest: 'shell' } },
+    ...e2eRealConsoles().map((version) => ({
+      name: `console-${version}`,
+      testIgnore: SHELL_ONLY_SPECS,
+      use: { consoleUnderTest: version },
+    })),
   ],
   use: {
     browserName: 'chromium',

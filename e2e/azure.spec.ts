@@ -2,7 +2,7 @@
 // AWS), where the wizard creates the two NSG rules peer pods need in the worker subnet's NSG —
 // once, without duplicates — and a second run finds them open.
 import { KubeConfig } from '@kubernetes/client-node';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/console.ts';
 import { startE2eStack, type E2eStack } from './stack.ts';
 import { armCloud, deleteRequiredNsgRules, inboundTcpRulesFor, KATA_AGENT_PORT, nsgRules } from './support/cloud.ts';
 import { screenshot } from './support/screenshots.ts';
@@ -14,13 +14,14 @@ const VXLAN_RULE = { name: 'Allow-VXLAN-Internal', priority: 111 };
 
 let stack: E2eStack;
 
-test.beforeAll(async () => {
+test.beforeAll(async ({ consoleUnderTest }) => {
   test.setTimeout(240_000);
   stack = await startE2eStack({
     platform: 'azure',
     nodes: 3,
     demo: false,
-    backendLogName: 'backend-azure.log',
+    backendLogName: `backend-azure-${consoleUnderTest}.log`,
+    realConsoles: consoleUnderTest === 'shell' ? [] : [consoleUnderTest],
     log: () => {},
   });
 });
@@ -32,6 +33,7 @@ test.afterAll(async () => {
 
 test('the Azure wizard opens both NSG rules in the ARM test server, and a second run shows them already open', async ({
   page,
+  consoleUnderTest,
 }) => {
   test.setTimeout(120_000);
   const kc = new KubeConfig();
@@ -43,7 +45,8 @@ test('the Azure wizard opens both NSG rules in the ARM test server, and a second
   const before = await nsgRules(cloud);
   expect(cloud.ports.map((port) => inboundTcpRulesFor(before, port).length)).toEqual([0, 0]);
 
-  await page.goto(`${stack.shellUrl}/peer-pods/network-setup`);
+  const consoleUrl = consoleUnderTest === 'shell' ? stack.shellUrl : stack.realConsoles[consoleUnderTest]!.admin;
+  await page.goto(`${consoleUrl}/peer-pods/network-setup`);
 
   await expect(stepHeading(page, 'Platform')).toBeVisible();
   await expect(page.getByText('Microsoft Azure')).toBeVisible();

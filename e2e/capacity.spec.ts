@@ -5,7 +5,8 @@
 // puts the cluster back as it found it.
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { expect, signInAs, test } from './support/console.ts';
 import { ALLOWED_NAMESPACE_LABEL, ALLOWED_NAMESPACE_LABEL_VALUE } from '../backend/src/api/namespace-policy.ts';
 import { PEERPOD_RESOURCE } from '../hack/controlplane/fixtures.ts';
 import { adminKubeConfig, readPeerPodConfig, setPeerPodConfigLimit } from './cluster.ts';
@@ -25,8 +26,6 @@ import {
 } from './support/capacity.ts';
 import { seriousAxeViolations } from './support/pages.ts';
 import { screenshot, viewportScreenshot } from './support/screenshots.ts';
-
-test.use({ baseURL: process.env.CONSOLE_SHELL_URL });
 
 const CAPACITY_PATH = '/peer-pods/capacity';
 
@@ -309,11 +308,9 @@ async function expectNoEnabledButton(scope: Page | Locator, name: string | RegEx
   for (const button of buttons) await expect(button).toBeDisabled();
 }
 
-test('the non-admin sees no destructive action on any tab and is told why', async ({ page }) => {
+test('the non-admin sees no destructive action on any tab and is told why', async ({ page, consoleUnderTest }) => {
   await page.goto(CAPACITY_PATH);
-  await expect(page.locator('[data-test="username"]')).toHaveText('test-admin');
-  await Promise.all([page.waitForEvent('load'), page.getByLabel('User').selectOption('developer')]);
-  await expect(page.locator('[data-test="username"]')).toHaveText('test-developer');
+  await signInAs(page, consoleUnderTest, 'developer');
 
   // Capacity: neither the PeerPodConfig nor capacity may be read, and both say which permission is missing.
   await expect(page.getByText('Could not load the PeerPodConfig')).toBeVisible();

@@ -2,7 +2,7 @@
 // the two rules peer pods need in the worker security group — once, without duplicates — and a
 // second run finds them open; the orphan VM cleanup previews, asks for the count, and terminates
 // only the approved orphans. Each test sets up its own cloud state first.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/console.ts';
 import { adminKubeConfig } from './cluster.ts';
 import {
   instanceStates,
@@ -19,8 +19,6 @@ import { screenshot } from './support/screenshots.ts';
 import { nextStep, ruleRow, stepHeading } from './support/wizard.ts';
 
 const SEEDED_ORPHAN = 'podvm-forgotten-job-0badc0de';
-
-test.use({ baseURL: process.env.CONSOLE_SHELL_URL });
 
 test('the AWS wizard opens both port rules in moto, and a second run shows them already open', async ({
   page,

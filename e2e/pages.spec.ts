@@ -1,15 +1,14 @@
 // Every page of the plugin — the four tabs of Peer pods, the Node details "Peer pods" tab and the
-// card on Home → Overview — in the light and the dark theme: an axe-core scan finds no serious or
-// critical violation, and a full-page screenshot lands in e2e/artifacts/screenshots/. Then in
-// Simplified Chinese, picked in the masthead as a user does, every page shows the plugin's zh
-// translations.
-import { expect, test, type Page } from '@playwright/test';
+// Peer pods item of the Status card on Home → Overview — in the light and the dark theme: an
+// axe-core scan finds no serious or critical violation, and a full-page screenshot lands in
+// e2e/artifacts/screenshots/ (a real console's in a folder of its name). Then in Simplified
+// Chinese, picked as a user does in that console, every page shows the plugin's zh translations.
+import type { Page } from '@playwright/test';
+import { chooseLanguage, expect, test, applyTheme } from './support/console.ts';
 import { SETUP_CHECK_IDS } from '../backend/src/api/setup-checks.ts';
 import { adminKubeConfig, readPeerPodConfig, selectedNodeNames } from './cluster.ts';
 import { chinese, seriousAxeViolations, SETUP_CHECK_TITLES, setupChecksTable } from './support/pages.ts';
 import { screenshot } from './support/screenshots.ts';
-
-test.use({ baseURL: process.env.CONSOLE_SHELL_URL });
 
 type Translate = (english: string) => string;
 
@@ -28,6 +27,9 @@ interface PluginPage {
  * spinners and the utilisation bars both have the role progressbar.
  */
 const settled = async (page: Page) => expect(page.locator('.pf-v6-c-spinner')).toHaveCount(0);
+
+/** The Status card of the Cluster overview (data-test-id as the console sets it). */
+const statusCard = (page: Page) => page.locator('[data-test-id="status-card"]');
 
 /** The Peer pods page's title and selected tab, in the user's language. */
 async function peerPodsTab(page: Page, t: Translate, tab: string): Promise<void> {
@@ -105,8 +107,12 @@ const PAGES: PluginPage[] = [
       await expect(page.getByLabel('Peer pod capacity of the node')).toBeVisible();
     },
     translated: async (page, t) => {
+      // The Node page's tabs: links of a horizontal nav in the shell, tabs in the console 4.22.
       await expect(
-        page.getByRole('navigation', { name: 'Node pages' }).getByRole('link', { name: t('Peer pods') }),
+        page
+          .getByRole('navigation', { name: 'Node pages' })
+          .getByRole('link', { name: t('Peer pods') })
+          .or(page.getByRole('tab', { name: t('Peer pods'), exact: true })),
       ).toBeVisible();
       await expect(page.getByRole('heading', { level: 2, name: t('Peer pod capacity') })).toBeVisible();
       await expect(page.getByRole('heading', { level: 2, name: t('Virtual machines'), exact: true })).toBeVisible();
@@ -114,14 +120,19 @@ const PAGES: PluginPage[] = [
     },
   },
   {
-    name: 'overview-card',
+    // Home → Overview: the "Peer pods" item of the Status card, its popover open.
+    name: 'overview-status',
     path: () => '/dashboards',
     ready: async (page) => {
-      await expect(page.getByRole('heading', { level: 2, name: 'Peer pods' })).toBeVisible();
+      await statusCard(page).getByRole('button', { name: 'Peer pods' }).click();
+      await expect(page.getByRole('dialog', { name: 'Peer pod VMs' })).toBeVisible();
       await expect(page.getByLabel('Peer pod totals')).toBeVisible();
     },
     translated: async (page, t) => {
-      await expect(page.getByRole('heading', { level: 2, name: t('Peer pods') })).toBeVisible();
+      await statusCard(page)
+        .getByRole('button', { name: t('Peer pods') })
+        .click();
+      await expect(page.getByRole('dialog', { name: t('Peer pod VMs') })).toBeVisible();
       const totals = page.getByLabel(t('Peer pod totals'));
       await expect(totals).toContainText(t('Capacity'));
       await expect(totals).toContainText(t('In use'));
@@ -141,9 +152,12 @@ async function peerPodNode(): Promise<string> {
 
 for (const theme of ['light', 'dark'] as const) {
   for (const pluginPage of PAGES) {
-    test(`${pluginPage.name} in the ${theme} theme: no serious axe violation, and a screenshot`, async ({ page }) => {
-      // The shell applies the stored theme before the first paint, as it does after the switch.
-      await page.addInitScript((stored) => localStorage.setItem('console-shell/theme', stored), theme);
+    test(`${pluginPage.name} in the ${theme} theme: no serious axe violation, and a screenshot`, async ({
+      page,
+      consoleUnderTest,
+    }) => {
+      // The console applies the stored theme before the first paint, as it does after the switch.
+      await applyTheme(page, consoleUnderTest, theme);
       await page.goto(pluginPage.path(await peerPodNode()));
       if (theme === 'dark') await expect(page.locator('html')).toHaveClass(/pf-v6-theme-dark/);
       else await expect(page.locator('html')).not.toHaveClass(/pf-v6-theme-dark/);
@@ -156,13 +170,12 @@ for (const theme of ['light', 'dark'] as const) {
   }
 }
 
-test('in Simplified Chinese every page of the plugin renders Chinese', async ({ page }) => {
+test('in Simplified Chinese every page of the plugin renders Chinese', async ({ page, consoleUnderTest }) => {
   test.setTimeout(120_000);
   const zh = chinese();
   const node = await peerPodNode();
   await page.goto('/dashboards');
-  await page.getByLabel('Language').selectOption('zh-cn');
-  await expect(page.locator('html')).toHaveAttribute('lang', /^zh/i);
+  await chooseLanguage(page, consoleUnderTest, 'zh-cn');
 
   // The choice is stored where the console stores it: each page below opens in Chinese.
   for (const pluginPage of PAGES) {

@@ -3,7 +3,7 @@
 // is fixed through the product and turns green; the namespace policy installed from the UI makes
 // the API server itself refuse peer pods outside the allowed namespaces, and a namespace labelled
 // from the UI admits them. Each test sets up its own state and puts it back.
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/console.ts';
 import {
   ALLOWED_NAMESPACE_LABEL,
   ALLOWED_NAMESPACE_LABEL_VALUE,
@@ -33,8 +33,6 @@ import {
   type CreateAnswer,
 } from './support/pages.ts';
 import { screenshot } from './support/screenshots.ts';
-
-test.use({ baseURL: process.env.CONSOLE_SHELL_URL });
 
 const POLICY_LABEL = `${ALLOWED_NAMESPACE_LABEL}=${ALLOWED_NAMESPACE_LABEL_VALUE}`;
 

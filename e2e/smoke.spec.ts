@@ -3,8 +3,9 @@
 // tells a user without access why there is nothing to show.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { seriousAxeViolations } from './support/pages.ts';
+import type { Page } from '@playwright/test';
+import { chooseLanguage, computeNavSection, expect, signInAs, switchToDarkTheme, test } from './support/console.ts';
 import { adminKubeConfig, readPeerPodConfig, selectedNodeNames, setPeerPodConfigLimit } from './cluster.ts';
 import { artifactsDir, pluginDistDir } from './paths.ts';
 
@@ -15,18 +16,16 @@ const manifest = JSON.parse(readFileSync(join(pluginDistDir, 'plugin-manifest.js
 const PLUGIN = manifest.name;
 const I18N_NAMESPACE = `plugin__${PLUGIN}`;
 
-test.use({ baseURL: process.env.CONSOLE_SHELL_URL });
-
-const computeSection = (page: Page) =>
-  page.getByRole('navigation', { name: 'Main navigation' }).getByRole('region', { name: 'Compute' });
-
 const summaryValue = (page: Page, term: string) =>
   page.getByLabel('PeerPodConfig summary').locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]');
 
 // PatternFly tables have role "grid"; the aria-label names the table either way.
 const capacityTable = (page: Page) => page.getByLabel('Peer pod VM capacity per node');
 
-test('the shell loads the plugin from its manifest and lists "Peer pods" under Compute', async ({ page }) => {
+test('the console loads the plugin from its manifest and lists "Peer pods" under Compute', async ({
+  page,
+  consoleUnderTest,
+}) => {
   const manifestResponse = page.waitForResponse(
     (r) => new URL(r.url()).pathname === `/api/plugins/${PLUGIN}/plugin-manifest.json`,
   );
@@ -37,7 +36,7 @@ test('the shell loads the plugin from its manifest and lists "Peer pods" under C
   expect((await manifestResponse).status()).toBe(200);
   expect((await entryResponse).status()).toBe(200);
 
-  await computeSection(page).getByRole('link', { name: 'Peer pods' }).click();
+  await (await computeNavSection(page, consoleUnderTest)).getByRole('link', { name: 'Peer pods' }).click();
 
   await expect(page).toHaveURL(/\/peer-pods$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Peer pods' })).toBeVisible();
@@ -63,11 +62,7 @@ test('the Peer pods page shows the PeerPodConfig limit and the selected nodes th
   mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: join(artifactsDir, 'peer-pods-capacity.png'), fullPage: true });
 
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(serious).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
 });
 
 test('the Peer pods page follows a limit change in the API server without a reload', async ({ page }) => {
@@ -92,7 +87,7 @@ test('the Peer pods page follows a limit change in the API server without a relo
   }
 });
 
-test('the plugin renders Chinese when the user picks Simplified Chinese', async ({ page }) => {
+test('the plugin renders Chinese when the user picks Simplified Chinese', async ({ page, consoleUnderTest }) => {
   // The console's i18next uses `load: 'languageOnly'`, so for zh-cn it requests lng=zh, which the
   // bridge serves from the plugin's locales/zh/ (as other console plugins ship it).
   const zhFile = join(pluginDistDir, 'locales', 'zh', `${I18N_NAMESPACE}.json`);
@@ -106,34 +101,31 @@ test('the plugin renders Chinese when the user picks Simplified Chinese', async 
 
   await page.goto('/peer-pods');
   await expect(page.getByRole('heading', { level: 1, name: 'Peer pods' })).toBeVisible();
-  await page.getByLabel('Language').selectOption('zh-cn');
+  await chooseLanguage(page, consoleUnderTest, 'zh-cn');
 
-  await expect(page.locator('html')).toHaveAttribute('lang', /^zh/i);
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
-  await expect(computeSection(page).getByRole('link', { name: title })).toBeVisible();
+  await expect((await computeNavSection(page, consoleUnderTest)).getByRole('link', { name: title })).toBeVisible();
   await expect(page.getByRole('tab', { name: zh['Capacity'] })).toBeVisible();
 
   await page.reload();
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
 });
 
-test('a user without access sees why the Peer pods page has no data', async ({ page }) => {
+test('a user without access sees why the Peer pods page has no data', async ({ page, consoleUnderTest }) => {
   await page.goto('/peer-pods/capacity');
-  await expect(page.locator('[data-test="username"]')).toHaveText('test-admin');
 
-  await Promise.all([page.waitForEvent('load'), page.getByLabel('User').selectOption('developer')]);
+  await signInAs(page, consoleUnderTest, 'developer');
 
-  await expect(page.locator('[data-test="username"]')).toHaveText('test-developer');
   await expect(page.getByText('Could not load the PeerPodConfig')).toBeVisible();
   await expect(page.getByText(/You are not allowed to read PeerPodConfigs/)).toBeVisible();
   await expect(capacityTable(page)).toHaveCount(0);
 });
 
-test('the dark theme stays on across reloads', async ({ page }) => {
+test('the dark theme stays on across reloads', async ({ page, consoleUnderTest }) => {
   await page.goto('/dashboards');
   await expect(page.locator('html')).not.toHaveClass(/pf-v6-theme-dark/);
 
-  await page.getByText('Dark theme').click();
+  await switchToDarkTheme(page, consoleUnderTest);
 
   await expect(page.locator('html')).toHaveClass(/pf-v6-theme-dark/);
   await page.reload();

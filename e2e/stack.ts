@@ -7,11 +7,16 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Platform } from '../hack/controlplane/fixtures.ts';
 import { buildPluginIfStale as buildPlugin } from '../hack/local-stack/plugin-build.ts';
-import { startLocalStack } from '../hack/local-stack/stack.ts';
+import type { RealConsoleVersion } from '../hack/local-stack/real-console.ts';
+import { startLocalStack, type LocalStack, type RealConsoleUrls } from '../hack/local-stack/stack.ts';
 import { artifactsDir, pluginDistDir } from './paths.ts';
 
 export interface E2eStack {
   shellUrl: string;
+  /** The real consoles started beside the shell, by version. */
+  realConsoles: Partial<Record<RealConsoleVersion, RealConsoleUrls>>;
+  /** For specs that start a bridge of their own (another --release-version). */
+  bridgeTarget: LocalStack['bridgeTarget'];
   kubeconfigPath: string;
   apiServer: string;
   backendUrl: string;
@@ -34,6 +39,8 @@ export interface E2eStackOptions {
   demo?: boolean;
   /** File name of the backend's log in e2e/artifacts/logs/; default backend.log (a second stack needs its own). */
   backendLogName?: string;
+  /** Real consoles from ../shared/real-console/ to start beside the shell; default none. */
+  realConsoles?: readonly RealConsoleVersion[];
   log?: (line: string) => void;
 }
 
@@ -54,12 +61,16 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     // The orphan VM is an orphan at once, and the inventory follows cloud changes within seconds.
     orphanGraceSeconds: 0,
     inventoryIntervalSeconds: 5,
+    realConsoles: options.realConsoles,
+    logDir: join(artifactsDir, 'logs'),
     log,
   });
   log(`[e2e] ${platform} stack: backend ${stack.backendUrl} (log: ${backendLog})`);
   for (const line of stack.created) log(`[e2e]   ${line}`);
   return {
     shellUrl: stack.shellUrl,
+    realConsoles: stack.realConsoles,
+    bridgeTarget: stack.bridgeTarget,
     kubeconfigPath: stack.kubeconfigPath,
     apiServer: stack.apiServer,
     backendUrl: stack.backendUrl,

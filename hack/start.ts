@@ -5,6 +5,7 @@
 // the plugin build, the banner, and a clean stop on Ctrl-C.
 import { parseStartArgs, START_USAGE, StartUsageError, type StartOptions } from './local-stack/args.ts';
 import { buildPluginIfStale } from './local-stack/plugin-build.ts';
+import { availableRealConsoles, realConsoleAbsence } from './local-stack/real-console.ts';
 import { preflight, startLocalStack, type LocalStack } from './local-stack/stack.ts';
 
 let options: StartOptions | undefined;
@@ -41,7 +42,9 @@ try {
   // A wrong --kubeconfig or a taken port is refused before the plugin build, not after.
   const target = await preflight({ ...options, log });
   buildPluginIfStale(log);
-  stack = await startLocalStack({ ...options, target, log });
+  const realConsoles = options.realConsoles.filter((version) => availableRealConsoles().includes(version));
+  if (realConsoles.length < options.realConsoles.length) console.log(`[start] ${realConsoleAbsence()}`);
+  stack = await startLocalStack({ ...options, realConsoles, target, log });
 } catch (err) {
   if (err instanceof StartUsageError) {
     console.error(err.message);
@@ -69,6 +72,13 @@ Peer Pods Console is running (started in ${((Date.now() - started) / 1000).toFix
   console shell   ${stack.shellUrl}/peer-pods
   users           switch in the shell's masthead (also the language and a dark theme):
 ${indent(stack.users)}
+${Object.entries(stack.realConsoles)
+  .map(
+    ([version, urls]) =>
+      `  console ${version}    ${urls.admin}/peer-pods (admin)${urls.developer ? `, ${urls.developer}/peer-pods (developer)` : ''}
+`,
+  )
+  .join('')}
   API server      ${stack.apiServer}
   kubeconfig      ${stack.kubeconfigPath}
   backend         ${stack.backendUrl}/healthz

@@ -1,10 +1,18 @@
 // Screenshots the specs leave in e2e/artifacts/screenshots/, for review and for the README.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import { test, type Page } from '@playwright/test';
 import { artifactsDir } from '../paths.ts';
 
 export const screenshotsDir = join(artifactsDir, 'screenshots');
+
+/** `name`, or `<project>/<name>` in a real console, so each console's screenshots stay apart. */
+function screenshotPath(name: string): string {
+  const project = test.info().project.name;
+  const dir = project === 'shell' || project === '' ? screenshotsDir : join(screenshotsDir, project);
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${name}.png`);
+}
 
 /** Tallest a full-page screenshot gets (a very long table is cut there). */
 const MAX_SCREENSHOT_HEIGHT = 8_000;
@@ -30,7 +38,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
     });
   }
   try {
-    await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: screenshotPath(name), fullPage: true });
   } finally {
     if (viewport && hidden > 0) await page.setViewportSize(viewport);
   }
@@ -39,5 +47,5 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 /** What the window shows now, as it is (a dialog over the page). */
 export async function viewportScreenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotsDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotsDir, `${name}.png`) });
+  await page.screenshot({ path: screenshotPath(name) });
 }

@@ -13,7 +13,13 @@ function usageError(argv: string[]): StartUsageError {
 
 describe('the start command’s flags', () => {
   it('default to the local stack on AWS with five workers, backend on 9001 and shell on 9000', () => {
-    expect(parseStartArgs([])).toEqual({ platform: 'aws', nodes: 5, backendPort: 9001, shellPort: 9000 });
+    expect(parseStartArgs([])).toEqual({
+      platform: 'aws',
+      nodes: 5,
+      backendPort: 9001,
+      shellPort: 9000,
+      realConsoles: [],
+    });
   });
 
   it('accept the platform, node count and ports, with or without "=" and after npm’s "--"', () => {
@@ -22,7 +28,15 @@ describe('the start command’s flags', () => {
       nodes: 12,
       backendPort: 0,
       shellPort: 8080,
+      realConsoles: [],
     });
+  });
+
+  it('start real consoles beside the shell, and name the versions there are when one is not', () => {
+    expect(parseStartArgs(['--real-console', '4.20,4.22'])).toMatchObject({ realConsoles: ['4.20', '4.22'] });
+    expect(() => parseStartArgs(['--real-console', '4.19'])).toThrow(
+      '--real-console: "4.19" is not a console this project has; use 4.20 or 4.22, comma-separated',
+    );
   });
 
   it('take a kubeconfig path for a real cluster', () => {

@@ -2,8 +2,10 @@
 // flag is an error that names the flag, what it accepts and how to fix it.
 import { parseArgs } from 'node:util';
 import type { Platform } from '../controlplane/fixtures.ts';
+import { REAL_CONSOLE_VERSIONS, type RealConsoleVersion } from './real-console.ts';
 
 export const START_USAGE = `usage: hack/run start [--platform aws|azure] [--nodes N] [--kubeconfig FILE] [--port PORT] [--shell-port PORT]
+                      [--real-console VERSION[,VERSION]]
 
   --platform aws|azure   the simulated cloud: moto EC2 (aws, default) or the ARM test server (azure)
   --nodes N              fake worker nodes, 0-5000 (default 5)
@@ -11,6 +13,9 @@ export const START_USAGE = `usage: hack/run start [--platform aws|azure] [--node
                          demo objects; backend and console shell act with FILE's current context
   --port PORT            backend port (default 9001; 0 picks a free one)
   --shell-port PORT      console shell port (default 9000; 0 picks a free one)
+  --real-console 4.20,4.22
+                         also start the real OpenShift console of these versions from
+                         ../shared/real-console/ (where it exists), one per user, on 127.0.0.x
   --help                 this text`;
 
 export interface StartOptions {
@@ -21,6 +26,8 @@ export interface StartOptions {
   /** 0: a free port. */
   backendPort: number;
   shellPort: number;
+  /** Real consoles to start beside the shell. */
+  realConsoles: RealConsoleVersion[];
 }
 
 /** A flag the start command does not accept; the message says which and what to do. */
@@ -52,6 +59,7 @@ export function parseStartArgs(argv: string[]): StartOptions | undefined {
         kubeconfig: { type: 'string' },
         port: { type: 'string', default: '9001' },
         'shell-port': { type: 'string', default: '9000' },
+        'real-console': { type: 'string', default: '' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -84,10 +92,22 @@ export function parseStartArgs(argv: string[]): StartOptions | undefined {
       );
     }
   }
+  const realConsoles = String(values['real-console'])
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  for (const version of realConsoles) {
+    if (!(REAL_CONSOLE_VERSIONS as readonly string[]).includes(version)) {
+      throw new StartUsageError(
+        `--real-console: "${version}" is not a console this project has; use ${REAL_CONSOLE_VERSIONS.join(' or ')}, comma-separated`,
+      );
+    }
+  }
   return {
     platform,
     nodes,
     kubeconfig,
+    realConsoles: realConsoles as RealConsoleVersion[],
     backendPort: port('port', String(values.port)),
     shellPort: port('shell-port', String(values['shell-port'])),
   };

@@ -92,6 +92,8 @@ export interface LocalStack {
   shellUrl: string;
   /** The real consoles started beside the shell, by version. */
   realConsoles: Partial<Record<RealConsoleVersion, RealConsoleUrls>>;
+  /** What starting another bridge on this stack takes (the admin's bearer token, when there is one). */
+  bridgeTarget: { apiServer: string; backendUrl: string; adminToken?: string };
   backendUrl: string;
   apiServer: string;
   /** Admin kubeconfig of the cluster the stack acts on. */
@@ -394,6 +396,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       mode: target ? 'kubeconfig' : 'local',
       shellUrl: shell.url,
       realConsoles,
+      bridgeTarget: { apiServer, backendUrl, adminToken: shellCredentials.tokens.admin },
       backendUrl,
       apiServer,
       kubeconfigPath,
