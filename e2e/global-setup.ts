@@ -2,7 +2,7 @@
 // tests through environment variables (the workers inherit them). The returned function is
 // Playwright's teardown.
 import type { FullConfig } from '@playwright/test';
-import { realConsoleAbsence } from '../hack/local-stack/real-console.ts';
+import { availableRealConsoles, realConsoleAbsence } from '../hack/local-stack/real-console.ts';
 import { requireChromium } from './chromium.ts';
 import { startE2eStack } from './stack.ts';
 import { BRIDGE_TARGET_ENV, CONSOLES_ENV, e2eRealConsoles } from './support/console.ts';
@@ -10,7 +10,11 @@ import { BRIDGE_TARGET_ENV, CONSOLES_ENV, e2eRealConsoles } from './support/cons
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
   requireChromium();
   const realConsoles = e2eRealConsoles();
-  if (realConsoles.length === 0) console.log(`[e2e] real-console lane skipped: ${realConsoleAbsence()}`);
+  if (realConsoles.length === 0) {
+    const why =
+      availableRealConsoles().length > 0 ? 'E2E_REAL_CONSOLES excludes every console here' : realConsoleAbsence();
+    console.log(`[e2e] real-console lane skipped: ${why}`);
+  }
   const stack = await startE2eStack({ realConsoles });
   process.env.CONSOLE_SHELL_URL = stack.shellUrl;
   // The local control plane's throwaway admin token: specs that start a bridge of their own need it.
