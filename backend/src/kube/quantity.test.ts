@@ -67,6 +67,12 @@ describe('parseQuantity refuses malformed input with a typed error', () => {
     ['Mi', 'not-a-number'],
     [' 1', 'not-a-number'],
     ['1 ', 'bad-suffix'],
+    // Names of Object.prototype members are suffixes like any other unknown text.
+    ['1constructor', 'bad-suffix'],
+    ['1__proto__', 'bad-suffix'],
+    ['1toString', 'bad-suffix'],
+    ['1hasOwnProperty', 'bad-suffix'],
+    ['1valueOf', 'bad-suffix'],
     ['1KB', 'bad-suffix'],
     ['1kb', 'bad-suffix'],
     ['1K', 'bad-suffix'],

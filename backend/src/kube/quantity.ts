@@ -35,27 +35,29 @@ const MAX_MAGNITUDE_NANOS = (2n ** 63n - 1n) * NANOS_PER_UNIT;
 /** Real quantities are a handful of characters; the cap keeps BigInt work bounded on hostile input. */
 export const MAX_QUANTITY_LENGTH = 256;
 
-const DECIMAL_SUFFIX_EXPONENT: Readonly<Record<string, number>> = {
-  n: -9,
-  u: -6,
-  m: -3,
-  '': 0,
-  k: 3,
-  M: 6,
-  G: 9,
-  T: 12,
-  P: 15,
-  E: 18,
-};
+// Maps, not object literals: the suffix is user text, and "1constructor" must not find
+// Object.prototype.constructor (it did, and the webhook answered 500).
+const DECIMAL_SUFFIX_EXPONENT: ReadonlyMap<string, number> = new Map([
+  ['n', -9],
+  ['u', -6],
+  ['m', -3],
+  ['', 0],
+  ['k', 3],
+  ['M', 6],
+  ['G', 9],
+  ['T', 12],
+  ['P', 15],
+  ['E', 18],
+]);
 
-const BINARY_SUFFIX_EXPONENT: Readonly<Record<string, number>> = {
-  Ki: 10,
-  Mi: 20,
-  Gi: 30,
-  Ti: 40,
-  Pi: 50,
-  Ei: 60,
-};
+const BINARY_SUFFIX_EXPONENT: ReadonlyMap<string, number> = new Map([
+  ['Ki', 10],
+  ['Mi', 20],
+  ['Gi', 30],
+  ['Ti', 40],
+  ['Pi', 50],
+  ['Ei', 60],
+]);
 
 /** Division that rounds towards +infinity, for a positive divisor. */
 function ceilDiv(dividend: bigint, divisor: bigint): bigint {
@@ -166,11 +168,13 @@ function parseUncached(input: string): Quantity {
   const suffix = input.slice(position);
   let decimalExponent: number;
   let binaryExponent = 0;
-  if (suffix in DECIMAL_SUFFIX_EXPONENT) {
-    decimalExponent = DECIMAL_SUFFIX_EXPONENT[suffix]!;
-  } else if (suffix in BINARY_SUFFIX_EXPONENT) {
+  const decimal = DECIMAL_SUFFIX_EXPONENT.get(suffix);
+  const binary = BINARY_SUFFIX_EXPONENT.get(suffix);
+  if (decimal !== undefined) {
+    decimalExponent = decimal;
+  } else if (binary !== undefined) {
     decimalExponent = 0;
-    binaryExponent = BINARY_SUFFIX_EXPONENT[suffix]!;
+    binaryExponent = binary;
   } else if (suffix[0] === 'e' || suffix[0] === 'E') {
     decimalExponent = parseExponent(input, suffix.slice(1));
   } else {

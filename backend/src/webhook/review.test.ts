@@ -118,6 +118,21 @@ describe('reviewAdmission answers', () => {
     );
   });
 
+  it.each(['1constructor', '1__proto__', '1toString', '1hasOwnProperty', '1valueOf'])(
+    'a quantity whose suffix names an Object.prototype member (%s), in requests or limits, is a 400 naming it',
+    (quantity) => {
+      for (const kind of ['requests', 'limits'] as const) {
+        const pod = peerPodWithSidecars();
+        pod.spec!.containers![0]!.resources = { [kind]: { cpu: quantity } };
+        const result = review(admissionReview(pod));
+        expect(result.outcome).toBe('rejected');
+        const response = responseOf(result);
+        expect(response).toMatchObject({ allowed: false, status: { code: 400, reason: 'BadRequest' } });
+        expect((response.status as { message: string }).message).toContain(`resources.${kind}.cpu: "${quantity}"`);
+      }
+    },
+  );
+
   it('echoes a uid that needs JSON escaping', () => {
     const uid = 'quote"back\\slash\u2028';
     expect(responseOf(review(admissionReview(peerPodWithSidecars(), { uid }))).uid).toBe(uid);
