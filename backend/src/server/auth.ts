@@ -2,6 +2,14 @@
 // bearer token, a TokenReview says who that is, and a SubjectAccessReview per endpoint says
 // whether that user may do what the endpoint does. Tokens are never stored or logged: the
 // caches are keyed by a SHA-256 of the token.
+//
+// Bounds (RELIABILITY.md): a revoked token is still accepted for at most `tokenTtlMs` (10 s), an
+// RBAC change takes effect within `accessTtlMs` (5 s). A decision is cached per everything the
+// review sends — user, uid, groups, extra (OpenShift's token scopes live there) and permission —
+// so a scoped token never reuses the answer of an unscoped one. Tokens the API server rejected
+// are remembered apart, so a flood of bad tokens cannot push good ones out, and TokenReviews for
+// tokens in neither cache are budgeted: past the budget a request waits for no review and is
+// answered 429.
 import { createHash } from 'node:crypto';
 import {
   AuthenticationV1Api,
@@ -44,6 +52,28 @@ export interface AuthOptions {
   /** How long a SubjectAccessReview answer is reused (ms). */
   accessTtlMs?: number;
   maxEntries?: number;
+  /** TokenReviews for tokens in no cache: at most this many per second, with this burst. */
+  tokenReviewsPerSecond?: number;
+  tokenReviewBurst?: number;
+  /** For tests: the clock the TokenReview budget refills by (ms). */
+  now?: () => number;
+}
+
+/** Everything a SubjectAccessReview's answer depends on, in one canonical string. */
+export function decisionKey(user: UserInfo, permission: Permission): string {
+  const extra = Object.entries(user.extra ?? {})
+    .map(([key, values]) => [key, [...values].sort()] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const wanted = Object.entries(permission).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([user.username, user.uid ?? null, [...user.groups].sort(), extra, wanted]);
+}
+
+/** Too many new tokens to review right now: the request is refused, the API server spared. */
+export class TokenReviewBudgetExceeded extends Error {
+  constructor() {
+    super('too many sign-ins to check at once');
+    this.name = 'TokenReviewBudgetExceeded';
+  }
 }
 
 function tokenKey(token: string): string {
@@ -58,9 +88,14 @@ export function describePermission(p: Permission): string {
 export class AccessReviewer {
   private readonly authn: AuthenticationV1Api;
   private readonly authz: AuthorizationV1Api;
-  private readonly users: LRUCache<string, { user: UserInfo | null }>;
+  private readonly users: LRUCache<string, { user: UserInfo }>;
+  private readonly rejectedTokens: LRUCache<string, true>;
   private readonly decisions: LRUCache<string, { allowed: boolean; reason: string }>;
-  private readonly negativeTtlMs: number;
+  private readonly reviewsPerMs: number;
+  private readonly reviewBurst: number;
+  private reviewTokens: number;
+  private reviewRefilledAt: number;
+  private readonly now: () => number;
   /** Calls made to the API server, for metrics and tests. */
   readonly stats = { tokenReviews: 0, accessReviews: 0 };
 
@@ -68,9 +103,26 @@ export class AccessReviewer {
     this.authn = options.kubeConfig.makeApiClient(AuthenticationV1Api);
     this.authz = options.kubeConfig.makeApiClient(AuthorizationV1Api);
     const max = options.maxEntries ?? 5000;
-    this.users = new LRUCache({ max, ttl: options.tokenTtlMs ?? 30_000 });
-    this.decisions = new LRUCache({ max: max * 4, ttl: options.accessTtlMs ?? 10_000 });
-    this.negativeTtlMs = options.negativeTtlMs ?? 5_000;
+    this.users = new LRUCache({ max, ttl: options.tokenTtlMs ?? 10_000 });
+    this.rejectedTokens = new LRUCache({ max, ttl: options.negativeTtlMs ?? 5_000 });
+    this.decisions = new LRUCache({ max: max * 4, ttl: options.accessTtlMs ?? 5_000 });
+    this.now = options.now ?? Date.now;
+    this.reviewsPerMs = (options.tokenReviewsPerSecond ?? 50) / 1000;
+    this.reviewBurst = options.tokenReviewBurst ?? 100;
+    this.reviewTokens = this.reviewBurst;
+    this.reviewRefilledAt = this.now();
+  }
+
+  /** Takes one TokenReview from the budget, or throws when it is spent. */
+  private spendTokenReview(): void {
+    const now = this.now();
+    this.reviewTokens = Math.min(
+      this.reviewBurst,
+      this.reviewTokens + (now - this.reviewRefilledAt) * this.reviewsPerMs,
+    );
+    this.reviewRefilledAt = now;
+    if (this.reviewTokens < 1) throw new TokenReviewBudgetExceeded();
+    this.reviewTokens -= 1;
   }
 
   /** The user behind a bearer token, or null when the API server does not accept it. */
@@ -78,6 +130,8 @@ export class AccessReviewer {
     const key = tokenKey(token);
     const cached = this.users.get(key);
     if (cached) return cached.user;
+    if (this.rejectedTokens.has(key)) return null;
+    this.spendTokenReview();
     this.stats.tokenReviews += 1;
     const review = await this.authn.createTokenReview({
       body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } },
@@ -92,12 +146,13 @@ export class AccessReviewer {
             extra: status.user.extra,
           }
         : null;
-    this.users.set(key, { user }, user ? undefined : { ttl: this.negativeTtlMs });
+    if (user) this.users.set(key, { user });
+    else this.rejectedTokens.set(key, true);
     return user;
   }
 
   async check(user: UserInfo, permission: Permission): Promise<{ allowed: boolean; reason: string }> {
-    const key = JSON.stringify([user.username, user.uid, user.groups, permission]);
+    const key = decisionKey(user, permission);
     const cached = this.decisions.get(key);
     if (cached) return cached;
     const resourceAttributes: V1ResourceAttributes = {
@@ -131,7 +186,16 @@ export function requireUser(reviewer: AccessReviewer): RequestHandler {
       next(new ApiError(401, 'unauthenticated', 'send the user\'s token as "Authorization: Bearer <token>"'));
       return;
     }
-    const user = await reviewer.authenticate(match[1]!);
+    let user: UserInfo | null;
+    try {
+      user = await reviewer.authenticate(match[1]!);
+    } catch (err) {
+      if (err instanceof TokenReviewBudgetExceeded) {
+        next(new ApiError(429, 'rate_limited', 'too many sign-ins to check at once; try again in a moment'));
+        return;
+      }
+      throw err;
+    }
     if (!user) {
       next(new ApiError(401, 'unauthenticated', 'the token was not accepted by the API server; sign in again'));
       return;
