@@ -23,10 +23,10 @@ import {
   PEERPODCONFIG_NAME,
   RUNTIME_CLASS,
 } from '../../hack/controlplane/fixtures.ts';
+import { MAX_LIMIT } from '../../backend/src/capacity/desired.ts';
 
 const GROUP = 'confidentialcontainers.org';
 const VERSION = 'v1alpha1';
-const MAX_LIMIT = 1_000_000_000;
 
 interface PeerPodConfigObject {
   metadata: { name: string; namespace: string };

@@ -49,6 +49,8 @@ export const SETUP_TEXT = {
   peerPodConfigInvalidLimit:
     'PeerPodConfig {{name}} has spec.limit {{limit}}, which is not a non-negative whole number, so no node gets a VM limit from it.',
   peerPodConfigOk: 'PeerPodConfig {{name}}: up to {{limit}} peer pod VMs per node.',
+  peerPodConfigOthersIgnored:
+    'PeerPodConfig {{name}}: up to {{limit}} peer pod VMs per node. PeerPodConfigs outside {{namespace}} set no VM limit and are ignored: {{others}}.',
 
   cloudSecretMissing: 'There is no Secret {{name}} in the namespace {{namespace}}.',
   cloudSecretMissingKeys: 'The Secret {{name}} has no value for {{keys}}, which {{platform}} needs.',

@@ -95,6 +95,7 @@ export async function createCapacityController(options: CapacityControllerOption
     extendedResource,
     targetRuntimeClass,
     nodeLabelSelector: options.nodeLabelSelector,
+    peerPodConfigNamespace: defaultConfig.namespace,
     backoff: options.informerBackoff,
   });
   const model = new CapacityModel({ extendedResource, targetRuntimeClass, defaultConfig });

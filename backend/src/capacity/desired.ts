@@ -24,8 +24,12 @@ export const DEFAULT_CONFIG: ConfigRef = {
 /** The operator's default when a PeerPodConfig has no nodeSelector at all. */
 export const DEFAULT_NODE_SELECTOR: Readonly<Record<string, string>> = { 'node-role.kubernetes.io/kata-oc': '' };
 
-/** Limits beyond this are typos, not VM counts; they also stay exact as JS numbers. */
-const MAX_LIMIT = 1_000_000_000;
+/**
+ * The largest limit or override: every peer pod is also a pod on its node, so a node runs no
+ * more of them than its pod capacity (maxPods, 250 by default on OpenShift). Beyond that a value
+ * is a typo, and advertising it would let the scheduler promise VMs no node can start.
+ */
+export const MAX_LIMIT = 1000;
 
 export interface ConfigRef {
   namespace: string;
@@ -78,7 +82,12 @@ export function parseLimit(raw: unknown): LimitParse {
   if (!/^[0-9]+$/.test(raw))
     return { ok: false, reason: 'it is not a non-negative whole number (digits only, e.g. "10")' };
   const value = Number(raw);
-  if (value > MAX_LIMIT) return { ok: false, reason: `it is larger than ${MAX_LIMIT}` };
+  if (value > MAX_LIMIT) {
+    return {
+      ok: false,
+      reason: `it is larger than ${MAX_LIMIT}: each peer pod is also a pod on its node, and a node runs at most its pod capacity (maxPods, 250 by default on OpenShift)`,
+    };
+  }
   return { ok: true, value };
 }
 

@@ -33,6 +33,11 @@ export interface CapacityInformerOptions {
   targetRuntimeClass: string;
   /** Only nodes with these labels (sharding, or isolating tests); default all nodes. */
   nodeLabelSelector?: string;
+  /**
+   * The only namespace whose PeerPodConfigs count, as upstream reads only its own: one in
+   * another namespace must not set node capacity (the setup checklist names it instead).
+   */
+  peerPodConfigNamespace: string;
   backoff?: Partial<BackoffOptions>;
 }
 
@@ -50,7 +55,7 @@ export function createCapacityInformers(options: CapacityInformerOptions): Capac
       name: 'peerpodconfigs',
       logger,
       backoff,
-      listerWatcher: apiListerWatcher(client, PEERPODCONFIGS),
+      listerWatcher: apiListerWatcher(client, PEERPODCONFIGS, { namespace: options.peerPodConfigNamespace }),
       transform: peerPodConfigTransform,
     }),
     pods: new Informer({

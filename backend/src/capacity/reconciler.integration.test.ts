@@ -323,6 +323,34 @@ describe('several PeerPodConfigs selecting one node', () => {
   });
 });
 
+describe('a PeerPodConfig outside the operator namespace', () => {
+  const scope = 'foreign';
+
+  it('sets no node capacity, however large its limit, and the model does not know it', async () => {
+    await createWorkerNodes(kc, { count: 2, namePrefix: `${scope}-`, labels: { [SCOPE_LABEL]: scope } });
+    await createWorkerNodes(kc, {
+      count: 1,
+      namePrefix: `${scope}-plain-`,
+      labels: { [SCOPE_LABEL]: scope },
+      withoutKataLabel: true,
+    });
+    await core.createNamespace({ body: { metadata: { name: 'team-a' } } });
+    await createConfig(scope, scope, '3');
+    // What the review reproduced: team-a/aaa with limit 500 made its nodes advertise 500.
+    await createConfig('aaa', scope, '500', 'team-a');
+    // And team-a/bbb is the only config that selects foreign-plain-0.
+    await createConfig('bbb', scope, '500', 'team-a', false);
+    const controller = await startController(scope);
+    await waitForCapacity(['foreign-0', 'foreign-1'], '3');
+    await waitIdle(controller);
+    expect(controller.model.node('foreign-0')!.matchedConfigs).toEqual([
+      { namespace: OPERATOR_NAMESPACE, name: scope },
+    ]);
+    expect(advertised(await core.readNode({ name: 'foreign-plain-0' }))).toEqual([undefined, undefined]);
+    expect(controller.model.node('foreign-plain-0')!.matchedConfigs).toEqual([]);
+  });
+});
+
 describe('lowering the limit below use', () => {
   const scope = 'use';
   const namespace = 'use-apps';

@@ -174,8 +174,17 @@ export class SetupService {
       {
         id: 'peer-pod-config',
         run: async () => {
-          const object = await config();
-          return checkPeerPodConfig({ ref, spec: object ? (object.spec ?? {}) : undefined });
+          const [object, all] = await Promise.all([
+            config(),
+            this.get<{ items?: { metadata?: { namespace?: string; name?: string } }[] }>(
+              '/apis/confidentialcontainers.org/v1alpha1/peerpodconfigs',
+            ),
+          ]);
+          const elsewhere = (all?.items ?? [])
+            .map((item) => `${item.metadata?.namespace ?? ''}/${item.metadata?.name ?? ''}`)
+            .filter((id) => !id.startsWith(`${ns}/`))
+            .sort();
+          return checkPeerPodConfig({ ref, spec: object ? (object.spec ?? {}) : undefined, elsewhere });
         },
       },
       {

@@ -18,6 +18,18 @@ describe('checkPeerPodConfig', () => {
     expect(result.fix).toEqual({ kind: 'action', action: 'edit-limit' });
   });
 
+  it('warns about PeerPodConfigs in other namespaces, which set no capacity, and shows how to remove them', () => {
+    const result = checkPeerPodConfig({ ref, spec: { limit: '10' }, elsewhere: ['team-a/aaa', 'team-b/bbb'] });
+    expect(result).toMatchObject({ status: 'warning', found: { key: 'peerPodConfigOthersIgnored' } });
+    expect(result.found.message).toBe(
+      'PeerPodConfig peerpodconfig-openshift: up to 10 peer pod VMs per node. PeerPodConfigs outside openshift-sandboxed-containers-operator set no VM limit and are ignored: team-a/aaa, team-b/bbb.',
+    );
+    expect(result.fix).toEqual({
+      kind: 'command',
+      command: 'oc delete peerpodconfig aaa -n team-a\noc delete peerpodconfig bbb -n team-b',
+    });
+  });
+
   it('fails when the PeerPodConfig does not exist, with a command that creates the default', () => {
     const result = checkPeerPodConfig({ ref, spec: undefined });
     expect(result.found.message).toBe(

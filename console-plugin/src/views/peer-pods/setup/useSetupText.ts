@@ -46,6 +46,11 @@ export const setupTextTranslations = (t: Translate): Record<SetupTextKey, (v: Se
       v,
     ),
   peerPodConfigOk: (v) => t('PeerPodConfig {{name}}: up to {{limit}} peer pod VMs per node.', v),
+  peerPodConfigOthersIgnored: (v) =>
+    t(
+      'PeerPodConfig {{name}}: up to {{limit}} peer pod VMs per node. PeerPodConfigs outside {{namespace}} set no VM limit and are ignored: {{others}}.',
+      v,
+    ),
 
   cloudSecretMissing: (v) => t('There is no Secret {{name}} in the namespace {{namespace}}.', v),
   cloudSecretMissingKeys: (v) => t('The Secret {{name}} has no value for {{keys}}, which {{platform}} needs.', v),

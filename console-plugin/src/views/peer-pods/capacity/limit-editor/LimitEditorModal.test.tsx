@@ -63,7 +63,10 @@ describe('Limit editor', () => {
     ['2.5', 'The limit counts whole VMs. Enter a whole number, for example 10.'],
     ['ten', 'Enter digits only, for example 10.'],
     ['1e3', 'Enter digits only, for example 10.'],
-    ['1000000001', 'The limit can be at most 1000000000.'],
+    [
+      '1001',
+      'The limit can be at most 1000: each peer pod is also a pod on its node, and a node runs at most its pod capacity (250 by default on OpenShift).',
+    ],
   ])('refuses %j and says why', async (value, message) => {
     const user = userEvent.setup();
     renderTab();
@@ -81,7 +84,7 @@ describe('Limit editor', () => {
     renderTab();
     const dialog = await openEditor(user);
 
-    await typeLimit(user, dialog, '1000000000');
+    await typeLimit(user, dialog, '1000');
     expect(within(dialog).getByRole('button', { name: 'Save' })).toBeEnabled();
     await typeLimit(user, dialog, '0');
     expect(within(dialog).getByRole('button', { name: 'Save' })).toBeEnabled();

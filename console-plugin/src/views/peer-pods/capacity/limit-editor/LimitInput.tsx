@@ -37,7 +37,10 @@ const LimitInput: FC<LimitInputProps> = ({ id, label, value, onChange, validatio
       case 'not-a-number':
         return t('Enter digits only, for example 10.');
       case 'too-large':
-        return t('The limit can be at most {{max}}.', { max: MAX_VM_LIMIT });
+        return t(
+          'The limit can be at most {{max}}: each peer pod is also a pod on its node, and a node runs at most its pod capacity (250 by default on OpenShift).',
+          { max: MAX_VM_LIMIT },
+        );
     }
   })();
   return (

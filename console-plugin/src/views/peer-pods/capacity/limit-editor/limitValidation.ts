@@ -2,8 +2,11 @@
 // applies the same rules (backend/src/capacity/desired.ts parseLimit): digits only, at most 10^9.
 import type { NodeCapacity } from '../../../../api/backend';
 
-/** Larger values are typos, not VM counts; the backend ignores them too. */
-export const MAX_VM_LIMIT = 1_000_000_000;
+/**
+ * The largest limit or override, as the backend's (capacity/desired.ts MAX_LIMIT): every peer pod
+ * is also a pod on its node, which runs at most its pod capacity (250 by default on OpenShift).
+ */
+export const MAX_VM_LIMIT = 1000;
 
 export type LimitProblem = 'empty' | 'negative' | 'not-whole' | 'not-a-number' | 'too-large';
 
