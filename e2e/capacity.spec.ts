@@ -4,7 +4,8 @@
 // permissions is told why and offered nothing destructive. Every test sets up what it needs and
 // puts the cluster back as it found it.
 import { randomBytes } from 'node:crypto';
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { VM_LIMIT_OVERRIDE_ANNOTATION } from '../backend/src/capacity/desired.ts';
 import type { Locator, Page } from '@playwright/test';
 import { expect, signInAs, test } from './support/console.ts';
 import { ALLOWED_NAMESPACE_LABEL, ALLOWED_NAMESPACE_LABEL_VALUE } from '../backend/src/api/namespace-policy.ts';
@@ -213,6 +214,60 @@ test('editing the limit in the UI changes the PeerPodConfig, the nodes advertise
   } finally {
     await setPeerPodConfigLimit(kc, original!);
     await expectNodesAdvertise(kc, governed, originalLimit!);
+  }
+});
+
+test('an override set from the node table changes that node alone, and removing it gives the PeerPodConfig limit back', async ({
+  page,
+}) => {
+  const kc = adminKubeConfig();
+  const core = kc.makeApiClient(CoreV1Api);
+  const configLimit = wholeLimit((await readPeerPodConfig(kc)).spec.limit)!;
+  const governed = await configGovernedNodes(kc);
+  expect(governed.length, 'no node takes its limit from the PeerPodConfig').toBeGreaterThan(1);
+  const [node, untouched] = governed as [string, string];
+  const override = configLimit + 3;
+  const annotationOf = async (name: string) =>
+    (await core.readNode({ name })).metadata?.annotations?.[VM_LIMIT_OVERRIDE_ANNOTATION];
+  const rowOf = (name: string) =>
+    capacityTable(page)
+      .locator('tbody > tr')
+      .filter({ has: page.getByRole('link', { name, exact: true }) });
+
+  await page.goto(CAPACITY_PATH);
+  await expect(rowOf(node).locator('td[data-label="Limit"]')).toHaveText(String(configLimit));
+  await markPage(page);
+  try {
+    await rowOf(node).getByRole('button', { name: 'Set override' }).click();
+    const dialog = page.getByRole('dialog', { name: 'VM limit override' });
+    await dialog.getByRole('textbox', { name: 'VM limit override' }).fill(String(override));
+    await dialog.getByRole('button', { name: 'Save override' }).click();
+    await expect(dialog.getByText(`The override is saved: ${node} may run ${override} peer pod VMs.`)).toBeVisible();
+    await expect.poll(() => annotationOf(node)).toBe(String(override));
+    await expectNodesAdvertise(kc, [node], override);
+    await expectNodesAdvertise(kc, [untouched], configLimit);
+    await dialog.locator('footer').getByRole('button', { name: 'Close' }).click();
+    await expect(rowOf(node).locator('td[data-label="Limit"]')).toHaveText(String(override));
+    await expect(rowOf(node).locator('td[data-label="Limit from"]')).toHaveText('Override');
+
+    await rowOf(node).getByRole('button', { name: 'Edit override' }).click();
+    await dialog.getByRole('button', { name: 'Remove override' }).click();
+    await expect(
+      dialog.getByText(`The override is removed: ${node} takes its limit from its PeerPodConfig again.`),
+    ).toBeVisible();
+    await expect.poll(() => annotationOf(node)).toBeUndefined();
+    await expectNodesAdvertise(kc, [node], configLimit);
+    await dialog.locator('footer').getByRole('button', { name: 'Close' }).click();
+    await expect(rowOf(node).locator('td[data-label="Limit"]')).toHaveText(String(configLimit));
+    expect(await pageKeptMark(page), 'the page reloaded').toBe(true);
+  } finally {
+    if ((await annotationOf(node)) !== undefined) {
+      await core.patchNode(
+        { name: node, body: { metadata: { annotations: { [VM_LIMIT_OVERRIDE_ANNOTATION]: null } } } },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
+    }
+    await expectNodesAdvertise(kc, [node], configLimit);
   }
 });
 
