@@ -37,6 +37,19 @@ if [[ "$purpose" == "test" || "$purpose" == "all" ]]; then
   fi
 fi
 
+# The real-console lane unpacks ../shared/real-console/*.tar.zst (only where it exists).
+if [[ "$purpose" == "test" || "$purpose" == "all" ]] && compgen -G "$ROOT/../shared/real-console/*.tar.zst" >/dev/null; then
+  if ! command -v zstd >/dev/null 2>&1; then
+    if [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null 2>&1; then
+      log "installing zstd to unpack the real OpenShift consoles"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zstd >/dev/null
+    else
+      log "zstd is missing: install it (apt-get install -y zstd) for the real-console browser tests"
+    fi
+  fi
+fi
+
 if ! command -v go >/dev/null 2>&1; then
   log "Go is missing: the local control plane is built from source with Go 1.24 or newer"
   exit 1
