@@ -240,6 +240,13 @@ export type Permissions = z.infer<typeof permissions>;
 
 /** Server-Sent Events on GET /api/v1/events: `event: capacity` carries a CapacitySummary. */
 export const LIVE_EVENT_CAPACITY = 'capacity';
+/**
+ * `event: end` closes the stream, with `data: {"reason": …}`: `access` when the user's token or
+ * permission no longer holds (do not reconnect: the next read says why), `lifetime` when the
+ * stream has run its course (reconnect, as EventSource does by itself).
+ */
+export const LIVE_EVENT_END = 'end';
+export type LiveStreamEndReason = 'access' | 'lifetime';
 
 // ---- setup checklist -------------------------------------------------------------------
 // GET /api/v1/setup. The ids, actions and sentence keys live in setup-checks.ts (no zod there),

@@ -7,6 +7,8 @@ import type { z } from 'zod';
 import {
   API_PREFIX,
   LIVE_EVENT_CAPACITY,
+  LIVE_EVENT_END,
+  type LiveStreamEndReason,
   objectName,
   orphanCleanupRequest,
   portRulesRequest,
@@ -20,7 +22,14 @@ import {
   type SetupReport,
   type VmInventory,
 } from '../api/contract.ts';
-import { requirePermission, requireUser, type AccessReviewer, type Permission, type UserInfo } from './auth.ts';
+import {
+  bearerTokenOf,
+  requirePermission,
+  requireUser,
+  type AccessReviewer,
+  type Permission,
+  type UserInfo,
+} from './auth.ts';
 import { ApiError } from './errors.ts';
 
 export interface CapacityService {
@@ -62,6 +71,12 @@ export interface ApiOptions {
   mutationsPerMinute?: number;
   /** Interval of SSE keep-alive comments (ms). */
   keepAliveMs?: number;
+  /** How often an open stream checks again that its token and permission still hold (ms). */
+  streamRecheckMs?: number;
+  /** Longest life of one stream before the client is asked to reconnect (ms). */
+  streamLifetimeMs?: number;
+  /** Open live-update streams one user may hold. */
+  streamsPerUser?: number;
 }
 
 const READ: Permission = { verb: 'list', resource: 'nodes' };
@@ -94,6 +109,9 @@ export function createApiRouter(options: ApiOptions): Router {
     handler: (_req, _res, next) =>
       next(new ApiError(429, 'rate_limited', 'too many changes in a minute; wait a moment and try again')),
   });
+
+  const openStreams = new Map<string, number>();
+  const streamsPerUser = options.streamsPerUser ?? 5;
 
   router.use(express.json({ limit: '64kb', strict: true, type: 'application/json' }));
   router.use(requireUser(reviewer));
@@ -132,7 +150,21 @@ export function createApiRouter(options: ApiOptions): Router {
 
   // Live updates: Server-Sent Events. One long-lived response per open page, pushed on every
   // model change (coalesced), so the UI follows within a second without polling the API server.
+  // Each stream checks again, every streamRecheckMs, that its token is still accepted and still
+  // allows reading (a revoked token or binding ends it); it lives streamLifetimeMs at most, and a
+  // user holds streamsPerUser at most.
   router.get('/events', requirePermission(reviewer, READ), (req: Request, res: Response) => {
+    const user = req.user!;
+    const token = bearerTokenOf(req)!;
+    const held = openStreams.get(user.username) ?? 0;
+    if (held >= streamsPerUser) {
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `user "${user.username}" already has ${held} live update streams open, the most one user may; close other Peer pods pages`,
+      );
+    }
+    openStreams.set(user.username, held + 1);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-cache, no-transform',
@@ -142,9 +174,30 @@ export function createApiRouter(options: ApiOptions): Router {
     // HEAD: the headers and nothing more. Node drops a HEAD response's writes without flushing
     // its headers, so a stream left open would never answer at all.
     if (req.method === 'HEAD') {
+      openStreams.set(user.username, (openStreams.get(user.username) ?? 1) - 1);
       res.end();
       return;
     }
+    // A stream the server ends for its lifetime is reopened within a second.
+    res.write('retry: 1000\n\n');
+    let ended = false;
+    const end = (reason: LiveStreamEndReason) => {
+      if (ended) return;
+      ended = true;
+      res.write(`event: ${LIVE_EVENT_END}\ndata: ${JSON.stringify({ reason })}\n\n`);
+      res.end();
+    };
+    const recheck = setInterval(() => {
+      void (async () => {
+        try {
+          const now = await reviewer.authenticate(token);
+          if (!now || now.username !== user.username || !(await reviewer.check(now, READ)).allowed) end('access');
+        } catch {
+          // The API server did not answer this time (or the review budget is spent): check again next time.
+        }
+      })();
+    }, options.streamRecheckMs ?? 15_000);
+    const lifetime = setTimeout(() => end('lifetime'), options.streamLifetimeMs ?? 30 * 60_000);
     let lastSent = '';
     let scheduled: NodeJS.Timeout | undefined;
     const send = () => {
@@ -159,10 +212,16 @@ export function createApiRouter(options: ApiOptions): Router {
     });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), options.keepAliveMs ?? 15_000);
     send();
-    req.on('close', () => {
+    res.on('close', () => {
+      ended = true;
       unsubscribe();
       clearInterval(keepAlive);
+      clearInterval(recheck);
+      clearTimeout(lifetime);
       if (scheduled) clearTimeout(scheduled);
+      const left = (openStreams.get(user.username) ?? 1) - 1;
+      if (left > 0) openStreams.set(user.username, left);
+      else openStreams.delete(user.username);
     });
   });
 

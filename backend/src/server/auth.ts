@@ -177,18 +177,22 @@ export class AccessReviewer {
   }
 }
 
+/** The request's bearer token, or undefined. */
+export function bearerTokenOf(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+}
+
 /** 401 unless the request carries a bearer token that the API server accepts. */
 export function requireUser(reviewer: AccessReviewer): RequestHandler {
   return async (req: Request, _res: Response, next: NextFunction) => {
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) {
+    const token = bearerTokenOf(req);
+    if (!token) {
       next(new ApiError(401, 'unauthenticated', 'send the user\'s token as "Authorization: Bearer <token>"'));
       return;
     }
     let user: UserInfo | null;
     try {
-      user = await reviewer.authenticate(match[1]!);
+      user = await reviewer.authenticate(token);
     } catch (err) {
       if (err instanceof TokenReviewBudgetExceeded) {
         next(new ApiError(429, 'rate_limited', 'too many sign-ins to check at once; try again in a moment'));

@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
 
+import type { LiveStreamEndReason } from '../../../backend/src/api/contract';
 import { backendApi, backendUrl, type CapacitySummary } from '../api/backend';
 import { useBackendQuery } from './useBackendQuery';
 
 /** The backend's Server-Sent Events stream; `event: capacity` carries a CapacitySummary. */
 export const CAPACITY_EVENTS_PATH = '/events';
 const CAPACITY_EVENT = 'capacity';
+/** `event: end` (contract LIVE_EVENT_END): the backend closed the stream, saying why. */
+const END_EVENT = 'end';
 /** How often the summary is read again while the event stream is not connected. */
 export const CAPACITY_POLL_MS = 10_000;
 
@@ -25,7 +28,10 @@ export type CapacitySummaryState = {
 export const useCapacitySummary = (): CapacitySummaryState => {
   const [streamed, setStreamed] = useState<CapacitySummary>();
   const [live, setLive] = useState(false);
+  /** The backend ended the stream for lost access: until a read succeeds again, its error is what shows. */
+  const [accessEnded, setAccessEnded] = useState(false);
   const query = useBackendQuery(backendApi.capacity, 'capacity', { pollMs: live ? undefined : CAPACITY_POLL_MS });
+  const { refresh } = query;
 
   useEffect(() => {
     if (typeof EventSource === 'undefined') return undefined;
@@ -38,13 +44,32 @@ export const useCapacitySummary = (): CapacitySummaryState => {
         // A torn message: the next one carries the whole summary again.
       }
     };
+    // A stream that ends for its lifetime is reopened by EventSource itself, unnoticed. One that
+    // ends because the user's token or permission no longer holds is not: what the page shows
+    // is dropped and read again, so the user sees why instead of numbers that no longer update.
+    const onEnd = (event: MessageEvent<string>) => {
+      let reason: LiveStreamEndReason | undefined;
+      try {
+        reason = (JSON.parse(event.data) as { reason?: LiveStreamEndReason }).reason;
+      } catch {
+        reason = undefined;
+      }
+      if (reason !== 'access') return;
+      source.close();
+      setStreamed(undefined);
+      setLive(false);
+      setAccessEnded(true);
+      refresh();
+    };
     source.addEventListener(CAPACITY_EVENT, onCapacity as EventListener);
+    source.addEventListener(END_EVENT, onEnd as EventListener);
     source.onerror = () => setLive(false);
     return () => {
       source.removeEventListener(CAPACITY_EVENT, onCapacity as EventListener);
+      source.removeEventListener(END_EVENT, onEnd as EventListener);
       source.close();
     };
-  }, []);
+  }, [refresh]);
 
   // The newer of the two answers wins (the stream usually; a manual refresh may be newer).
   const fetched = query.data;
@@ -52,6 +77,9 @@ export const useCapacitySummary = (): CapacitySummaryState => {
     streamed && (!fetched || streamed.revision >= fetched.revision || streamed.generatedAt >= fetched.generatedAt)
       ? streamed
       : fetched;
+  if (accessEnded && query.error !== undefined) {
+    return { summary: undefined, loaded: true, error: query.error, live: false, refresh: query.refresh };
+  }
   return {
     summary,
     loaded: query.loaded || streamed !== undefined,

@@ -474,5 +474,31 @@ describe('Capacity tab', () => {
       FakeEventSource.fail();
       expect(screen.getByText('Refreshed every 10 s')).toBeInTheDocument();
     });
+
+    it('when the backend ends the stream because access was taken away, stops streaming and says why', async () => {
+      withConfig();
+      serveBackend({ '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 1 })]) });
+      renderTab();
+      await screen.findByRole('grid', { name: 'Peer pod VM capacity per node' });
+      FakeEventSource.emit('capacity', capacitySummary([nodeCapacity('worker-a', { used: 6 })], { revision: 2 }));
+      expect(screen.getByText('Live')).toBeInTheDocument();
+
+      serveBackend({ '/capacity': httpError(403, 'forbidden') });
+      FakeEventSource.emit('end', { reason: 'access' });
+
+      expect(FakeEventSource.instances[0]!.closed).toBe(true);
+      expect(await screen.findByText('You are not allowed to read peer pod capacity')).toBeInTheDocument();
+      expect(screen.queryByRole('grid', { name: 'Peer pod VM capacity per node' })).not.toBeInTheDocument();
+    });
+
+    it('when the stream only ran its course, keeps it and the numbers', async () => {
+      withConfig();
+      serveBackend({ '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 1 })]) });
+      renderTab();
+      await screen.findByRole('grid', { name: 'Peer pod VM capacity per node' });
+      FakeEventSource.emit('end', { reason: 'lifetime' });
+      expect(FakeEventSource.instances[0]!.closed).toBe(false);
+      expect(screen.getByRole('grid', { name: 'Peer pod VM capacity per node' })).toBeInTheDocument();
+    });
   });
 });

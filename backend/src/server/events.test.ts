@@ -1,0 +1,116 @@
+// The live-update stream (GET /api/v1/events) keeps checking who is listening: a token that is
+// no longer accepted or a permission that was taken away ends the stream, a stream ends after
+// its lifetime, and one user holds a bounded number of streams. The reviewer here is a stand-in
+// whose answers the tests change, as an admin would revoke a token or delete a binding.
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../logging.ts';
+import { createApiRouter, type ApiServices } from './api.ts';
+import type { AccessReviewer, Permission, UserInfo } from './auth.ts';
+import { errorHandler } from './errors.ts';
+
+const ADMIN: UserInfo = { username: 'test-admin', groups: ['system:masters'] };
+
+class SwitchableReviewer {
+  tokens = new Map<string, UserInfo>([['admin-token', ADMIN]]);
+  allowed = true;
+  async authenticate(token: string): Promise<UserInfo | null> {
+    return this.tokens.get(token) ?? null;
+  }
+  async check(_user: UserInfo, _permission: Permission): Promise<{ allowed: boolean; reason: string }> {
+    return { allowed: this.allowed, reason: '' };
+  }
+}
+
+const snapshot = { revision: 1, json: '{"revision":1}', gzip: () => Buffer.from('') };
+const services = {
+  capacity: { snapshot: () => ({}), snapshotJson: () => snapshot, subscribe: () => () => {} },
+  peerPodConfigNamespace: 'openshift-sandboxed-containers-operator',
+} as unknown as ApiServices;
+
+let server: Server | undefined;
+afterEach(() => {
+  server?.closeAllConnections();
+  server?.close();
+});
+
+async function startApi(
+  reviewer: SwitchableReviewer,
+  limits: { recheckMs?: number; lifetimeMs?: number; perUser?: number },
+) {
+  const app = express();
+  app.use(
+    '/api/v1',
+    createApiRouter({
+      reviewer: reviewer as unknown as AccessReviewer,
+      services,
+      streamRecheckMs: limits.recheckMs ?? 60_000,
+      streamLifetimeMs: limits.lifetimeMs ?? 3_600_000,
+      streamsPerUser: limits.perUser,
+    }),
+  );
+  app.use(errorHandler(createLogger('silent')));
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server!.once('listening', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/events`;
+}
+
+/** Opens a stream and returns a reader of everything it sends until the server ends it. */
+async function open(url: string, token = 'admin-token') {
+  const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+  return {
+    status: res.status,
+    /** Everything the stream carried, once the server has ended it. */
+    untilEnd: () => res.text(),
+    cancel: () => res.body?.cancel(),
+  };
+}
+
+describe('the live-update stream', () => {
+  it('ends with event "end" (reason access) once the token is no longer accepted', async () => {
+    const reviewer = new SwitchableReviewer();
+    const url = await startApi(reviewer, { recheckMs: 20 });
+    const stream = await open(url);
+    expect(stream.status).toBe(200);
+    reviewer.tokens.clear();
+    const body = await stream.untilEnd();
+    expect(body).toContain('event: capacity');
+    expect(body.trimEnd().endsWith('event: end\ndata: {"reason":"access"}')).toBe(true);
+  });
+
+  it('ends once the user may no longer read capacity', async () => {
+    const reviewer = new SwitchableReviewer();
+    const url = await startApi(reviewer, { recheckMs: 20 });
+    const stream = await open(url);
+    reviewer.allowed = false;
+    expect(await stream.untilEnd()).toContain('event: end\ndata: {"reason":"access"}');
+  });
+
+  it('ends after its lifetime, telling the client to reconnect within a second', async () => {
+    const url = await startApi(new SwitchableReviewer(), { lifetimeMs: 30 });
+    const body = await (await open(url)).untilEnd();
+    expect(body.startsWith('retry: 1000\n\n')).toBe(true);
+    expect(body).toContain('event: end\ndata: {"reason":"lifetime"}');
+  });
+
+  it('refuses a user more streams than the limit, naming it, and counts a closed one as gone', async () => {
+    const url = await startApi(new SwitchableReviewer(), { perUser: 2 });
+    const first = await open(url);
+    const second = await open(url);
+    const third = await fetch(url, { headers: { Authorization: 'Bearer admin-token' } });
+    expect([first.status, second.status, third.status]).toEqual([200, 200, 429]);
+    expect(((await third.json()) as { error: { message: string } }).error.message).toContain(
+      'already has 2 live update streams open',
+    );
+    await first.cancel();
+    await expect
+      .poll(async () => {
+        const again = await fetch(url, { headers: { Authorization: 'Bearer admin-token' } });
+        await again.body?.cancel();
+        return again.status;
+      })
+      .toBe(200);
+  });
+});
