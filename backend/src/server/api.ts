@@ -24,6 +24,7 @@ import {
 } from '../api/contract.ts';
 import {
   bearerTokenOf,
+  tokenKey,
   requirePermission,
   requireUser,
   type AccessReviewer,
@@ -77,6 +78,8 @@ export interface ApiOptions {
   streamLifetimeMs?: number;
   /** Open live-update streams one user may hold. */
   streamsPerUser?: number;
+  /** Requests per token per minute to the routes that read or change the cloud. */
+  cloudRequestsPerMinute?: number;
 }
 
 const READ: Permission = { verb: 'list', resource: 'nodes' };
@@ -113,7 +116,20 @@ export function createApiRouter(options: ApiOptions): Router {
   const openStreams = new Map<string, number>();
   const streamsPerUser = options.streamsPerUser ?? 5;
 
+  // Cloud-touching routes are limited per token before any authentication work: a reader cannot
+  // turn the backend into a way to spend the account's API rate limit or the API server's reviews.
+  const cloudLimit = rateLimit({
+    windowMs: 60_000,
+    limit: options.cloudRequestsPerMinute ?? 60,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => tokenKey(bearerTokenOf(req) ?? ''),
+    handler: (_req, _res, next) =>
+      next(new ApiError(429, 'rate_limited', 'too many cloud requests in a minute; wait a moment and try again')),
+  });
+
   router.use(express.json({ limit: '64kb', strict: true, type: 'application/json' }));
+  router.use(['/vms', '/ports'], cloudLimit);
   router.use(requireUser(reviewer));
 
   router.get('/capacity', requirePermission(reviewer, READ), (req: Request, res: Response) => {

@@ -76,7 +76,7 @@ export class TokenReviewBudgetExceeded extends Error {
   }
 }
 
-function tokenKey(token: string): string {
+export function tokenKey(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }
 

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logging.ts';
 import { createApiRouter, type ApiServices } from './api.ts';
 import type { AccessReviewer, Permission, UserInfo } from './auth.ts';
@@ -112,5 +112,35 @@ describe('the live-update stream', () => {
         return again.status;
       })
       .toBe(200);
+  });
+});
+
+describe('cloud-touching routes', () => {
+  it('are limited per token before any authentication work', async () => {
+    const reviewer = new SwitchableReviewer();
+    const authenticate = vi.spyOn(reviewer, 'authenticate');
+    const app = express();
+    const status = vi.fn(async () => ({ platform: 'aws' }));
+    app.use(
+      '/api/v1',
+      createApiRouter({
+        reviewer: reviewer as unknown as AccessReviewer,
+        services: { ...services, ports: { status } } as unknown as ApiServices,
+        cloudRequestsPerMinute: 3,
+      }),
+    );
+    app.use(errorHandler(createLogger('silent')));
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server!.once('listening', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/ports`;
+    const answers: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      answers.push((await fetch(url, { headers: { Authorization: 'Bearer admin-token' } })).status);
+    }
+    expect(answers).toEqual([200, 200, 200, 429, 429]);
+    expect(authenticate).toHaveBeenCalledTimes(3);
+    // Another token has its own allowance.
+    const other = await fetch(url, { headers: { Authorization: 'Bearer someone-else' } });
+    expect(other.status).toBe(401);
   });
 });

@@ -11,6 +11,7 @@ import {
   type V1ConfigMap,
   type V1Secret,
 } from '@kubernetes/client-node';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type {
   OrphanCleanupRequest,
@@ -61,6 +62,8 @@ export interface CloudServiceOptions {
   peerPods: () => Iterable<PeerPodView>;
   /** Called with every new inventory (feeds the capacity model's VMs per node). */
   onInventory?: (report: InventoryReport) => void;
+  /** How long one reading of the port rules serves every reader (ms); default 15 s. */
+  portStatusTtlMs?: number;
 }
 
 interface LoadedCloud {
@@ -137,9 +140,22 @@ export class CloudService implements VmService, PortRuleService {
   private readonly core: CoreV1Api;
   private readonly custom: CustomObjectsApi;
 
+  /**
+   * Port rule status, one cloud reading shared by every reader: a discovery costs about four API
+   * server reads and DescribeInstances + DescribeSecurityGroups (or their Azure equivalents), and
+   * the account's API rate limit is the one cloud-api-adaptor needs to create VMs. lru-cache's
+   * fetch joins concurrent misses into one reading and keeps no failure.
+   */
+  private readonly portStatus: LRUCache<'tcp' | 'tcp+udp', PortRulesReport>;
+
   constructor(private readonly options: CloudServiceOptions) {
     this.core = options.kubeConfig.makeApiClient(CoreV1Api);
     this.custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.portStatus = new LRUCache({
+      max: 2,
+      ttl: options.portStatusTtlMs ?? 15_000,
+      fetchMethod: async (key) => this.report((await this.plan({ includeUdp: key === 'tcp+udp' })).plan),
+    });
   }
 
   start(): void {
@@ -451,11 +467,12 @@ export class CloudService implements VmService, PortRuleService {
   }
 
   status(request: PortRulesRequest): Promise<PortRulesReport> {
-    return guarded(async () => this.report((await this.plan(request)).plan));
+    return guarded(async () => (await this.portStatus.fetch(request.includeUdp ? 'tcp+udp' : 'tcp'))!);
   }
 
   apply(request: PortRulesRequest, actor: UserInfo): Promise<PortRulesApplyResult> {
-    return guarded(() => this.applyNow(request, actor));
+    // What the rules were before the change is no answer after it, whatever the outcome.
+    return guarded(() => this.applyNow(request, actor)).finally(() => this.portStatus.clear());
   }
 
   private async applyNow(request: PortRulesRequest, actor: UserInfo): Promise<PortRulesApplyResult> {
