@@ -66,6 +66,7 @@ describe('port rule status', () => {
     expect((await service.status({ includeUdp: false })) as unknown as { reading: number }).toMatchObject({
       reading: 2,
     });
+    expect(readings.count).toBe(2);
   });
 
   it('keeps no failed reading: the next reader asks the cloud again', async () => {
