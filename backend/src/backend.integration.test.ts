@@ -72,7 +72,7 @@ function envFor(cpKubeconfig: string, awsEndpoint: string): Record<string, strin
 async function call(path: string, token?: string, init: { method?: string; body?: unknown } = {}) {
   const { request } = await import('node:https');
   const url = new URL(`${base}api/v1${path}`);
-  return new Promise<{ status: number; body: string; json: () => unknown }>((resolve, reject) => {
+  return new Promise<{ status: number; body: string; etag?: string; json: () => unknown }>((resolve, reject) => {
     const payload = init.body === undefined ? undefined : JSON.stringify(init.body);
     const req = request(
       url,
@@ -90,7 +90,7 @@ async function call(path: string, token?: string, init: { method?: string; body?
         res.on('data', (chunk: string) => (body += chunk));
         res.on('end', () => {
           bodies.push(body);
-          resolve({ status: res.statusCode ?? 0, body, json: () => JSON.parse(body) });
+          resolve({ status: res.statusCode ?? 0, body, etag: res.headers.etag, json: () => JSON.parse(body) });
         });
       },
     );
@@ -216,7 +216,7 @@ describe('backend API as the signed-in user', () => {
         `${base}api/v1/capacity`,
         {
           ca: caPem,
-          headers: { Authorization: `Bearer ${cp.adminToken}`, 'If-None-Match': `"capacity-${summary.revision}"` },
+          headers: { Authorization: `Bearer ${cp.adminToken}`, 'If-None-Match': res.etag! },
         },
         (r) => {
           r.resume();
@@ -226,6 +226,7 @@ describe('backend API as the signed-in user', () => {
         .on('error', reject)
         .end();
     });
+    expect(res.etag).toBe(`"capacity-${summary.revision}-${summary.orphans ?? 'unknown'}"`);
     expect(status).toBe(304);
   });
 

@@ -36,7 +36,7 @@ import { ApiError } from './errors.ts';
 export interface CapacityService {
   snapshot(): CapacitySummary;
   /** The same snapshot, serialised once per revision. */
-  snapshotJson(): { revision: number; json: string; gzip: () => Buffer };
+  snapshotJson(): { revision: number; etag: string; json: string; gzip: () => Buffer };
   /** Calls back on every change of the snapshot; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
 }
@@ -133,8 +133,7 @@ export function createApiRouter(options: ApiOptions): Router {
   router.use(requireUser(reviewer));
 
   router.get('/capacity', requirePermission(reviewer, READ), (req: Request, res: Response) => {
-    const { revision, json, gzip } = services.capacity.snapshotJson();
-    const etag = `"capacity-${revision}"`;
+    const { etag, json, gzip } = services.capacity.snapshotJson();
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('Vary', 'Accept-Encoding');

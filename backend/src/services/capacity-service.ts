@@ -21,11 +21,13 @@ export class ModelCapacityService implements CapacityService {
     return this.current().summary;
   }
 
-  snapshotJson(): { revision: number; json: string; gzip: () => Buffer } {
+  snapshotJson(): { revision: number; etag: string; json: string; gzip: () => Buffer } {
     const current = this.current();
     // Compressed once per revision too: a 1,000-node snapshot is ~450 KB of JSON and ~10x less gzipped.
     const gzip = () => (current.gzip ??= gzipSync(current.json, { level: 6 }));
-    return { revision: current.summary.revision, json: current.json, gzip };
+    // The body carries the model's revision and the orphan count: the tag names both.
+    const etag = `"capacity-${current.summary.revision}-${current.summary.orphans ?? 'unknown'}"`;
+    return { revision: current.summary.revision, etag, json: current.json, gzip };
   }
 
   subscribe(listener: () => void): () => void {
