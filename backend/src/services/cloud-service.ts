@@ -252,12 +252,40 @@ export class CloudService implements VmService, PortRuleService {
   private audit(event: AuditEvent): void {
     const { namespace, name } = this.options.peerPodConfig;
     this.options.logger.info({ audit: event }, event.message);
+    const failed = event.result === 'failed' || event.result === 'refused';
     this.options.recorder.event(
       { apiVersion: 'confidentialcontainers.org/v1alpha1', kind: 'PeerPodConfig', namespace, name },
-      event.result === 'failed' || event.result === 'refused' ? 'Warning' : 'Normal',
-      event.action === 'vm.delete' ? 'PeerPodVmDeleted' : 'PortRuleChanged',
+      failed ? 'Warning' : 'Normal',
+      failed ? 'PortRuleChangeFailed' : 'PortRuleChanged',
       `${event.user}: ${event.message} [${event.cloudIds.join(', ')}]`,
     );
+  }
+
+  /**
+   * One cleanup's audit: every event in the log, and in the API server one Event per outcome —
+   * deleted, refused, failed — naming the VMs, so a request naming 500 unknown ids writes one
+   * Warning, not 500, and a refusal is not filed as a deletion.
+   */
+  private auditCleanup(user: string, events: AuditEvent[]): void {
+    const { namespace, name } = this.options.peerPodConfig;
+    for (const event of events) this.options.logger.info({ audit: event }, event.message);
+    const groups: [AuditEvent['result'][], 'Normal' | 'Warning', string, string][] = [
+      [['succeeded', 'already-done'], 'Normal', 'PeerPodVmDeleted', 'deleted'],
+      [['refused'], 'Warning', 'PeerPodVmDeleteRefused', 'refused to delete'],
+      [['failed'], 'Warning', 'PeerPodVmDeleteFailed', 'could not delete'],
+    ];
+    for (const [results, type, reason, verb] of groups) {
+      const matching = events.filter((e) => results.includes(e.result));
+      if (matching.length === 0) continue;
+      const shown = matching.slice(0, 10).map((e) => `${e.message} [${e.cloudIds.join(', ')}]`);
+      const more = matching.length > shown.length ? ` … and ${matching.length - shown.length} more` : '';
+      this.options.recorder.event(
+        { apiVersion: 'confidentialcontainers.org/v1alpha1', kind: 'PeerPodConfig', namespace, name },
+        type,
+        reason,
+        `${user}: ${verb} ${matching.length} peer-pod VM(s): ${shown.join('; ')}${more}`,
+      );
+    }
   }
 
   /** Lists the cloud's peer-pod VMs and correlates them; one refresh runs at a time. */
@@ -356,6 +384,7 @@ export class CloudService implements VmService, PortRuleService {
         ],
       };
     }
+    const audits: AuditEvent[] = [];
     const result = await cleanupOrphans({
       provider,
       identity,
@@ -363,10 +392,10 @@ export class CloudService implements VmService, PortRuleService {
       pods,
       peerPods,
       ledger: this.ledger,
-      context: { actor: actor.username, audit: (e) => this.audit(e) },
+      context: { actor: actor.username, audit: (e) => audits.push(e) },
       gracePeriodMs: this.options.orphanGraceMs,
       logger: this.options.logger,
-    });
+    }).finally(() => this.auditCleanup(actor.username, audits));
     void this.refreshInventory();
     return {
       dryRun: false,

@@ -1,5 +1,6 @@
-// GET /ports reads the cloud's rules through the cloud service: many readers, one cloud reading.
-// The discovery (API server + cloud calls) is replaced here by a counter of readings.
+// The cloud service without a cloud: GET /ports readers share one reading (the discovery, API
+// server + cloud calls, is replaced by a counter of readings), and a cleanup's audit becomes one
+// Event per outcome.
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it, vi } from 'vitest';
 import type { PortRulesReport } from '../api/contract.ts';
@@ -19,11 +20,11 @@ function unusedKubeConfig(): KubeConfig {
   return kc;
 }
 
-function serviceCountingReadings(options: { fail?: () => boolean } = {}) {
+function serviceCountingReadings(options: { fail?: () => boolean; recorder?: EventRecorder } = {}) {
   const service = new CloudService({
     kubeConfig: unusedKubeConfig(),
     logger: createLogger('silent'),
-    recorder: {} as EventRecorder,
+    recorder: options.recorder ?? ({} as EventRecorder),
     peerPodConfig: { namespace: 'openshift-sandboxed-containers-operator', name: 'peerpodconfig-openshift' },
     orphanGraceMs: 0,
     inventoryIntervalMs: 60_000,
@@ -76,5 +77,43 @@ describe('port rule status', () => {
     failing = false;
     await expect(service.status({ includeUdp: false })).resolves.toMatchObject({ reading: 2 });
     expect(readings.count).toBe(2);
+  });
+});
+
+describe('the audit of a cleanup', () => {
+  it('is one Warning for 500 refused ids, filed as a refusal, and one Normal Event for the deletions', () => {
+    const events: { type: string; reason: string; message: string }[] = [];
+    const recorder = {
+      event: (_object: unknown, type: string, reason: string, message: string) =>
+        events.push({ type, reason, message }),
+    } as unknown as EventRecorder;
+    const { service } = serviceCountingReadings({ recorder });
+    const refused = Array.from({ length: 500 }, (_, i) => ({
+      user: 'test-admin',
+      action: 'vm.delete' as const,
+      provider: 'aws' as const,
+      cloudIds: [`i-unknown${i}`],
+      result: 'refused' as const,
+      message: `i-unknown${i} is not in the inventory`,
+    }));
+    const deleted = {
+      ...refused[0]!,
+      cloudIds: ['i-0abc'],
+      result: 'succeeded' as const,
+      message: 'Terminated EC2 instance i-0abc (podvm-web-1a2b3c4d).',
+    };
+    (service as unknown as { auditCleanup: (user: string, e: unknown[]) => void }).auditCleanup('test-admin', [
+      ...refused,
+      deleted,
+    ]);
+    expect(events.map((e) => [e.type, e.reason])).toEqual([
+      ['Normal', 'PeerPodVmDeleted'],
+      ['Warning', 'PeerPodVmDeleteRefused'],
+    ]);
+    expect(events[0]!.message).toBe(
+      'test-admin: deleted 1 peer-pod VM(s): Terminated EC2 instance i-0abc (podvm-web-1a2b3c4d). [i-0abc]',
+    );
+    expect(events[1]!.message).toMatch(/^test-admin: refused to delete 500 peer-pod VM\(s\): i-unknown0 /);
+    expect(events[1]!.message).toMatch(/ … and 490 more$/);
   });
 });
