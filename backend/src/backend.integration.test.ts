@@ -287,12 +287,22 @@ describe('backend API as the signed-in user', () => {
     expect(dryRun.results).toEqual([expect.objectContaining({ id: orphanId, outcome: 'would-delete' })]);
     expect((await call('/vms', cp.adminToken)).json()).toMatchObject({ vms: [{ id: orphanId, state: 'running' }] });
 
+    // Without the dry run's confirmation nothing is deleted.
+    const unconfirmed = await call('/vms/cleanup', cp.adminToken, {
+      method: 'POST',
+      body: { vmIds: [orphanId], dryRun: false },
+    });
+    expect(unconfirmed.status).toBe(409);
+    expect(unconfirmed.json()).toMatchObject({ error: { code: 'not_confirmed', field: 'confirmation' } });
+    expect((await call('/vms', cp.adminToken)).json()).toMatchObject({ vms: [{ id: orphanId, state: 'running' }] });
+
+    const confirmed = { vmIds: [orphanId], dryRun: false, confirmation: dryRun.confirmation };
     const real = (
-      await call('/vms/cleanup', cp.adminToken, { method: 'POST', body: { vmIds: [orphanId], dryRun: false } })
+      await call('/vms/cleanup', cp.adminToken, { method: 'POST', body: confirmed })
     ).json() as OrphanCleanupResult;
     expect(real.results).toEqual([expect.objectContaining({ id: orphanId, outcome: 'deleted' })]);
     const again = (
-      await call('/vms/cleanup', cp.adminToken, { method: 'POST', body: { vmIds: [orphanId], dryRun: false } })
+      await call('/vms/cleanup', cp.adminToken, { method: 'POST', body: confirmed })
     ).json() as OrphanCleanupResult;
     expect(again.results[0]!.outcome).not.toBe('deleted');
   });

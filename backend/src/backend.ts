@@ -83,6 +83,14 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
     inventoryIntervalMs: config.inventoryIntervalSeconds * 1000,
     pods: () => capacity.informers.pods.values(),
     peerPods: () => capacity.informers.peerPods.values(),
+    claimsNow: async () => {
+      const [pods, peerPods] = await Promise.all([
+        capacity.informers.pods.listNow(),
+        capacity.informers.peerPods.listNow(),
+      ]);
+      return { pods, peerPods };
+    },
+    claimsSynced: () => capacity.informers.pods.hasSynced() && capacity.informers.peerPods.hasSynced(),
     onInventory: (report) => {
       const byNode: Record<
         string,

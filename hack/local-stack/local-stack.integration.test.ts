@@ -153,10 +153,14 @@ describe.each(['aws', 'azure'] as const)('the local stack on %s', (platform) => 
 
   it('cleans the orphan up in the cloud after a dry run that changes nothing', async () => {
     const orphan = (await inventoryWith(() => true)).find((vm) => vm.orphan)!;
-    type Cleanup = { results: { name: string; outcome: string; message: string }[] };
+    type Cleanup = { confirmation?: string | null; results: { name: string; outcome: string; message: string }[] };
     const dryRun = await call<Cleanup>('POST', '/vms/cleanup', { dryRun: true, vmIds: [orphan.id] });
     expect(dryRun.results).toMatchObject([{ name: ORPHAN_VM_NAME, outcome: 'would-delete' }]);
-    const done = await call<Cleanup>('POST', '/vms/cleanup', { dryRun: false, vmIds: [orphan.id] });
+    const done = await call<Cleanup>('POST', '/vms/cleanup', {
+      dryRun: false,
+      vmIds: [orphan.id],
+      confirmation: dryRun.confirmation,
+    });
     // Not "already gone": the dry run left the VM in place.
     expect(done.results).toMatchObject([
       { name: ORPHAN_VM_NAME, outcome: 'deleted', message: expect.stringMatching(/^deleted \d+ cloud resource/) },

@@ -164,12 +164,16 @@ export const orphanCleanupRequest = z
   .object({
     vmIds: z.array(z.string().min(1).max(200)).min(1).max(500),
     dryRun: z.boolean(),
+    /** The real cleanup: the confirmation its dry run returned (it names the VMs it may delete). */
+    confirmation: z.string().max(100_000).optional(),
   })
   .strict();
 export type OrphanCleanupRequest = z.infer<typeof orphanCleanupRequest>;
 
 export const orphanCleanupResult = z.object({
   dryRun: z.boolean(),
+  /** Dry run: what the real cleanup must send to delete the VMs it would delete, for 5 minutes. */
+  confirmation: z.string().nullable().optional(),
   results: z.array(
     z.object({
       id: z.string(),

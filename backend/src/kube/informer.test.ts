@@ -111,6 +111,31 @@ afterEach(async () => {
 });
 
 describe('Informer', () => {
+  it('lists the API server as it is now, through its filter and transform, leaving its store as it was', async () => {
+    const api = new FakeApi();
+    api.objects.set('ns/a', { metadata: { name: 'a', namespace: 'ns', resourceVersion: '1' }, size: 1 });
+    const inf = informer(api, {
+      filter: (raw) => (raw as { size?: number }).size !== 0,
+      transform: (raw) => ({ metadata: raw.metadata as Item['metadata'], size: ((raw as Item).size ?? 0) * 10 }),
+    });
+    inf.start();
+    await inf.synced;
+    // The watch misses these (silent): the store falls behind, as a stale cache would.
+    api.put('b', { size: 2 }, 'ns', true);
+    api.put('c', { size: 3 }, 'ns', true);
+    api.put('zero', { size: 0 }, 'ns', true);
+    api.expireContinueOnce = true;
+
+    const now = await inf.listNow();
+
+    expect(now.map((o) => [o.metadata.name, o.size]).sort()).toEqual([
+      ['a', 10],
+      ['b', 20],
+      ['c', 30],
+    ]);
+    expect([...inf.values()].map((o) => o.metadata.name)).toEqual(['a']);
+  });
+
   it('lists page by page, then watches from the list resourceVersion', async () => {
     const api = new FakeApi();
     for (const n of ['a', 'b', 'c'])

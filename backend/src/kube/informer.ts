@@ -231,6 +231,35 @@ export class Informer<T extends StoredObject> {
     return this.hasSyncedOnce;
   }
 
+  /**
+   * The objects as the API server holds them now, read with a consistent (quorum) paged list
+   * through the informer's own filter and transform, without touching its store: for decisions
+   * that must not rest on a cache that may have fallen behind (deleting a cloud VM).
+   */
+  async listNow(): Promise<T[]> {
+    const pageSize = this.options.pageSize ?? 100;
+    for (;;) {
+      const items: T[] = [];
+      let continueToken: string | undefined;
+      try {
+        do {
+          const page = await this.options.listerWatcher.listPage({ limit: pageSize, continueToken });
+          for (const raw of page.items) {
+            if (!raw.metadata?.name) continue;
+            if (this.options.filter && !this.options.filter(raw)) continue;
+            items.push(this.transform(raw));
+          }
+          continueToken = page.continueToken;
+        } while (continueToken);
+        return items;
+      } catch (err) {
+        // The continue token outlived its snapshot: list again from the top.
+        if (continueToken && isGone(err)) continue;
+        throw err;
+      }
+    }
+  }
+
   /** The resourceVersion the store reflects (from the last list, event or bookmark). */
   lastResourceVersion(): string {
     return this.resourceVersion;

@@ -6,6 +6,9 @@ import { describe, expect, it, vi } from 'vitest';
 import type { PortRulesReport } from '../api/contract.ts';
 import type { EventRecorder } from '../kube/events.ts';
 import { createLogger } from '../logging.ts';
+import type { PeerPodView, PodView } from '../capacity/objects.ts';
+import type { CloudProvider, PeerPodVm } from '../cloud/provider.ts';
+import { confirmationKey, issueConfirmation } from '../cloud/cleanup-confirmation.ts';
 import { CloudService } from './cloud-service.ts';
 
 /** A cluster no request reaches: the readings below never leave the service. */
@@ -20,7 +23,11 @@ function unusedKubeConfig(): KubeConfig {
   return kc;
 }
 
-function serviceCountingReadings(options: { fail?: () => boolean; recorder?: EventRecorder } = {}) {
+type Claims = { pods: PodView[]; peerPods: PeerPodView[] };
+
+function serviceCountingReadings(
+  options: { fail?: () => boolean; recorder?: EventRecorder; cached?: Claims; now?: Claims; synced?: boolean } = {},
+) {
   const service = new CloudService({
     kubeConfig: unusedKubeConfig(),
     logger: createLogger('silent'),
@@ -28,8 +35,10 @@ function serviceCountingReadings(options: { fail?: () => boolean; recorder?: Eve
     peerPodConfig: { namespace: 'openshift-sandboxed-containers-operator', name: 'peerpodconfig-openshift' },
     orphanGraceMs: 0,
     inventoryIntervalMs: 60_000,
-    pods: () => [],
-    peerPods: () => [],
+    pods: () => options.cached?.pods ?? [],
+    peerPods: () => options.cached?.peerPods ?? [],
+    claimsNow: async () => options.now ?? { pods: [], peerPods: [] },
+    claimsSynced: () => options.synced ?? true,
   });
   const readings = { count: 0 };
   const internals = service as unknown as {
@@ -115,5 +124,115 @@ describe('the audit of a cleanup', () => {
     );
     expect(events[1]!.message).toMatch(/^test-admin: refused to delete 500 peer-pod VM\(s\): i-unknown0 /);
     expect(events[1]!.message).toMatch(/ … and 490 more$/);
+  });
+});
+
+describe('orphan cleanup', () => {
+  const ADMIN = { username: 'test-admin', groups: [] };
+  const vm: PeerPodVm = {
+    provider: 'aws',
+    id: 'i-0fresh',
+    name: 'podvm-web-1a2b3c4d',
+    state: 'running',
+    cloudState: 'running',
+    launchTime: '2026-01-01T00:00:00Z',
+    tags: {},
+    subnetId: 'subnet-workers',
+  };
+  const pod = (name: string): PodView => ({
+    metadata: { name, namespace: 'shop', resourceVersion: '9', uid: `uid-${name}` },
+    nodeName: 'worker-0',
+    runtimeClassName: 'kata-remote',
+    vmRequest: 1,
+    requestsVm: true,
+    phase: 'Pending',
+    terminal: false,
+    terminating: false,
+  });
+
+  function cleanupService(claims: { cached: Claims; now: Claims; synced?: boolean }) {
+    const { service } = serviceCountingReadings({
+      ...claims,
+      recorder: { event: () => undefined } as unknown as EventRecorder,
+    });
+    const deleteVm = vi.fn(async () => ({ vmId: vm.id, name: vm.name, deleted: [vm.id], alreadyGone: false }));
+    const provider = { name: 'aws', listPeerPodVms: async () => [vm], deleteVm } as unknown as CloudProvider;
+    vi.spyOn(service as unknown as { cloud: () => Promise<unknown> }, 'cloud').mockResolvedValue({
+      provider,
+      settings: { provider: 'aws', tags: {}, subnetId: 'subnet-workers' },
+      confirmationKey: confirmationKey({ AWS_ACCESS_KEY_ID: 'QUtJQQ==' }),
+    });
+    return { service, deleteVm };
+  }
+
+  it('judges from the API server, not a cache that fell behind: a pod created since keeps its VM', async () => {
+    const { service, deleteVm } = cleanupService({
+      cached: { pods: [], peerPods: [] },
+      now: { pods: [pod('web')], peerPods: [] },
+    });
+    const preview = await service.cleanup({ vmIds: [vm.id], dryRun: true }, ADMIN);
+    expect(preview.results).toEqual([expect.objectContaining({ id: vm.id, outcome: 'refused' })]);
+    expect(preview.confirmation).toBeNull();
+    // Even a confirmation from a moment earlier, when the cache still showed no pod, deletes nothing.
+    const earlier = issueConfirmation(confirmationKey({ AWS_ACCESS_KEY_ID: 'QUtJQQ==' }), 'test-admin', [vm.id]);
+    const result = await service.cleanup({ vmIds: [vm.id], dryRun: false, confirmation: earlier }, ADMIN);
+    expect(result.results).toEqual([
+      expect.objectContaining({ id: vm.id, outcome: 'refused', message: expect.stringContaining('shop/web') }),
+    ]);
+    expect(deleteVm).not.toHaveBeenCalled();
+  });
+
+  it('deletes a VM no pod claims in the API server', async () => {
+    const { service, deleteVm } = cleanupService({
+      cached: { pods: [pod('web')], peerPods: [] },
+      now: { pods: [], peerPods: [] },
+    });
+    const preview = await service.cleanup({ vmIds: [vm.id], dryRun: true }, ADMIN);
+    expect(preview.results).toEqual([expect.objectContaining({ id: vm.id, outcome: 'would-delete' })]);
+    await expect(service.cleanup({ vmIds: [vm.id], dryRun: false }, ADMIN)).rejects.toMatchObject({
+      status: 409,
+      code: 'not_confirmed',
+    });
+    expect(deleteVm).not.toHaveBeenCalled();
+    const result = await service.cleanup(
+      { vmIds: [vm.id], dryRun: false, confirmation: preview.confirmation ?? undefined },
+      ADMIN,
+    );
+    expect(result.results).toEqual([expect.objectContaining({ id: vm.id, outcome: 'deleted' })]);
+    expect(deleteVm).toHaveBeenCalledTimes(1);
+  });
+
+  it('deletes only what the confirmed dry run offered; other ids in the request are refused, each saying why', async () => {
+    const { service, deleteVm } = cleanupService({
+      cached: { pods: [], peerPods: [] },
+      now: { pods: [], peerPods: [] },
+    });
+    const preview = await service.cleanup({ vmIds: [vm.id], dryRun: true }, ADMIN);
+    const result = await service.cleanup(
+      { vmIds: [vm.id, 'i-never-previewed'], dryRun: false, confirmation: preview.confirmation ?? undefined },
+      ADMIN,
+    );
+    expect(result.results).toEqual([
+      expect.objectContaining({ id: vm.id, outcome: 'deleted' }),
+      expect.objectContaining({
+        id: 'i-never-previewed',
+        outcome: 'refused',
+        message: expect.stringContaining('did not offer'),
+      }),
+    ]);
+    expect(deleteVm).toHaveBeenCalledTimes(1);
+  });
+
+  it('is refused while the pods and PeerPods have not been listed once', async () => {
+    const { service, deleteVm } = cleanupService({
+      cached: { pods: [], peerPods: [] },
+      now: { pods: [], peerPods: [] },
+      synced: false,
+    });
+    await expect(service.cleanup({ vmIds: [vm.id], dryRun: false }, ADMIN)).rejects.toMatchObject({
+      status: 503,
+      code: 'not_ready',
+    });
+    expect(deleteVm).not.toHaveBeenCalled();
   });
 });

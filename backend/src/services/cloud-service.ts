@@ -24,6 +24,7 @@ import type {
   VmInventory,
 } from '../api/contract.ts';
 import type { PeerPodView, PodView } from '../capacity/objects.ts';
+import { checkConfirmation, confirmationKey, issueConfirmation, NOT_OFFERED } from '../cloud/cleanup-confirmation.ts';
 import {
   CloudError,
   DeletionLedger,
@@ -60,6 +61,14 @@ export interface CloudServiceOptions {
   /** The capacity informers' caches: peer pods and PeerPods as they are now. */
   pods: () => Iterable<PodView>;
   peerPods: () => Iterable<PeerPodView>;
+  /**
+   * Peer pods and PeerPods read from the API server itself (a consistent list), for cleanup:
+   * an informer whose watch keeps failing keeps its old cache, and a VM of a pod created since
+   * would look orphaned there.
+   */
+  claimsNow: () => Promise<{ pods: PodView[]; peerPods: PeerPodView[] }>;
+  /** Whether those caches have been listed at all; cleanup is refused before. */
+  claimsSynced: () => boolean;
   /** Called with every new inventory (feeds the capacity model's VMs per node). */
   onInventory?: (report: InventoryReport) => void;
   /** How long one reading of the port rules serves every reader (ms); default 15 s. */
@@ -70,6 +79,8 @@ interface LoadedCloud {
   fingerprint: string;
   settings: CloudSettings;
   provider: CloudProvider;
+  /** Signs and checks cleanup confirmations (cloud/cleanup-confirmation.ts). */
+  confirmationKey: Buffer;
 }
 
 const STATE_WORDS: Record<string, ApiVm['state']> = {
@@ -244,7 +255,7 @@ export class CloudService implements VmService, PortRuleService {
       azureArmEndpoint: this.options.azureArmEndpoint,
       azureAuthorityHost: this.options.azureAuthorityHost,
     });
-    this.loaded = { fingerprint, settings, provider };
+    this.loaded = { fingerprint, settings, provider, confirmationKey: confirmationKey(secret.data) };
     this.options.logger.info({ provider: provider.name }, 'cloud settings loaded');
     return this.loaded;
   }
@@ -348,11 +359,25 @@ export class CloudService implements VmService, PortRuleService {
   }
 
   private async cleanupNow(request: OrphanCleanupRequest, actor: UserInfo): Promise<OrphanCleanupResult> {
-    const { provider, settings } = await this.cloud();
-    // Decide on a fresh listing, never on a cached one: a VM may have been claimed meanwhile.
-    const vms = await provider.listPeerPodVms();
-    const pods = [...this.options.pods()].map(podLike);
-    const peerPods = [...this.options.peerPods()].map(peerPodLike);
+    if (!this.options.claimsSynced()) {
+      throw new ApiError(
+        503,
+        'not_ready',
+        'the backend has not listed the peer pods and PeerPods yet, so no VM can be judged an orphan; try again in a moment',
+      );
+    }
+    const { provider, settings, confirmationKey: key } = await this.cloud();
+    let confirmed: ReadonlySet<string> | undefined;
+    if (!request.dryRun) {
+      const check = checkConfirmation(key, request.confirmation, actor.username);
+      if (!check.ok) throw new ApiError(409, 'not_confirmed', check.reason, 'confirmation');
+      confirmed = check.vmIds;
+    }
+    // Decide on fresh listings, never on cached ones: of the cloud (a VM may have changed) and of
+    // the API server (a pod or PeerPod may claim it that a lagging cache does not show).
+    const [vms, claims] = await Promise.all([provider.listPeerPodVms(), this.options.claimsNow()]);
+    const pods = claims.pods.map(podLike);
+    const peerPods = claims.peerPods.map(peerPodLike);
     const identity = clusterIdentityFromSettings(settings);
     const names = new Map(vms.map((vm) => [vm.id, vm.name]));
     if (request.dryRun) {
@@ -364,8 +389,10 @@ export class CloudService implements VmService, PortRuleService {
         gracePeriodMs: this.options.orphanGraceMs,
       });
       const plan = planOrphanCleanup(fresh, identity, request.vmIds);
+      const offered = plan.toDelete.map((c) => c.vmId);
       return {
         dryRun: true,
+        confirmation: offered.length > 0 ? issueConfirmation(key, actor.username, offered) : null,
         results: [
           ...plan.toDelete.map((c) => ({
             id: c.vmId,
@@ -384,11 +411,13 @@ export class CloudService implements VmService, PortRuleService {
         ],
       };
     }
+    // Only what the confirmed dry run offered is deleted; anything else named is refused, per VM.
+    const notOffered = request.vmIds.filter((id) => !confirmed!.has(id));
     const audits: AuditEvent[] = [];
     const result = await cleanupOrphans({
       provider,
       identity,
-      vmIds: request.vmIds,
+      vmIds: request.vmIds.filter((id) => confirmed!.has(id)),
       pods,
       peerPods,
       ledger: this.ledger,
@@ -406,6 +435,13 @@ export class CloudService implements VmService, PortRuleService {
           outcome: 'deleted' as const,
           message: d.alreadyGone ? 'the VM was already gone' : `deleted ${d.deleted.length} cloud resource(s)`,
           deletedResources: d.deleted,
+        })),
+        ...notOffered.map((id) => ({
+          id,
+          name: names.get(id) ?? null,
+          outcome: 'refused' as const,
+          message: NOT_OFFERED,
+          deletedResources: [],
         })),
         ...[...result.refused, ...result.skipped].map((r) => ({
           id: r.vmId,

@@ -356,7 +356,10 @@ export async function backendKilledDuringOrphanCleanup(): Promise<ScenarioResult
       respond: 'hang',
     });
     const cleaning = stack
-      .call<OrphanCleanupResult>(first, '/vms/cleanup', { method: 'POST', body: { vmIds: allIds, dryRun: false } })
+      .call<OrphanCleanupResult>(first, '/vms/cleanup', {
+        method: 'POST',
+        body: { vmIds: allIds, dryRun: false, confirmation: dryRun.body.confirmation },
+      })
       .catch((e: Error) => e);
     await waitUntil('the 6th termination', () => terminations >= 6, 60_000, 20);
     await sleep(300);
@@ -383,15 +386,11 @@ export async function backendKilledDuringOrphanCleanup(): Promise<ScenarioResult
       method: 'POST',
       body: { vmIds: allIds, dryRun: true },
     });
-    const rerun = await stack.call<OrphanCleanupResult>(second, '/vms/cleanup', {
-      method: 'POST',
-      body: { vmIds: allIds, dryRun: false },
-    });
+    // The real cleanups carry the confirmation of the new backend's dry run.
+    const confirmed = { vmIds: allIds, dryRun: false, confirmation: rerunDry.body.confirmation };
+    const rerun = await stack.call<OrphanCleanupResult>(second, '/vms/cleanup', { method: 'POST', body: confirmed });
     const recovered = Date.now();
-    const third = await stack.call<OrphanCleanupResult>(second, '/vms/cleanup', {
-      method: 'POST',
-      body: { vmIds: allIds, dryRun: false },
-    });
+    const third = await stack.call<OrphanCleanupResult>(second, '/vms/cleanup', { method: 'POST', body: confirmed });
     for (const r of stack.seen.slice(seenBefore)) {
       if (awsAction('TerminateInstances')(r))
         terminateCalls.set(instanceOf(r), (terminateCalls.get(instanceOf(r)) ?? 0) + 1);

@@ -62,7 +62,8 @@ export const useOrphanCleanup = (onFinished?: () => void): OrphanCleanup => {
     if (vmIds.length === 0) return;
     const call = ++latestCall.current;
     setState({ phase: 'deleting', preview: approved });
-    backendApi.cleanupVms({ vmIds, dryRun: false }).then(
+    // The dry run's confirmation binds this call to what the admin saw: these VMs, this user, now.
+    backendApi.cleanupVms({ vmIds, dryRun: false, confirmation: approved.confirmation ?? undefined }).then(
       (result) => {
         if (call === latestCall.current) setState({ phase: 'done', preview: approved, result });
         onFinishedRef.current?.();

@@ -295,6 +295,7 @@ describe('Virtual machines tab', () => {
 
     const dryRun: OrphanCleanupResult = {
       dryRun: true,
+      confirmation: 'confirmation-of-the-dry-run',
       results: [
         {
           id: 'i-podvm-old-11111111',
@@ -391,9 +392,13 @@ describe('Virtual machines tab', () => {
       const gets = vmGets();
       await user.click(deleteButton);
 
-      // Only the VMs the dry run approved are sent.
+      // Only the VMs the dry run approved are sent, with the confirmation it returned.
       expect(postCalls()).toHaveLength(2);
-      expect(postCalls()[1]![1]).toEqual({ vmIds: ['i-podvm-old-11111111', 'i-podvm-stale-22222222'], dryRun: false });
+      expect(postCalls()[1]![1]).toEqual({
+        vmIds: ['i-podvm-old-11111111', 'i-podvm-stale-22222222'],
+        dryRun: false,
+        confirmation: 'confirmation-of-the-dry-run',
+      });
       expect(within(dialog).getByRole('progressbar', { name: 'Deleting the virtual machines' })).toBeInTheDocument();
       expect(within(dialog).getByRole('button', { name: 'Cancel' })).toBeDisabled();
 
