@@ -77,8 +77,9 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
     recorder: new EventRecorder({ client: kubeClient, logger, component: 'peer-pods-console', instance: identity }),
     peerPodConfig: { namespace: config.peerPodConfigNamespace, name: config.peerPodConfigName },
     awsEndpoint: config.awsEndpoint,
-    azureArmEndpoint: config.azureArmEndpoint,
-    azureAuthorityHost: config.azureAuthorityHost,
+    // Unset ('') means: the endpoints of the cluster's own Azure cloud (cloud/settings.ts).
+    azureArmEndpoint: config.azureArmEndpoint || undefined,
+    azureAuthorityHost: config.azureAuthorityHost || undefined,
     orphanGraceMs: config.orphanGraceSeconds * 1000,
     inventoryIntervalMs: config.inventoryIntervalSeconds * 1000,
     pods: () => capacity.informers.pods.values(),

@@ -13,6 +13,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('leaves the Azure endpoints unset by default, so the cluster’s own Azure cloud decides them', () => {
+    // A public-cloud default here sent US Government and China credentials to public endpoints.
+    expect(loadConfig([], {})).toMatchObject({ azureArmEndpoint: '', azureAuthorityHost: '' });
+    expect(loadConfig([], { AZURE_ARM_ENDPOINT: 'https://management.usgovcloudapi.net' }).azureArmEndpoint).toBe(
+      'https://management.usgovcloudapi.net',
+    );
+  });
+
   it('reads environment variables and lets a flag win over its variable', () => {
     const config = loadConfig(['--port', '8443'], { PORT: '7000', LOG_LEVEL: 'debug' });
     expect(config.port).toBe(8443);

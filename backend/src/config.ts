@@ -179,19 +179,23 @@ const settings = {
     accepted: "an https:// or http:// URL of the EC2 API, or empty for the region's public endpoint",
     default: '',
   },
+  // Empty: derived from infrastructure/cluster (status.platformStatus.azure.cloudName and
+  // armEndpoint), so US Government and China clusters reach their own cloud; set only to override.
   azureArmEndpoint: {
     flag: 'azure-arm-endpoint',
     env: 'AZURE_ARM_ENDPOINT',
-    schema: z.url({ protocol: /^https?$/ }),
-    accepted: 'the Azure Resource Manager URL, e.g. https://management.azure.com (sovereign clouds differ)',
-    default: 'https://management.azure.com',
+    schema: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+    accepted:
+      "the Azure Resource Manager URL, e.g. https://management.azure.com, or empty for the one infrastructure/cluster's Azure cloud uses",
+    default: '',
   },
   azureAuthorityHost: {
     flag: 'azure-authority-host',
     env: 'AZURE_AUTHORITY_HOST',
-    schema: z.url({ protocol: /^https?$/ }),
-    accepted: 'the Microsoft Entra authority URL, e.g. https://login.microsoftonline.com',
-    default: 'https://login.microsoftonline.com',
+    schema: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]),
+    accepted:
+      "the Microsoft Entra authority URL, e.g. https://login.microsoftonline.com, or empty for the one infrastructure/cluster's Azure cloud uses",
+    default: '',
   },
   orphanGraceSeconds: {
     flag: 'orphan-grace-seconds',

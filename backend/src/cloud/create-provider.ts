@@ -37,8 +37,9 @@ export function createCloudProvider(settings: CloudSettings, options: CreateClou
     tenantId: settings.credentials.tenantId.reveal(),
     clientId: settings.credentials.clientId.reveal(),
     clientSecret: settings.credentials.clientSecret.reveal(),
-    armEndpoint: options.azureArmEndpoint ?? settings.armEndpoint,
-    authorityHost: options.azureAuthorityHost ?? settings.authorityHost,
+    // An override only when one is set: otherwise the endpoints of the cluster's own Azure cloud.
+    armEndpoint: options.azureArmEndpoint || settings.armEndpoint,
+    authorityHost: options.azureAuthorityHost || settings.authorityHost,
     caCertificates: options.azureCaCertificates,
     nsgId: settings.nsgId,
     credentialsSource: settings.secretRef,
