@@ -77,9 +77,20 @@ describe('parseCloudSettings for AWS', () => {
 
   it('prefers AWS_REGION and VXLAN_PORT from the ConfigMap', () => {
     const settings = parseCloudSettings(
-      awsInput({ AWS_REGION: 'eu-west-1', VXLAN_PORT: '4789', PEERPODS_LIMIT_PER_NODE: '20' }),
+      awsInput({ AWS_REGION: 'eu-west-1', VXLAN_PORT: '9001', PEERPODS_LIMIT_PER_NODE: '20' }),
     );
-    expect(settings).toMatchObject({ region: 'eu-west-1', vxlanPort: 4789, limitPerNode: 20 });
+    expect(settings).toMatchObject({ region: 'eu-west-1', vxlanPort: 9001, limitPerNode: 20 });
+  });
+
+  it.each([
+    ['4789', "the cluster network's VXLAN port"],
+    ['6081', "OVN-Kubernetes' Geneve port"],
+    ['15150', 'the kata-agent port'],
+  ])('refuses VXLAN_PORT %s, %s, and names the default to use instead', (port, what) => {
+    const error = settingsError(() => parseCloudSettings(awsInput({ VXLAN_PORT: port })));
+    expect(error.key).toBe('VXLAN_PORT');
+    expect(error.message).toContain(what);
+    expect(error.message).toContain('e.g. 9000 (the default)');
   });
 
   it('decodes the Secret and keeps each value hidden from JSON, inspect and string conversion', () => {

@@ -188,6 +188,30 @@ function parsePort(reader: KeyReader, key: string, fallback: number): number {
   return port;
 }
 
+/**
+ * Ports of the worker nodes that VXLAN_PORT must not take: the cluster network's own VXLAN
+ * (4789, OpenShift SDN) and Geneve (6081, OVN-Kubernetes) ports, and the kata-agent port 15150
+ * that peer pods need beside it.
+ */
+const TAKEN_VXLAN_PORTS = new Map([
+  [4789, "the cluster network's VXLAN port"],
+  [6081, "OVN-Kubernetes' Geneve port"],
+  [15150, 'the kata-agent port peer pods also need'],
+]);
+
+function parseVxlanPort(reader: KeyReader, fallback: number): number {
+  const port = parsePort(reader, 'VXLAN_PORT', fallback);
+  const taken = TAKEN_VXLAN_PORTS.get(port);
+  if (taken) {
+    throw new CloudSettingsError(
+      'VXLAN_PORT',
+      reader.ref,
+      `is ${port}, ${taken}; peer pods need a port of their own, e.g. ${fallback} (the default)`,
+    );
+  }
+  return port;
+}
+
 function parseCount(reader: KeyReader, key: string): number | undefined {
   const raw = reader.optional(key);
   if (raw === undefined) return undefined;
@@ -241,7 +265,7 @@ export function parseCloudSettings(input: CloudSettingsInput): CloudSettings {
   const common: CommonCloudSettings = {
     configMapRef: configMap.ref,
     secretRef,
-    vxlanPort: parsePort(configMap, 'VXLAN_PORT', DEFAULT_VXLAN_PORT),
+    vxlanPort: parseVxlanPort(configMap, DEFAULT_VXLAN_PORT),
     limitPerNode: parseCount(configMap, 'PEERPODS_LIMIT_PER_NODE'),
     tags: parseTags(configMap.optional('TAGS'), configMap.ref),
   };
