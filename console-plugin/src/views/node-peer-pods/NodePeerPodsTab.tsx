@@ -1,6 +1,6 @@
 import { type FC, useState } from 'react';
 import type { PageComponentProps } from '@openshift-console/dynamic-plugin-sdk';
-import { Alert, Button, Flex, FlexItem, Stack, StackItem, Title, Tooltip } from '@patternfly/react-core';
+import { Alert, Button, Flex, FlexItem, PageSection, Stack, StackItem, Title, Tooltip } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
 
 import LoadingState from '../../components/LoadingState';
@@ -40,91 +40,94 @@ const NodePeerPodsTab: FC<PageComponentProps<NodeKind>> = ({ obj }) => {
     </Button>
   );
 
+  // The console gives a plugin's tab no padding of its own (its own tabs pad their body the same way).
   return (
-    <Stack hasGutter>
-      <StackItem>
-        <Flex justifyContent={{ default: 'justifyContentSpaceBetween' }} alignItems={{ default: 'alignItemsCenter' }}>
-          <FlexItem>
-            <Title headingLevel="h2">{t('Peer pod capacity')}</Title>
-          </FlexItem>
-          <FlexItem>
-            {overrideAccess.allowed || overrideAccess.loading ? (
-              overrideButton
-            ) : (
-              <Tooltip
-                content={t(
-                  'Setting an override needs the permission to patch nodes. Ask a cluster administrator for it.',
-                )}
-              >
-                {overrideButton}
-              </Tooltip>
-            )}
-          </FlexItem>
-        </Flex>
-      </StackItem>
-      <StackItem>
-        {capacity.error !== undefined && isNotFoundError(capacity.error) ? (
-          <Alert variant="info" isInline title={t('The backend does not know this node yet')}>
-            {t('It adds new nodes within seconds of their creation. This page reads it again every few seconds.')}
-          </Alert>
-        ) : capacity.error !== undefined ? (
-          <BackendErrorAlert error={capacity.error} onRetry={capacity.refresh} />
-        ) : !node ? (
-          <LoadingState label={t('Loading peer pod capacity')} />
-        ) : (
-          <Stack hasGutter>
-            {node.desiredState === 'absent' && node.advertised === null && (
-              <StackItem>
-                <Alert variant="info" isInline title={t('This node does not run peer pods')}>
-                  {t(
-                    'No PeerPodConfig selects it and it has no override, so it advertises no {{resource}}. Label it with the nodeSelector of the PeerPodConfig, or set an override, to run peer pods here.',
-                    { resource: PEER_POD_VM_RESOURCE },
-                  )}
-                </Alert>
-              </StackItem>
-            )}
-            <StackItem>
-              <NodeCapacityDetails node={node} />
-            </StackItem>
-          </Stack>
-        )}
-      </StackItem>
-      <StackItem>
-        <Title headingLevel="h2">{t('Peer pods')}</Title>
-      </StackItem>
-      <StackItem>
-        <NodePeerPodsTable pods={pods.pods} loaded={pods.loaded} loadError={pods.loadError} vms={node?.vms ?? []} />
-      </StackItem>
-      <StackItem>
-        <Title headingLevel="h2">{t('Virtual machines')}</Title>
-      </StackItem>
-      <StackItem>
-        {node ? (
-          <NodeVmsTable vms={node.vms} />
-        ) : (
-          capacity.error === undefined && <LoadingState label={t('Loading VMs')} />
-        )}
-      </StackItem>
-      {capacity.detail && capacity.detail.unaccounted.length > 0 && (
+    <PageSection hasBodyWrapper={false}>
+      <Stack hasGutter>
         <StackItem>
-          <UnaccountedPeerPodsList
-            unaccounted={capacity.detail.unaccounted}
-            extendedResource={PEER_POD_VM_RESOURCE}
-            showNode={false}
-          />
+          <Flex justifyContent={{ default: 'justifyContentSpaceBetween' }} alignItems={{ default: 'alignItemsCenter' }}>
+            <FlexItem>
+              <Title headingLevel="h2">{t('Peer pod capacity')}</Title>
+            </FlexItem>
+            <FlexItem>
+              {overrideAccess.allowed || overrideAccess.loading ? (
+                overrideButton
+              ) : (
+                <Tooltip
+                  content={t(
+                    'Setting an override needs the permission to patch nodes. Ask a cluster administrator for it.',
+                  )}
+                >
+                  {overrideButton}
+                </Tooltip>
+              )}
+            </FlexItem>
+          </Flex>
         </StackItem>
-      )}
-      {editingOverride && (
-        <NodeOverrideModal
-          nodeName={name}
-          capacity={node}
-          onClose={() => {
-            setEditingOverride(false);
-            capacity.refresh();
-          }}
-        />
-      )}
-    </Stack>
+        <StackItem>
+          {capacity.error !== undefined && isNotFoundError(capacity.error) ? (
+            <Alert variant="info" isInline title={t('The backend does not know this node yet')}>
+              {t('It adds new nodes within seconds of their creation. This page reads it again every few seconds.')}
+            </Alert>
+          ) : capacity.error !== undefined ? (
+            <BackendErrorAlert error={capacity.error} onRetry={capacity.refresh} />
+          ) : !node ? (
+            <LoadingState label={t('Loading peer pod capacity')} />
+          ) : (
+            <Stack hasGutter>
+              {node.desiredState === 'absent' && node.advertised === null && (
+                <StackItem>
+                  <Alert variant="info" isInline title={t('This node does not run peer pods')}>
+                    {t(
+                      'No PeerPodConfig selects it and it has no override, so it advertises no {{resource}}. Label it with the nodeSelector of the PeerPodConfig, or set an override, to run peer pods here.',
+                      { resource: PEER_POD_VM_RESOURCE },
+                    )}
+                  </Alert>
+                </StackItem>
+              )}
+              <StackItem>
+                <NodeCapacityDetails node={node} />
+              </StackItem>
+            </Stack>
+          )}
+        </StackItem>
+        <StackItem>
+          <Title headingLevel="h2">{t('Peer pods')}</Title>
+        </StackItem>
+        <StackItem>
+          <NodePeerPodsTable pods={pods.pods} loaded={pods.loaded} loadError={pods.loadError} vms={node?.vms ?? []} />
+        </StackItem>
+        <StackItem>
+          <Title headingLevel="h2">{t('Virtual machines')}</Title>
+        </StackItem>
+        <StackItem>
+          {node ? (
+            <NodeVmsTable vms={node.vms} />
+          ) : (
+            capacity.error === undefined && <LoadingState label={t('Loading VMs')} />
+          )}
+        </StackItem>
+        {capacity.detail && capacity.detail.unaccounted.length > 0 && (
+          <StackItem>
+            <UnaccountedPeerPodsList
+              unaccounted={capacity.detail.unaccounted}
+              extendedResource={PEER_POD_VM_RESOURCE}
+              showNode={false}
+            />
+          </StackItem>
+        )}
+        {editingOverride && (
+          <NodeOverrideModal
+            nodeName={name}
+            capacity={node}
+            onClose={() => {
+              setEditingOverride(false);
+              capacity.refresh();
+            }}
+          />
+        )}
+      </Stack>
+    </PageSection>
   );
 };
 

@@ -108,36 +108,53 @@ export const NodeDetailsPage: FC = () => {
           </NavList>
         </Nav>
       </PageSection>
-      <PageSection hasBodyWrapper={false}>
-        {loadError && !loaded ? (
+      {/* As in the console: its own tabs pad their body; a plugin's tab gets no padding from the page. */}
+      {loadError && !loaded ? (
+        <PageSection hasBodyWrapper={false}>
           <Alert variant="danger" isInline title={`Could not load node ${name}`}>
             {(loadError as Error).message}
           </Alert>
-        ) : !loaded ? (
+        </PageSection>
+      ) : !loaded ? (
+        <PageSection hasBodyWrapper={false}>
           <Loading label="Loading the node" />
-        ) : (
-          <Routes>
-            <Route index element={<NodeDetails node={node} />} />
-            {pages
-              .filter((p) => p.component)
-              .map((p) => {
-                const Component = p.component!;
-                return (
-                  <Route
-                    key={p.href}
-                    path={`${p.href}/*`}
-                    element={
-                      <ErrorBoundary what={`The ${p.name} tab`}>
-                        <Component obj={node} params={params} />
-                      </ErrorBoundary>
-                    }
-                  />
-                );
-              })}
-            <Route path="*" element={<Alert variant="warning" isInline title={`Node ${name} has no tab "${tab}"`} />} />
-          </Routes>
-        )}
-      </PageSection>
+        </PageSection>
+      ) : (
+        <Routes>
+          <Route
+            index
+            element={
+              <PageSection hasBodyWrapper={false}>
+                <NodeDetails node={node} />
+              </PageSection>
+            }
+          />
+          {pages
+            .filter((p) => p.component)
+            .map((p) => {
+              const Component = p.component!;
+              return (
+                <Route
+                  key={p.href}
+                  path={`${p.href}/*`}
+                  element={
+                    <ErrorBoundary what={`The ${p.name} tab`}>
+                      <Component obj={node} params={params} />
+                    </ErrorBoundary>
+                  }
+                />
+              );
+            })}
+          <Route
+            path="*"
+            element={
+              <PageSection hasBodyWrapper={false}>
+                <Alert variant="warning" isInline title={`Node ${name} has no tab "${tab}"`} />
+              </PageSection>
+            }
+          />
+        </Routes>
+      )}
     </>
   );
 };
