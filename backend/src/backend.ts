@@ -135,6 +135,7 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
       ports: cloud,
       setup,
       peerPodConfigNamespace: config.peerPodConfigNamespace,
+      cloudCredential: () => cloud.cloudCredential(),
     },
   });
   const app = createApp({

@@ -63,6 +63,8 @@ export interface ApiServices {
   setup: SetupReportService;
   /** Namespace of the PeerPodConfig; cloud actions need `patch peerpodconfigs` there. */
   peerPodConfigNamespace: string;
+  /** The cloud credentials Secret: cloud data and cloud changes need `get` on it. */
+  cloudCredential: () => Promise<{ namespace: string; name: string }>;
 }
 
 export interface ApiOptions {
@@ -240,13 +242,42 @@ export function createApiRouter(options: ApiOptions): Router {
     });
   });
 
-  router.get('/vms', requirePermission(reviewer, READ), async (_req: Request, res: Response) => {
-    res.json(await services.vms.inventory());
-  });
+  // Cloud data is read, and the cloud changed, with the backend's cloud credentials on the user's
+  // behalf: that needs `get` on the Secret holding them, besides what the route itself needs.
+  const requireCloudCredential = async (req: Request, _res: Response, next: (err?: unknown) => void) => {
+    try {
+      const secret = await services.cloudCredential();
+      const permission: Permission = { verb: 'get', resource: 'secrets', ...secret };
+      const decision = await reviewer.check(req.user!, permission);
+      if (!decision.allowed) {
+        next(
+          new ApiError(
+            403,
+            'forbidden',
+            `user "${req.user!.username}" may not get secrets ${secret.name} in namespace ${secret.namespace}, the cloud credentials this reads or changes the cloud with; ask a cluster administrator for that permission`,
+          ),
+        );
+        return;
+      }
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+
+  router.get(
+    '/vms',
+    requirePermission(reviewer, READ),
+    requireCloudCredential,
+    async (_req: Request, res: Response) => {
+      res.json(await services.vms.inventory());
+    },
+  );
 
   router.post(
     '/vms/cleanup',
     requirePermission(reviewer, cloudAction),
+    requireCloudCredential,
     mutationLimit,
     async (req: Request, res: Response) => {
       const request = parseBody(orphanCleanupRequest, req.body);
@@ -254,25 +285,50 @@ export function createApiRouter(options: ApiOptions): Router {
     },
   );
 
-  router.get('/ports', requirePermission(reviewer, READ), async (req: Request, res: Response) => {
-    const request = parseBody(portRulesRequest, { includeUdp: req.query.includeUdp === 'true' });
-    res.json(await services.ports.status(request));
-  });
+  router.get(
+    '/ports',
+    requirePermission(reviewer, READ),
+    requireCloudCredential,
+    async (req: Request, res: Response) => {
+      const request = parseBody(portRulesRequest, { includeUdp: req.query.includeUdp === 'true' });
+      res.json(await services.ports.status(request));
+    },
+  );
 
-  router.post('/ports/apply', requirePermission(reviewer, cloudAction), mutationLimit, async (req, res) => {
-    const request = parseBody(portRulesRequest, req.body);
-    res.json(await services.ports.apply(request, req.user!));
-  });
+  router.post(
+    '/ports/apply',
+    requirePermission(reviewer, cloudAction),
+    requireCloudCredential,
+    mutationLimit,
+    async (req, res) => {
+      const request = parseBody(portRulesRequest, req.body);
+      res.json(await services.ports.apply(request, req.user!));
+    },
+  );
 
-  router.get('/setup', requirePermission(reviewer, READ), async (_req: Request, res: Response) => {
-    res.setHeader('Cache-Control', 'no-store');
-    res.json(await services.setup.report());
-  });
+  router.get(
+    '/setup',
+    requirePermission(reviewer, READ),
+    requireCloudCredential,
+    async (_req: Request, res: Response) => {
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(await services.setup.report());
+    },
+  );
 
   router.get('/permissions', async (req: Request, res: Response) => {
     const user = req.user!;
-    const [read, act] = await Promise.all([reviewer.check(user, READ), reviewer.check(user, cloudAction)]);
-    const body: Permissions = { user: user.username, canRead: read.allowed, canChangeCloud: act.allowed };
+    const secret = await services.cloudCredential();
+    const [read, act, credential] = await Promise.all([
+      reviewer.check(user, READ),
+      reviewer.check(user, cloudAction),
+      reviewer.check(user, { verb: 'get', resource: 'secrets', ...secret }),
+    ]);
+    const body: Permissions = {
+      user: user.username,
+      canRead: read.allowed,
+      canChangeCloud: act.allowed && credential.allowed,
+    };
     res.json(body);
   });
 

@@ -16,18 +16,21 @@ const ADMIN: UserInfo = { username: 'test-admin', groups: ['system:masters'] };
 class SwitchableReviewer {
   tokens = new Map<string, UserInfo>([['admin-token', ADMIN]]);
   allowed = true;
+  /** Resources this user may not touch, whatever `allowed` says. */
+  denied = new Set<string>();
   async authenticate(token: string): Promise<UserInfo | null> {
     return this.tokens.get(token) ?? null;
   }
-  async check(_user: UserInfo, _permission: Permission): Promise<{ allowed: boolean; reason: string }> {
-    return { allowed: this.allowed, reason: '' };
+  async check(_user: UserInfo, permission: Permission): Promise<{ allowed: boolean; reason: string }> {
+    return { allowed: this.allowed && !this.denied.has(permission.resource), reason: '' };
   }
 }
 
-const snapshot = { revision: 1, json: '{"revision":1}', gzip: () => Buffer.from('') };
+const snapshot = { revision: 1, etag: '"capacity-1-0"', json: '{"revision":1}', gzip: () => Buffer.from('') };
 const services = {
   capacity: { snapshot: () => ({}), snapshotJson: () => snapshot, subscribe: () => () => {} },
   peerPodConfigNamespace: 'openshift-sandboxed-containers-operator',
+  cloudCredential: async () => ({ namespace: 'openshift-sandboxed-containers-operator', name: 'peer-pods-secret' }),
 } as unknown as ApiServices;
 
 let server: Server | undefined;
@@ -142,5 +145,51 @@ describe('cloud-touching routes', () => {
     // Another token has its own allowance.
     const other = await fetch(url, { headers: { Authorization: 'Bearer someone-else' } });
     expect(other.status).toBe(401);
+  });
+});
+
+describe('cloud data and cloud changes', () => {
+  async function startWith(reviewer: SwitchableReviewer) {
+    const app = express();
+    app.use(
+      '/api/v1',
+      createApiRouter({
+        reviewer: reviewer as unknown as AccessReviewer,
+        services: {
+          ...services,
+          ports: { status: async () => ({ platform: 'aws' }) },
+          vms: { inventory: async () => ({ vms: [] }) },
+          setup: { report: async () => ({ checks: [] }) },
+        } as unknown as ApiServices,
+      }),
+    );
+    app.use(errorHandler(createLogger('silent')));
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server!.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    return (path: string) => fetch(`${base}${path}`, { headers: { Authorization: 'Bearer admin-token' } });
+  }
+
+  it('need get on the cloud credentials Secret besides list nodes, and the 403 names it', async () => {
+    const reviewer = new SwitchableReviewer();
+    reviewer.denied.add('secrets');
+    const get = await startWith(reviewer);
+    for (const path of ['/vms', '/ports', '/setup']) {
+      const res = await get(path);
+      expect(res.status, path).toBe(403);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+        'may not get secrets peer-pods-secret in namespace openshift-sandboxed-containers-operator, the cloud credentials',
+      );
+    }
+    // What does not touch the cloud stays readable with list nodes alone.
+    expect((await get('/capacity')).status).toBe(200);
+    expect(await (await get('/permissions')).json()).toMatchObject({ canRead: true, canChangeCloud: false });
+  });
+
+  it('are served to a user who may also read the Secret', async () => {
+    const get = await startWith(new SwitchableReviewer());
+    expect((await get('/vms')).status).toBe(200);
+    expect((await get('/ports')).status).toBe(200);
+    expect(await (await get('/permissions')).json()).toMatchObject({ canRead: true, canChangeCloud: true });
   });
 });

@@ -158,6 +158,7 @@ export class CloudService implements VmService, PortRuleService {
    * fetch joins concurrent misses into one reading and keeps no failure.
    */
   private readonly portStatus: LRUCache<'tcp' | 'tcp+udp', PortRulesReport>;
+  private credentialRef: { at: number; ref: { namespace: string; name: string } } | undefined;
 
   constructor(private readonly options: CloudServiceOptions) {
     this.core = options.kubeConfig.makeApiClient(CoreV1Api);
@@ -529,6 +530,28 @@ export class CloudService implements VmService, PortRuleService {
       canApply: rules.some((r) => r.state !== 'present'),
     };
     return report;
+  }
+
+  /**
+   * The cloud credentials Secret the PeerPodConfig names (spec.cloudSecretName): reading cloud
+   * data or changing the cloud on a user's behalf needs `get` on it, as the backend spends it.
+   */
+  async cloudCredential(): Promise<{ namespace: string; name: string }> {
+    const now = Date.now();
+    if (this.credentialRef && now - this.credentialRef.at < 15_000) return this.credentialRef.ref;
+    const { namespace, name } = this.options.peerPodConfig;
+    const config = (await this.custom
+      .getNamespacedCustomObject({
+        group: 'confidentialcontainers.org',
+        version: 'v1alpha1',
+        plural: 'peerpodconfigs',
+        namespace,
+        name,
+      })
+      .catch(() => undefined)) as { spec?: { cloudSecretName?: string } } | undefined;
+    const ref = { namespace, name: config?.spec?.cloudSecretName || 'peer-pods-secret' };
+    this.credentialRef = { at: now, ref };
+    return ref;
   }
 
   status(request: PortRulesRequest): Promise<PortRulesReport> {

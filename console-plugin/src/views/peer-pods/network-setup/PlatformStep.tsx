@@ -33,7 +33,7 @@ const PlatformStep: FC<PlatformStepProps> = ({ report, loaded, error, setupPath,
           title={t('Could not detect the platform')}
           problem={problem}
           forbiddenExplanation={t(
-            'Reading the port rules needs permission to list nodes in the whole cluster. Ask a cluster administrator for it.',
+            'Reading the port rules needs permission to list nodes in the whole cluster and to read the cloud credentials Secret. Ask a cluster administrator for them.',
           )}
           setupPath={setupPath}
           onRetry={onRetry}

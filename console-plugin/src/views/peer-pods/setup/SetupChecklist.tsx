@@ -62,7 +62,7 @@ const SetupChecklist: FC<SetupChecklistProps> = ({ report, loaded, error, refres
             title={t('Could not run the setup checks')}
             problem={backendProblemOf(error)}
             forbiddenExplanation={t(
-              'Reading the setup checks needs permission to list nodes. Ask a cluster administrator for it.',
+              'Reading the setup checks needs permission to list nodes and to read the cloud credentials Secret. Ask a cluster administrator for them.',
             )}
             onRetry={onRefresh}
             variant={report ? 'warning' : 'danger'}

@@ -199,7 +199,9 @@ describe('Setup tab checklist', () => {
 
     expect(await screen.findByText('Could not run the setup checks')).toBeInTheDocument();
     expect(
-      screen.getByText('Reading the setup checks needs permission to list nodes. Ask a cluster administrator for it.'),
+      screen.getByText(
+        'Reading the setup checks needs permission to list nodes and to read the cloud credentials Secret. Ask a cluster administrator for them.',
+      ),
     ).toBeInTheDocument();
     expect(screen.getByText('Error: user "dev" may not list nodes (cluster-wide)')).toBeInTheDocument();
     expect(screen.queryByRole('grid', { name: 'Setup checks' })).not.toBeInTheDocument();

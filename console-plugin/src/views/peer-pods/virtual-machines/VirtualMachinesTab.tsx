@@ -47,7 +47,7 @@ const VirtualMachinesTab: FC = () => {
         title={t('Could not load the virtual machines')}
         problem={backendProblemOf(error)}
         forbiddenExplanation={t(
-          'Reading the virtual machine inventory needs permission to list nodes in the whole cluster. Ask a cluster administrator for it.',
+          'Reading the virtual machine inventory needs permission to list nodes in the whole cluster and to read the cloud credentials Secret. Ask a cluster administrator for them.',
         )}
         onRetry={refresh}
       />
@@ -152,7 +152,7 @@ const Inventory: FC<InventoryProps> = ({ inventory, requestError, refresh, refre
             title={t('Could not refresh the virtual machines; the table shows the last answer')}
             problem={backendProblemOf(requestError)}
             forbiddenExplanation={t(
-              'Reading the virtual machine inventory needs permission to list nodes in the whole cluster. Ask a cluster administrator for it.',
+              'Reading the virtual machine inventory needs permission to list nodes in the whole cluster and to read the cloud credentials Secret. Ask a cluster administrator for them.',
             )}
             onRetry={refresh}
           />
