@@ -54,6 +54,7 @@ COPY --from=build /opt/app-root/src/package.json ./package.json
 COPY --from=build /opt/app-root/src/node_modules ./node_modules
 COPY --from=build /opt/app-root/src/backend/dist ./backend/dist
 COPY --from=build /opt/app-root/src/dist ./dist
+COPY backend/bin/start.sh ./backend/bin/start.sh
 
 ENV NODE_ENV=production \
     HOME=/tmp \
@@ -63,4 +64,5 @@ ENV NODE_ENV=production \
 
 USER 1001
 EXPOSE 9001 9443
-CMD ["node", "backend/dist/main.js"]
+# start.sh sizes the heap to three quarters of the container's memory limit.
+CMD ["/bin/sh", "backend/bin/start.sh"]

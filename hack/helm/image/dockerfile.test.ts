@@ -46,7 +46,11 @@ describe('Dockerfile', () => {
   });
 
   it('starts the backend entry point that build:backend compiles', () => {
-    expect(argsOf(runtime, 'CMD')).toEqual(['["node", "backend/dist/main.js"]']);
+    // Through start.sh, which sizes the heap from the memory limit and execs node backend/dist/main.js.
+    expect(argsOf(runtime, 'CMD')).toEqual(['["/bin/sh", "backend/bin/start.sh"]']);
+    expect(readFileSync(join(REPO_ROOT, 'backend', 'bin', 'start.sh'), 'utf8')).toMatch(
+      /exec "\$node" --max-old-space-size="\$heap" backend\/dist\/main\.js "\$@"/,
+    );
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>;
     };
@@ -68,6 +72,7 @@ describe('Dockerfile', () => {
       '--from=build /opt/app-root/src/node_modules ./node_modules',
       '--from=build /opt/app-root/src/backend/dist ./backend/dist',
       '--from=build /opt/app-root/src/dist ./dist',
+      'backend/bin/start.sh ./backend/bin/start.sh',
     ]);
     const values = load(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8')) as {
       backend: { pluginAssetsDir: string };
