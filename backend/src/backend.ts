@@ -19,6 +19,7 @@ import { ModelCapacityService } from './services/capacity-service.ts';
 import { CloudService } from './services/cloud-service.ts';
 import { SetupService } from './setup/setup-service.ts';
 import { CertificateWatcher, loadCertificatePairSync, secureContextOptions } from './webhook/serving-certificate.ts';
+import { readClusterTls } from './server/tls-profile.ts';
 import { createWebhookServer, type WebhookServer } from './webhook/server.ts';
 
 export interface RunningBackend {
@@ -147,20 +148,30 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
     metricsRegistry: registry,
   });
 
+  // Both ports follow the cluster's tlsSecurityProfile (APIServer cluster), read once at start.
+  const tlsSettings = await readClusterTls((path) =>
+    kubeClient.request<{ spec?: { tlsSecurityProfile?: { type?: string } } }>({
+      method: 'GET',
+      path,
+      timeoutMs: 10_000,
+    }),
+  );
+  logger.info({ tls: { minVersion: tlsSettings.minVersion, source: tlsSettings.source } }, 'TLS settings');
+
   // The API port: HTTPS with the serving certificate, swapped in place when the files rotate.
   const tls = Boolean(config.tlsCertFile);
   let certificateWatcher: CertificateWatcher | undefined;
   let server: Server;
   if (tls) {
     const pair = loadCertificatePairSync(config.tlsCertFile, config.tlsKeyFile);
-    const httpsServer = createHttpsServer(secureContextOptions(pair), app);
+    const httpsServer = createHttpsServer(secureContextOptions(pair, tlsSettings), app);
     certificateWatcher = new CertificateWatcher({
       certFile: config.tlsCertFile,
       keyFile: config.tlsKeyFile,
       current: pair,
       intervalMs: 10_000,
       onChange: (next) => {
-        httpsServer.setSecureContext(secureContextOptions(next));
+        httpsServer.setSecureContext(secureContextOptions(next, tlsSettings));
         logger.info('API serving certificate reloaded');
       },
       onError: (err) => logger.warn({ err: err.message }, 'API serving certificate not reloaded'),
@@ -187,6 +198,7 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
       excludedNamespaces: config.webhookExcludedNamespaces,
       logger: logger.child({ feature: 'webhook' }),
       metricsRegistry: registry,
+      tls: tlsSettings,
     });
     webhookUrl = (await webhook.listen()).url;
   }

@@ -399,6 +399,7 @@ describe('RBAC', () => {
         'admissionregistration.k8s.io/validatingadmissionpolicies: get,list,watch',
         'admissionregistration.k8s.io/validatingadmissionpolicybindings: get,list,watch',
         'config.openshift.io/infrastructures: get,list,watch',
+        'config.openshift.io/apiservers: get',
       ].sort(),
     );
   });

@@ -16,6 +16,7 @@ import { webhookMetrics } from './metrics.ts';
 import { MUTATE_PATH, NamespaceMatcher, reviewAdmission, type AdmissionOutcome, type ReviewOptions } from './review.ts';
 
 export { MUTATE_PATH };
+import type { TlsSettings } from '../server/tls-profile.ts';
 import { CertificateWatcher, loadCertificatePairSync, secureContextOptions } from './serving-certificate.ts';
 
 export const DEFAULT_WEBHOOK_PORT = 9443;
@@ -49,6 +50,8 @@ export interface WebhookServerOptions {
   logger?: Logger;
   /** where the webhook's metrics are registered; default a private registry */
   metricsRegistry?: Registry;
+  /** TLS versions and ciphers: the cluster's tlsSecurityProfile; default TLS 1.2 or newer */
+  tls?: TlsSettings;
 }
 
 export interface WebhookAddress {
@@ -102,7 +105,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   const pair = loadCertificatePairSync(options.certFile, options.keyFile);
   const server: Server = createServer(
     {
-      ...secureContextOptions(pair),
+      ...secureContextOptions(pair, options.tls),
       requestTimeout: requestTimeoutMs,
       headersTimeout: Math.min(requestTimeoutMs, 60_000),
       connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs),
@@ -129,7 +132,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     current: pair,
     intervalMs: options.certReloadIntervalMs ?? DEFAULT_CERT_RELOAD_INTERVAL_MS,
     onChange: (next) => {
-      server.setSecureContext(secureContextOptions(next));
+      server.setSecureContext(secureContextOptions(next, options.tls));
       certificateGeneration += 1;
       metrics.certificateReloads.labels('loaded').inc();
       logger.info({ certFile: options.certFile }, 'serving certificate reloaded');

@@ -8,16 +8,23 @@ import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
+import { DEFAULT_TLS, type TlsSettings } from '../server/tls-profile.ts';
 
 export interface CertificatePair {
   cert: string;
   key: string;
 }
 
-export const TLS_MIN_VERSION = 'TLSv1.2';
+export const TLS_MIN_VERSION = DEFAULT_TLS.minVersion;
 
-export function secureContextOptions(pair: CertificatePair): SecureContextOptions {
-  return { cert: pair.cert, key: pair.key, minVersion: TLS_MIN_VERSION };
+/** The pair with the TLS versions and ciphers to serve it with (the cluster's profile, server/tls-profile.ts). */
+export function secureContextOptions(pair: CertificatePair, tls: TlsSettings = DEFAULT_TLS): SecureContextOptions {
+  return {
+    cert: pair.cert,
+    key: pair.key,
+    minVersion: tls.minVersion,
+    ...(tls.ciphers ? { ciphers: tls.ciphers } : {}),
+  };
 }
 
 /** Reads the pair and proves it loads; throws an error naming the file otherwise. */
