@@ -75,6 +75,12 @@ export interface CloudServiceOptions {
   portStatusTtlMs?: number;
 }
 
+/** What the cloud service reads of the PeerPodConfig. */
+interface PeerPodConfigObject {
+  metadata?: { resourceVersion?: string };
+  spec?: { cloudSecretName?: string; configMapName?: string; nodeSelector?: Record<string, string> };
+}
+
 interface LoadedCloud {
   fingerprint: string;
   settings: CloudSettings;
@@ -188,10 +194,10 @@ export class CloudService implements VmService, PortRuleService {
     return this.lastReport ? this.lastReport.orphans.length : null;
   }
 
-  /** Re-reads the settings objects; builds a new provider only when one of them changed. */
-  private async cloud(): Promise<LoadedCloud> {
+  /** The PeerPodConfig as the API server holds it now; undefined when it does not exist. */
+  private async readPeerPodConfig(): Promise<PeerPodConfigObject | undefined> {
     const { namespace, name } = this.options.peerPodConfig;
-    const config = (await this.custom
+    return (await this.custom
       .getNamespacedCustomObject({
         group: 'confidentialcontainers.org',
         version: 'v1alpha1',
@@ -200,15 +206,27 @@ export class CloudService implements VmService, PortRuleService {
         name,
       })
       .catch((err: unknown) => {
-        if (err instanceof ApiException && err.code === 404) {
-          throw new ApiError(
-            409,
-            'not_configured',
-            `PeerPodConfig ${namespace}/${name} does not exist; install OpenShift sandboxed containers and create it`,
-          );
-        }
+        if (err instanceof ApiException && err.code === 404) return undefined;
         throw err;
-      })) as { metadata?: { resourceVersion?: string }; spec?: { cloudSecretName?: string; configMapName?: string } };
+      })) as PeerPodConfigObject | undefined;
+  }
+
+  /** The PeerPodConfig, or the 409 that says to create it. */
+  private async requirePeerPodConfig(): Promise<PeerPodConfigObject> {
+    const config = await this.readPeerPodConfig();
+    if (config) return config;
+    const { namespace, name } = this.options.peerPodConfig;
+    throw new ApiError(
+      409,
+      'not_configured',
+      `PeerPodConfig ${namespace}/${name} does not exist; install OpenShift sandboxed containers and create it`,
+    );
+  }
+
+  /** Re-reads the settings objects; builds a new provider only when one of them changed. */
+  private async cloud(): Promise<LoadedCloud> {
+    const { namespace, name } = this.options.peerPodConfig;
+    const config = await this.requirePeerPodConfig();
     const secretName = config.spec?.cloudSecretName || 'peer-pods-secret';
     const configMapName = config.spec?.configMapName || 'peer-pods-cm';
     const notFound = (kind: string, objectName: string) => (err: unknown) => {
@@ -464,14 +482,8 @@ export class CloudService implements VmService, PortRuleService {
 
   /** A worker that peer pods may run on: its providerID locates the security group / NSG. */
   private async workerProviderId(): Promise<string> {
-    const { namespace, name } = this.options.peerPodConfig;
-    const config = (await this.custom.getNamespacedCustomObject({
-      group: 'confidentialcontainers.org',
-      version: 'v1alpha1',
-      plural: 'peerpodconfigs',
-      namespace,
-      name,
-    })) as { spec?: { nodeSelector?: Record<string, string> } };
+    const { name } = this.options.peerPodConfig;
+    const config = await this.requirePeerPodConfig();
     const selector = Object.entries(config.spec?.nodeSelector ?? {})
       .map(([k, v]) => (v ? `${k}=${v}` : k))
       .join(',');
@@ -539,17 +551,11 @@ export class CloudService implements VmService, PortRuleService {
   async cloudCredential(): Promise<{ namespace: string; name: string }> {
     const now = Date.now();
     if (this.credentialRef && now - this.credentialRef.at < 15_000) return this.credentialRef.ref;
-    const { namespace, name } = this.options.peerPodConfig;
-    const config = (await this.custom
-      .getNamespacedCustomObject({
-        group: 'confidentialcontainers.org',
-        version: 'v1alpha1',
-        plural: 'peerpodconfigs',
-        namespace,
-        name,
-      })
-      .catch(() => undefined)) as { spec?: { cloudSecretName?: string } } | undefined;
-    const ref = { namespace, name: config?.spec?.cloudSecretName || 'peer-pods-secret' };
+    const config = await this.readPeerPodConfig().catch(() => undefined);
+    const ref = {
+      namespace: this.options.peerPodConfig.namespace,
+      name: config?.spec?.cloudSecretName || 'peer-pods-secret',
+    };
     this.credentialRef = { at: now, ref };
     return ref;
   }
