@@ -38,14 +38,15 @@ export interface SetupServiceOptions {
   targetRuntimeClass: string;
   extendedResource: string;
   capacity: CapacityFacts;
-  /** The port-rules service (cloud); its report is reused for `portsCacheMs`. */
+  /**
+   * The port-rules service (cloud). It shares one reading among all callers and joins one in
+   * flight, so a slow answer that missed one report's deadline serves the next.
+   */
   ports: { status(request: { includeUdp: boolean }): Promise<PortRulesReport> };
   /** Deadline of each check (default 1500 ms): the whole checklist answers within it. */
   checkTimeoutMs?: number;
   /** How long the webhook may take to answer the probe (default 1000 ms). */
   webhookProbeTimeoutMs?: number;
-  /** How long a port-rules report is reused (default 5 s): quick refreshes do not ask the cloud each time, and a slow answer that missed one report's deadline serves the next. */
-  portsCacheMs?: number;
 }
 
 interface PeerPodConfigObject {
@@ -64,8 +65,6 @@ function once<T>(read: () => Promise<T>): () => Promise<T> {
 }
 
 export class SetupService {
-  private portsCache: { at: number; result: Promise<PortRulesReport> } | undefined;
-
   constructor(private readonly options: SetupServiceOptions) {}
 
   private get timeoutMs(): number {
@@ -80,19 +79,6 @@ export class SetupService {
       if (isNotFound(err)) return undefined;
       throw err;
     }
-  }
-
-  private portsReport(): Promise<PortRulesReport> {
-    const now = Date.now();
-    const cached = this.portsCache;
-    if (cached && now - cached.at < (this.options.portsCacheMs ?? 5_000)) return cached.result;
-    const result = this.options.ports.status({ includeUdp: false });
-    this.portsCache = { at: now, result };
-    // A failed answer is not reused: the next report asks the cloud again.
-    result.catch(() => {
-      if (this.portsCache?.result === result) this.portsCache = undefined;
-    });
-    return result;
   }
 
   async report(): Promise<SetupReport> {
@@ -241,7 +227,7 @@ export class SetupService {
         id: 'ports',
         run: async () => {
           try {
-            return checkPorts({ report: await this.portsReport() });
+            return checkPorts({ report: await this.options.ports.status({ includeUdp: false }) });
           } catch (err) {
             return checkPorts({ error: errorText(err) });
           }
