@@ -47,7 +47,8 @@ export interface VmService {
 }
 
 export interface PortRuleService {
-  status(request: PortRulesRequest): Promise<PortRulesReport>;
+  /** `fresh`: read the cloud now (a person asked), and share that reading with later callers. */
+  status(request: PortRulesRequest, options?: { fresh?: boolean }): Promise<PortRulesReport>;
   apply(request: PortRulesRequest, actor: UserInfo): Promise<PortRulesApplyResult>;
 }
 
@@ -291,7 +292,8 @@ export function createApiRouter(options: ApiOptions): Router {
     requireCloudCredential,
     async (req: Request, res: Response) => {
       const request = parseBody(portRulesRequest, { includeUdp: req.query.includeUdp === 'true' });
-      res.json(await services.ports.status(request));
+      // ?fresh=true: the reader is a person looking now (the wizard); others share the last reading.
+      res.json(await services.ports.status(request, { fresh: req.query.fresh === 'true' }));
     },
   );
 

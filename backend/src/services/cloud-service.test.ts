@@ -69,6 +69,14 @@ describe('port rule status', () => {
     expect(readings.count).toBe(2);
   });
 
+  it('reads the cloud now for a fresh request, and shares that reading with later ones', async () => {
+    const { service, readings } = serviceCountingReadings();
+    await service.status({ includeUdp: false });
+    await expect(service.status({ includeUdp: false }, { fresh: true })).resolves.toMatchObject({ reading: 2 });
+    await expect(service.status({ includeUdp: false })).resolves.toMatchObject({ reading: 2 });
+    expect(readings.count).toBe(2);
+  });
+
   it('reads the cloud again after rules were applied', async () => {
     const { service, readings } = serviceCountingReadings();
     await service.status({ includeUdp: false });

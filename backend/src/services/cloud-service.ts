@@ -560,8 +560,9 @@ export class CloudService implements VmService, PortRuleService {
     return ref;
   }
 
-  status(request: PortRulesRequest): Promise<PortRulesReport> {
-    return guarded(async () => (await this.portStatus.fetch(request.includeUdp ? 'tcp+udp' : 'tcp'))!);
+  status(request: PortRulesRequest, options: { fresh?: boolean } = {}): Promise<PortRulesReport> {
+    const key = request.includeUdp ? 'tcp+udp' : 'tcp';
+    return guarded(async () => (await this.portStatus.fetch(key, { forceRefresh: options.fresh === true }))!);
   }
 
   apply(request: PortRulesRequest, actor: UserInfo): Promise<PortRulesApplyResult> {

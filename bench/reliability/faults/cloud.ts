@@ -211,7 +211,7 @@ export async function backendKilledDuringPortRuleApply(): Promise<ScenarioResult
 
       const second = await stack.startBackend(`port-apply-${variant.nth}-rerun`);
       const authorizeBefore = stack.seen.filter(isRealAuthorize).length;
-      const status = await stack.call<PortRulesReport>(second, '/ports');
+      const status = await stack.call<PortRulesReport>(second, '/ports?fresh=true');
       const rerun = await stack.call<PortRulesApplyResult>(second, '/ports/apply', { method: 'POST', body: {} });
       const recovered = Date.now();
       const rerunAuthorizeCalls = stack.seen.filter(isRealAuthorize).length - authorizeBefore;
@@ -435,7 +435,7 @@ export async function cloudApiErrors(): Promise<ScenarioResult> {
   const stack = await cloudStack('cloud-errors');
   try {
     const backend = await stack.startBackend('cloud-errors');
-    await waitUntil('GET /ports', async () => (await stack.call(backend, '/ports')).status === 200, 60_000, 500);
+    await waitUntil('GET /ports', async () => (await stack.call(backend, '/ports?fresh=true')).status === 200, 60_000, 500);
     const describe = awsAction('DescribeInstances');
     const cases: {
       name: string;
@@ -451,7 +451,7 @@ export async function cloudApiErrors(): Promise<ScenarioResult> {
             times: 2,
             respond: ec2Error(500, 'InternalError', 'An internal error has occurred'),
           }),
-        call: () => stack.call(backend, '/ports'),
+        call: () => stack.call(backend, '/ports?fresh=true'),
         expectStatus: 200,
       },
       {
@@ -462,7 +462,7 @@ export async function cloudApiErrors(): Promise<ScenarioResult> {
             times: 4,
             respond: ec2Error(503, 'Unavailable', 'The server is overloaded'),
           }),
-        call: () => stack.call(backend, '/ports'),
+        call: () => stack.call(backend, '/ports?fresh=true'),
         expectStatus: 200,
       },
       {
@@ -473,13 +473,13 @@ export async function cloudApiErrors(): Promise<ScenarioResult> {
             times: 3,
             respond: ec2Error(503, 'RequestLimitExceeded', 'Request limit exceeded.'),
           }),
-        call: () => stack.call(backend, '/ports'),
+        call: () => stack.call(backend, '/ports?fresh=true'),
         expectStatus: 200,
       },
       {
         name: 'connection dropped twice on DescribeInstances',
         inject: () => stack.proxy.inject({ match: describe, times: 2, respond: 'drop' }),
-        call: () => stack.call(backend, '/ports'),
+        call: () => stack.call(backend, '/ports?fresh=true'),
         expectStatus: 200,
       },
       {
@@ -491,7 +491,7 @@ export async function cloudApiErrors(): Promise<ScenarioResult> {
       {
         name: 'a timeout: DescribeInstances never answers, once',
         inject: () => stack.proxy.inject({ match: describe, times: 1, respond: 'hang' }),
-        call: () => stack.call(backend, '/ports'),
+        call: () => stack.call(backend, '/ports?fresh=true'),
         expectStatus: 200,
       },
       {
@@ -502,7 +502,7 @@ export async function cloudApiErrors(): Promise<ScenarioResult> {
             times: Infinity,
             respond: ec2Error(500, 'InternalError', 'An internal error has occurred'),
           }),
-        call: () => stack.call(backend, '/ports'),
+        call: () => stack.call(backend, '/ports?fresh=true'),
         expectStatus: 503,
       },
       {
@@ -513,13 +513,13 @@ export async function cloudApiErrors(): Promise<ScenarioResult> {
             times: Infinity,
             respond: ec2Error(503, 'RequestLimitExceeded', 'Request limit exceeded.'),
           }),
-        call: () => stack.call(backend, '/ports'),
+        call: () => stack.call(backend, '/ports?fresh=true'),
         expectStatus: 503,
       },
       {
         name: 'every connection dropped',
         inject: () => stack.proxy.inject({ match: () => true, times: Infinity, respond: 'drop' }),
-        call: () => stack.call(backend, '/ports'),
+        call: () => stack.call(backend, '/ports?fresh=true'),
         expectStatus: 503,
       },
       {
@@ -534,13 +534,13 @@ export async function cloudApiErrors(): Promise<ScenarioResult> {
               `AWS was not able to validate the provided access credentials for ${credentials.accessKeyId}`,
             ),
           }),
-        call: () => stack.call(backend, '/ports'),
+        call: () => stack.call(backend, '/ports?fresh=true'),
         expectStatus: 502,
       },
       {
         name: 'every DescribeInstances times out',
         inject: () => stack.proxy.inject({ match: describe, times: Infinity, respond: 'hang' }),
-        call: () => stack.call(backend, '/ports'),
+        call: () => stack.call(backend, '/ports?fresh=true'),
         expectStatus: 503,
       },
     ];

@@ -50,8 +50,9 @@ export const backendApi = {
   vms: (): Promise<VmInventory> => consoleFetchJSON(backendUrl('/vms')),
   cleanupVms: (request: OrphanCleanupRequest): Promise<OrphanCleanupResult> =>
     consoleFetchJSON.post(backendUrl('/vms/cleanup'), request),
+  // fresh: what the wizard shows is what the cloud holds now, not a reading shared with others.
   ports: (includeUdp = false): Promise<PortRulesReport> =>
-    consoleFetchJSON(backendUrl(`/ports${includeUdp ? '?includeUdp=true' : ''}`)),
+    consoleFetchJSON(backendUrl(`/ports?fresh=true${includeUdp ? '&includeUdp=true' : ''}`)),
   applyPorts: (includeUdp = false): Promise<PortRulesApplyResult> =>
     consoleFetchJSON.post(backendUrl('/ports/apply'), { includeUdp }),
   permissions: (): Promise<Permissions> => consoleFetchJSON(backendUrl('/permissions')),

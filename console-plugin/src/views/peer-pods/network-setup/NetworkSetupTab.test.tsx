@@ -60,8 +60,8 @@ type Answers = {
 
 const answerGets = ({ ports = pending, permissions = () => Promise.resolve(ADMIN) }: Answers) =>
   consoleFetchJSON.mockImplementation((url: string) => {
-    if (url === backendUrl('/ports')) return ports(false);
-    if (url === backendUrl('/ports?includeUdp=true')) return ports(true);
+    if (url === backendUrl('/ports?fresh=true')) return ports(false);
+    if (url === backendUrl('/ports?fresh=true&includeUdp=true')) return ports(true);
     if (url === backendUrl('/permissions')) return permissions();
     return Promise.reject(new Error(`unexpected GET ${url}`));
   });
@@ -356,7 +356,7 @@ describe('Network setup tab: port wizard', () => {
       name: /UDP 9000/,
     });
     expect(within(udp).getByText('Missing')).toBeInTheDocument();
-    expect(consoleFetchJSON).toHaveBeenCalledWith(backendUrl('/ports?includeUdp=true'));
+    expect(consoleFetchJSON).toHaveBeenCalledWith(backendUrl('/ports?fresh=true&includeUdp=true'));
 
     await openStep(user, 'Apply');
     await user.click(screen.getByRole('button', { name: 'Apply changes' }));
