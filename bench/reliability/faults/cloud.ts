@@ -435,7 +435,12 @@ export async function cloudApiErrors(): Promise<ScenarioResult> {
   const stack = await cloudStack('cloud-errors');
   try {
     const backend = await stack.startBackend('cloud-errors');
-    await waitUntil('GET /ports', async () => (await stack.call(backend, '/ports?fresh=true')).status === 200, 60_000, 500);
+    await waitUntil(
+      'GET /ports',
+      async () => (await stack.call(backend, '/ports?fresh=true')).status === 200,
+      60_000,
+      500,
+    );
     const describe = awsAction('DescribeInstances');
     const cases: {
       name: string;
