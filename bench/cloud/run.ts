@@ -17,6 +17,7 @@ import {
   correlateInventory,
   planOrphanCleanup,
   podVmName,
+  type ClusterIdentity,
   type PeerPodLike,
   type PodLike,
 } from '../../backend/src/cloud/inventory.ts';
@@ -81,7 +82,7 @@ async function motoOnly(endpoint: string): Promise<{ ms: number; pages: number; 
  * The provider's own cost without moto: the same listing against a server that replays moto's
  * recorded DescribeInstances pages instantly (in order, one per request).
  */
-async function replayedListing(bodies: string[], runs: number): Promise<number[]> {
+async function replayedListing(bodies: string[], runs: number, scope: ClusterIdentity): Promise<number[]> {
   let next = 0;
   const server = createServer((request, response) => {
     request.resume();
@@ -104,7 +105,7 @@ async function replayedListing(bodies: string[], runs: number): Promise<number[]
     for (let run = 0; run < runs; run += 1) {
       next = 0;
       const started = performance.now();
-      await provider.listPeerPodVms();
+      await provider.listPeerPodVms(scope, { countExcluded: true });
       times.push(Math.round(performance.now() - started));
     }
   } finally {
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
       logger: pino({ level: 'silent' }),
       requestTimeoutMs: 300_000,
     });
-    const identity = { provider: 'aws' as const, tags: CLUSTER_TAGS, subnetId: network.subnetId };
+    const identity: ClusterIdentity = { provider: 'aws', tags: CLUSTER_TAGS, subnetId: network.subnetId };
     const rssBefore = process.memoryUsage().rss;
     const runs: {
       wallMs: number;
@@ -184,7 +185,8 @@ async function main(): Promise<void> {
       // Interleaved with the measured run, so both see the same load on a shared machine.
       raw = await motoOnly(moto.endpoint);
       const started = performance.now();
-      const vms = await provider.listPeerPodVms();
+      // The inventory's listing: the whole region, so that other clusters' VMs can be counted.
+      const { vms } = await provider.listPeerPodVms(identity, { countExcluded: true });
       const listed = performance.now();
       const report = correlateInventory({
         provider: 'aws',
@@ -207,7 +209,7 @@ async function main(): Promise<void> {
       });
     }
     provider.destroy();
-    const replayedMs = await replayedListing(raw.bodies, RUNS);
+    const replayedMs = await replayedListing(raw.bodies, RUNS, identity);
     const peakRssBytes = process.resourceUsage().maxRSS * 1024;
     const wallMsMedian = median(runs.map((run) => run.wallMs));
 

@@ -27,6 +27,7 @@ export function createCloudProvider(settings: CloudSettings, options: CreateClou
         sessionToken: settings.credentials.sessionToken?.reveal(),
       },
       credentialsSource: settings.secretRef,
+      podVmSecurityGroupIds: settings.securityGroupIds,
       logger: options.logger,
     });
   }

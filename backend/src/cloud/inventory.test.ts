@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  checkVmInScope,
   checkVmOfThisCluster,
   cleanupOrphans,
   correlateInventory,
   DeletionLedger,
+  describeClusterScope,
   parsePodVmName,
+  partitionByScope,
   planOrphanCleanup,
   podVmName,
   sanitizePodName,
@@ -216,6 +219,62 @@ describe('checkVmOfThisCluster', () => {
   });
 });
 
+describe('this cluster’s scope', () => {
+  it('on AWS without AWS_SUBNET_ID, is the VPC of the cluster’s nodes', () => {
+    const byVpc: ClusterIdentity = { provider: 'aws', tags: {}, vpcIds: ['vpc-ours'] };
+    expect(checkVmInScope(vm('podvm-web-12345678', { vpcId: 'vpc-ours', subnetId: 'subnet-9' }), byVpc)).toEqual({
+      ok: true,
+    });
+    expect(checkVmInScope(vm('podvm-web-12345678', { vpcId: 'vpc-theirs' }), byVpc)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('VPC'),
+    });
+  });
+
+  it('on AWS with AWS_SUBNET_ID, is that subnet, whatever VPC the nodes are in', () => {
+    const scope: ClusterIdentity = { provider: 'aws', tags: {}, subnetId: 'subnet-1', vpcIds: ['vpc-ours'] };
+    expect(checkVmInScope(vm('podvm-web-12345678', { vpcId: 'vpc-ours', subnetId: 'subnet-2' }), scope).ok).toBe(false);
+  });
+
+  it('holds nothing on AWS when no TAGS, subnet or node VPC can tell the cluster’s VMs apart', () => {
+    const nothing: ClusterIdentity = { provider: 'aws', tags: {}, vpcIds: [] };
+    expect(checkVmInScope(vm('podvm-web-12345678'), nothing).ok).toBe(false);
+    expect(checkVmInScope(vm('podvm-web-12345678'), { ...nothing, tags: { cluster: 'c1' } }).ok).toBe(true);
+    expect(describeClusterScope(nothing)).toMatch(/^None: Set TAGS or AWS_SUBNET_ID/);
+  });
+
+  it('on Azure with AZURE_SUBNET_ID, also needs the VM’s NIC in that subnet', () => {
+    const subnet = '/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/workers';
+    const scope: ClusterIdentity = { provider: 'azure', tags: {}, resourceGroup: 'rg', subnetId: subnet };
+    const azureVm = (subnetId?: string) =>
+      vm('podvm-web-12345678', { provider: 'azure', resourceGroup: 'rg', tags: {}, subnetId });
+    expect(checkVmInScope(azureVm(subnet.toUpperCase()), scope).ok).toBe(true);
+    expect(checkVmInScope(azureVm(subnet.replace('workers', 'other')), scope).ok).toBe(false);
+    expect(checkVmInScope(azureVm(undefined), scope).ok).toBe(false);
+  });
+
+  it('splits a listing into this cluster’s VMs and a bare count of the others', () => {
+    const ours = vm(podVmName('web', '00000001'));
+    const theirs = [
+      vm(podVmName('web', '00000002'), { tags: { cluster: 'c2' } }),
+      vm(podVmName('api', '00000003'), { subnetId: 'subnet-2' }),
+    ];
+    expect(partitionByScope([theirs[0]!, ours, theirs[1]!], identity)).toEqual({ vms: [ours], excluded: 2 });
+  });
+
+  it('says in one sentence what it meant', () => {
+    expect(describeClusterScope(identity)).toBe(
+      'Peer-pod instances in subnet subnet-1 (AWS_SUBNET_ID) carrying the tags cluster=c1 (TAGS).',
+    );
+    expect(describeClusterScope({ provider: 'aws', tags: {}, vpcIds: ['vpc-1'] })).toBe(
+      'Peer-pod instances in vpc-1 (the VPC of this cluster’s nodes).',
+    );
+    expect(describeClusterScope({ provider: 'azure', tags: {}, resourceGroup: 'cluster-rg' })).toBe(
+      'Peer-pod VMs in resource group cluster-rg.',
+    );
+  });
+});
+
 describe('planOrphanCleanup', () => {
   const orphan = vm(podVmName('gone', 'aaaa1111'));
   const foreign = vm(podVmName('theirs', 'bbbb2222'), { tags: { cluster: 'c2' } });
@@ -250,7 +309,13 @@ describe('cleanupOrphans', () => {
     return {
       name: 'aws',
       deletions,
-      listPeerPodVms: async () => vms.filter((entry) => !deletions.includes(entry.id)),
+      resolveClusterScope: async (scope) => scope,
+      // As the providers do: only the VMs in the scope, the others counted.
+      listPeerPodVms: async (scope) =>
+        partitionByScope(
+          vms.filter((entry) => !deletions.includes(entry.id)),
+          scope,
+        ),
       deleteVm: async (target: PeerPodVm, context: ChangeContext): Promise<VmDeletionResult> => {
         await new Promise((resolve) => setTimeout(resolve, 20));
         deletions.push(target.id);
@@ -299,5 +364,36 @@ describe('cleanupOrphans', () => {
       'alice',
       'alice',
     ]);
+  });
+
+  it('never offers or deletes another cluster’s VM, even one nobody claims that is named in the request', async () => {
+    const ours = vm(podVmName('gone', '00000004'));
+    const theirs = [
+      vm(podVmName('gone', '00000005'), { tags: { cluster: 'c2' } }),
+      vm(podVmName('old', '00000006'), { subnetId: 'subnet-2' }),
+    ];
+    const cloud = slowCloud([ours, ...theirs]);
+    const listing = await cloud.listPeerPodVms(identity);
+    expect(listing.excluded).toBe(2);
+    const report = correlateInventory({ provider: 'aws', vms: listing.vms, pods: [], peerPods: [], now: NOW });
+    expect(report.orphans.map((entry) => entry.vm.id)).toEqual([ours.id]);
+    expect(planOrphanCleanup(report, identity).toDelete.map((candidate) => candidate.vmId)).toEqual([ours.id]);
+
+    const result = await cleanupOrphans({
+      provider: cloud,
+      identity,
+      vmIds: [ours.id, ...theirs.map((entry) => entry.id)],
+      pods: [],
+      peerPods: [],
+      ledger: new DeletionLedger(),
+      now: NOW,
+      context: { actor: 'alice', audit: () => undefined },
+    });
+    expect(cloud.deletions).toEqual([ours.id]);
+    expect(result.refused).toEqual(
+      theirs.map((entry) =>
+        expect.objectContaining({ vmId: entry.id, reason: 'No peer-pod VM with this id is in the current inventory.' }),
+      ),
+    );
   });
 });

@@ -3,12 +3,15 @@
 // whose VM is gone); plan and carry out orphan cleanup. Inputs are plain arrays of pods and
 // PeerPods (the informer caches) and the provider's VM list.
 //
-// "A VM of this cluster" (the only kind cleanup may delete) means all of:
+// "This cluster's scope" (the only VMs the inventory shows, and so the only possible orphans):
 //   - its name has the cloud-api-adaptor's form `podvm-<sanitized pod name>-<8 chars>`;
 //   - it carries every tag of TAGS in peer-pods-cm (the adaptor puts them on each VM it creates);
-//   - AWS: it sits in AWS_SUBNET_ID when that is set; Azure: it is in the pod-VM resource group.
-// On AWS at least one of TAGS / AWS_SUBNET_ID must be set, otherwise nothing can be told apart
-// from another cluster's VMs in the same account and every deletion is refused.
+//   - AWS: it sits in AWS_SUBNET_ID when that is set, else in the VPC of the cluster's nodes;
+//     Azure: it is in the pod-VM resource group, and its NIC in AZURE_SUBNET_ID when that is set.
+// Other clusters' peer-pod VMs in the account are counted, never listed. "A VM of this cluster"
+// (the only kind cleanup may delete) is one in the scope; on AWS at least one of TAGS /
+// AWS_SUBNET_ID must be set besides, as a VPC may hold several clusters: otherwise every deletion
+// is refused.
 import type { Logger } from 'pino';
 import type { CloudSettings } from './settings.ts';
 import {
@@ -17,6 +20,7 @@ import {
   type CloudProvider,
   type CloudProviderName,
   type PeerPodVm,
+  type PeerPodVmListing,
   type VmDeletionResult,
 } from './provider.ts';
 
@@ -286,7 +290,8 @@ export function correlateInventory(input: CorrelateInput): InventoryReport {
       peerPod: keyOf(peerPod),
       instanceID,
       pod: pod ? podSummary(pod) : undefined,
-      reason: 'The VM this PeerPod records no longer exists in the cloud (or is terminated).',
+      reason:
+        'The VM this PeerPod records no longer exists in the cloud, is terminated, or lies outside this cluster’s scope.',
     });
   }
 
@@ -309,25 +314,45 @@ export function correlateInventory(input: CorrelateInput): InventoryReport {
 
 // ---- This cluster ----------------------------------------------------------------------------
 
+/**
+ * What "this cluster's peer-pod VMs" means in the cloud: the inventory lists only these (others
+ * are counted, never shown), and only these can become orphans. See the README of this folder.
+ */
 export interface ClusterIdentity {
   provider: CloudProviderName;
   /** TAGS from peer-pods-cm: a VM of this cluster carries every one of them. */
   tags: Record<string, string>;
-  /** AWS: AWS_SUBNET_ID, where the adaptor launches pod VMs. */
+  /**
+   * AWS: AWS_SUBNET_ID, where the adaptor launches pod VMs. Azure: AZURE_SUBNET_ID, the subnet of
+   * each pod VM's NIC.
+   */
   subnetId?: string;
+  /**
+   * AWS, when AWS_SUBNET_ID is unset: the VPCs of the cluster's node instances (the adaptor then
+   * launches into the subnet of the node it runs on). Filled in by `CloudProvider.resolveClusterScope`.
+   */
+  vpcIds?: string[];
   /** Azure: the resource group the adaptor creates pod VMs in. */
   resourceGroup?: string;
 }
 
 export function clusterIdentityFromSettings(settings: CloudSettings): ClusterIdentity {
   if (settings.provider === 'aws') return { provider: 'aws', tags: settings.tags, subnetId: settings.subnetId };
-  return { provider: 'azure', tags: settings.tags, resourceGroup: settings.resourceGroup };
+  return {
+    provider: 'azure',
+    tags: settings.tags,
+    resourceGroup: settings.resourceGroup,
+    subnetId: settings.subnetId,
+  };
 }
 
 export type MembershipCheck = { ok: true } | { ok: false; reason: string };
 
-/** Whether a VM is a peer-pod VM of this cluster (see the top of this file). */
-export function checkVmOfThisCluster(vm: PeerPodVm, identity: ClusterIdentity): MembershipCheck {
+const NO_AWS_SCOPE =
+  'Set TAGS or AWS_SUBNET_ID in peer-pods-cm so this cluster’s pod VMs can be told apart from others in the account.';
+
+/** Whether a VM lies in this cluster's scope: the VMs the inventory shows. */
+export function checkVmInScope(vm: PeerPodVm, identity: ClusterIdentity): MembershipCheck {
   if (!parsePodVmName(vm.name))
     return { ok: false, reason: `${vm.name} is not a peer-pod VM name (podvm-<pod>-<sandbox>).` };
   if (vm.provider !== identity.provider)
@@ -336,22 +361,66 @@ export function checkVmOfThisCluster(vm: PeerPodVm, identity: ClusterIdentity): 
     if (vm.tags[key] !== value) return { ok: false, reason: `The VM lacks tag ${key} from TAGS in peer-pods-cm.` };
   }
   if (identity.provider === 'aws') {
-    if (!identity.subnetId && Object.keys(identity.tags).length === 0) {
-      return {
-        ok: false,
-        reason:
-          'Set TAGS or AWS_SUBNET_ID in peer-pods-cm so this cluster’s pod VMs can be told apart from others in the account.',
-      };
+    if (identity.subnetId) {
+      return vm.subnetId === identity.subnetId
+        ? { ok: true }
+        : { ok: false, reason: 'The VM is not in AWS_SUBNET_ID of peer-pods-cm.' };
     }
-    if (identity.subnetId && vm.subnetId !== identity.subnetId) {
-      return { ok: false, reason: 'The VM is not in AWS_SUBNET_ID of peer-pods-cm.' };
+    if (identity.vpcIds && identity.vpcIds.length > 0) {
+      return vm.vpcId && identity.vpcIds.includes(vm.vpcId)
+        ? { ok: true }
+        : { ok: false, reason: 'The VM is not in the VPC of this cluster’s nodes.' };
     }
-    return { ok: true };
+    // Neither subnet nor VPC known: TAGS alone can still name the cluster's VMs; nothing else can.
+    return Object.keys(identity.tags).length > 0 ? { ok: true } : { ok: false, reason: NO_AWS_SCOPE };
   }
   if (!identity.resourceGroup || vm.resourceGroup?.toLowerCase() !== identity.resourceGroup.toLowerCase()) {
     return { ok: false, reason: 'The VM is not in the pod-VM resource group of this cluster.' };
   }
+  if (identity.subnetId && vm.subnetId?.toLowerCase() !== identity.subnetId.toLowerCase()) {
+    return { ok: false, reason: 'The VM’s network interface is not in AZURE_SUBNET_ID of peer-pods-cm.' };
+  }
   return { ok: true };
+}
+
+/**
+ * Whether a VM is a peer-pod VM of this cluster, as cleanup requires before it deletes anything:
+ * in the scope, and on AWS identified by TAGS or AWS_SUBNET_ID (a VPC may hold several clusters).
+ */
+export function checkVmOfThisCluster(vm: PeerPodVm, identity: ClusterIdentity): MembershipCheck {
+  const inScope = checkVmInScope(vm, identity);
+  if (!inScope.ok) return inScope;
+  if (identity.provider === 'aws' && !identity.subnetId && Object.keys(identity.tags).length === 0) {
+    return { ok: false, reason: NO_AWS_SCOPE };
+  }
+  return { ok: true };
+}
+
+/** Splits a listing into this cluster's VMs and a count of the others (whose details go no further). */
+export function partitionByScope(vms: readonly PeerPodVm[], identity: ClusterIdentity): PeerPodVmListing {
+  const inScope: PeerPodVm[] = [];
+  let excluded = 0;
+  for (const vm of vms) {
+    if (checkVmInScope(vm, identity).ok) inScope.push(vm);
+    else excluded += 1;
+  }
+  return { vms: inScope, excluded };
+}
+
+/** One sentence for people: which peer-pod VMs count as this cluster's. */
+export function describeClusterScope(identity: ClusterIdentity): string {
+  const tags = Object.entries(identity.tags).map(([key, value]) => `${key}=${value}`);
+  const withTags = tags.length > 0 ? ` carrying the tags ${tags.join(', ')} (TAGS)` : '';
+  if (identity.provider === 'azure') {
+    const subnet = identity.subnetId ? ` whose network interface is in ${identity.subnetId} (AZURE_SUBNET_ID)` : '';
+    return `Peer-pod VMs in resource group ${identity.resourceGroup ?? '(none)'}${subnet}${withTags}.`;
+  }
+  if (identity.subnetId) return `Peer-pod instances in subnet ${identity.subnetId} (AWS_SUBNET_ID)${withTags}.`;
+  if (identity.vpcIds && identity.vpcIds.length > 0) {
+    return `Peer-pod instances in ${identity.vpcIds.join(', ')} (the VPC of this cluster’s nodes)${withTags}.`;
+  }
+  if (tags.length > 0) return `Peer-pod instances${withTags}.`;
+  return `None: ${NO_AWS_SCOPE}`;
 }
 
 // ---- Orphan cleanup --------------------------------------------------------------------------
@@ -478,7 +547,7 @@ export interface CleanupOrphansResult {
  */
 export async function cleanupOrphans(options: CleanupOrphansOptions): Promise<CleanupOrphansResult> {
   const { provider, context } = options;
-  const vms = await provider.listPeerPodVms();
+  const { vms } = await provider.listPeerPodVms(options.identity);
   const report = correlateInventory({
     provider: provider.name,
     vms,

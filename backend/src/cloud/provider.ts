@@ -2,6 +2,7 @@
 // in its own folder (aws/, azure/); nothing outside backend/src/cloud names a cloud SDK.
 // Everything returned here is plain JSON-safe data, so the REST API can pass it on as it is.
 import type { CloudErrorCode, CloudProviderName } from './errors.ts';
+import type { ClusterIdentity } from './inventory.ts';
 
 export * from './errors.ts';
 
@@ -26,13 +27,20 @@ export interface PeerPodVm {
   /** ISO 8601 */
   launchTime?: string;
   tags: Record<string, string>;
-  /** AWS: the VM's subnet and VPC. */
+  /** AWS: the VM's subnet and VPC. Azure: the subnet of its network interface, when read. */
   subnetId?: string;
   vpcId?: string;
   /** Azure: the resource group that holds the VM. */
   resourceGroup?: string;
   /** AWS availability zone, or Azure region. */
   location?: string;
+}
+
+/** A listing of this cluster's peer-pod VMs (the scope: inventory.ts, ClusterIdentity). */
+export interface PeerPodVmListing {
+  vms: PeerPodVm[];
+  /** Peer-pod VMs the listing saw outside the scope: counted, never returned. */
+  excluded: number;
 }
 
 export interface VmDeletionResult {
@@ -117,6 +125,15 @@ export interface AwsPortRuleDiscovery {
   workerProviderId: string;
   region: string;
   workerInstanceId: string;
+  /** The worker instance's own security groups. */
+  workerGroupIds: string[];
+  /**
+   * The pod VMs' security groups: AWS_SG_IDS from peer-pods-cm, or when it is unset the worker's
+   * own (the cloud-api-adaptor then reads them from the instance metadata of its node).
+   */
+  podVmGroupIds: string[];
+  podVmGroupSource: 'AWS_SG_IDS' | 'worker';
+  /** Every group named above, as EC2 describes it. */
   securityGroups: AwsSecurityGroup[];
 }
 
@@ -171,6 +188,8 @@ export interface AzureRuleTarget {
 export interface PlannedPortRule extends RequiredPortRule {
   /** AWS security group id, or Azure NSG id. */
   targetId: string;
+  /** AWS: the security group allowed in, when it is not the target itself. */
+  sourceId?: string;
   status: PortRuleStatus;
   action: PortRuleAction;
   /** One sentence: what was found and what will be done. */
@@ -197,20 +216,34 @@ export interface PortRulePlan {
 export type PortRuleOutcome = 'created' | 'updated' | 'already-present' | 'unchanged';
 
 export interface PortRuleApplyResult {
-  rules: { key: PortRuleKey; targetId: string; outcome: PortRuleOutcome; cloudId?: string }[];
+  rules: { key: PortRuleKey; targetId: string; sourceId?: string; outcome: PortRuleOutcome; cloudId?: string }[];
 }
 
 export interface PortRuleVerification {
   ok: boolean;
-  rules: { key: PortRuleKey; targetId: string; status: PortRuleStatus; detail: string }[];
+  rules: { key: PortRuleKey; targetId: string; sourceId?: string; status: PortRuleStatus; detail: string }[];
 }
 
 // ---- The provider --------------------------------------------------------------------------
 
 export interface CloudProvider {
   readonly name: CloudProviderName;
-  /** Every peer-pod VM (name `podvm-*`) that is not terminated, all pages. */
-  listPeerPodVms(): Promise<PeerPodVm[]>;
+  /**
+   * Completes this cluster's identity where the settings leave it open and only the cloud knows:
+   * AWS without AWS_SUBNET_ID takes the VPCs of the nodes' instances (`nodeProviderIds`, the nodes'
+   * spec.providerID, is read only then).
+   */
+  resolveClusterScope(
+    identity: ClusterIdentity,
+    nodeProviderIds: () => Promise<readonly string[]>,
+  ): Promise<ClusterIdentity>;
+  /**
+   * This cluster's peer-pod VMs (name `podvm-*`, not terminated), all pages. The cloud is asked for
+   * the scope where its API can filter (EC2 filters; ARM lists one resource group); with
+   * `countExcluded` the AWS listing covers the region instead, so that the peer-pod VMs of other
+   * clusters can be counted. Either way only VMs in the scope are returned.
+   */
+  listPeerPodVms(scope: ClusterIdentity, options?: { countExcluded?: boolean }): Promise<PeerPodVmListing>;
   /** AWS: TerminateInstances. Azure: delete the VM, then its `<name>-net` NIC and `<name>-disk` disk. */
   deleteVm(vm: PeerPodVm, context: ChangeContext): Promise<VmDeletionResult>;
   /** Finds the security groups / NSG that guard a worker node, from its `spec.providerID`. */

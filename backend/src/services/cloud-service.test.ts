@@ -7,6 +7,7 @@ import type { PortRulesReport } from '../api/contract.ts';
 import type { EventRecorder } from '../kube/events.ts';
 import { createLogger } from '../logging.ts';
 import type { PeerPodView, PodView } from '../capacity/objects.ts';
+import { partitionByScope } from '../cloud/inventory.ts';
 import type { CloudProvider, PeerPodVm } from '../cloud/provider.ts';
 import { confirmationKey, issueConfirmation } from '../cloud/cleanup-confirmation.ts';
 import { CloudService } from './cloud-service.ts';
@@ -164,7 +165,12 @@ describe('orphan cleanup', () => {
       recorder: { event: () => undefined } as unknown as EventRecorder,
     });
     const deleteVm = vi.fn(async () => ({ vmId: vm.id, name: vm.name, deleted: [vm.id], alreadyGone: false }));
-    const provider = { name: 'aws', listPeerPodVms: async () => [vm], deleteVm } as unknown as CloudProvider;
+    const provider = {
+      name: 'aws',
+      resolveClusterScope: async (scope: unknown) => scope,
+      listPeerPodVms: async () => ({ vms: [vm], excluded: 0 }),
+      deleteVm,
+    } as unknown as CloudProvider;
     vi.spyOn(service as unknown as { cloud: () => Promise<unknown> }, 'cloud').mockResolvedValue({
       provider,
       settings: { provider: 'aws', tags: {}, subnetId: 'subnet-workers' },
@@ -241,6 +247,74 @@ describe('orphan cleanup', () => {
       status: 503,
       code: 'not_ready',
     });
+    expect(deleteVm).not.toHaveBeenCalled();
+  });
+});
+
+describe('the VM inventory', () => {
+  const vm = (name: string, overrides: Partial<PeerPodVm> = {}): PeerPodVm => ({
+    provider: 'aws',
+    id: `i-${name}`,
+    name: `podvm-${name}-1a2b3c4d`,
+    state: 'running',
+    cloudState: 'running',
+    launchTime: '2026-01-01T00:00:00Z',
+    tags: { cluster: 'ours' },
+    subnetId: 'subnet-a',
+    vpcId: 'vpc-ours',
+    ...overrides,
+  });
+
+  /** A cloud with this cluster's VM, one in another VPC and one with another cluster's TAGS. */
+  function serviceWithForeignVms() {
+    const { service } = serviceCountingReadings({ recorder: { event: () => undefined } as unknown as EventRecorder });
+    const cloud = [vm('web'), vm('theirs', { vpcId: 'vpc-theirs' }), vm('other', { tags: { cluster: 'other' } })];
+    const nodeLookups: string[][] = [];
+    const deleteVm = vi.fn();
+    const provider = {
+      name: 'aws',
+      resolveClusterScope: async (identity: object, nodes: () => Promise<string[]>) => {
+        nodeLookups.push(await nodes());
+        return { ...identity, vpcIds: ['vpc-ours'] };
+      },
+      listPeerPodVms: async (scope: Parameters<typeof partitionByScope>[1]) => partitionByScope(cloud, scope),
+      deleteVm,
+    } as unknown as CloudProvider;
+    vi.spyOn(service as unknown as { cloud: () => Promise<unknown> }, 'cloud').mockResolvedValue({
+      provider,
+      settings: { provider: 'aws', tags: { cluster: 'ours' } },
+      confirmationKey: confirmationKey({ AWS_ACCESS_KEY_ID: 'QUtJQQ==' }),
+    });
+    vi.spyOn(service as unknown as { nodeProviderIds: () => Promise<string[]> }, 'nodeProviderIds').mockResolvedValue([
+      'aws:///us-east-2a/i-0worker',
+    ]);
+    return { service, nodeLookups, deleteVm };
+  }
+
+  it('shows only this cluster’s VMs, says what that meant and how many others it left out', async () => {
+    const { service, nodeLookups } = serviceWithForeignVms();
+    const inventory = await service.inventory();
+    expect(inventory.vms.map((entry) => entry.id)).toEqual(['i-web']);
+    expect(inventory.scope).toEqual({
+      description:
+        'Peer-pod instances in vpc-ours (the VPC of this cluster’s nodes) carrying the tags cluster=ours (TAGS).',
+      excluded: 2,
+    });
+    expect(JSON.stringify(inventory)).not.toMatch(/theirs|i-other/);
+    expect(nodeLookups).toEqual([['aws:///us-east-2a/i-0worker']]);
+  });
+
+  it('never offers another cluster’s VM for cleanup, though no pod claims it', async () => {
+    const { service, deleteVm } = serviceWithForeignVms();
+    const preview = await service.cleanup(
+      { vmIds: ['i-web', 'i-theirs', 'i-other'], dryRun: true },
+      { username: 'test-admin', groups: [] },
+    );
+    expect(preview.results.map((result) => [result.id, result.outcome, result.name])).toEqual([
+      ['i-web', 'would-delete', 'podvm-web-1a2b3c4d'],
+      ['i-theirs', 'refused', null],
+      ['i-other', 'refused', null],
+    ]);
     expect(deleteVm).not.toHaveBeenCalled();
   });
 });

@@ -32,15 +32,18 @@ import {
   clusterIdentityFromSettings,
   correlateInventory,
   createCloudProvider,
+  describeClusterScope,
   parseCloudSettings,
   planOrphanCleanup,
   type AuditEvent,
   type CloudProvider,
   type CloudSettings,
+  type ClusterIdentity,
   type InventoryReport,
   type PeerPodLike,
   type PlannedPortRule,
   type PodLike,
+  type PortRuleKey,
   type PortRulePlan,
 } from '../cloud/index.ts';
 import type { EventRecorder } from '../kube/events.ts';
@@ -125,6 +128,17 @@ function peerPodLike(peerPod: PeerPodView): PeerPodLike {
   };
 }
 
+/**
+ * A port rule's id in the API: `<rule key>/<target>`, or on AWS `<rule key>/<target>/<source>` for
+ * a rule whose source is another security group (the wizard reads the parts back).
+ */
+function portRuleId(rule: { key: PortRuleKey; targetId: string; sourceId?: string }): string {
+  return rule.sourceId ? `${rule.key}/${rule.targetId}/${rule.sourceId}` : `${rule.key}/${rule.targetId}`;
+}
+
+/** Nodes read for this cluster's VPC on AWS: all of them share it, so a few are plenty. */
+const SCOPE_NODES = 100;
+
 /** Cloud errors carry no secrets and say what to do; they reach the UI as they are. */
 function toApiError(err: unknown): unknown {
   if (!(err instanceof CloudError)) return err;
@@ -150,6 +164,7 @@ function errorOf(err: unknown): { code: string; message: string } {
 export class CloudService implements VmService, PortRuleService {
   private loaded: LoadedCloud | undefined;
   private lastReport: InventoryReport | undefined;
+  private lastScope: VmInventory['scope'] = null;
   private lastError: { code: string; message: string } | undefined;
   private refreshing: Promise<InventoryReport | undefined> | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -318,12 +333,24 @@ export class CloudService implements VmService, PortRuleService {
     }
   }
 
-  /** Lists the cloud's peer-pod VMs and correlates them; one refresh runs at a time. */
+  /** The spec.providerID of the cluster's nodes: on AWS without AWS_SUBNET_ID, their VPC bounds the scope. */
+  private async nodeProviderIds(): Promise<string[]> {
+    const nodes = await this.core.listNode({ limit: SCOPE_NODES });
+    return nodes.items.flatMap((node) => (node.spec?.providerID ? [node.spec.providerID] : []));
+  }
+
+  /** This cluster's VMs in the cloud: peer-pods-cm's TAGS, subnet or resource group, and on AWS maybe the nodes' VPC. */
+  private clusterScope(provider: CloudProvider, settings: CloudSettings): Promise<ClusterIdentity> {
+    return provider.resolveClusterScope(clusterIdentityFromSettings(settings), () => this.nodeProviderIds());
+  }
+
+  /** Lists this cluster's peer-pod VMs and correlates them; one refresh runs at a time. */
   refreshInventory(): Promise<InventoryReport | undefined> {
     this.refreshing ??= (async () => {
       try {
-        const { provider } = await this.cloud();
-        const vms = await provider.listPeerPodVms();
+        const { provider, settings } = await this.cloud();
+        const scope = await this.clusterScope(provider, settings);
+        const { vms, excluded } = await provider.listPeerPodVms(scope, { countExcluded: true });
         const report = correlateInventory({
           provider: provider.name,
           vms,
@@ -332,6 +359,7 @@ export class CloudService implements VmService, PortRuleService {
           gracePeriodMs: this.options.orphanGraceMs,
         });
         this.lastReport = report;
+        this.lastScope = { description: describeClusterScope(scope), excluded };
         this.lastError = undefined;
         this.options.onInventory?.(report);
         return report;
@@ -364,6 +392,7 @@ export class CloudService implements VmService, PortRuleService {
         orphan: entry.ownership === 'orphan',
         orphanReason: entry.ownership === 'in-use' ? null : entry.reason,
       })),
+      scope: report ? this.lastScope : null,
       dangling: (report?.dangling ?? []).map((d) => ({
         namespace: d.peerPod.namespace,
         name: d.peerPod.name,
@@ -393,11 +422,12 @@ export class CloudService implements VmService, PortRuleService {
       confirmed = check.vmIds;
     }
     // Decide on fresh listings, never on cached ones: of the cloud (a VM may have changed) and of
-    // the API server (a pod or PeerPod may claim it that a lagging cache does not show).
-    const [vms, claims] = await Promise.all([provider.listPeerPodVms(), this.options.claimsNow()]);
+    // the API server (a pod or PeerPod may claim it that a lagging cache does not show). Only
+    // this cluster's VMs are listed: another cluster's VM is never a candidate.
+    const identity = await this.clusterScope(provider, settings);
+    const [{ vms }, claims] = await Promise.all([provider.listPeerPodVms(identity), this.options.claimsNow()]);
     const pods = claims.pods.map(podLike);
     const peerPods = claims.peerPods.map(peerPodLike);
-    const identity = clusterIdentityFromSettings(settings);
     const names = new Map(vms.map((vm) => [vm.id, vm.name]));
     if (request.dryRun) {
       const fresh = correlateInventory({
@@ -512,7 +542,10 @@ export class CloudService implements VmService, PortRuleService {
         ? {
             region: plan.discovery.region,
             workerInstanceId: plan.discovery.workerInstanceId,
-            securityGroups: plan.discovery.securityGroups.map((g) => g.groupId).join(', '),
+            securityGroups: plan.discovery.workerGroupIds.join(', '),
+            podVmSecurityGroups: `${plan.discovery.podVmGroupIds.join(', ')} (${
+              plan.discovery.podVmGroupSource === 'AWS_SG_IDS' ? 'AWS_SG_IDS' : 'the worker’s own: AWS_SG_IDS is unset'
+            })`,
           }
         : {
             resourceGroup: plan.discovery.resourceGroup,
@@ -521,9 +554,9 @@ export class CloudService implements VmService, PortRuleService {
             subnet: `${plan.discovery.subnet.name} (${plan.discovery.subnet.addressPrefix})`,
           };
     const rules = plan.rules.map((rule: PlannedPortRule) => {
-      const verified = statuses?.get(`${rule.key}/${rule.targetId}`);
+      const verified = statuses?.get(portRuleId(rule));
       return {
-        id: `${rule.key}/${rule.targetId}`,
+        id: portRuleId(rule),
         description: rule.purpose,
         protocol: rule.protocol,
         port: rule.port,
@@ -574,10 +607,10 @@ export class CloudService implements VmService, PortRuleService {
     const { provider, plan } = await this.plan(request);
     const applied = await provider.applyPortRules(plan, { actor: actor.username, audit: (e) => this.audit(e) });
     const verification = await provider.verifyPortRules(plan);
-    const statuses = new Map(verification.rules.map((r) => [`${r.key}/${r.targetId}`, r]));
+    const statuses = new Map(verification.rules.map((r) => [portRuleId(r), r]));
     return {
       results: applied.rules.map((r) => ({
-        id: `${r.key}/${r.targetId}`,
+        id: portRuleId(r),
         outcome:
           r.outcome === 'created' || r.outcome === 'updated' ? ('created' as const) : ('already-present' as const),
         message: r.cloudId ? `cloud id ${r.cloudId}` : r.outcome,

@@ -1,7 +1,16 @@
 // The AWS provider against a real moto_server (started here on a free loopback port), reached
 // through the fault-injecting proxy so tests can count calls and inject EC2 errors.
 import { inspect } from 'node:util';
-import { CreateTagsCommand, RunInstancesCommand, TerminateInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateTagsCommand,
+  CreateVpcCommand,
+  DescribeSecurityGroupsCommand,
+  RunInstancesCommand,
+  TerminateInstancesCommand,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { awsAction, ec2Error, startFaultProxy, type FaultProxy } from '../../../test/fault-proxy.ts';
 import { memoryLogger } from '../../../test/memory-logger.ts';
@@ -60,6 +69,22 @@ function recorder(actor = 'alice'): { context: ChangeContext; events: AuditEvent
 
 const calls = (action: string) => proxy.requests.filter((request) => request.action === action && !request.injected);
 
+/** Records the form bodies of an EC2 action as they pass the proxy (a fault that never matches). */
+function bodiesOf(action: string): string[] {
+  const bodies: string[] = [];
+  proxy.inject({
+    match: (request) => {
+      if (awsAction(action)(request)) bodies.push(request.body);
+      return false;
+    },
+    respond: 'drop',
+  });
+  return bodies;
+}
+
+/** This cluster: its TAGS and AWS_SUBNET_ID. */
+const scope = (): ClusterIdentity => ({ provider: 'aws', tags: CLUSTER_TAGS, subnetId: network.subnetId });
+
 beforeAll(async () => {
   moto = await startMotoServer();
   proxy = await startFaultProxy({ target: moto.endpoint });
@@ -83,10 +108,11 @@ describe('inventory, correlation and orphans (1,500 peer-pod instances)', () => 
   const pods: PodLike[] = [];
   const peerPods: PeerPodLike[] = [];
   let listed: PeerPodVm[] = [];
+  let excluded = 0;
   let describePages = 0;
   let foreignId = '';
   let goneId = '';
-  const identity = (): ClusterIdentity => ({ provider: 'aws', tags: CLUSTER_TAGS, subnetId: network.subnetId });
+  const identity = scope;
   const later = () => new Date(Date.now() + ELEVEN_MINUTES);
 
   beforeAll(async () => {
@@ -151,14 +177,29 @@ describe('inventory, correlation and orphans (1,500 peer-pod instances)', () => 
     });
 
     proxy.clearRequests();
-    listed = await provider({ pageSize: 10 }).listPeerPodVms();
+    ({ vms: listed, excluded } = await provider({ pageSize: 10 }).listPeerPodVms(identity(), { countExcluded: true }));
     describePages = calls('DescribeInstances').length;
   });
 
-  it('lists every peer-pod instance, following NextToken across pages', () => {
+  it('lists every peer-pod instance of this cluster, following NextToken across pages', () => {
     expect(describePages).toBeGreaterThan(1);
-    expect(listed).toHaveLength(VM_COUNT + 1);
-    expect(new Set(listed.map((vm) => vm.id)).size).toBe(VM_COUNT + 1);
+    expect(listed).toHaveLength(VM_COUNT);
+    expect(new Set(listed.map((vm) => vm.id)).size).toBe(VM_COUNT);
+  });
+
+  it('leaves out another cluster’s peer-pod instance in the same account, and only counts it', () => {
+    expect(listed.map((vm) => vm.id)).not.toContain(foreignId);
+    expect(excluded).toBe(1);
+  });
+
+  it('asks EC2 for this cluster’s instances only (subnet and tag filters) when nothing is to be counted', async () => {
+    const bodies = bodiesOf('DescribeInstances');
+    const scoped = await provider().listPeerPodVms(identity());
+    expect(scoped.vms.map((vm) => vm.id).sort()).toEqual(listed.map((vm) => vm.id).sort());
+    expect(scoped.excluded).toBe(0);
+    const body = bodies[0] ?? '';
+    expect(body).toMatch(new RegExp(`Name=subnet-id&Filter\\.\\d+\\.Value\\.1=${network.subnetId}`));
+    expect(body).toMatch(/Name=tag%3Apeerpods-cluster&Filter\.\d+\.Value\.1=test-cluster/);
   });
 
   it('leaves out instances without a podvm- name and terminated ones', () => {
@@ -206,9 +247,9 @@ describe('inventory, correlation and orphans (1,500 peer-pod instances)', () => 
   it('finds the unclaimed VMs as orphans only once the grace period is over', () => {
     const now = correlateInventory({ provider: 'aws', vms: listed, pods, peerPods });
     expect(now.orphans).toHaveLength(0);
-    expect(now.vms.filter((entry) => entry.ownership === 'unclaimed')).toHaveLength(501);
+    expect(now.vms.filter((entry) => entry.ownership === 'unclaimed')).toHaveLength(500);
     const afterGrace = correlateInventory({ provider: 'aws', vms: listed, pods, peerPods, now: later() });
-    expect(afterGrace.orphans).toHaveLength(501);
+    expect(afterGrace.orphans).toHaveLength(500);
     const longerGrace = correlateInventory({
       provider: 'aws',
       vms: listed,
@@ -227,23 +268,19 @@ describe('inventory, correlation and orphans (1,500 peer-pod instances)', () => 
     ]);
   });
 
-  it('dry run lists exactly the orphans of this cluster, refuses the other cluster’s VM and changes nothing', () => {
+  it('dry run lists exactly the orphans of this cluster, never the other cluster’s VM, and changes nothing', () => {
     const report = correlateInventory({ provider: 'aws', vms: listed, pods, peerPods, now: later() });
     const plan = planOrphanCleanup(report, identity());
     const expected = listed.filter((vm) => /^podvm-web-\d+-/.test(vm.name) && Number(vm.name.split('-')[2]) % 3 === 2);
     expect(plan.toDelete.map((candidate) => candidate.vmId).sort()).toEqual(expected.map((vm) => vm.id).sort());
-    expect(plan.refused).toEqual([
-      expect.objectContaining({ vmId: foreignId, reason: expect.stringContaining('peerpods-cluster') }),
-    ]);
+    expect(report.orphans.map((entry) => entry.vm.id)).not.toContain(foreignId);
+    expect(plan.refused).toEqual([]);
     expect(calls('TerminateInstances')).toHaveLength(0);
   });
 
   it('cleanup terminates the approved orphans once, even for two racing requests, and refuses the rest', async () => {
     const report = correlateInventory({ provider: 'aws', vms: listed, pods, peerPods, now: later() });
-    const approved = report.orphans
-      .filter((entry) => entry.vm.id !== foreignId)
-      .slice(0, 3)
-      .map((entry) => entry.vm.id);
+    const approved = report.orphans.slice(0, 3).map((entry) => entry.vm.id);
     const inUse = report.vms.find((entry) => entry.ownership === 'in-use')?.vm.id ?? '';
     const ledger = new DeletionLedger();
     const audit = recorder('alice');
@@ -266,6 +303,7 @@ describe('inventory, correlation and orphans (1,500 peer-pod instances)', () => 
       [...approved].sort(),
     );
     expect(results[0]?.refused.map((refusal) => refusal.vmId)).toEqual([inUse, foreignId]);
+    expect(results[0]?.refused[1]?.reason).toBe('No peer-pod VM with this id is in the current inventory.');
     const terminated = calls('TerminateInstances');
     expect(terminated).toHaveLength(3);
     const succeeded = audit.events.filter((event) => event.result === 'succeeded');
@@ -274,18 +312,16 @@ describe('inventory, correlation and orphans (1,500 peer-pod instances)', () => 
       succeeded.every((event) => event.user === 'alice' && event.action === 'vm.delete' && event.provider === 'aws'),
     ).toBe(true);
 
-    const remaining = await provider().listPeerPodVms();
-    expect(remaining).toHaveLength(VM_COUNT + 1 - 3);
-    expect(remaining.map((vm) => vm.id)).not.toEqual(expect.arrayContaining([approved[0]]));
-    expect(remaining.map((vm) => vm.id)).toContain(foreignId);
+    const remaining = await provider().listPeerPodVms(identity(), { countExcluded: true });
+    expect(remaining.vms).toHaveLength(VM_COUNT - 3);
+    expect(remaining.vms.map((vm) => vm.id)).not.toEqual(expect.arrayContaining([approved[0]]));
+    // The other cluster's instance is still there, untouched.
+    expect(remaining.excluded).toBe(1);
   });
 
   it('a repeated cleanup of deleted VMs deletes nothing', async () => {
     const report = correlateInventory({ provider: 'aws', vms: listed, pods, peerPods, now: later() });
-    const alreadyDone = report.orphans
-      .filter((entry) => entry.vm.id !== foreignId)
-      .slice(0, 3)
-      .map((entry) => entry.vm.id);
+    const alreadyDone = report.orphans.slice(0, 3).map((entry) => entry.vm.id);
     const audit = recorder();
     const result = await cleanupOrphans({
       provider: provider(),
@@ -314,6 +350,55 @@ describe('inventory, correlation and orphans (1,500 peer-pod instances)', () => 
     expect(error.code).toBe('conflict');
     expect(audit.events).toEqual([expect.objectContaining({ result: 'refused', cloudIds: [victim.id] })]);
     expect(calls('TerminateInstances')).toHaveLength(0);
+  });
+});
+
+describe('this cluster’s scope without AWS_SUBNET_ID', () => {
+  const TAGS = { 'peerpods-cluster': 'vpc-scope-test' };
+  let ours = '';
+  let elsewhere = '';
+
+  beforeAll(async () => {
+    // The same TAGS on a pod VM in another VPC: only the VPC tells the two apart.
+    const vpc = await seedClient.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }));
+    const subnet = await seedClient.send(
+      new CreateSubnetCommand({ VpcId: vpc.Vpc?.VpcId, CidrBlock: '10.1.0.0/20', AvailabilityZone: `${MOTO_REGION}b` }),
+    );
+    const launch = async (name: string, subnetId: string) =>
+      (await launchPodVms(seedClient, { names: [name], subnetId, tags: TAGS }))[0]?.id ?? '';
+    ours = await launch('podvm-here-0000aaaa', network.subnetId);
+    elsewhere = await launch('podvm-there-0000bbbb', subnet.Subnet?.SubnetId ?? '');
+  });
+
+  it('takes the VPC of the nodes’ instances, skipping nodes of other platforms and instances that are gone', async () => {
+    const aws = provider();
+    const nodes = async () => [
+      network.workerProviderId,
+      `aws:///${MOTO_REGION}a/i-0000000000000dead`,
+      'azure:///subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/w',
+    ];
+    const resolved = await aws.resolveClusterScope({ provider: 'aws', tags: TAGS }, nodes);
+    expect(resolved).toEqual({ provider: 'aws', tags: TAGS, vpcIds: [network.vpcId] });
+
+    proxy.clearRequests();
+    await aws.resolveClusterScope({ provider: 'aws', tags: TAGS }, nodes);
+    expect(calls('DescribeInstances')).toHaveLength(0);
+
+    const bodies = bodiesOf('DescribeInstances');
+    const listing = await aws.listPeerPodVms(resolved);
+    expect(listing.vms.map((vm) => vm.id)).toEqual([ours]);
+    expect(listing.vms.map((vm) => vm.id)).not.toContain(elsewhere);
+    expect(bodies[0]).toMatch(new RegExp(`Name=vpc-id&Filter\\.\\d+\\.Value\\.1=${network.vpcId}`));
+  });
+
+  it('does not look at the nodes when AWS_SUBNET_ID says where pod VMs go', async () => {
+    let asked = false;
+    const nodes = async () => {
+      asked = true;
+      return [network.workerProviderId];
+    };
+    expect(await provider().resolveClusterScope(scope(), nodes)).toEqual(scope());
+    expect(asked).toBe(false);
   });
 });
 
@@ -425,6 +510,99 @@ describe('port rules', () => {
     expect(error.code).toBe('not_found');
     expect(error.message).toContain('i-00000000000000000');
   });
+
+  describe('with AWS_SG_IDS', () => {
+    const b64 = (value: string) => Buffer.from(value).toString('base64');
+    let podVmGroupId = '';
+
+    /** The provider the backend builds from peer-pods-cm with AWS_SG_IDS set. */
+    const fromSettings = (sgIds: string) =>
+      createCloudProvider(
+        parseCloudSettings({
+          configMap: {
+            data: {
+              CLOUD_PROVIDER: 'aws',
+              AWS_REGION: MOTO_REGION,
+              AWS_SUBNET_ID: network.subnetId,
+              AWS_SG_IDS: sgIds,
+            },
+          },
+          secret: {
+            data: {
+              AWS_ACCESS_KEY_ID: b64(credentials.accessKeyId),
+              AWS_SECRET_ACCESS_KEY: b64(credentials.secretAccessKey),
+            },
+          },
+        }),
+        { logger: logs.logger, awsEndpoint: proxy.endpoint },
+      );
+
+    beforeAll(async () => {
+      const group = await seedClient.send(
+        new CreateSecurityGroupCommand({ GroupName: 'peer-pod-vms', Description: 'pod VMs', VpcId: network.vpcId }),
+      );
+      podVmGroupId = group.GroupId ?? '';
+    });
+
+    it('checks the pod VMs’ groups from AWS_SG_IDS beside the worker’s, and says so', async () => {
+      const discovery = await fromSettings(podVmGroupId).discoverPortRules(network.workerProviderId);
+      if (discovery.provider !== 'aws') throw new Error('an AWS discovery was expected');
+      expect(discovery).toMatchObject({
+        workerGroupIds: [network.workerGroupId],
+        podVmGroupIds: [podVmGroupId],
+        podVmGroupSource: 'AWS_SG_IDS',
+      });
+      expect(discovery.securityGroups.map((group) => group.groupId)).toEqual([podVmGroupId, network.workerGroupId]);
+    });
+
+    it('lets the worker’s group into the pod VMs’ group, and the VXLAN traffic back, then verifies', async () => {
+      const aws = fromSettings(podVmGroupId);
+      const plan = aws.planPortRules(await aws.discoverPortRules(network.workerProviderId), {
+        vxlanPort: 9000,
+        includeUdp: false,
+      });
+      expect(plan.rules.map((rule) => [rule.key, rule.targetId, rule.sourceId, rule.status])).toEqual([
+        ['kata-agent', podVmGroupId, network.workerGroupId, 'missing'],
+        ['vxlan', podVmGroupId, network.workerGroupId, 'missing'],
+        ['vxlan', network.workerGroupId, podVmGroupId, 'missing'],
+      ]);
+      expect(plan.commands[0]).toBe(
+        `aws ec2 authorize-security-group-ingress --region ${MOTO_REGION} --group-id ${podVmGroupId} --protocol tcp --port 15150 --source-group ${network.workerGroupId}`,
+      );
+      expect(plan.notes[0]).toContain(`AWS_SG_IDS of peer-pods-cm (${podVmGroupId})`);
+
+      const audit = recorder();
+      const applied = await aws.applyPortRules(plan, audit.context);
+      expect(applied.rules.map((rule) => rule.outcome)).toEqual(['created', 'created', 'created']);
+      expect((await aws.verifyPortRules(plan)).ok).toBe(true);
+      const described = await seedClient.send(new DescribeSecurityGroupsCommand({ GroupIds: [podVmGroupId] }));
+      const ingress = described.SecurityGroups?.[0]?.IpPermissions ?? [];
+      expect(ingress.map((rule) => [rule.FromPort, rule.UserIdGroupPairs?.[0]?.GroupId]).sort()).toEqual([
+        [15150, network.workerGroupId],
+        [9000, network.workerGroupId],
+      ]);
+    });
+
+    it('treats a group the worker is in as shared: rules from itself, as without AWS_SG_IDS', async () => {
+      const aws = fromSettings(network.workerGroupId);
+      const plan = aws.planPortRules(await aws.discoverPortRules(network.workerProviderId), {
+        vxlanPort: 9000,
+        includeUdp: false,
+      });
+      expect(plan.rules.map((rule) => [rule.targetId, rule.sourceId, rule.status])).toEqual([
+        [network.workerGroupId, undefined, 'present'],
+        [network.workerGroupId, undefined, 'present'],
+      ]);
+    });
+
+    it('names AWS_SG_IDS when it points at a group that does not exist', async () => {
+      const error = await failure(() =>
+        fromSettings('sg-0000000000000dead').discoverPortRules(network.workerProviderId),
+      );
+      expect(error.code).toBe('invalid_config');
+      expect(error.message).toContain('AWS_SG_IDS');
+    });
+  });
 });
 
 describe('cloud errors', () => {
@@ -446,7 +624,7 @@ describe('cloud errors', () => {
       times: Infinity,
       respond: ec2Error(503, 'RequestLimitExceeded', 'Request limit exceeded.'),
     });
-    const error = await failure(() => provider({ maxAttempts: 2 }).listPeerPodVms());
+    const error = await failure(() => provider({ maxAttempts: 2 }).listPeerPodVms(scope()));
     expect(error).toMatchObject({ code: 'throttled', cloudCode: 'RequestLimitExceeded', retryable: true });
     expect(error.message).toContain('after 2 attempts');
     expect(proxy.requests.filter((request) => request.action === 'DescribeInstances')).toHaveLength(2);
@@ -457,7 +635,7 @@ describe('cloud errors', () => {
       match: awsAction('DescribeInstances'),
       respond: ec2Error(401, 'AuthFailure', 'AWS was not able to validate the provided access credentials'),
     });
-    const error = await failure(() => provider().listPeerPodVms());
+    const error = await failure(() => provider().listPeerPodVms(scope()));
     expect(error.code).toBe('auth');
     expect(error.message).toContain('Secret openshift-sandboxed-containers-operator/peer-pods-secret');
     expect(error.message).toContain('AWS_SECRET_ACCESS_KEY');
@@ -465,7 +643,7 @@ describe('cloud errors', () => {
 
   it('turns an unreachable endpoint into an unavailable error', async () => {
     proxy.inject({ match: awsAction('DescribeInstances'), times: Infinity, respond: 'drop' });
-    const error = await failure(() => provider({ maxAttempts: 1 }).listPeerPodVms());
+    const error = await failure(() => provider({ maxAttempts: 1 }).listPeerPodVms(scope()));
     expect(error.code).toBe('unavailable');
   });
 });
@@ -492,7 +670,7 @@ describe('secrets', () => {
     const audit = recorder();
     const outputs: unknown[] = [settings];
 
-    const listing = await aws.listPeerPodVms();
+    const { vms: listing } = await aws.listPeerPodVms(scope());
     outputs.push(listing);
     const plan = aws.planPortRules(await aws.discoverPortRules(network.workerProviderId), {
       vxlanPort: 9000,
@@ -513,7 +691,7 @@ describe('secrets', () => {
       respond: ec2Error(403, 'UnauthorizedOperation', `no access for ${secretKey}`),
     });
     const errors = [
-      await failure(() => aws.listPeerPodVms()),
+      await failure(() => aws.listPeerPodVms(scope())),
       await failure(() => aws.discoverPortRules(network.workerProviderId)),
     ];
     const victim = listing[0];

@@ -2,13 +2,28 @@ import { describe, expect, it } from 'vitest';
 import type { AwsPortRuleDiscovery, AwsSecurityGroup } from '../provider.ts';
 import { instanceIdFromProviderId, planAwsPortRules } from './port-rules.ts';
 
+/** The worker in `groups`, AWS_SG_IDS unset: pod VMs get the worker's groups. */
 function discovery(...groups: AwsSecurityGroup[]): AwsPortRuleDiscovery {
+  const ids = groups.map((group) => group.groupId);
   return {
     provider: 'aws',
     workerProviderId: 'aws:///us-east-2a/i-0abc',
     region: 'us-east-2',
     workerInstanceId: 'i-0abc',
+    workerGroupIds: ids,
+    podVmGroupIds: ids,
+    podVmGroupSource: 'worker',
     securityGroups: groups,
+  };
+}
+
+/** AWS_SG_IDS names `podVm`, the worker is in `worker`. */
+function withConfiguredGroups(podVm: AwsSecurityGroup[], worker: AwsSecurityGroup[]): AwsPortRuleDiscovery {
+  return {
+    ...discovery(...worker),
+    podVmGroupIds: podVm.map((group) => group.groupId),
+    podVmGroupSource: 'AWS_SG_IDS',
+    securityGroups: [...podVm, ...worker.filter((group) => !podVm.some((pod) => pod.groupId === group.groupId))],
   };
 }
 
@@ -55,7 +70,8 @@ describe('planAwsPortRules', () => {
       'sg-2:kata-agent:present',
       'sg-2:vxlan:present',
     ]);
-    expect(plan.notes[0]).toContain('2 security groups');
+    expect(plan.notes[0]).toContain('AWS_SG_IDS is unset');
+    expect(plan.notes[1]).toContain('2 security groups');
   });
 
   it('does not count a rule whose source is another group or a CIDR', () => {
@@ -76,5 +92,60 @@ describe('planAwsPortRules', () => {
     const plan = planAwsPortRules(discovery({ groupId: 'sg-1', ingress: [] }), { vxlanPort: 4789, includeUdp: true });
     expect(plan.rules.map((rule) => `${rule.protocol}/${rule.port}`)).toEqual(['tcp/15150', 'tcp/4789', 'udp/4789']);
     expect(plan.commands[2]).toContain('--protocol udp --port 4789');
+  });
+
+  describe('with AWS_SG_IDS', () => {
+    const worker = (ingress: AwsSecurityGroup['ingress'] = []) => ({ groupId: 'sg-w', vpcId: 'vpc-1', ingress });
+    const podVm = (ingress: AwsSecurityGroup['ingress'] = [], vpcId = 'vpc-1') => ({ groupId: 'sg-p', vpcId, ingress });
+
+    it('lets the worker’s group into the pod VMs’ group for each port, and the VXLAN port back', () => {
+      const plan = planAwsPortRules(withConfiguredGroups([podVm()], [worker()]), options);
+      expect(plan.rules.map((rule) => [rule.key, rule.targetId, rule.sourceId, rule.status])).toEqual([
+        ['kata-agent', 'sg-p', 'sg-w', 'missing'],
+        ['vxlan', 'sg-p', 'sg-w', 'missing'],
+        ['vxlan', 'sg-w', 'sg-p', 'missing'],
+      ]);
+      expect(plan.commands).toEqual([
+        'aws ec2 authorize-security-group-ingress --region us-east-2 --group-id sg-p --protocol tcp --port 15150 --source-group sg-w',
+        'aws ec2 authorize-security-group-ingress --region us-east-2 --group-id sg-p --protocol tcp --port 9000 --source-group sg-w',
+        'aws ec2 authorize-security-group-ingress --region us-east-2 --group-id sg-w --protocol tcp --port 9000 --source-group sg-p',
+      ]);
+      expect(plan.rules[0]?.detail).toBe(
+        'sg-p does not allow TCP 15150 (the peer-pods shim reaching the kata-agent) from sg-w; an ingress rule will be added.',
+      );
+      expect(plan.notes).toEqual([
+        'Pod VMs get the security groups in AWS_SG_IDS of peer-pods-cm (sg-p); worker instance i-0abc has sg-w.',
+        expect.stringContaining('No security group of AWS_SG_IDS is also the worker’s'),
+      ]);
+    });
+
+    it('counts what the groups already allow', () => {
+      const plan = planAwsPortRules(
+        withConfiguredGroups(
+          [podVm([{ protocol: '-1', sourceGroupIds: ['sg-w'], cidrs: [] }])],
+          [worker([{ protocol: 'tcp', fromPort: 9000, toPort: 9000, sourceGroupIds: ['sg-p'], cidrs: [] }])],
+        ),
+        options,
+      );
+      expect(plan.upToDate).toBe(true);
+      expect(plan.rules.map((rule) => rule.detail)).toEqual([
+        'sg-p already allows TCP 15150 (the peer-pods shim reaching the kata-agent) from sg-w.',
+        'sg-p already allows TCP 9000 (the peer-pods tunnel) from sg-w.',
+        'sg-w already allows TCP 9000 (the peer-pods tunnel) from sg-p.',
+      ]);
+    });
+
+    it('needs rules only in a group the worker and the pod VMs share', () => {
+      const plan = planAwsPortRules(withConfiguredGroups([podVm(), worker()], [worker()]), options);
+      expect(plan.rules.map((rule) => `${rule.targetId}<-${rule.sourceId ?? 'itself'}:${rule.key}`)).toEqual([
+        'sg-w<-itself:kata-agent',
+        'sg-w<-itself:vxlan',
+      ]);
+    });
+
+    it('warns when a configured group is in another VPC than the worker', () => {
+      const plan = planAwsPortRules(withConfiguredGroups([podVm([], 'vpc-2')], [worker()]), options);
+      expect(plan.notes).toContainEqual(expect.stringContaining('sg-p is in vpc-2, not in the worker’s VPC'));
+    });
   });
 });

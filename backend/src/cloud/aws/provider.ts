@@ -8,17 +8,20 @@ import {
   EC2Client,
   TerminateInstancesCommand,
   paginateDescribeInstances,
+  type Filter,
   type Instance,
   type IpPermission,
 } from '@aws-sdk/client-ec2';
 import type { Logger } from 'pino';
-import { CloudConflictError, CloudError, CloudNotFoundError } from '../errors.ts';
+import { CloudConfigError, CloudConflictError, CloudError, CloudNotFoundError } from '../errors.ts';
+import { partitionByScope, type ClusterIdentity } from '../inventory.ts';
 import type {
   AwsIngressRule,
   AwsPortRuleDiscovery,
   ChangeContext,
   CloudProvider,
   PeerPodVm,
+  PeerPodVmListing,
   PlannedPortRule,
   PortRuleApplyResult,
   PortRuleDiscovery,
@@ -44,6 +47,8 @@ export interface AwsProviderOptions {
   requestTimeoutMs?: number;
   /** Where the credentials come from, named in error messages; default "the cloud credentials Secret". */
   credentialsSource?: string;
+  /** AWS_SG_IDS of peer-pods-cm: the pod VMs' security groups; default (empty) the worker's own. */
+  podVmSecurityGroupIds?: readonly string[];
   logger: Logger;
 }
 
@@ -82,6 +87,28 @@ function toPeerPodVm(instance: Instance): PeerPodVm {
   };
 }
 
+/** EC2 filters for the part of the scope EC2 can filter on; the rest is checked on each instance. */
+export function scopeFilters(scope: ClusterIdentity): Filter[] {
+  const filters: Filter[] = [];
+  if (scope.subnetId) filters.push({ Name: 'subnet-id', Values: [scope.subnetId] });
+  else if (scope.vpcIds && scope.vpcIds.length > 0) filters.push({ Name: 'vpc-id', Values: scope.vpcIds });
+  for (const [key, value] of Object.entries(scope.tags)) filters.push({ Name: `tag:${key}`, Values: [value] });
+  return filters;
+}
+
+/** Instance ids of the nodes that run on AWS; other providerIDs are skipped. */
+function nodeInstanceIds(providerIds: readonly string[]): string[] {
+  const ids = new Set<string>();
+  for (const providerId of providerIds) {
+    try {
+      ids.add(instanceIdFromProviderId(providerId));
+    } catch {
+      // not an AWS instance (e.g. a node of another platform): it says nothing about the VPC
+    }
+  }
+  return [...ids].sort();
+}
+
 function ingressRules(permissions: IpPermission[] | undefined): AwsIngressRule[] {
   return (permissions ?? []).map((permission) => ({
     protocol: permission.IpProtocol ?? '',
@@ -100,9 +127,13 @@ export class AwsCloudProvider implements CloudProvider {
   readonly #credentialsSource: string;
   readonly #secrets: string[];
   readonly #logger: Logger;
+  readonly #podVmGroupIds: string[];
+  /** The VPCs of the last set of node instances looked up: an instance never changes its VPC. */
+  #nodeVpcs: { instanceIds: string; vpcIds: string[] } | undefined;
 
   constructor(options: AwsProviderOptions) {
     this.#region = options.region;
+    this.#podVmGroupIds = [...new Set(options.podVmSecurityGroupIds ?? [])];
     this.#pageSize = Math.min(1000, Math.max(5, options.pageSize ?? 1000));
     this.#credentialsSource = options.credentialsSource ?? 'the cloud credentials Secret';
     this.#secrets = [
@@ -149,8 +180,40 @@ export class AwsCloudProvider implements CloudProvider {
     return mapped;
   }
 
-  async listPeerPodVms(): Promise<PeerPodVm[]> {
-    const vms: PeerPodVm[] = [];
+  async resolveClusterScope(
+    identity: ClusterIdentity,
+    nodeProviderIds: () => Promise<readonly string[]>,
+  ): Promise<ClusterIdentity> {
+    // With AWS_SUBNET_ID the adaptor launches every VM there; without, into its own node's subnet.
+    if (identity.subnetId) return identity;
+    const instanceIds = nodeInstanceIds(await nodeProviderIds());
+    if (instanceIds.length === 0) return { ...identity, vpcIds: [] };
+    const key = instanceIds.join(',');
+    if (this.#nodeVpcs?.instanceIds !== key) {
+      const vpcIds = new Set<string>();
+      try {
+        // A filter, not InstanceIds: a node whose instance is already gone must not fail the lookup.
+        for (let start = 0; start < instanceIds.length; start += 200) {
+          const pages = paginateDescribeInstances(
+            { client: this.#client, pageSize: this.#pageSize },
+            { Filters: [{ Name: 'instance-id', Values: instanceIds.slice(start, start + 200) }] },
+          );
+          for await (const page of pages) {
+            for (const reservation of page.Reservations ?? []) {
+              for (const instance of reservation.Instances ?? []) if (instance.VpcId) vpcIds.add(instance.VpcId);
+            }
+          }
+        }
+      } catch (error) {
+        throw this.#fail(error, 'DescribeInstances', 'the instances of the cluster’s nodes');
+      }
+      this.#nodeVpcs = { instanceIds: key, vpcIds: [...vpcIds].sort() };
+    }
+    return { ...identity, vpcIds: this.#nodeVpcs.vpcIds };
+  }
+
+  async listPeerPodVms(scope: ClusterIdentity, options: { countExcluded?: boolean } = {}): Promise<PeerPodVmListing> {
+    const seen: PeerPodVm[] = [];
     let pages = 0;
     try {
       const pagesIterator = paginateDescribeInstances(
@@ -159,6 +222,8 @@ export class AwsCloudProvider implements CloudProvider {
           Filters: [
             { Name: 'tag:Name', Values: ['podvm-*'] },
             { Name: 'instance-state-name', Values: LISTED_STATES },
+            // Counting other clusters' VMs means seeing them: then the whole region is listed.
+            ...(options.countExcluded ? [] : scopeFilters(scope)),
           ],
         },
       );
@@ -168,15 +233,17 @@ export class AwsCloudProvider implements CloudProvider {
           for (const instance of reservation.Instances ?? []) {
             const vm = toPeerPodVm(instance);
             // The server-side filter is a wildcard; keep exactly the adaptor's prefix.
-            if (vm.id && vm.name.startsWith('podvm-')) vms.push(vm);
+            if (vm.id && vm.name.startsWith('podvm-')) seen.push(vm);
           }
         }
       }
     } catch (error) {
       throw this.#fail(error, 'DescribeInstances', 'peer-pod instances');
     }
-    this.#logger.debug({ vms: vms.length, pages }, 'listed peer-pod instances');
-    return vms;
+    // Checked here too: EC2 tag filters take * and ? in a TAGS value as wildcards.
+    const listing = partitionByScope(seen, scope);
+    this.#logger.debug({ vms: listing.vms.length, excluded: listing.excluded, pages }, 'listed peer-pod instances');
+    return listing;
   }
 
   async deleteVm(vm: PeerPodVm, context: ChangeContext): Promise<VmDeletionResult> {
@@ -256,10 +323,10 @@ export class AwsCloudProvider implements CloudProvider {
   async discoverPortRules(workerProviderId: string): Promise<AwsPortRuleDiscovery> {
     const workerInstanceId = instanceIdFromProviderId(workerProviderId);
     const instance = await this.#describeInstance(workerInstanceId);
-    const groupIds = [
+    const workerGroupIds = [
       ...new Set((instance?.SecurityGroups ?? []).flatMap((group) => (group.GroupId ? [group.GroupId] : []))),
     ];
-    if (groupIds.length === 0) {
+    if (workerGroupIds.length === 0) {
       throw new CloudNotFoundError(
         `Worker instance ${workerInstanceId} has no security group in region ${this.#region}.`,
         {
@@ -268,10 +335,20 @@ export class AwsCloudProvider implements CloudProvider {
         },
       );
     }
+    // The adaptor gives pod VMs the groups of AWS_SG_IDS, or else (IMDS) those of its own node.
+    const configured = this.#podVmGroupIds.length > 0;
+    const podVmGroupIds = configured ? this.#podVmGroupIds : workerGroupIds;
+    const groupIds = [...new Set([...podVmGroupIds, ...workerGroupIds])];
     let groups;
     try {
       groups = await this.#client.send(new DescribeSecurityGroupsCommand({ GroupIds: groupIds }));
     } catch (error) {
+      if (configured && awsErrorCode(error) === 'InvalidGroup.NotFound') {
+        throw new CloudConfigError(
+          `AWS_SG_IDS in peer-pods-cm names a security group that region ${this.#region} does not have (${podVmGroupIds.join(', ')}). Set it to the pod VMs’ security groups, or remove it to use the worker’s.`,
+          { provider: 'aws', operation: 'DescribeSecurityGroups', cloudCode: 'InvalidGroup.NotFound' },
+        );
+      }
       throw this.#fail(error, 'DescribeSecurityGroups', `security groups ${groupIds.join(', ')}`);
     }
     const byId = new Map((groups.SecurityGroups ?? []).map((group) => [group.GroupId, group]));
@@ -280,6 +357,9 @@ export class AwsCloudProvider implements CloudProvider {
       workerProviderId,
       region: this.#region,
       workerInstanceId,
+      workerGroupIds,
+      podVmGroupIds,
+      podVmGroupSource: configured ? 'AWS_SG_IDS' : 'worker',
       securityGroups: groupIds.map((groupId) => {
         const group = byId.get(groupId);
         return {
@@ -353,14 +433,20 @@ export class AwsCloudProvider implements CloudProvider {
     let done = 0;
     for (const rule of plan.rules) {
       if (rule.action === 'none') {
-        result.rules.push({ key: rule.key, targetId: rule.targetId, outcome: 'unchanged' });
+        result.rules.push({ key: rule.key, targetId: rule.targetId, sourceId: rule.sourceId, outcome: 'unchanged' });
         continue;
       }
       const description = `${rule.protocol.toUpperCase()} ${rule.port} from ${rule.aws?.sourceGroupId} into ${rule.targetId}`;
       try {
         const output = await this.#client.send(this.#authorizeCommand(rule, false));
         const ruleId = output.SecurityGroupRules?.[0]?.SecurityGroupRuleId;
-        result.rules.push({ key: rule.key, targetId: rule.targetId, outcome: 'created', cloudId: ruleId });
+        result.rules.push({
+          key: rule.key,
+          targetId: rule.targetId,
+          sourceId: rule.sourceId,
+          outcome: 'created',
+          cloudId: ruleId,
+        });
         context.audit({
           user: context.actor,
           action: 'port-rule.create',
@@ -375,7 +461,12 @@ export class AwsCloudProvider implements CloudProvider {
         );
       } catch (error) {
         if (awsErrorCode(error) === 'InvalidPermission.Duplicate') {
-          result.rules.push({ key: rule.key, targetId: rule.targetId, outcome: 'already-present' });
+          result.rules.push({
+            key: rule.key,
+            targetId: rule.targetId,
+            sourceId: rule.sourceId,
+            outcome: 'already-present',
+          });
           context.audit({
             user: context.actor,
             action: 'port-rule.create',
@@ -407,12 +498,17 @@ export class AwsCloudProvider implements CloudProvider {
   async verifyPortRules(plan: PortRulePlan): Promise<PortRuleVerification> {
     const fresh = planAwsPortRules(await this.discoverPortRules(plan.discovery.workerProviderId), plan.options);
     const rules = plan.rules.map((planned) => {
-      const now = fresh.rules.find((rule) => rule.key === planned.key && rule.targetId === planned.targetId);
+      const now = fresh.rules.find(
+        (rule) => rule.key === planned.key && rule.targetId === planned.targetId && rule.sourceId === planned.sourceId,
+      );
       return {
         key: planned.key,
         targetId: planned.targetId,
+        sourceId: planned.sourceId,
         status: now?.status ?? 'missing',
-        detail: now?.detail ?? `${planned.targetId} is no longer a security group of the worker instance.`,
+        detail:
+          now?.detail ??
+          `${planned.targetId} (with source ${planned.sourceId ?? planned.targetId}) is no longer among the worker’s and the pod VMs’ security groups.`,
       };
     });
     return { ok: rules.every((rule) => rule.status === 'present'), rules };

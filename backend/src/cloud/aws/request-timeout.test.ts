@@ -30,7 +30,7 @@ describe('an EC2 endpoint that never answers', () => {
       maxAttempts: 2,
     });
     const started = Date.now();
-    const error = await provider.listPeerPodVms().then(
+    const error = await provider.listPeerPodVms({ provider: 'aws', tags: {} }).then(
       () => undefined,
       (err: unknown) => err,
     );

@@ -7,6 +7,7 @@ import { memoryLogger } from '../../../test/memory-logger.ts';
 import { createCloudProvider } from '../create-provider.ts';
 import {
   cleanupOrphans,
+  clusterIdentityFromSettings,
   correlateInventory,
   DeletionLedger,
   planOrphanCleanup,
@@ -96,6 +97,7 @@ describe('inventory, correlation and orphans (1,500 peer-pod VMs)', () => {
   const pods: PodLike[] = [];
   const peerPods: PeerPodLike[] = [];
   let listed: PeerPodVm[] = [];
+  let excluded = 0;
   let listPages = 0;
   const foreignName = 'podvm-theirs-0badc0de';
   const goneId = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/podvm-lost-deadbeef`;
@@ -141,16 +143,53 @@ describe('inventory, correlation and orphans (1,500 peer-pod VMs)', () => {
       spec: { cloudProvider: 'azure', instanceID: goneId },
     });
 
+    // Another cluster's pod VM in another resource group of the subscription.
+    arm.state.addVirtualMachine('other-cluster-rg', { name: 'podvm-elsewhere-0badf00d', timeCreated: CREATED });
+
     arm.requests.length = 0;
-    listed = await provider().listPeerPodVms();
+    ({ vms: listed, excluded } = await provider().listPeerPodVms(identity));
     listPages = requestsTo('GET', /\/virtualMachines$/).length;
   });
 
-  it('lists every podvm- VM of the resource group, following nextLink across pages', () => {
+  it('lists every podvm- VM of this cluster in the resource group, following nextLink across pages', () => {
     expect(listPages).toBe(Math.ceil((VM_COUNT + 2) / PAGE_SIZE));
-    expect(listed).toHaveLength(VM_COUNT + 1);
-    expect(new Set(listed.map((vm) => vm.id)).size).toBe(VM_COUNT + 1);
+    expect(listed).toHaveLength(VM_COUNT);
+    expect(new Set(listed.map((vm) => vm.id)).size).toBe(VM_COUNT);
     expect(listed.map((vm) => vm.name)).not.toContain('test-cluster-worker-1');
+  });
+
+  it('leaves out another cluster’s VMs: counts the one in the resource group, never lists other groups', () => {
+    const names = listed.map((vm) => vm.name);
+    expect(names).not.toContain(foreignName);
+    expect(names).not.toContain('podvm-elsewhere-0badf00d');
+    expect(excluded).toBe(1);
+    expect(requestsTo('GET', /other-cluster-rg/)).toHaveLength(0);
+  });
+
+  it('with AZURE_SUBNET_ID, keeps only the VMs whose NIC is in that subnet', async () => {
+    const subnet = (name: string) =>
+      `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Network/virtualNetworks/test-cluster-vnet/subnets/${name}`;
+    const tags = { 'peerpods-cluster': 'subnet-test' };
+    const seed = (name: string, subnetId: string) =>
+      arm.state.addVirtualMachine(RG, { name, tags, timeCreated: CREATED, subnetId });
+    const inSubnet = seed('podvm-in-subnet-0000aaaa', subnet('test-cluster-worker-subnet'));
+    seed('podvm-other-subnet-0000bbbb', subnet('other-cluster-subnet'));
+    try {
+      arm.requests.length = 0;
+      const scoped = await provider().listPeerPodVms({
+        ...identity,
+        tags,
+        subnetId: subnet('test-cluster-worker-subnet').toLowerCase(),
+      });
+      expect(scoped.vms.map((vm) => [vm.id, vm.subnetId])).toEqual([
+        [inSubnet.id, subnet('test-cluster-worker-subnet')],
+      ]);
+      expect(scoped.excluded).toBe(VM_COUNT + 2);
+      expect(requestsTo('GET', /\/networkInterfaces$/).length).toBeGreaterThan(1);
+    } finally {
+      arm.state.remove(inSubnet.id);
+      arm.state.remove(arm.state.resourceId(RG, 'vm', 'podvm-other-subnet-0000bbbb'));
+    }
   });
 
   it('reports id, name, state, size, creation time, tags and resource group of each VM', () => {
@@ -192,22 +231,20 @@ describe('inventory, correlation and orphans (1,500 peer-pod VMs)', () => {
     });
     expect(early.orphans).toHaveLength(0);
     const late = correlateInventory({ provider: 'azure', vms: listed, pods, peerPods, now: afterGrace() });
-    expect(late.orphans).toHaveLength(501);
+    expect(late.orphans).toHaveLength(500);
     expect(late.dangling).toEqual([
       expect.objectContaining({ peerPod: { namespace: 'team-0', name: 'lost' }, instanceID: goneId }),
     ]);
   });
 
-  it('dry run lists exactly this cluster’s orphans, refuses the other cluster’s VM and deletes nothing', () => {
+  it('dry run lists exactly this cluster’s orphans, never the other cluster’s VM, and deletes nothing', () => {
     const plan = planOrphanCleanup(
       correlateInventory({ provider: 'azure', vms: listed, pods, peerPods, now: afterGrace() }),
       identity,
     );
     expect(plan.toDelete).toHaveLength(500);
     expect(plan.toDelete.every((candidate) => Number(candidate.name.split('-')[2]) % 3 === 2)).toBe(true);
-    expect(plan.refused).toEqual([
-      expect.objectContaining({ name: foreignName, reason: expect.stringContaining('peerpods-cluster') }),
-    ]);
+    expect(plan.refused).toEqual([]);
     expect(arm.requests.filter((request) => request.method === 'DELETE')).toHaveLength(0);
   });
 
@@ -217,7 +254,7 @@ describe('inventory, correlation and orphans (1,500 peer-pod VMs)', () => {
       (name) => report.orphans.find((entry) => entry.vm.name === name)?.vm.id ?? name,
     );
     const inUse = report.vms.find((entry) => entry.ownership === 'in-use')?.vm.id ?? '';
-    const foreign = listed.find((vm) => vm.name === foreignName)?.id ?? '';
+    const foreign = arm.state.resourceId(RG, 'vm', foreignName);
     const audit = recorder('alice');
     const request = {
       provider: provider(),
@@ -235,6 +272,7 @@ describe('inventory, correlation and orphans (1,500 peer-pod VMs)', () => {
       [...approved].sort(),
     );
     expect(results[0]?.refused.map((refusal) => refusal.vmId)).toEqual([inUse, foreign]);
+    expect(results[0]?.refused[1]?.reason).toBe('No peer-pod VM with this id is in the current inventory.');
     for (const name of ['podvm-web-2-00000002', 'podvm-web-5-00000005', 'podvm-web-8-00000008']) {
       expect(arm.state.get(RG, 'vm', name)).toBeUndefined();
       expect(arm.state.get(RG, 'nic', `${name}-net`)).toBeUndefined();
@@ -485,7 +523,9 @@ describe('cloud errors', () => {
   });
 
   it('turns a wrong client secret into an auth error that names the Secret and its keys', async () => {
-    const error = await failure(() => provider({ clientSecret: 'wrong-secret-value-0000' }).listPeerPodVms());
+    const error = await failure(() =>
+      provider({ clientSecret: 'wrong-secret-value-0000' }).listPeerPodVms({ provider: 'azure', tags: {} }),
+    );
     expect(error).toMatchObject({ code: 'auth', cloudCode: 'invalid_client, AADSTS7000215' });
     expect(error.message).toContain('Secret openshift-sandboxed-containers-operator/peer-pods-secret');
     expect(error.message).toContain('AZURE_CLIENT_SECRET');
@@ -519,7 +559,8 @@ describe('secrets', () => {
     };
     const azure = createCloudProvider(settings, options);
     const audit = recorder();
-    const outputs: unknown[] = [settings, await azure.listPeerPodVms()];
+    const scope = clusterIdentityFromSettings(settings);
+    const outputs: unknown[] = [settings, await azure.listPeerPodVms(scope)];
     const plan = azure.planPortRules(await azure.discoverPortRules(WORKER_PROVIDER_ID), {
       vxlanPort: 4789,
       includeUdp: false,
@@ -544,7 +585,7 @@ describe('secrets', () => {
     });
     const errors = [
       await failure(() => azure.applyPortRules(plan, audit.context)),
-      await failure(() => createCloudProvider(wrong, options).listPeerPodVms()),
+      await failure(() => createCloudProvider(wrong, options).listPeerPodVms(scope)),
     ];
 
     expect(errors.map((error) => error.code)).toEqual(['invalid_config', 'auth']);

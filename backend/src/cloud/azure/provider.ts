@@ -8,12 +8,14 @@ import { NetworkManagementClient, type SecurityRule } from '@azure/arm-network';
 import { ClientSecretCredential } from '@azure/identity';
 import type { Logger } from 'pino';
 import { CloudConfigError, CloudConflictError, CloudError, CloudNotFoundError } from '../errors.ts';
+import { partitionByScope, type ClusterIdentity } from '../inventory.ts';
 import type {
   AzureNsgRule,
   AzurePortRuleDiscovery,
   ChangeContext,
   CloudProvider,
   PeerPodVm,
+  PeerPodVmListing,
   PortRuleApplyResult,
   PortRuleDiscovery,
   PortRuleOptions,
@@ -200,16 +202,39 @@ export class AzureCloudProvider implements CloudProvider {
     }
   }
 
-  async listPeerPodVms(): Promise<PeerPodVm[]> {
-    const vms: PeerPodVm[] = [];
+  async resolveClusterScope(identity: ClusterIdentity): Promise<ClusterIdentity> {
+    // The resource group, subnet and TAGS of peer-pods-cm say it all.
+    return identity;
+  }
+
+  async listPeerPodVms(scope: ClusterIdentity): Promise<PeerPodVmListing> {
+    const seen: PeerPodVm[] = [];
     await this.#call('virtualMachines.list', `the VMs of resource group ${this.#resourceGroup}`, async () => {
-      // ARM cannot filter VMs by name; the iterator follows nextLink page by page.
+      // ARM cannot filter VMs by name or tag; listing one resource group is the server-side scope.
       for await (const vm of this.#compute.virtualMachines.list(this.#resourceGroup)) {
-        if (vm.name?.startsWith('podvm-')) vms.push(toPeerPodVm(vm));
+        if (vm.name?.startsWith('podvm-')) seen.push(toPeerPodVm(vm));
       }
     });
-    this.#logger.debug({ vms: vms.length }, 'listed peer-pod VMs');
-    return vms;
+    if (scope.subnetId && seen.length > 0) {
+      const subnets = await this.#nicSubnets();
+      for (const vm of seen) vm.subnetId = subnets.get(vm.id.toLowerCase());
+    }
+    const listing = partitionByScope(seen, scope);
+    this.#logger.debug({ vms: listing.vms.length, excluded: listing.excluded }, 'listed peer-pod VMs');
+    return listing;
+  }
+
+  /** VM id (lower case) → the subnet of its first NIC, from one listing of the group's NICs. */
+  async #nicSubnets(): Promise<Map<string, string>> {
+    const subnets = new Map<string, string>();
+    await this.#call('networkInterfaces.list', `the NICs of resource group ${this.#resourceGroup}`, async () => {
+      for await (const nic of this.#network.networkInterfaces.list(this.#resourceGroup)) {
+        const vmId = nic.virtualMachine?.id?.toLowerCase();
+        const subnetId = nic.ipConfigurations?.find((config) => config.subnet?.id)?.subnet?.id;
+        if (vmId && subnetId && !subnets.has(vmId)) subnets.set(vmId, subnetId);
+      }
+    });
+    return subnets;
   }
 
   async deleteVm(vm: PeerPodVm, context: ChangeContext): Promise<VmDeletionResult> {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startArmServer, type ArmServer } from '../../../test/arm-server/server.ts';
 import { memoryLogger } from '../../../test/memory-logger.ts';
 import type { CloudError } from '../errors.ts';
+import type { ClusterIdentity } from '../inventory.ts';
 import { AzureCloudProvider } from './provider.ts';
 import { failure } from '../test/failure.ts';
 
@@ -18,6 +19,7 @@ const CLIENT_SECRET = 'Q8~peerpods-azure-timeout-secret-must-not-leak';
 const RG = 'timeout-cluster-rg';
 const NSG = 'timeout-cluster-nsg';
 const WORKER_PREFIX = '10.0.32.0/19';
+const SCOPE: ClusterIdentity = { provider: 'azure', tags: {}, resourceGroup: RG };
 const WORKER_PROVIDER_ID = `azure:///subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/timeout-cluster-worker-1`;
 /** Short, so a hung attempt costs half a second; the default is 30 s. */
 const REQUEST_TIMEOUT_MS = 500;
@@ -98,7 +100,7 @@ describe('an ARM endpoint that never answers', () => {
     { timeout: 15_000 },
     async () => {
       arm.inject({ path: /^\/subscriptions\//, times: Infinity, hang: true });
-      const error = await failure(() => provider(2).listPeerPodVms());
+      const error = await failure(() => provider(2).listPeerPodVms(SCOPE));
       expect(error).toMatchObject({
         code: 'unavailable',
         provider: 'azure',
@@ -118,7 +120,7 @@ describe('an ARM endpoint that never answers', () => {
 
   it('also gives up on a Microsoft Entra ID token endpoint that never answers', { timeout: 15_000 }, async () => {
     arm.inject({ path: /\/oauth2\/v2\.0\/token$/, times: Infinity, hang: true });
-    const error = await failure(() => provider(1).listPeerPodVms());
+    const error = await failure(() => provider(1).listPeerPodVms(SCOPE));
     expect(error).toMatchObject({ code: 'unavailable', operation: 'virtualMachines.list', cloudCode: 'network_error' });
     expect(error.message).toContain('egress to Azure');
     // The first attempt and one retry, each held until it timed out; no ARM call without a token.

@@ -42,6 +42,17 @@ describe('checkPorts', () => {
     });
   });
 
+  it('names a missing port once, though it is missing in both directions between two security groups', () => {
+    const both = report(['present', 'missing']);
+    const vxlan = both.rules[1]!;
+    both.rules = [
+      both.rules[0]!,
+      { ...vxlan, id: 'vxlan/sg-pods/sg-workers' },
+      { ...vxlan, id: 'vxlan/sg-workers/sg-pods' },
+    ];
+    expect(checkPorts({ report: both }).found.message).toBe('Not open yet: TCP 9000 (VXLAN tunnel).');
+  });
+
   it('warns with the cloud’s message when the cloud cannot be asked', () => {
     expect(checkPorts({ error: 'EC2 DescribeInstances: AuthFailure' })).toMatchObject({
       status: 'warning',

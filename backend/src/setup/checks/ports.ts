@@ -13,14 +13,14 @@ function ruleText(rule: PortRulesReport['rules'][number]): string {
 export function checkPorts(input: PortsInput): CheckOutcome {
   if ('error' in input) return warning('portsUnknown', { error: input.error }, action('open-port-wizard'));
   const { rules } = input.report;
-  const missing = rules.filter((r) => r.state === 'missing');
-  if (missing.length > 0)
-    return fail('portsMissing', { rules: listOf(missing.map(ruleText)) }, action('open-port-wizard'));
-  const conflicting = rules.filter((r) => r.state === 'conflicting');
+  // The same port in several security groups (both ways between AWS_SG_IDS and the worker's) is
+  // one item for the reader; the wizard names each group.
+  const missing = [...new Set(rules.filter((r) => r.state === 'missing').map(ruleText))];
+  if (missing.length > 0) return fail('portsMissing', { rules: listOf(missing) }, action('open-port-wizard'));
+  const conflicting = [...new Set(rules.filter((r) => r.state === 'conflicting').map(ruleText))];
   if (conflicting.length > 0) {
-    return warning('portsConflicting', { rules: listOf(conflicting.map(ruleText)) }, action('open-port-wizard'));
+    return warning('portsConflicting', { rules: listOf(conflicting) }, action('open-port-wizard'));
   }
-  // The same port opened on several security groups is one line for the reader.
   const open = [...new Set(rules.map((r) => `${r.protocol.toUpperCase()} ${r.port}`))];
   return pass('portsOpen', { rules: open.join(', ') });
 }

@@ -20,6 +20,7 @@ const DiscoveryStep: FC<{ report: PortRulesReport }> = ({ report }) => {
     region: t('Region'),
     workerInstanceId: t('Worker instance'),
     securityGroups: t('Security groups'),
+    podVmSecurityGroups: t('Pod VM security groups'),
     resourceGroup: t('Resource group'),
     networkSecurityGroup: t('Network security group'),
     virtualNetwork: t('Virtual network'),

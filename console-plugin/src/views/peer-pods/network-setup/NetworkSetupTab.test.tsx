@@ -45,8 +45,8 @@ const awsReport = (rules: PortRule[], overrides: Partial<PortRulesReport> = {}):
 const MISSING = awsReport([rule('kata-agent', 15150, 'missing'), rule('vxlan', 9000, 'present')]);
 const ALL_OPEN = awsReport([rule('kata-agent', 15150, 'present'), rule('vxlan', 9000, 'present')]);
 
-const ADMIN: Permissions = { user: 'admin', canRead: true, canChangeCloud: true };
-const VIEWER: Permissions = { user: 'viewer', canRead: true, canChangeCloud: false };
+const ADMIN: Permissions = { user: 'admin', canRead: true, canChangeCloud: true, canListPods: true };
+const VIEWER: Permissions = { user: 'viewer', canRead: true, canChangeCloud: false, canListPods: false };
 
 const backendError = (status: number, code: string, message: string) =>
   Object.assign(httpError(status, message), { json: { error: { code, message }, message } });
@@ -206,6 +206,75 @@ describe('Network setup tab: port wizard', () => {
     expect(screen.getByText('Verified: every required port is open')).toBeInTheDocument();
     const verifiedRules = screen.getByRole('grid', { name: 'Verified port rules' });
     expect(within(verifiedRules).getAllByText('Present')).toHaveLength(2);
+  });
+
+  it('shows the pod VMs’ security groups from AWS_SG_IDS and the group each rule lets in', async () => {
+    const user = userEvent.setup();
+    const crossGroup = (key: string, port: number, target: string, source: string): PortRule => ({
+      ...rule(key, port, 'missing'),
+      id: `${key}/${target}/${source}`,
+      detail: `${target} does not allow TCP ${port} from ${source}; an ingress rule will be added.`,
+    });
+    serveReports(
+      awsReport(
+        [
+          crossGroup('kata-agent', 15150, 'sg-pods', 'sg-workers'),
+          crossGroup('vxlan', 9000, 'sg-pods', 'sg-workers'),
+          crossGroup('vxlan', 9000, 'sg-workers', 'sg-pods'),
+        ],
+        {
+          target: {
+            region: 'us-east-2',
+            workerInstanceId: 'i-0worker',
+            securityGroups: 'sg-workers',
+            podVmSecurityGroups: 'sg-pods (AWS_SG_IDS)',
+          },
+          commands: [
+            'aws ec2 authorize-security-group-ingress --region us-east-2 --group-id sg-pods --protocol tcp --port 15150 --source-group sg-workers',
+            'aws ec2 authorize-security-group-ingress --region us-east-2 --group-id sg-pods --protocol tcp --port 9000 --source-group sg-workers',
+            'aws ec2 authorize-security-group-ingress --region us-east-2 --group-id sg-workers --protocol tcp --port 9000 --source-group sg-pods',
+          ],
+        },
+      ),
+    );
+    renderTab();
+    await screen.findByText('Amazon Web Services (AWS)');
+
+    await next(user);
+    await stepHeading('Discovery');
+    const found = screen.getByLabelText('Discovered network resources');
+    expect(within(found).getByText('Pod VM security groups')).toBeInTheDocument();
+    expect(within(found).getByText('sg-pods (AWS_SG_IDS)')).toBeInTheDocument();
+
+    await next(user);
+    await stepHeading('Rule status');
+    const rows = within(screen.getByRole('grid', { name: 'Port rules' }))
+      .getAllByRole('row')
+      .slice(1);
+    // The "Where" column: the group the rule goes into, and the group it lets in.
+    const where = rows.map((row) => within(row).getAllByRole('cell')[2]!);
+    expect(where.map((cell) => within(cell).getByText(/^sg-/).textContent)).toEqual([
+      'sg-pods',
+      'sg-pods',
+      'sg-workers',
+    ]);
+    expect(where.map((cell) => within(cell).getByText(/^from /).textContent)).toEqual([
+      'from sg-workers',
+      'from sg-workers',
+      'from sg-pods',
+    ]);
+
+    await next(user);
+    await stepHeading('Planned changes');
+    expect(
+      within(screen.getByRole('list', { name: 'Planned rule changes' }))
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual([
+      expect.stringMatching(/^Allow TCP 15150 in sg-pods from sg-workers \(/),
+      expect.stringMatching(/^Allow TCP 9000 in sg-pods from sg-workers \(/),
+      expect.stringMatching(/^Allow TCP 9000 in sg-workers from sg-pods \(/),
+    ]);
   });
 
   it('says everything is already open when every rule is present, and offers nothing to apply', async () => {

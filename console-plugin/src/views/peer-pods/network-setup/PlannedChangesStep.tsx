@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { PortRulesReport } from '../../../api/backend';
 import AllPortsOpenState from './AllPortsOpenState';
 import PortRuleCommands from './PortRuleCommands';
-import { rulesToChange, ruleTargetOf, shortTargetName } from './portRuleRows';
+import { rulesToChange, ruleSourceOf, ruleTargetOf, shortTargetName } from './portRuleRows';
 import StepHeading from './StepHeading';
 import { usePortRuleText } from './usePortRuleText';
 
@@ -37,12 +37,15 @@ const PlannedChangesStep: FC<{ report: PortRulesReport }> = ({ report }) => {
                   port: portOf(rule),
                   purpose: purposeOf(rule),
                   target: rule.name ?? shortTargetName(ruleTargetOf(rule)),
+                  source: ruleSourceOf(rule),
                 };
                 return (
                   <ListItem key={rule.id}>
                     {rule.state === 'conflicting'
                       ? t('Update {{target}} to allow {{port}} ({{purpose}})', values)
-                      : t('Allow {{port}} in {{target}} ({{purpose}})', values)}
+                      : values.source
+                        ? t('Allow {{port}} in {{target}} from {{source}} ({{purpose}})', values)
+                        : t('Allow {{port}} in {{target}} ({{purpose}})', values)}
                   </ListItem>
                 );
               })}

@@ -3,7 +3,7 @@ import { Content, Stack, StackItem } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
 
-import { type PortRuleRow, ruleTargetOf, shortTargetName } from './portRuleRows';
+import { type PortRuleRow, ruleSourceOf, ruleTargetOf, shortTargetName } from './portRuleRows';
 import PortRuleStateLabel from './PortRuleStateLabel';
 import { usePortRuleText } from './usePortRuleText';
 
@@ -11,6 +11,17 @@ import { usePortRuleText } from './usePortRuleText';
 export const RuleTarget: FC<{ rule: PortRuleRow }> = ({ rule }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const target = shortTargetName(ruleTargetOf(rule));
+  const source = ruleSourceOf(rule);
+  if (source) {
+    return (
+      <Stack>
+        <StackItem>{target}</StackItem>
+        <StackItem>
+          <Content component="small">{t('from {{group}}', { group: source })}</Content>
+        </StackItem>
+      </Stack>
+    );
+  }
   if (!rule.name) return <>{target}</>;
   return (
     <Stack>

@@ -37,12 +37,13 @@ const inventory = (overrides: Partial<VmInventory> = {}): VmInventory => ({
   fetchedAt: '2025-01-01T12:00:00.000Z',
   vms: [],
   dangling: [],
+  scope: { description: 'Peer-pod instances in subnet subnet-0abc (AWS_SUBNET_ID).', excluded: 0 },
   error: null,
   ...overrides,
 });
 
-const ADMIN: Permissions = { user: 'admin', canRead: true, canChangeCloud: true };
-const VIEWER: Permissions = { user: 'viewer', canRead: true, canChangeCloud: false };
+const ADMIN: Permissions = { user: 'admin', canRead: true, canChangeCloud: true, canListPods: true };
+const VIEWER: Permissions = { user: 'viewer', canRead: true, canChangeCloud: false, canListPods: false };
 
 /** The backend's error answer as consoleFetchJSON throws it: status, message and the JSON body. */
 const backendError = (status: number, code: string, message: string) =>
@@ -102,6 +103,30 @@ describe('Virtual machines tab', () => {
       expect(await screen.findByRole('heading', { name: 'No peer pod VMs' })).toBeInTheDocument();
       expect(screen.queryByRole('grid', { name: 'Peer pod virtual machines' })).not.toBeInTheDocument();
       expect(screen.getByRole('heading', { name: 'PeerPods whose VM is gone' })).toBeInTheDocument();
+    });
+
+    it('notes how many peer pod VMs of other clusters it leaves out, and which VMs count as this cluster’s', async () => {
+      serve(
+        inventory({
+          scope: { description: 'Peer-pod instances in subnet subnet-0abc (AWS_SUBNET_ID).', excluded: 3 },
+        }),
+      );
+
+      renderTab();
+
+      expect(
+        await screen.findByText('3 peer pod VMs of other clusters in this account are not shown'),
+      ).toBeInTheDocument();
+      expect(screen.getByText('Peer-pod instances in subnet subnet-0abc (AWS_SUBNET_ID).')).toBeInTheDocument();
+    });
+
+    it('has no such note when the account holds no other cluster’s peer pod VMs', async () => {
+      serve(inventory());
+
+      renderTab();
+
+      expect(await screen.findByRole('heading', { name: 'No peer pod VMs' })).toBeInTheDocument();
+      expect(screen.queryByText(/of other clusters in this account/)).not.toBeInTheDocument();
     });
 
     it('explains that peer pods are not configured and points to the Setup tab', async () => {

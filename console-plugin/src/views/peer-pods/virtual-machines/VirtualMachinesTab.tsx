@@ -171,6 +171,21 @@ const Inventory: FC<InventoryProps> = ({ inventory, requestError, refresh, refre
           )}
         </Content>
       </StackItem>
+      {inventory.scope && inventory.scope.excluded > 0 && (
+        <StackItem>
+          {/* Other clusters in the same account: their VMs are counted by the backend, never listed. */}
+          <Alert
+            variant="info"
+            isInline
+            isPlain
+            title={t('{{number}} peer pod VMs of other clusters in this account are not shown', {
+              number: inventory.scope.excluded,
+            })}
+          >
+            {inventory.scope.description}
+          </Alert>
+        </StackItem>
+      )}
       <StackItem>
         {inventory.vms.length === 0 ? (
           <EmptyState titleText={t('No peer pod VMs')} headingLevel="h2" icon={CubesIcon} variant="sm">
