@@ -1,5 +1,6 @@
 // The backend side of the reconciler benchmark: the capacity controller alone in its own Node
-// process (so that its RSS is the backend's, not the fixture loader's), driven over IPC by run.ts.
+// process (so that its RSS is the backend's, not the fixture loader's), driven over IPC by run.ts and
+// other-writer.ts.
 //   argv: <kubeconfig path>
 //   → {type:'synced', ms}            when the caches are complete
 //   ← {type:'stats'} → {type:'stats', …}
@@ -49,6 +50,7 @@ process.on('message', (message: { type: string }) => {
         conflicts: await metric('peerpods_capacity_write_conflicts_total'),
         errors: await metric('peerpods_capacity_reconcile_errors_total'),
         reconciles: await metric('peerpods_capacity_reconciles_total'),
+        otherWriterFlaps: await metric('peerpods_capacity_other_writer_flaps_total'),
         totals: controller.model.totals(),
         storedPods: controller.informers.pods.size,
       });

@@ -15,11 +15,8 @@
 //   5. 60 s of steady state: writes (target 0);
 //   6. backend RSS (target ≤ 200 MB), sampled every second; the peak and the final value.
 import { fork } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import ts from 'typescript';
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { KubeClient } from '../../backend/src/kube/client.ts';
@@ -33,6 +30,7 @@ import {
   OPERATOR_NAMESPACE,
   PEERPODCONFIG_NAME,
 } from '../../hack/controlplane/fixtures.ts';
+import { compileBackendProcess } from './compile-backend.ts';
 
 const NODES = 1000;
 const PODS_PER_NODE = 10;
@@ -48,8 +46,6 @@ const { values: args } = parseArgs({
 const STEADY_STATE_MS = Number(args['steady-seconds']) * 1000;
 const OVERRIDDEN_NODES = 100;
 const R = 'kata.peerpods.io/vm';
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..');
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
@@ -68,41 +64,7 @@ interface BackendStats {
   storedPods: number;
 }
 
-/**
- * The backend runs as compiled JavaScript in production (npm run build:backend), not through a
- * TypeScript loader, so the benchmark measures it that way: the backend process and the modules
- * it imports are transpiled as tsc emits them (rewriteRelativeImportExtensions) into
- * node_modules/.cache, where their package imports still resolve.
- */
-const compiledDir = join(repo, 'node_modules', '.cache', 'peer-pods-bench-reconciler');
-
-function compileBackendProcess(): string {
-  const out = compiledDir;
-  rmSync(out, { recursive: true, force: true });
-  const sources = [
-    ...['backend/src/kube', 'backend/src/capacity'].flatMap((dir) =>
-      readdirSync(join(repo, dir))
-        .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-        .map((f) => join(repo, dir, f)),
-    ),
-    join(here, 'backend-process.ts'),
-  ];
-  for (const file of sources) {
-    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-      fileName: file,
-      compilerOptions: {
-        module: ts.ModuleKind.ES2022,
-        target: ts.ScriptTarget.ES2022,
-        rewriteRelativeImportExtensions: true,
-      },
-    });
-    const target = join(out, relative(repo, file)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
-  }
-  writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
-  return join(out, relative(repo, join(here, 'backend-process.js')));
-}
+const compiled = compileBackendProcess('peer-pods-bench-reconciler');
 
 async function inBatches<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -177,7 +139,7 @@ try {
   // ---- the backend ----
   const messages: { type: string; [k: string]: unknown }[] = [];
   const waiters: (() => void)[] = [];
-  backend = fork(compileBackendProcess(), [cp.kubeconfigPath], {
+  backend = fork(compiled.entry, [cp.kubeconfigPath], {
     execArgv: [...(args['diagnose-gc'] ? ['--expose-gc'] : []), ...args['backend-flags']!.split(' ').filter(Boolean)],
     stdio: ['ignore', 2, 2, 'ipc'],
   });
@@ -353,5 +315,5 @@ try {
 } finally {
   backend?.kill('SIGKILL');
   await cp.stop();
-  rmSync(compiledDir, { recursive: true, force: true });
+  rmSync(compiled.dir, { recursive: true, force: true });
 }

@@ -53,6 +53,7 @@ export const SETUP_CHECK_TITLES = {
   webhook: 'Mutating webhook',
   ports: 'Ports 15150 and VXLAN',
   'advertised-capacity': 'Advertised VM capacity',
+  'capacity-writers': 'Other writers of the VM capacity',
   'unaccounted-pods': 'Unaccounted peer pods',
   'namespace-policy': 'Namespace policy',
 } satisfies Record<SetupCheckId, string>;

@@ -15,6 +15,7 @@ export const SETUP_CHECK_IDS = [
   'webhook',
   'ports',
   'advertised-capacity',
+  'capacity-writers',
   'unaccounted-pods',
   'namespace-policy',
 ] as const;
@@ -92,6 +93,10 @@ export const SETUP_TEXT = {
   capacityNotAdvertised: '{{number}} of {{total}} matching nodes do not advertise {{resource}}: {{nodes}}.',
   capacityDrift: 'Nodes that advertise a different {{resource}} than their limit: {{nodes}}.',
   capacityOk: 'All {{total}} matching nodes advertise {{resource}} ({{capacity}} VMs in all).',
+
+  capacityWritersNone: 'No other field manager writes {{resource}} on the nodes this console manages.',
+  capacityOtherWriters:
+    '{{writers}} also writes {{resource}}, on {{number}} nodes ({{nodes}}), and changed it away from the limit {{flaps}} times since the backend started; the backend set it back each time. Keep the PeerPodConfig limit at the lowest per-node limit and use node overrides only to raise a limit, and give the PeerPodConfig an explicit nodeSelector.',
 
   unaccountedNone: 'Every peer pod requests {{resource}}, so the VM limits count all of them.',
   unaccountedFound:

@@ -98,7 +98,7 @@ export async function createCapacityController(options: CapacityControllerOption
     peerPodConfigNamespace: defaultConfig.namespace,
     backoff: options.informerBackoff,
   });
-  const model = new CapacityModel({ extendedResource, targetRuntimeClass, defaultConfig });
+  const model = new CapacityModel({ extendedResource, targetRuntimeClass, defaultConfig, fieldManager: component });
   informers.nodes.addHandlers(model.nodeHandlers());
   informers.configs.addHandlers(model.configHandlers());
   informers.pods.addHandlers(model.podHandlers());
@@ -113,6 +113,14 @@ export async function createCapacityController(options: CapacityControllerOption
     advertisedNodes: () => model.totals().advertisedNodes,
     driftNodes: () => model.totals().driftNodes,
     isLeader,
+  });
+  // Every replica counts what its informer sees; only the leader sets the value back (reconciler.ts).
+  model.onFlap((flap) => {
+    metrics.flaps.inc({ writer: flap.writer });
+    logger.warn(
+      { node: flap.node, writer: flap.writer, value: flap.value ?? null, limit: flap.desired },
+      `another writer changed ${extendedResource} on the node away from its limit`,
+    );
   });
   const recorder = new EventRecorder({ client, logger, component, instance: identity });
   const reconciler = new CapacityReconciler({

@@ -12,6 +12,8 @@ export interface CapacityMetrics {
   /** PATCHes on nodes/status (one per node whose value changed). */
   writes: Counter<string>;
   conflicts: Counter<string>;
+  /** Changes of a node's advertised value away from its limit by another field manager (other-writers.ts). */
+  flaps: Counter<'writer'>;
 }
 
 export interface CapacityGaugeSource {
@@ -72,6 +74,12 @@ export function createCapacityMetrics(registry: Registry, source: CapacityGaugeS
     conflicts: new Counter({
       name: 'peerpods_capacity_write_conflicts_total',
       help: 'Node writes refused with 409 because the node changed since it was read (retried on the fresh node)',
+      registers,
+    }),
+    flaps: new Counter({
+      name: 'peerpods_capacity_other_writer_flaps_total',
+      help: "Changes of a node's advertised peer-pod VM capacity away from its limit by another field manager (label writer), seen by this replica",
+      labelNames: ['writer'],
       registers,
     }),
   };

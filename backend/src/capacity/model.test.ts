@@ -13,6 +13,8 @@ function node(
     annotations?: Record<string, string>;
     capacity?: string;
     allocatable?: string;
+    /** managedFields managers of the capacity of the resource. */
+    managers?: string[];
   } = {},
 ): NodeView {
   return {
@@ -27,6 +29,7 @@ function node(
     allocatable: options.allocatable ?? options.capacity,
     hasCapacityMap: true,
     hasAllocatableMap: true,
+    capacityManagers: options.managers ?? [],
   };
 }
 
@@ -251,6 +254,86 @@ describe('CapacityModel', () => {
     m.upsertNode(node('w3'));
     await new Promise((r) => setImmediate(r));
     expect(changes).toHaveLength(1);
+  });
+
+  describe('another writer of the resource', () => {
+    const OURS = 'peer-pods-console';
+    const overridden = (capacity: string, managers: string[]) =>
+      node('w1', { annotations: { [VM_LIMIT_OVERRIDE_ANNOTATION]: '2' }, capacity, allocatable: '2', managers });
+
+    it('counts a change away from the limit by another manager as a flap, naming it', () => {
+      const m = new CapacityModel();
+      const seen: unknown[] = [];
+      m.onFlap((flap) => seen.push(flap));
+      m.upsertConfig(config('10'));
+      m.upsertNode(overridden('2', [OURS]));
+      m.upsertNode(overridden('10', ['manager']));
+      expect(m.node('w1')).toMatchObject({ otherWriters: ['manager'], flaps: 1, drift: 'differs' });
+      expect(m.node('w1')!.lastFlap).toEqual({ at: expect.any(String), writer: 'manager' });
+      expect(seen).toEqual([{ node: 'w1', writer: 'manager', value: '10', desired: 2 }]);
+      expect(m.totals()).toMatchObject({ flaps: 1, otherWriterNodes: 1, otherWriters: ['manager'] });
+    });
+
+    it('keeps the writer and the count after the reconciler sets the value back', () => {
+      const m = new CapacityModel();
+      m.upsertConfig(config('10'));
+      m.upsertNode(overridden('2', [OURS]));
+      m.upsertNode(overridden('10', ['manager']));
+      m.upsertNode(overridden('2', [OURS]));
+      m.upsertNode(overridden('10', ['manager']));
+      m.upsertNode(overridden('2', [OURS]));
+      expect(m.node('w1')).toMatchObject({ otherWriters: ['manager'], flaps: 2, drift: null });
+      expect(m.totals()).toMatchObject({ flaps: 2, otherWriterNodes: 1, otherWriters: ['manager'] });
+    });
+
+    it('does not count our own writes, writes of the limit itself, or events that do not change the value', () => {
+      const m = new CapacityModel();
+      const seen: unknown[] = [];
+      m.onFlap((flap) => seen.push(flap));
+      m.upsertConfig(config('10'));
+      m.upsertNode(node('w1', { capacity: '4', managers: [OURS] }));
+      m.upsertNode(node('w1', { capacity: '10', managers: [OURS] }));
+      m.upsertNode(node('w2', { capacity: '4', managers: [OURS] }));
+      m.upsertNode(node('w2', { capacity: '10', managers: ['manager'] }));
+      m.upsertNode(node('w2', { capacity: '10', managers: ['manager'], labels: { [KATA]: '', x: 'y' } }));
+      m.upsertConfig(config('12'));
+      expect(seen).toEqual([]);
+      expect(m.totals().flaps).toBe(0);
+      // The owner of an equal value is still another writer: it will write the next limit too.
+      expect(m.node('w2')).toMatchObject({ otherWriters: ['manager'], flaps: 0 });
+      expect(m.node('w1')).toMatchObject({ otherWriters: [], flaps: 0, lastFlap: null });
+    });
+
+    it('counts the resource put on a node that must not carry it (a different nodeSelector)', () => {
+      const m = new CapacityModel();
+      m.upsertConfig(config('10'));
+      m.upsertNode(node('plain', { labels: { 'node-role.kubernetes.io/worker': '' } }));
+      m.upsertNode(
+        node('plain', { labels: { 'node-role.kubernetes.io/worker': '' }, capacity: '10', managers: ['manager'] }),
+      );
+      expect(m.node('plain')).toMatchObject({ drift: 'unexpected', otherWriters: ['manager'], flaps: 1 });
+    });
+
+    it('ignores nodes whose advertisement cloud-api-adaptor owns', () => {
+      const m = new CapacityModel();
+      m.upsertConfig(config('10'));
+      const caa = (capacity: string) =>
+        node('caa', { annotations: { [CAA_OWNER_ANNOTATION]: 'pod-1' }, capacity, managers: ['cloud-api-adaptor'] });
+      m.upsertNode(caa('10'));
+      m.upsertNode(caa('7'));
+      expect(m.node('caa')).toMatchObject({ otherWriters: [], flaps: 0 });
+      expect(m.totals()).toMatchObject({ otherWriterNodes: 0, otherWriters: [], flaps: 0 });
+    });
+
+    it('forgets a deleted node in the totals', () => {
+      const m = new CapacityModel({ fieldManager: 'console-b' });
+      m.upsertConfig(config('10'));
+      m.upsertNode(overridden('2', ['console-b']));
+      m.upsertNode(overridden('10', [OURS]));
+      expect(m.totals()).toMatchObject({ flaps: 1, otherWriters: [OURS] });
+      m.deleteNode('w1');
+      expect(m.totals()).toMatchObject({ flaps: 0, otherWriterNodes: 0, otherWriters: [] });
+    });
   });
 
   it('keeps incremental totals equal to a recount from scratch after any sequence of events', () => {

@@ -2,7 +2,8 @@
 // drift and pending pods; cluster totals; peer pods pending for lack of capacity and peer pods
 // that escaped the accounting. It is fed by informer events and updated in O(change) per event
 // (a pod event touches its node's row and the totals; only a PeerPodConfig change revisits
-// every node), so reading it never lists anything from the API server.
+// every node), so reading it never lists anything from the API server. It also counts the flaps
+// other writers of the extended resource cause (other-writers.ts), since this process started.
 //
 // snapshot() is a JSON-serialisable view stamped with a monotonically increasing revision;
 // subscribe() tells listeners which rows changed, coalesced per event-loop turn (what the SSE
@@ -24,6 +25,7 @@ import {
   type Drift,
 } from './desired.ts';
 import type { NodeView, PeerPodConfigView, PeerPodView, PodView } from './objects.ts';
+import { flapOf, otherWritersOf, type CapacityFlap } from './other-writers.ts';
 
 /** A cloud VM as the inventory reports it per node (step 4 fills these in). */
 export interface NodeVm {
@@ -63,6 +65,14 @@ export interface NodeCapacity {
   caaOwner: string | null;
   problems: string[];
   vms: NodeVm[];
+  /**
+   * Field managers other than the reconciler's that own the node's capacity of the resource now,
+   * or changed it away from its limit since this process started; sorted. Empty on CAA-owned nodes.
+   */
+  otherWriters: string[];
+  /** Changes of the advertised value away from the limit by another writer, since this process started. */
+  flaps: number;
+  lastFlap: { at: string; writer: string } | null;
 }
 
 export interface CapacityTotals {
@@ -78,6 +88,12 @@ export interface CapacityTotals {
   free: number;
   driftNodes: number;
   caaOwnedNodes: number;
+  /** Nodes with another writer of the resource (NodeCapacity.otherWriters not empty). */
+  otherWriterNodes: number;
+  /** Every node's otherWriters, sorted, without repeats. */
+  otherWriters: string[];
+  /** Flaps on all nodes since this process started. */
+  flaps: number;
   pendingForCapacity: number;
   unaccounted: number;
   peerPods: number;
@@ -137,6 +153,8 @@ export interface CapacityModelOptions {
   extendedResource?: string;
   targetRuntimeClass?: string;
   defaultConfig?: ConfigRef;
+  /** The reconciler's managedFields manager; any other owner of the resource is another writer. Default peer-pods-console. */
+  fieldManager?: string;
 }
 
 interface NodeEntry {
@@ -145,6 +163,12 @@ interface NodeEntry {
   advertised: number | null;
   allocatable: number | null;
   drift: Drift | null;
+  /** Current other owners of the resource and writers of past flaps, sorted (see NodeCapacity). */
+  otherWriters: string[];
+  /** Writers of past flaps, kept when ownership moves back to the reconciler. */
+  flapWriters: string[];
+  flaps: number;
+  lastFlap: { at: string; writer: string } | null;
   /** This row's share of the totals, subtracted before it is recomputed. */
   share: Share;
 }
@@ -160,6 +184,8 @@ interface Share {
   drift: number;
   caaOwned: number;
   vms: number;
+  otherWriterNodes: number;
+  flaps: number;
 }
 
 interface Usage {
@@ -185,13 +211,19 @@ const ZERO_SHARE: Share = {
   drift: 0,
   caaOwned: 0,
   vms: 0,
+  otherWriterNodes: 0,
+  flaps: 0,
 };
 
 export class CapacityModel {
   readonly extendedResource: string;
   readonly targetRuntimeClass: string;
   private readonly defaultConfig: ConfigRef;
+  private readonly fieldManager: string;
   private readonly nodes = new Map<string, NodeEntry>();
+  /** Other writer → nodes whose otherWriters name it. */
+  private readonly writerNodes = new Map<string, number>();
+  private readonly flapListeners = new Set<(flap: CapacityFlap) => void>();
   private readonly configs = new Map<string, ConfigFacts>();
   private readonly usage = new Map<string, Usage>();
   private readonly podShares = new Map<string, PodShare>();
@@ -212,6 +244,7 @@ export class CapacityModel {
     this.extendedResource = options.extendedResource ?? DEFAULT_EXTENDED_RESOURCE;
     this.targetRuntimeClass = options.targetRuntimeClass ?? 'kata-remote';
     this.defaultConfig = options.defaultConfig ?? DEFAULT_CONFIG;
+    this.fieldManager = options.fieldManager ?? 'peer-pods-console';
   }
 
   get revision(): number {
@@ -263,6 +296,7 @@ export class CapacityModel {
     const entry = this.nodes.get(name);
     if (!entry) return;
     this.apply(entry.share, -1);
+    this.countWriters(entry.otherWriters, -1);
     this.nodes.delete(name);
     this.touch({ removedNode: name });
   }
@@ -385,6 +419,9 @@ export class CapacityModel {
       free: s.free,
       driftNodes: s.drift,
       caaOwnedNodes: s.caaOwned,
+      otherWriterNodes: s.otherWriterNodes,
+      otherWriters: [...this.writerNodes.keys()].sort(),
+      flaps: s.flaps,
       pendingForCapacity: this.pending.size,
       unaccounted: this.unaccounted.size,
       peerPods: this.peerPods.size,
@@ -431,6 +468,12 @@ export class CapacityModel {
       unaccounted: [...this.unaccounted.values()].sort(byNamespaceName),
     };
     return this.cached;
+  }
+
+  /** Listens to flaps as they are seen (the metric and the log). Returns the unsubscribe function. */
+  onFlap(listener: (flap: CapacityFlap) => void): () => void {
+    this.flapListeners.add(listener);
+    return () => this.flapListeners.delete(listener);
   }
 
   /** Listens to changes, coalesced per event-loop turn. Returns the unsubscribe function. */
@@ -482,23 +525,52 @@ export class CapacityModel {
 
   private recomputeNode(name: string, view: NodeView): void {
     const old = this.nodes.get(name);
-    if (old) this.apply(old.share, -1);
+    if (old) {
+      this.apply(old.share, -1);
+      this.countWriters(old.otherWriters, -1);
+    }
     const decision = decideCapacity(
       { name, labels: view.metadata.labels, annotations: view.metadata.annotations },
       this.configs.values(),
       { defaultConfig: this.defaultConfig },
     );
+    // Only a node update can show a flap: every other recompute passes the same view again.
+    const flap = flapOf(old?.view, view, decision, this.fieldManager);
+    const current = decision.caaOwner === undefined ? otherWritersOf(view, this.fieldManager) : [];
+    const flapWriters = flap ? union(old?.flapWriters ?? [], current) : (old?.flapWriters ?? []);
     const entry: NodeEntry = {
       view,
       decision,
       advertised: view.capacity === undefined ? null : (parseWholeQuantity(view.capacity) ?? null),
       allocatable: view.allocatable === undefined ? null : (parseWholeQuantity(view.allocatable) ?? null),
       drift: driftOf(decision.desired, { capacity: view.capacity }),
+      otherWriters: decision.caaOwner === undefined ? union(current, flapWriters) : [],
+      flapWriters,
+      flaps: (old?.flaps ?? 0) + (flap ? 1 : 0),
+      lastFlap: flap ? { at: new Date().toISOString(), writer: flap.writer } : (old?.lastFlap ?? null),
       share: ZERO_SHARE,
     };
     entry.share = this.shareOf(entry);
     this.apply(entry.share, 1);
+    this.countWriters(entry.otherWriters, 1);
     this.nodes.set(name, entry);
+    if (flap) {
+      for (const listener of this.flapListeners) {
+        try {
+          listener(flap);
+        } catch {
+          // A listener's failure is its own business, as with subscribe().
+        }
+      }
+    }
+  }
+
+  private countWriters(writers: readonly string[], sign: 1 | -1): void {
+    for (const writer of writers) {
+      const nodes = (this.writerNodes.get(writer) ?? 0) + sign;
+      if (nodes > 0) this.writerNodes.set(writer, nodes);
+      else this.writerNodes.delete(writer);
+    }
   }
 
   private shareOf(entry: NodeEntry): Share {
@@ -517,6 +589,8 @@ export class CapacityModel {
       drift: entry.drift ? 1 : 0,
       caaOwned: entry.decision.caaOwner !== undefined ? 1 : 0,
       vms: this.vms.get(entry.view.metadata.name)?.length ?? 0,
+      otherWriterNodes: entry.otherWriters.length > 0 ? 1 : 0,
+      flaps: entry.flaps,
     };
   }
 
@@ -548,6 +622,9 @@ export class CapacityModel {
       caaOwner: decision.caaOwner ?? null,
       problems: decision.problems.map((p) => p.message),
       vms: this.vms.get(view.metadata.name) ?? [],
+      otherWriters: entry.otherWriters,
+      flaps: entry.flaps,
+      lastFlap: entry.lastFlap,
     };
   }
 
@@ -605,6 +682,12 @@ export class CapacityModel {
       }
     }
   }
+}
+
+/** Sorted, without repeats. */
+function union(a: readonly string[], b: readonly string[]): string[] {
+  if (b.every((x) => a.includes(x))) return a as string[];
+  return [...new Set([...a, ...b])].sort();
 }
 
 function byNamespaceName(a: { namespace: string; name: string }, b: { namespace: string; name: string }): number {

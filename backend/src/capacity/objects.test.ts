@@ -99,7 +99,46 @@ describe('transforms keep only what capacity code reads', () => {
       allocatable: undefined,
       hasCapacityMap: true,
       hasAllocatableMap: true,
+      capacityManagers: [],
     });
+  });
+
+  it('a node keeps only the names of the managers that own the capacity of the resource', () => {
+    const owns = (fields: Record<string, unknown>) => ({ 'f:status': fields });
+    const view = nodeTransform(R)({
+      metadata: {
+        name: 'w',
+        managedFields: [
+          { manager: 'kubelet', operation: 'Update', fieldsV1: owns({ 'f:allocatable': { [`f:${R}`]: {} } }) },
+          { manager: 'kube-controller-manager', operation: 'Update', fieldsV1: { 'f:spec': { 'f:podCIDR': {} } } },
+          {
+            manager: 'manager',
+            operation: 'Update',
+            subresource: 'status',
+            fieldsV1: owns({ 'f:capacity': { [`f:${R}`]: {} } }),
+          },
+          { manager: 'kubelet', operation: 'Update', fieldsV1: owns({ 'f:capacity': { 'f:cpu': {} } }) },
+        ],
+      },
+      status: { capacity: { [R]: '10' } },
+    });
+    expect(view.capacityManagers).toEqual(['manager']);
+  });
+
+  it('reads managers of the resource it is given, and none from malformed managedFields', () => {
+    const raw = {
+      metadata: {
+        name: 'w',
+        managedFields: [
+          { manager: 'peer-pods-console', fieldsV1: { 'f:status': { 'f:capacity': { 'f:example.com/gpu': {} } } } },
+          { manager: 'broken', fieldsV1: 'f:status' },
+          { fieldsV1: { 'f:status': { 'f:capacity': { [`f:${R}`]: {} } } } },
+        ],
+      },
+    };
+    expect(nodeTransform('example.com/gpu')(raw).capacityManagers).toEqual(['peer-pods-console']);
+    expect(nodeTransform(R)(raw).capacityManagers).toEqual([]);
+    expect(nodeTransform(R)({ metadata: { name: 'w', managedFields: 'nonsense' } }).capacityManagers).toEqual([]);
   });
 
   it('a node without status has no maps', () => {

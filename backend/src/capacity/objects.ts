@@ -1,6 +1,7 @@
 // The slices of Nodes, PeerPodConfigs, pods and PeerPods that capacity code reads, and the
 // transforms that cut raw API objects down to them on receipt. At 10,000 pods the informer
-// stores hold these few fields, not the objects' managedFields, images and conditions.
+// stores hold these few fields, not the objects' managedFields (of a node, only the names of the
+// managers of the resource's capacity), images and conditions.
 import type { RawObject, ResourceDescriptor, StoredObject } from '../kube/informer.ts';
 import { CAA_OWNER_ANNOTATION, parseWholeQuantity, VM_LIMIT_OVERRIDE_ANNOTATION } from './desired.ts';
 
@@ -38,6 +39,11 @@ export interface NodeView extends StoredObject {
   /** Whether status.capacity / status.allocatable exist at all (a JSON patch cannot add into a missing map). */
   hasCapacityMap: boolean;
   hasAllocatableMap: boolean;
+  /**
+   * The managedFields managers that own status.capacity[extended resource]: who wrote its value
+   * last. Anyone but the reconciler's own field manager is another writer (other-writers.ts).
+   */
+  capacityManagers: readonly string[];
 }
 
 export interface PeerPodConfigView extends StoredObject {
@@ -94,6 +100,28 @@ function baseMeta(raw: RawObject) {
   return { name: m.name ?? '', resourceVersion: m.resourceVersion ?? '', uid: m.uid ?? '' };
 }
 
+const NO_MANAGERS: readonly string[] = Object.freeze([]);
+
+/**
+ * Managers whose managedFields own `f:status` → `f:capacity` → `f:<resource>`. Only capacity
+ * counts: on a real node the kubelet copies capacity into allocatable and so owns the latter, but
+ * no device plugin serves this resource, so the kubelet never writes its capacity.
+ */
+export function capacityManagersOf(managedFields: unknown, resource: string): readonly string[] {
+  if (!Array.isArray(managedFields)) return NO_MANAGERS;
+  const field = `f:${resource}`;
+  let managers: string[] | undefined;
+  for (const entry of managedFields as unknown[]) {
+    const e = obj(entry);
+    const owned = obj(obj(obj(e?.fieldsV1)?.['f:status'])?.['f:capacity'])?.[field];
+    const manager = str(e?.manager);
+    if (owned === undefined || manager === undefined) continue;
+    managers ??= [];
+    if (!managers.includes(manager)) managers.push(manager);
+  }
+  return managers ?? NO_MANAGERS;
+}
+
 export function nodeTransform(resource: string): (raw: RawObject) => NodeView {
   return (raw) => {
     const meta = raw.metadata ?? {};
@@ -109,6 +137,7 @@ export function nodeTransform(resource: string): (raw: RawObject) => NodeView {
       allocatable: str(allocatable?.[resource]),
       hasCapacityMap: capacity !== undefined,
       hasAllocatableMap: allocatable !== undefined,
+      capacityManagers: capacityManagersOf(meta.managedFields, resource),
     };
   };
 }

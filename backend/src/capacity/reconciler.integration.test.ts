@@ -28,9 +28,11 @@ import { eventsAbout, nodeStatusPatches, waitFor } from '../kube/test/cluster.ts
 import { createCapacityController, type CapacityController } from './controller.ts';
 import { CAA_OWNER_ANNOTATION, DEFAULT_CONFIG, VM_LIMIT_OVERRIDE_ANNOTATION } from './desired.ts';
 import { createCapacityMetrics } from './metrics.ts';
-import { nodeTransform, PEERPODCONFIGS, peerPodConfigTransform, type NodeView } from './objects.ts';
+import { checkCapacityWriters } from '../setup/checks/capacity-writers.ts';
+import { capacityManagersOf, nodeTransform, PEERPODCONFIGS, peerPodConfigTransform, type NodeView } from './objects.ts';
 import { CapacityReconciler } from './reconciler.ts';
 import { peerPod } from './test/peer-pods.ts';
+import { createUpstreamWriter, UPSTREAM_FIELD_MANAGER, type UpstreamWriter } from './test/upstream-writer.ts';
 
 const R = 'kata.peerpods.io/vm';
 const SCOPE_LABEL = 'capacity-test';
@@ -300,6 +302,98 @@ describe('coexistence with cloud-api-adaptor', () => {
     );
     expect(warning.message).toContain('cloud-api-adaptor');
     expect(await controller.reconciler.reconcile('caa-owned-0')).toBe('caa-owned');
+  });
+});
+
+describe("another writer of the extended resource, as the operator's peerpodconfig-ctrl writes it", () => {
+  const scope = 'writer';
+  const selector = { [SCOPE_LABEL]: scope, [KATA_NODE_LABEL]: '' };
+  let controller: CapacityController;
+  let upstream: UpstreamWriter;
+
+  const capacityOwners = async (name: string) =>
+    capacityManagersOf((await core.readNode({ name })).metadata?.managedFields, R);
+
+  beforeAll(async () => {
+    await createWorkerNodes(kc, { count: 2, namePrefix: `${scope}-`, labels: { [SCOPE_LABEL]: scope } });
+    await createWorkerNodes(kc, {
+      count: 1,
+      namePrefix: `${scope}-plain-`,
+      labels: { [SCOPE_LABEL]: scope },
+      withoutKataLabel: true,
+    });
+    await createConfig(scope, scope, '6');
+    // Started without the periodic resync: every restore below answers a node event.
+    controller = await startController(scope);
+    await waitForCapacity(['writer-0', 'writer-1'], '6');
+    await annotateNode('writer-1', { [VM_LIMIT_OVERRIDE_ANNOTATION]: '2' });
+    await waitForCapacity(['writer-1'], '2');
+    upstream = await createUpstreamWriter(kc);
+  });
+
+  afterAll(() => upstream?.close());
+
+  it('sets a per-node override back after a limit change, counts the flap and names the writer', async () => {
+    expect(controller.model.node('writer-1')).toMatchObject({ otherWriters: [], flaps: 0 });
+    await setLimit(scope, '8');
+    // peerpodconfig-ctrl acts once its watch delivers the change; so does the model here.
+    await waitFor('the new limit in the model', () => controller.model.node('writer-0')?.desired === 8);
+    // What peerpodconfig-ctrl does on that PeerPodConfig change: the limit to every selected node.
+    const patched = await upstream.advertise('8', selector);
+    const overwritten = patched.find((n) => n.metadata.name === 'writer-1')!;
+    expect(overwritten.status?.capacity?.[R]).toBe('8');
+    expect(capacityManagersOf(overwritten.metadata.managedFields, R)).toEqual([UPSTREAM_FIELD_MANAGER]);
+
+    await waitForCapacity(['writer-1'], '2');
+    await waitForCapacity(['writer-0'], '8');
+    await waitFor('the flap in the model', () => controller.model.node('writer-1')!.flaps === 1);
+    expect(await capacityOwners('writer-1')).toEqual(['peer-pods-console']);
+    expect(controller.model.node('writer-1')).toMatchObject({
+      otherWriters: [UPSTREAM_FIELD_MANAGER],
+      flaps: 1,
+      lastFlap: { writer: UPSTREAM_FIELD_MANAGER },
+      drift: null,
+    });
+    expect(await metric(controller, 'peerpods_capacity_other_writer_flaps_total')).toBe(1);
+  });
+
+  it('sets it back on every unconditional rewrite, counting each', async () => {
+    for (let round = 2; round <= 4; round += 1) {
+      await upstream.patchNode('writer-1', '8');
+      await waitFor(`flap ${round}`, () => controller.model.node('writer-1')!.flaps === round);
+      await waitForCapacity(['writer-1'], '2');
+    }
+    const { totals } = controller.model.snapshot();
+    expect(totals.otherWriters).toEqual([UPSTREAM_FIELD_MANAGER]);
+    expect(totals.flaps).toBeGreaterThanOrEqual(4);
+    expect(await metric(controller, 'peerpods_capacity_other_writer_flaps_total')).toBe(4);
+  });
+
+  it('removes the resource again where its different default nodeSelector puts it', async () => {
+    // peerpodconfig-ctrl selects `node-role.kubernetes.io/worker` (newer: `node.kubernetes.io/worker`)
+    // when a PeerPodConfig has no nodeSelector; ours is `node-role.kubernetes.io/kata-oc`.
+    await upstream.advertise('8', { [SCOPE_LABEL]: scope, 'node-role.kubernetes.io/worker': '' });
+    await waitFor('the flap on the plain worker', () => controller.model.node('writer-plain-0')!.flaps === 1);
+    await waitForCapacity(['writer-plain-0'], undefined);
+    await waitForCapacity(['writer-1'], '2');
+    expect(controller.model.node('writer-plain-0')).toMatchObject({
+      desiredState: 'absent',
+      otherWriters: [UPSTREAM_FIELD_MANAGER],
+      drift: null,
+    });
+  });
+
+  it('names the writer, the nodes and the flaps in the setup check', async () => {
+    await waitIdle(controller);
+    const flaps = controller.model.snapshot().totals.flaps;
+    const result = checkCapacityWriters({
+      synced: true,
+      extendedResource: R,
+      nodes: controller.model.snapshot().nodes,
+    });
+    expect(result.status).toBe('warning');
+    expect(result.found.values).toMatchObject({ writers: UPSTREAM_FIELD_MANAGER, flaps });
+    expect(String(result.found.values.nodes)).toMatch(/^writer-1, writer-plain-0/);
   });
 });
 

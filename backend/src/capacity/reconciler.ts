@@ -7,6 +7,9 @@
 // (labels, the override/CAA annotations, the resource's capacity/allocatable); a PeerPodConfig
 // added, deleted or changed in limit/selector enqueues the nodes its old or new selector
 // matches. Workers run only while this replica leads; on becoming leader every node is queued.
+// A capacity value another field manager just wrote (other-writers.ts) goes to the front of the
+// queue: until it is set back the scheduler may count by it, and another writer writes at the
+// same moment as the reconciler's own burst (a PeerPodConfig change).
 import type { Logger } from 'pino';
 import { isConflict, isNotFound, type KubeClient } from '../kube/client.ts';
 import type { EventRecorder, ObjectReference } from '../kube/events.ts';
@@ -28,6 +31,7 @@ import {
 } from './desired.ts';
 import type { CapacityMetrics, ReconcileResult } from './metrics.ts';
 import { nodeTransform, type NodeView, type PeerPodConfigView } from './objects.ts';
+import { otherWritersOf } from './other-writers.ts';
 
 export interface CapacityReconcilerOptions {
   client: KubeClient;
@@ -91,7 +95,12 @@ export class CapacityReconciler {
       options.nodes.addHandlers({
         add: (node) => this.enqueue(node.metadata.name),
         update: (oldNode, newNode) => {
-          if (nodeFieldsDiffer(oldNode, newNode)) this.enqueue(newNode.metadata.name);
+          if (!nodeFieldsDiffer(oldNode, newNode)) return;
+          if (oldNode.capacity !== newNode.capacity && otherWritersOf(newNode, options.fieldManager).length > 0) {
+            this.queue?.addUrgent(newNode.metadata.name);
+          } else {
+            this.enqueue(newNode.metadata.name);
+          }
         },
         delete: (node) => this.forgetNode(node.metadata.name),
       }),

@@ -116,6 +116,45 @@ describe('WorkQueue', () => {
     expect(q.len()).toBe(1);
   });
 
+  it('serves an urgent key before every key added normally, moving it forward if it already waits', async () => {
+    const q = new WorkQueue();
+    q.add('a');
+    q.add('b');
+    q.add('c');
+    q.addUrgent('c');
+    q.addUrgent('d');
+    q.add('d');
+    expect(q.len()).toBe(4);
+    expect([await q.get(), await q.get(), await q.get(), await q.get()]).toEqual(['c', 'd', 'a', 'b']);
+    expect(q.len()).toBe(0);
+  });
+
+  it('keeps an urgent key re-added while in flight urgent, and processes it once more after done', async () => {
+    const q = new WorkQueue();
+    q.add('a');
+    expect(await q.get()).toBe('a');
+    q.add('b');
+    q.addUrgent('a');
+    q.addUrgent('a');
+    expect(q.len()).toBe(1);
+    q.done('a');
+    expect(await q.get()).toBe('a');
+    expect(await q.get()).toBe('b');
+    q.done('a');
+    q.done('b');
+    expect(q.idle()).toBe(true);
+  });
+
+  it('hands an urgent key to a worker that is already waiting', async () => {
+    const q = new WorkQueue();
+    const waiting = q.get();
+    q.addUrgent('a');
+    expect(await waiting).toBe('a');
+    q.shutDown();
+    q.addUrgent('b');
+    expect(q.len()).toBe(0);
+  });
+
   it('shutDown releases waiting workers and refuses new keys', async () => {
     const q = new WorkQueue();
     const waiting = [q.get(), q.get()];

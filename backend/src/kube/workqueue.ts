@@ -4,6 +4,8 @@
 //   once more after done() (so no change is lost and no two workers race on one object);
 // - addRateLimited() retries a failed key after max(per-key exponential backoff, global token
 //   bucket), so one broken object backs off alone while a storm of failures stays bounded;
+// - addUrgent() puts a key ahead of every key added with add() (a value another writer just
+//   changed, which the controller sets back first);
 // - shutDown() wakes every waiting worker with `undefined`.
 
 export interface Clock {
@@ -66,6 +68,10 @@ export interface WorkQueueOptions {
 export class WorkQueue<K extends string = string> {
   private readonly queue: K[] = [];
   private head = 0;
+  /** Keys added with addUrgent(), served before `queue`. */
+  private readonly urgent: K[] = [];
+  /** Urgent keys being processed that were added again: done() queues them as urgent. */
+  private readonly urgentAgain = new Set<K>();
   private readonly dirty = new Set<K>();
   private readonly processing = new Set<K>();
   private readonly failures = new Map<K, number>();
@@ -95,6 +101,35 @@ export class WorkQueue<K extends string = string> {
       waiter(key);
     } else {
       this.queue.push(key);
+    }
+  }
+
+  /**
+   * Adds the key ahead of every key added with add(), moving it forward if it already waits there.
+   * O(queue length) when it does: meant for the rare key that cannot wait its turn.
+   */
+  addUrgent(key: K): void {
+    if (this.shuttingDown) return;
+    if (this.processing.has(key)) {
+      this.dirty.add(key);
+      this.urgentAgain.add(key);
+      return;
+    }
+    if (this.dirty.has(key)) {
+      if (this.urgent.includes(key)) return;
+      const index = this.queue.indexOf(key, this.head);
+      if (index >= 0) this.queue.splice(index, 1);
+      this.urgent.push(key);
+      return;
+    }
+    this.dirty.add(key);
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      this.dirty.delete(key);
+      this.processing.add(key);
+      waiter(key);
+    } else {
+      this.urgent.push(key);
     }
   }
 
@@ -136,6 +171,12 @@ export class WorkQueue<K extends string = string> {
 
   /** Next key to process, or undefined once the queue is shut down. Call done(key) after. */
   get(): Promise<K | undefined> {
+    const urgent = this.urgent.shift();
+    if (urgent !== undefined) {
+      this.dirty.delete(urgent);
+      this.processing.add(urgent);
+      return Promise.resolve(urgent);
+    }
     if (this.head < this.queue.length) {
       const key = this.queue[this.head++]!;
       if (this.head > 1024 && this.head * 2 > this.queue.length) {
@@ -152,15 +193,17 @@ export class WorkQueue<K extends string = string> {
 
   done(key: K): void {
     this.processing.delete(key);
+    const urgent = this.urgentAgain.delete(key);
     if (this.dirty.has(key)) {
       this.dirty.delete(key);
-      this.add(key);
+      if (urgent) this.addUrgent(key);
+      else this.add(key);
     }
   }
 
   /** Keys waiting (not counting those being processed or delayed). */
   len(): number {
-    return this.queue.length - this.head;
+    return this.queue.length - this.head + this.urgent.length;
   }
 
   /** Nothing queued, processing or delayed. */
@@ -180,6 +223,8 @@ export class WorkQueue<K extends string = string> {
     for (const waiter of this.waiters.splice(0)) waiter(undefined);
     this.queue.length = 0;
     this.head = 0;
+    this.urgent.length = 0;
+    this.urgentAgain.clear();
     this.dirty.clear();
   }
 }

@@ -9,6 +9,7 @@ import type { CapacitySnapshot } from '../capacity/model.ts';
 import type { PodView } from '../capacity/objects.ts';
 import { isNotFound, type KubeClient } from '../kube/client.ts';
 import { checkAdvertisedCapacity } from './checks/advertised-capacity.ts';
+import { checkCapacityWriters } from './checks/capacity-writers.ts';
 import { checkCloudConfigMap } from './checks/cloud-config-map.ts';
 import { checkCloudSecret } from './checks/cloud-secret.ts';
 import { checkNamespacePolicy } from './checks/namespace-policy.ts';
@@ -237,6 +238,11 @@ export class SetupService {
         id: 'advertised-capacity',
         run: () =>
           checkAdvertisedCapacity({ synced: capacity.synced(), extendedResource, nodes: capacity.snapshot().nodes }),
+      },
+      {
+        id: 'capacity-writers',
+        run: () =>
+          checkCapacityWriters({ synced: capacity.synced(), extendedResource, nodes: capacity.snapshot().nodes }),
       },
       {
         id: 'unaccounted-pods',

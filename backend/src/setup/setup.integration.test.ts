@@ -112,6 +112,7 @@ beforeAll(async () => {
     KUBECONFIG: cp.kubeconfigPath,
     HOST: '127.0.0.1',
     PORT: '0',
+    METRICS_PORT: '0',
     WEBHOOK_PORT: '0',
     TLS_CERT_FILE: join(certDir, 'tls.crt'),
     TLS_KEY_FILE: join(certDir, 'tls.key'),
@@ -165,6 +166,7 @@ describe('GET /api/v1/setup', () => {
       // moto's worker security group starts without the peer-pods rules.
       ports: 'fail',
       'advertised-capacity': 'pass',
+      'capacity-writers': 'pass',
       'unaccounted-pods': 'pass',
       'namespace-policy': 'warning',
     });

@@ -78,6 +78,7 @@ const NodeCapacityTable: FC<NodeCapacityTableProps> = ({ nodes, overrideAccess, 
     orphans: t('Orphan VMs'),
     overcommitted: t('Overcommitted'),
     misconfigured: t('Configuration problems'),
+    'other-writer': t('Another writer'),
   };
 
   const sortParams = (column: SortColumn): ThProps['sort'] => {

@@ -3,18 +3,19 @@ import { Label, LabelGroup, List, ListItem, Tooltip } from '@patternfly/react-co
 import { useTranslation } from 'react-i18next';
 
 import type { NodeCapacity } from '../../../api/backend';
-import { orphanVmsOf } from './nodeCapacityRows';
+import { orphanVmsOf, otherWritersOf } from './nodeCapacityRows';
 
 /** A label with an explanation on hover and focus. */
 const Explained: FC<{ explanation: ReactNode; children: ReactElement }> = ({ explanation, children }) => (
   <Tooltip content={explanation}>{children}</Tooltip>
 );
 
-/** Drift, override, CAA ownership, pending pods, orphan VMs and configuration problems of one node. */
+/** Drift, override, CAA ownership, another writer, pending pods, orphan VMs and configuration problems of one node. */
 const NodeStatusLabels: FC<{ node: NodeCapacity }> = ({ node }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const labels: ReactElement[] = [];
   const orphans = orphanVmsOf(node).length;
+  const otherWriters = otherWritersOf(node);
 
   if (node.drift === 'not-advertised') {
     labels.push(
@@ -115,6 +116,21 @@ const NodeStatusLabels: FC<{ node: NodeCapacity }> = ({ node }) => {
       </Explained>,
     );
   }
+  if (otherWriters.length > 0) {
+    labels.push(
+      <Explained
+        key="other-writer"
+        explanation={t(
+          '{{writers}} also writes the VM capacity of this node. It changed the value away from the limit {{flaps}} times since the backend started; this console set it back each time.',
+          { writers: otherWriters.join(', '), flaps: node.flaps },
+        )}
+      >
+        <Label status="warning" isCompact tabIndex={0}>
+          {t('Another writer')}
+        </Label>
+      </Explained>,
+    );
+  }
   if (node.problems.length > 0) {
     labels.push(
       <Explained
@@ -133,7 +149,12 @@ const NodeStatusLabels: FC<{ node: NodeCapacity }> = ({ node }) => {
       </Explained>,
     );
   }
-  const inLine = node.drift === null && !node.overcommitted && orphans === 0 && node.problems.length === 0;
+  const inLine =
+    node.drift === null &&
+    !node.overcommitted &&
+    orphans === 0 &&
+    node.problems.length === 0 &&
+    otherWriters.length === 0;
   if (inLine && node.desiredState === 'advertise') {
     labels.unshift(
       <Label key="ok" status="success" isCompact>

@@ -14,6 +14,7 @@ describe('node table rows', () => {
     expect(isPeerPodNode(unrelatedNodeCapacity('master-0'))).toBe(false);
     expect(isPeerPodNode({ ...unrelatedNodeCapacity('b'), pods: 1 })).toBe(true);
     expect(isPeerPodNode({ ...unrelatedNodeCapacity('c'), advertised: 10, drift: 'unexpected' })).toBe(true);
+    expect(isPeerPodNode({ ...unrelatedNodeCapacity('d'), otherWriters: ['manager'], flaps: 1 })).toBe(true);
   });
 
   it('finds every kind of problem of a node', () => {
@@ -23,8 +24,9 @@ describe('node table rows', () => {
       overcommitted: true,
       problems: ['bad'],
       vms: [{ id: 'i-1', name: 'vm' }],
+      otherWriters: ['manager'],
     });
-    expect(problemsOf(node)).toEqual(['drift', 'pending', 'orphans', 'overcommitted', 'misconfigured']);
+    expect(problemsOf(node)).toEqual(['drift', 'pending', 'orphans', 'overcommitted', 'misconfigured', 'other-writer']);
     expect(problemsOf(nodeCapacity('b'))).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 // What the node table shows, filters and sorts, as pure functions of the backend's capacity rows.
-import type { NodeCapacity } from '../../../api/backend';
+import type { CapacitySummary, NodeCapacity } from '../../../api/backend';
 
-export type NodeProblem = 'drift' | 'pending' | 'orphans' | 'overcommitted' | 'misconfigured';
+export type NodeProblem = 'drift' | 'pending' | 'orphans' | 'overcommitted' | 'misconfigured' | 'other-writer';
 
 /** The status filter: every row, rows with any problem, or rows with one kind of problem. */
 export type ProblemFilter = 'all' | 'any' | NodeProblem;
@@ -14,11 +14,20 @@ export const problemFilters: readonly ProblemFilter[] = [
   'orphans',
   'overcommitted',
   'misconfigured',
+  'other-writer',
 ];
 
 export type SortColumn = 'name' | 'source' | 'limit' | 'used' | 'free' | 'utilisation' | 'vms';
 export type SortDirection = 'asc' | 'desc';
 export type NodeSort = { column: SortColumn; direction: SortDirection };
+
+/** Field managers besides this console that write the node's VM capacity (none from a backend older than the field). */
+export const otherWritersOf = (node: Pick<NodeCapacity, 'otherWriters'>): readonly string[] =>
+  (node.otherWriters as NodeCapacity['otherWriters'] | undefined) ?? [];
+
+/** The same for the whole cluster: every node's other writers, without repeats. */
+export const clusterOtherWritersOf = (totals: Pick<CapacitySummary['totals'], 'otherWriters'>): readonly string[] =>
+  (totals.otherWriters as CapacitySummary['totals']['otherWriters'] | undefined) ?? [];
 
 /** VMs on the node that no pod claims: the inventory's orphans that still carry a node. */
 export const orphanVmsOf = (node: NodeCapacity): NodeCapacity['vms'] => node.vms.filter((vm) => !vm.pod);
@@ -30,6 +39,7 @@ export const problemsOf = (node: NodeCapacity): NodeProblem[] => {
   if (orphanVmsOf(node).length > 0) problems.push('orphans');
   if (node.overcommitted) problems.push('overcommitted');
   if (node.problems.length > 0) problems.push('misconfigured');
+  if (otherWritersOf(node).length > 0) problems.push('other-writer');
   return problems;
 };
 
@@ -44,7 +54,8 @@ export const isPeerPodNode = (node: NodeCapacity): boolean =>
   node.pods > 0 ||
   node.vms.length > 0 ||
   node.caaOwner !== null ||
-  node.problems.length > 0;
+  node.problems.length > 0 ||
+  otherWritersOf(node).length > 0;
 
 /**
  * Share of the schedulable VMs in use, in percent; undefined when the node offers none and runs

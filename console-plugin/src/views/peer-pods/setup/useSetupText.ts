@@ -104,6 +104,13 @@ export const setupTextTranslations = (t: Translate): Record<SetupTextKey, (v: Se
   capacityDrift: (v) => t('Nodes that advertise a different {{resource}} than their limit: {{nodes}}.', v),
   capacityOk: (v) => t('All {{total}} matching nodes advertise {{resource}} ({{capacity}} VMs in all).', v),
 
+  capacityWritersNone: (v) => t('No other field manager writes {{resource}} on the nodes this console manages.', v),
+  capacityOtherWriters: (v) =>
+    t(
+      '{{writers}} also writes {{resource}}, on {{number}} nodes ({{nodes}}), and changed it away from the limit {{flaps}} times since the backend started; the backend set it back each time. Keep the PeerPodConfig limit at the lowest per-node limit and use node overrides only to raise a limit, and give the PeerPodConfig an explicit nodeSelector.',
+      v,
+    ),
+
   unaccountedNone: (v) => t('Every peer pod requests {{resource}}, so the VM limits count all of them.', v),
   unaccountedFound: (v) =>
     t(
@@ -132,6 +139,7 @@ export const setupCheckTitles = (t: Translate): Record<SetupCheckId, string> => 
   webhook: t('Mutating webhook'),
   ports: t('Ports 15150 and VXLAN'),
   'advertised-capacity': t('Advertised VM capacity'),
+  'capacity-writers': t('Other writers of the VM capacity'),
   'unaccounted-pods': t('Unaccounted peer pods'),
   'namespace-policy': t('Namespace policy'),
 });
