@@ -40,7 +40,7 @@ LABEL name="peer-pods-console" \
       io.k8s.display-name="Peer Pods Console" \
       io.k8s.description="Console plugin assets, REST API and peer-pods admission webhook for OpenShift sandboxed containers." \
       io.openshift.tags="openshift,console-plugin,sandboxed-containers,peer-pods" \
-      io.openshift.expose-services="9001:https,9443:webhook" \
+      io.openshift.expose-services="9001:https,9444:metrics,9443:webhook" \
       org.opencontainers.image.title="peer-pods-console" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.licenses="Apache-2.0"
@@ -63,6 +63,6 @@ ENV NODE_ENV=production \
     NPM_CONFIG_UPDATE_NOTIFIER=false
 
 USER 1001
-EXPOSE 9001 9443
+EXPOSE 9001 9444 9443
 # start.sh sizes the heap to three quarters of the container's memory limit.
 CMD ["/bin/sh", "backend/bin/start.sh"]

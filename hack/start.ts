@@ -82,6 +82,7 @@ ${Object.entries(stack.realConsoles)
   API server      ${stack.apiServer}
   kubeconfig      ${stack.kubeconfigPath}
   backend         ${stack.backendUrl}/healthz
+  health, metrics ${stack.metricsUrl}/readyz, ${stack.metricsUrl}/metrics
   created:
 ${indent(stack.created)}
 ${stack.warnings.length > 0 ? `  warnings:\n${indent(stack.warnings)}\n` : ''}

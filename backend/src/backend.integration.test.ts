@@ -56,6 +56,7 @@ function envFor(cpKubeconfig: string, awsEndpoint: string): Record<string, strin
     KUBECONFIG: cpKubeconfig,
     HOST: '127.0.0.1',
     PORT: '0',
+    METRICS_PORT: '0',
     WEBHOOK_PORT: '0',
     TLS_CERT_FILE: join(certDir, 'tls.crt'),
     TLS_KEY_FILE: join(certDir, 'tls.key'),
@@ -190,11 +191,13 @@ describe('backend API as the signed-in user', () => {
       user: 'test-developer',
       canRead: false,
       canChangeCloud: false,
+      canListPods: false,
     });
     expect((await call('/permissions', cp.adminToken)).json()).toEqual({
       user: 'test-admin',
       canRead: true,
       canChangeCloud: true,
+      canListPods: true,
     });
   });
 

@@ -1,6 +1,8 @@
 // Wires the backend together from a validated Config: logger, metrics, the capacity controller
 // (informers, model, reconciler under leader election), cloud VM management, the REST API and
-// plugin assets on one HTTPS port, and the admission webhook on its own lean HTTPS port.
+// plugin assets on one HTTPS port (the one the console's plugin proxy reaches), the admission
+// webhook on its own lean HTTPS port, and /healthz, /readyz and /metrics on a third (the health
+// port, for the kubelet's probes and Prometheus).
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { hostname } from 'node:os';
@@ -13,6 +15,8 @@ import { EventRecorder } from './kube/events.ts';
 import { createLogger, type Logger } from './logging.ts';
 import { createApiRouter } from './server/api.ts';
 import { createApp } from './server/app.ts';
+import type { CacheName } from './server/cache-gate.ts';
+import { createHealthHandler } from './server/health.ts';
 import { AccessReviewer } from './server/auth.ts';
 import { Readiness } from './server/readiness.ts';
 import { ModelCapacityService } from './services/capacity-service.ts';
@@ -28,6 +32,8 @@ export interface RunningBackend {
   /** Base URL of the API and assets, e.g. https://127.0.0.1:9001/ */
   url: string;
   webhookUrl?: string;
+  /** Base URL of /healthz, /readyz and /metrics, e.g. https://127.0.0.1:9444 */
+  metricsUrl: string;
   capacity: CapacityController;
   cloud: CloudService;
   logger: Logger;
@@ -51,6 +57,9 @@ function loadKubeConfig(path: string): KubeConfig {
 export async function startBackend(config: Config, options: StartOptions = {}): Promise<RunningBackend> {
   const logger = createLogger(config.logLevel, options.logDestination);
   const readiness = new Readiness();
+  // The only gating check besides shutdown: every port listens. The informer caches are reported
+  // but never gate (the webhook, behind the same pod readiness, reads none of them).
+  readiness.register('serving', 'opening the API, webhook and health ports');
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const kubeConfig = loadKubeConfig(config.kubeconfig);
@@ -68,7 +77,7 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
       namespace: config.leaseNamespace || config.peerPodConfigNamespace,
     },
     metricsRegistry: registry,
-    readiness,
+    readiness: readiness.informational(),
   });
 
   const kubeClient = await KubeClient.create(kubeConfig, { userAgent: 'peer-pods-console/cloud' });
@@ -128,6 +137,12 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
     ports: cloud,
   });
 
+  const cacheWords: Record<CacheName, [string, { hasSynced(): boolean }]> = {
+    nodes: ['nodes', informers.nodes],
+    peerPodConfigs: ['PeerPodConfigs', informers.configs],
+    pods: ['pods', informers.pods],
+    peerPods: ['PeerPods', informers.peerPods],
+  };
   const api = createApiRouter({
     reviewer: new AccessReviewer({ kubeConfig }),
     services: {
@@ -137,18 +152,15 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
       setup,
       peerPodConfigNamespace: config.peerPodConfigNamespace,
       cloudCredential: () => cloud.cloudCredential(),
+      caches: {
+        loading: (names) => names.filter((name) => !cacheWords[name][1].hasSynced()).map((name) => cacheWords[name][0]),
+      },
     },
   });
-  const app = createApp({
-    logger,
-    readiness,
-    basePath: config.basePath,
-    pluginAssetsDir: config.pluginAssetsDir,
-    api,
-    metricsRegistry: registry,
-  });
+  const app = createApp({ logger, basePath: config.basePath, pluginAssetsDir: config.pluginAssetsDir, api });
+  const healthHandler = createHealthHandler({ readiness, metricsRegistry: registry, logger });
 
-  // Both ports follow the cluster's tlsSecurityProfile (APIServer cluster), read once at start.
+  // Every port follows the cluster's tlsSecurityProfile (APIServer cluster), read once at start.
   const tlsSettings = await readClusterTls((path) =>
     kubeClient.request<{ spec?: { tlsSecurityProfile?: { type?: string } } }>({
       method: 'GET',
@@ -158,13 +170,17 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
   );
   logger.info({ tls: { minVersion: tlsSettings.minVersion, source: tlsSettings.source } }, 'TLS settings');
 
-  // The API port: HTTPS with the serving certificate, swapped in place when the files rotate.
+  // The API port and the health port: HTTPS with the serving certificate (the Service's, from the
+  // service CA, which the console and the cluster's Prometheus trust), swapped in place when the
+  // files rotate.
   const tls = Boolean(config.tlsCertFile);
   let certificateWatcher: CertificateWatcher | undefined;
   let server: Server;
+  let healthServer: Server;
   if (tls) {
     const pair = loadCertificatePairSync(config.tlsCertFile, config.tlsKeyFile);
     const httpsServer = createHttpsServer(secureContextOptions(pair, tlsSettings), app);
+    const httpsHealthServer = createHttpsServer(secureContextOptions(pair, tlsSettings), healthHandler);
     certificateWatcher = new CertificateWatcher({
       certFile: config.tlsCertFile,
       keyFile: config.tlsKeyFile,
@@ -172,18 +188,41 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
       intervalMs: 10_000,
       onChange: (next) => {
         httpsServer.setSecureContext(secureContextOptions(next, tlsSettings));
+        httpsHealthServer.setSecureContext(secureContextOptions(next, tlsSettings));
         logger.info('API serving certificate reloaded');
       },
       onError: (err) => logger.warn({ err: err.message }, 'API serving certificate not reloaded'),
     });
     certificateWatcher.start();
     server = httpsServer;
+    healthServer = httpsHealthServer;
   } else {
     server = createHttpServer(app);
+    healthServer = createHttpServer(healthHandler);
   }
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
   server.keepAliveTimeout = 65_000;
+  // Probes and scrapes are small and answered at once.
+  healthServer.requestTimeout = 10_000;
+  healthServer.headersTimeout = 10_000;
+
+  const listen = async (listener: Server, port: number, what: string): Promise<string> => {
+    await new Promise<void>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) =>
+        reject(new Error(`the ${what} cannot listen on ${config.host}:${port}: ${error.code ?? error.message}`));
+      listener.once('error', onError);
+      listener.listen(port, config.host, () => {
+        listener.off('error', onError);
+        resolve();
+      });
+    });
+    const address = listener.address();
+    const bound = typeof address === 'object' && address ? address.port : port;
+    return `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${bound}`;
+  };
+  // The health port first, so that /readyz can say what is still opening.
+  const metricsUrl = await listen(healthServer, config.metricsPort, 'health and metrics port');
 
   let webhook: WebhookServer | undefined;
   let webhookUrl: string | undefined;
@@ -203,20 +242,16 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
     webhookUrl = (await webhook.listen()).url;
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const url = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}${config.basePath}`;
-  logger.info({ url, tls, webhook: webhookUrl ?? 'off' }, 'backend listening');
+  const url = `${await listen(server, config.port, 'API port')}${config.basePath}`;
 
-  // Informers start after the ports are open: /readyz answers 503 until the caches are synced.
+  // Informers start after the ports are open. They do not gate readiness: until they have synced,
+  // /readyz reports them as informational and the API routes that read them answer 503.
   void capacity.start().then(
     () => cloud.start(),
     (err: unknown) => logger.error({ err }, 'capacity controller failed to start'),
   );
+  readiness.set('serving', true, `API, ${webhookUrl ? 'webhook and ' : ''}health ports open`);
+  logger.info({ url, tls, webhook: webhookUrl ?? 'off', metrics: metricsUrl }, 'backend listening');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -229,10 +264,17 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
       timer.unref();
       await Promise.all([closed, webhook?.close()]);
       clearTimeout(timer);
+      // The health port closes last: until then the kubelet reads "shutting down" from /readyz.
+      const healthClosed = new Promise<void>((resolve) => healthServer.close(() => resolve()));
+      healthServer.closeIdleConnections();
+      const healthTimer = setTimeout(() => healthServer.closeAllConnections(), 2_000);
+      healthTimer.unref();
+      await healthClosed;
+      clearTimeout(healthTimer);
       certificateWatcher?.stop();
       cloud.stop();
       await capacity.stop({ releaseLease: true });
       logger.info('stopped');
     })());
-  return { config, server, url, webhookUrl, capacity, cloud, logger, stop };
+  return { config, server, url, webhookUrl, metricsUrl, capacity, cloud, logger, stop };
 }

@@ -52,6 +52,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig(['--tls-cert-file', '/tmp/tls.crt'], {})).toThrowError(/set both/);
   });
 
+  it('serves health and metrics on port 9444 by default, or on METRICS_PORT / --metrics-port', () => {
+    expect(loadConfig([], {}).metricsPort).toBe(9444);
+    expect(loadConfig([], { METRICS_PORT: '0' }).metricsPort).toBe(0);
+    expect(loadConfig(['--metrics-port', '8444'], { METRICS_PORT: '7444' }).metricsPort).toBe(8444);
+  });
+
+  it('refuses two listeners on one port, naming both settings', () => {
+    expect(() => loadConfig([], { METRICS_PORT: '9001' })).toThrowError(
+      /PORT and METRICS_PORT are both 9001; each listener needs a port of its own/,
+    );
+    const webhook = { WEBHOOK_CERT_FILE: '/tls.crt', WEBHOOK_KEY_FILE: '/tls.key' };
+    expect(() => loadConfig([], { ...webhook, METRICS_PORT: '9443' })).toThrowError(
+      /METRICS_PORT and WEBHOOK_PORT are both 9443/,
+    );
+    // 0 asks for a free port each: no clash; the webhook port only counts when the webhook is on.
+    expect(loadConfig([], { ...webhook, PORT: '0', METRICS_PORT: '0', WEBHOOK_PORT: '0' }).metricsPort).toBe(0);
+    expect(loadConfig([], { METRICS_PORT: '9443' }).metricsPort).toBe(9443);
+  });
+
   it('returns a frozen object', () => {
     expect(Object.isFrozen(loadConfig([], {}))).toBe(true);
   });

@@ -37,6 +37,14 @@ const settings = {
     default: '0.0.0.0',
   },
   port: { flag: 'port', env: 'PORT', schema: port, accepted: 'a TCP port 0-65535', default: '9001' },
+  // Its own port, out of the console proxy's reach: the proxy forwards to the API port only.
+  metricsPort: {
+    flag: 'metrics-port',
+    env: 'METRICS_PORT',
+    schema: port,
+    accepted: 'a TCP port 0-65535 for /healthz, /readyz and /metrics (probes and Prometheus)',
+    default: '9444',
+  },
   basePath: {
     flag: 'base-path',
     env: 'BASE_PATH',
@@ -259,6 +267,17 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
   }
   if (Boolean(out.tlsCertFile) !== Boolean(out.tlsKeyFile)) {
     problems.push('TLS_CERT_FILE and TLS_KEY_FILE: set both (HTTPS) or neither (plain HTTP for local development)');
+  }
+  // Two listeners on one port would fail later with EADDRINUSE; name the settings that collide.
+  const ports: [string, unknown][] = [
+    ['PORT', out.port],
+    ['METRICS_PORT', out.metricsPort],
+    ...(out.webhookCertFile ? [['WEBHOOK_PORT', out.webhookPort] as [string, unknown]] : []),
+  ];
+  for (const [i, [name, value]] of ports.entries()) {
+    if (typeof value !== 'number' || value === 0) continue;
+    const clash = ports.slice(i + 1).find(([, other]) => other === value);
+    if (clash) problems.push(`${name} and ${clash[0]} are both ${value}; each listener needs a port of its own`);
   }
   if (problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  - ${problems.join('\n  - ')}`);

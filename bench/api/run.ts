@@ -83,6 +83,7 @@ try {
       KUBECONFIG: cp.kubeconfigPath,
       HOST: '127.0.0.1',
       PORT: '0',
+      METRICS_PORT: '0',
       TLS_CERT_FILE: join(dir, 'tls.crt'),
       TLS_KEY_FILE: join(dir, 'tls.key'),
       PLUGIN_ASSETS_DIR: '',

@@ -49,7 +49,7 @@ import { DEFAULT_EXCLUDED_NAMESPACES } from '../../backend/src/webhook/server.ts
 import { admissionReview, peerPodWithSidecars } from '../../backend/src/webhook/test/fixtures.ts';
 import { DEFAULT_WEBHOOK_NAME, renderWebhookConfiguration } from '../../backend/src/webhook/webhook-configuration.ts';
 import { pacedLatency } from './paced.ts';
-import type { CpuTime, ServerReady, StartMessage } from './servers.ts';
+import type { CpuTime, MetricsText, ServerReady, StartMessage } from './servers.ts';
 
 // autocannon ships no types; these are the parts used here.
 interface AutocannonOptions {
@@ -158,7 +158,12 @@ async function main(): Promise<void> {
         child.once('message', (message) => resolve((message as CpuTime).cpuMicros));
         child.send('cpu');
       });
-    return { port, cpuMicros, stop: () => child.disconnect() };
+    const metrics = () =>
+      new Promise<string>((resolve) => {
+        child.once('message', (message) => resolve((message as MetricsText).metrics));
+        child.send('metrics');
+      });
+    return { port, cpuMicros, metrics, stop: () => child.disconnect() };
   };
   const servers = { baseline: await start('baseline'), webhook: await start('webhook') };
   const ports = { baselinePort: servers.baseline.port, webhookPort: servers.webhook.port };
@@ -245,8 +250,12 @@ async function main(): Promise<void> {
 
     const apiServer = process.env.BENCH_SKIP_APISERVER
       ? { skipped: 'BENCH_SKIP_APISERVER is set' }
-      : await podCreateLatency(ports.webhookPort, ca.certPem, servers.webhook.cpuMicros, (patch) =>
-          start('reference', patch),
+      : await podCreateLatency(
+          ports.webhookPort,
+          ca.certPem,
+          servers.webhook.cpuMicros,
+          servers.webhook.metrics,
+          (patch) => start('reference', patch),
         );
 
     const result = {
@@ -343,6 +352,7 @@ async function podCreateLatency(
   webhookPort: number,
   caPem: string,
   webhookCpuMicros: () => Promise<number>,
+  webhookMetricsText: () => Promise<string>,
   startReference: (patch: string) => Promise<{ port: number; stop(): void }>,
 ) {
   const controlPlane = await startControlPlane({ scheduler: false });
@@ -468,7 +478,7 @@ async function podCreateLatency(
         `name="${DEFAULT_WEBHOOK_NAME}"`,
       ),
       webhook: histogramTotals(
-        await getText(`https://127.0.0.1:${webhookPort}/metrics`, caPem),
+        await webhookMetricsText(),
         'peerpods_webhook_admission_duration_seconds',
         'outcome="mutated"',
       ),

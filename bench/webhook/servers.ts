@@ -8,11 +8,13 @@
 //               webhook computes) — what any webhook making this change costs the API server
 // Both use the same certificate and TLS settings and answer with identical bytes, so the ratio
 // measures the webhook's own work: parsing, validating, mutating and encoding.
-// Reports { port } over IPC, answers 'cpu' with its CPU time so far (µs), and serves until the
-// parent disconnects.
+// Reports { port } over IPC, answers 'cpu' with its CPU time so far (µs) and 'metrics' with the
+// webhook's Prometheus text (the backend serves it on its health port, not the webhook's), and
+// serves until the parent disconnects.
 
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { Registry } from 'prom-client';
 import { createWebhookServer } from '../../backend/src/webhook/server.ts';
 import { secureContextOptions } from '../../backend/src/webhook/serving-certificate.ts';
 
@@ -23,6 +25,12 @@ export interface ServerReady {
 export interface CpuTime {
   cpuMicros: number;
 }
+
+export interface MetricsText {
+  metrics: string;
+}
+
+const registry = new Registry();
 
 export interface StartMessage {
   kind: 'baseline' | 'webhook' | 'reference';
@@ -89,6 +97,7 @@ async function startWebhook(message: StartMessage): Promise<{ port: number; clos
     host: '127.0.0.1',
     certFile: message.certFile,
     keyFile: message.keyFile,
+    metricsRegistry: registry,
   });
   const { port } = await webhook.listen();
   return { port, close: () => webhook.close() };
@@ -104,6 +113,10 @@ process.once('message', async (message: StartMessage) => {
   const ready: ServerReady = { port: server.port };
   process.send!(ready);
   process.on('message', (request: unknown) => {
+    if (request === 'metrics') {
+      void registry.metrics().then((metrics) => process.send!({ metrics } satisfies MetricsText));
+      return;
+    }
     if (request !== 'cpu') return;
     const usage = process.cpuUsage();
     const answer: CpuTime = { cpuMicros: usage.user + usage.system };

@@ -682,7 +682,7 @@ describe("the backend, run as a local process with the chart's environment and S
 
     // The Deployment's environment, as the kubelet would give it, with what differs outside a pod:
     // loopback ports, the certificate directory, and a kubeconfig instead of the mounted token.
-    const [port, webhookPort] = [await freePort(), await freePort()];
+    const [port, metricsPort, webhookPort] = [await freePort(), await freePort(), await freePort()];
     const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
     for (const variable of container.env!) {
       const field = variable.valueFrom?.fieldRef?.fieldPath;
@@ -700,6 +700,7 @@ describe("the backend, run as a local process with the chart's environment and S
     Object.assign(env, {
       HOST: '127.0.0.1',
       PORT: String(port),
+      METRICS_PORT: String(metricsPort),
       WEBHOOK_PORT: String(webhookPort),
       KUBECONFIG: kubeconfig,
       HOME: workDir,
@@ -713,8 +714,10 @@ describe("the backend, run as a local process with the chart's environment and S
     backend.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     backend.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
 
+    // The readiness probe's target: the health port, as the Deployment's readinessProbe names it.
+    expect(container.readinessProbe!.httpGet).toMatchObject({ port: 'metrics', path: '/readyz' });
     const ready = await eventually('/readyz answering 200', 90_000, async () => {
-      const res = await httpsGet(`https://127.0.0.1:${port}/readyz`, cp.caCertPem);
+      const res = await httpsGet(`https://127.0.0.1:${metricsPort}/readyz`, cp.caCertPem);
       return res.status === 200 ? res : undefined;
     });
     expect(JSON.parse(ready.body)).toMatchObject({ ready: true });

@@ -133,11 +133,17 @@ describe('helm template', () => {
     expect(preferred!.podAffinityTerm.labelSelector!.matchLabels).toEqual(deployment.spec!.selector.matchLabels);
   });
 
-  it('probes /healthz (liveness) and /readyz (readiness) over HTTPS on the API port', async () => {
+  it('probes /healthz (startup, liveness) and /readyz (readiness) over HTTPS on the health port, not the API port', async () => {
     const container = backendContainer(await chart.render());
-    expect(container.livenessProbe!.httpGet).toEqual({ scheme: 'HTTPS', port: 'https', path: '/healthz' });
-    expect(container.readinessProbe!.httpGet).toEqual({ scheme: 'HTTPS', port: 'https', path: '/readyz' });
-    expect(container.ports!.find((p) => p.name === 'https')!.containerPort).toBe(9001);
+    expect(container.startupProbe!.httpGet).toEqual({ scheme: 'HTTPS', port: 'metrics', path: '/healthz' });
+    expect(container.livenessProbe!.httpGet).toEqual({ scheme: 'HTTPS', port: 'metrics', path: '/healthz' });
+    expect(container.readinessProbe!.httpGet).toEqual({ scheme: 'HTTPS', port: 'metrics', path: '/readyz' });
+    expect(container.ports!.map((p) => [p.name, p.containerPort])).toEqual([
+      ['https', 9001],
+      ['metrics', 9444],
+      ['webhook', 9443],
+    ]);
+    expect(resolvedEnv(container).METRICS_PORT).toBe('9444');
   });
 
   it('is restricted-v2 compatible: non-root, no escalation, no capabilities, RuntimeDefault seccomp, read-only root', async () => {
@@ -183,11 +189,34 @@ describe('helm template', () => {
     expect(env.WEBHOOK_KEY_FILE).toBe(`${mount.mountPath}/tls.key`);
   });
 
-  it('exposes 9001 as "https" and 9443 as "webhook" on the Service', async () => {
+  it('exposes 9001 as "https", 9444 as "metrics" and 9443 as "webhook" on the Service', async () => {
     const service = findOne(await chart.render(), 'Service') as unknown as V1Service;
     expect(service.spec!.ports!.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort }))).toEqual([
       { name: 'https', port: 9001, targetPort: 'https' },
+      { name: 'metrics', port: 9444, targetPort: 'metrics' },
       { name: 'webhook', port: 9443, targetPort: 'webhook' },
+    ]);
+  });
+
+  it('renders no ServiceMonitor by default, and one for the "metrics" port over HTTPS with the service CA when asked', async () => {
+    expect(findAll(await chart.render(), 'ServiceMonitor')).toEqual([]);
+    const objects = await chart.render({ values: { metrics: { serviceMonitor: { enabled: true, interval: '1m' } } } });
+    const monitor = findOne(objects, 'ServiceMonitor') as { spec: Record<string, unknown> } & Manifest;
+    expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+    const service = findOne(objects, 'Service') as unknown as V1Service;
+    const selector = (monitor.spec.selector as { matchLabels: Record<string, string> }).matchLabels;
+    expect(service.metadata!.labels).toMatchObject(selector);
+    expect(monitor.spec.endpoints).toEqual([
+      {
+        port: 'metrics',
+        path: '/metrics',
+        scheme: 'https',
+        interval: '1m',
+        tlsConfig: {
+          ca: { configMap: { name: 'openshift-service-ca.crt', key: 'service-ca.crt' } },
+          serverName: `${FULLNAME}.${NS}.svc`,
+        },
+      },
     ]);
   });
 });
@@ -203,6 +232,7 @@ describe('backend settings', () => {
     const config = loadConfig([], resolvedEnv(backendContainer(await chart.render())));
     expect(config).toMatchObject({
       port: 9001,
+      metricsPort: 9444,
       basePath: '/',
       pluginAssetsDir: 'dist',
       kubeconfig: '',
@@ -248,7 +278,8 @@ describe('backend settings', () => {
       inventoryIntervalSeconds: 15,
     });
     expect(env.HTTPS_PROXY).toBe('http://proxy:3128');
-    expect(container.readinessProbe!.httpGet!.path).toBe('/backend/readyz');
+    // The health port is not behind the console's proxy: its paths carry no base path.
+    expect(container.readinessProbe!.httpGet!.path).toBe('/readyz');
     expect(deploymentOf(objects).spec!.template.spec!.terminationGracePeriodSeconds).toBe(50);
     const plugin = findOne(objects, 'ConsolePlugin') as {
       spec: { backend: { service: { basePath: string } } };
@@ -358,9 +389,9 @@ describe('MutatingWebhookConfiguration', () => {
     const config = loadConfig([], resolvedEnv(backendContainer(objects)));
     expect(config.webhookCertFile).toBe('');
     const service = findOne(objects, 'Service') as unknown as V1Service;
-    expect(service.spec!.ports!.map((p) => p.name)).toEqual(['https']);
+    expect(service.spec!.ports!.map((p) => p.name)).toEqual(['https', 'metrics']);
     const policy = findOne(objects, 'NetworkPolicy') as unknown as V1NetworkPolicy;
-    expect(policy.spec!.ingress!.flatMap((rule) => rule.ports!.map((p) => p.port))).toEqual([9001]);
+    expect(policy.spec!.ingress!.flatMap((rule) => rule.ports!.map((p) => p.port))).toEqual([9001, 9444]);
   });
 
   it('lets every pod through without the webhook unless it asks for the peer-pods runtime class', async () => {
@@ -431,16 +462,31 @@ describe('availability and network', () => {
     expect(pdb.spec!.minAvailable).toBe(1);
   });
 
-  it('admits the console to 9001 and anyone (the API server) to 9443, with egress open by default', async () => {
+  it('admits only the console to 9001, the monitoring namespaces and the host network (probes) to 9444, and anyone (the API server) to 9443, with egress open by default', async () => {
     const policy = findOne(await chart.render(), 'NetworkPolicy') as unknown as V1NetworkPolicy;
     expect(policy.spec!.policyTypes).toEqual(['Ingress']);
-    // the YAML field is `from`; the client library's type calls it `_from`
-    const [api, webhook] = policy.spec!.ingress! as unknown as { from?: unknown[]; ports: unknown[] }[];
-    expect(api!.ports).toEqual([{ port: 9001, protocol: 'TCP' }]);
-    expect(api!.from).toContainEqual({
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'openshift-console' } },
+    const namespace = (name: string) => ({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
     });
-    expect(webhook).toEqual({ ports: [{ port: 9443, protocol: 'TCP' }] });
+    const hostNetwork = {
+      namespaceSelector: { matchLabels: { 'policy-group.network.openshift.io/host-network': '' } },
+    };
+    // the YAML field is `from`; the client library's type calls it `_from`
+    expect(policy.spec!.ingress as unknown).toEqual([
+      { from: [namespace('openshift-console')], ports: [{ port: 9001, protocol: 'TCP' }] },
+      {
+        from: [namespace('openshift-monitoring'), namespace('openshift-user-workload-monitoring'), hostNetwork],
+        ports: [{ port: 9444, protocol: 'TCP' }],
+      },
+      { ports: [{ port: 9443, protocol: 'TCP' }] },
+    ]);
+  });
+
+  it('closes the health/metrics port instead of opening it to all when no source is allowed', async () => {
+    const values = { networkPolicy: { metricsNamespaces: [], allowHostNetwork: false } };
+    const policy = findOne(await chart.render({ values }), 'NetworkPolicy') as unknown as V1NetworkPolicy;
+    const rules = policy.spec!.ingress! as unknown as { from?: unknown[]; ports: { port: number }[] }[];
+    expect(rules.map((rule) => rule.ports.map((p) => p.port))).toEqual([[9001], [9443]]);
   });
 
   it('restricts egress to DNS, 443, 6443 and its own webhook when asked', async () => {
@@ -576,6 +622,16 @@ describe('bad values fail at install with a message naming the value', () => {
     ],
     ['the "latest" image tag', { image: { tag: 'latest' } }, /image\.tag: "latest" is not allowed/],
     ['the webhook on the API port', { webhook: { port: 9001 } }, /webhook\.port and backend\.port are both 9001/],
+    [
+      'health and metrics on the API port',
+      { backend: { metricsPort: 9001 } },
+      /backend\.metricsPort and backend\.port are both 9001; health and metrics need a port the console's proxy does not reach/,
+    ],
+    [
+      'the webhook on the health and metrics port',
+      { webhook: { port: 9444 } },
+      /webhook\.port and backend\.metricsPort are both 9444/,
+    ],
   ];
 
   it.each(cases)('refuses %s', async (_what, values, message) => {

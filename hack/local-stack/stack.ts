@@ -95,6 +95,8 @@ export interface LocalStack {
   /** What starting another bridge on this stack takes (the admin's bearer token, when there is one). */
   bridgeTarget: { apiServer: string; backendUrl: string; adminToken?: string };
   backendUrl: string;
+  /** The backend's health port: /healthz, /readyz and /metrics. */
+  metricsUrl: string;
   apiServer: string;
   /** Admin kubeconfig of the cluster the stack acts on. */
   kubeconfigPath: string;
@@ -144,14 +146,16 @@ export async function preflight(
   return target;
 }
 
-async function waitForHttp(url: string, backend: ChildProcess, timeoutMs: number): Promise<boolean> {
+async function waitForHttp(
+  url: string,
+  backend: ChildProcess,
+  timeoutMs: number,
+  accept: (res: Response) => Promise<boolean> = async (res) => res.ok,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (backend.exitCode !== null) throw new Error(`the backend exited with code ${backend.exitCode} while starting`);
-    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
-      (res) => res.ok,
-      () => false,
-    );
+    const ok = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(accept, () => false);
     if (ok) return true;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -281,6 +285,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const backendPort = options.backendPort || (await freePort());
     const backendUrl = `http://127.0.0.1:${backendPort}`;
+    // /healthz, /readyz and /metrics: the health port, as in the chart (plain HTTP here, like the API).
+    const metricsUrl = `http://127.0.0.1:${await freePort()}`;
     // The shell's page bundle builds while the backend starts.
     shellStarting = startConsoleShell({
       apiServer,
@@ -307,6 +313,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ),
         KUBECONFIG: kubeconfigPath,
         PORT: String(backendPort),
+        METRICS_PORT: new URL(metricsUrl).port,
         HOST: '127.0.0.1',
         PLUGIN_ASSETS_DIR: pluginDistDir,
         ...backendEnv,
@@ -332,8 +339,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (!(await waitForHttp(`${backendUrl}/healthz`, backend, 60_000))) {
       throw new Error(`the backend did not answer ${backendUrl}/healthz within 60 s`);
     }
-    if (!(await waitForHttp(`${backendUrl}/readyz`, backend, target ? 30_000 : 60_000))) {
-      const report = await fetch(`${backendUrl}/readyz`).then(
+    // Ready, and its informer caches loaded: they do not gate readiness (the API answers 503
+    // until they have), but the pages and the demo below read them.
+    const readyWithCaches = async (res: Response) =>
+      res.ok &&
+      Object.values(
+        ((await res.json()) as { informational?: Record<string, { ready: boolean }> }).informational ?? {},
+      ).every((check) => check.ready);
+    if (!(await waitForHttp(`${metricsUrl}/readyz`, backend, target ? 30_000 : 60_000, readyWithCaches))) {
+      const report = await fetch(`${metricsUrl}/readyz`).then(
         (res) => res.text(),
         (err: Error) => err.message,
       );
@@ -398,6 +412,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       realConsoles,
       bridgeTarget: { apiServer, backendUrl, adminToken: shellCredentials.tokens.admin },
       backendUrl,
+      metricsUrl,
       apiServer,
       kubeconfigPath,
       cloud: cloud ? { platform: cloud.platform, details: cloud.details } : undefined,

@@ -88,6 +88,7 @@ beforeAll(async () => {
     KUBECONFIG: cp.kubeconfigPath,
     HOST: '127.0.0.1',
     PORT: '0',
+    METRICS_PORT: '0',
     TLS_CERT_FILE: join(dir, 'tls.crt'),
     TLS_KEY_FILE: join(dir, 'tls.key'),
     PLUGIN_ASSETS_DIR: assets,
@@ -100,8 +101,14 @@ beforeAll(async () => {
   ctx = { basePath: '/', adminToken: cp.adminToken, userToken: cp.userToken, canaryName: 'canary.txt' };
   secrets = [cp.adminToken, cp.userToken, credentials.secretAccessKey, credentials.accessKeyId];
   const deadline = Date.now() + 60_000;
-  while ((await sendRaw(target, rawRequest({ method: 'GET', target: '/readyz' }))).status !== 200) {
-    if (Date.now() > deadline) throw new Error('the backend did not become ready within 60 s');
+  // Readiness does not wait for the informer caches; the capacity API does (503 until they sync).
+  const capacity = rawRequest({
+    method: 'GET',
+    target: '/api/v1/capacity',
+    headers: [['Authorization', `Bearer ${cp.adminToken}`]],
+  });
+  while ((await sendRaw(target, capacity)).status !== 200) {
+    if (Date.now() > deadline) throw new Error('the backend did not serve capacity within 60 s');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 });

@@ -5,9 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging.ts';
 import { createApp } from './app.ts';
-import { Readiness } from './readiness.ts';
 
-const readiness = new Readiness();
 let base: string;
 let close: () => void;
 
@@ -17,7 +15,7 @@ beforeAll(async () => {
   writeFileSync(join(assets, 'exposed-main-0123abcd.js'), 'console.log(1)');
   mkdirSync(join(assets, 'locales', 'en'), { recursive: true });
   writeFileSync(join(assets, 'locales', 'en', 'plugin__peer-pods-console-plugin.json'), '{}');
-  const app = createApp({ logger: createLogger('silent'), readiness, basePath: '/backend/', pluginAssetsDir: assets });
+  const app = createApp({ logger: createLogger('silent'), basePath: '/backend/', pluginAssetsDir: assets });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/backend`;
@@ -32,15 +30,15 @@ describe('backend app', () => {
     expect(await res.text()).toBe('ok');
   });
 
-  it('answers /readyz with 503 naming the condition that is not ready, then 200', async () => {
-    readiness.register('informers');
-    let res = await fetch(`${base}/readyz`);
-    expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({ ready: false, checks: { informers: { ready: false } } });
-    readiness.set('informers', true);
-    res = await fetch(`${base}/readyz`);
-    expect(res.status).toBe(200);
-  });
+  // The console's plugin proxy forwards any path on this port for any signed-in user.
+  it.each(['/readyz', '/metrics'])(
+    'does not serve %s: that is the health port, out of the proxy reach',
+    async (path) => {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'no such path' } });
+    },
+  );
 
   it('never lets the plugin manifest be cached, and caches hashed chunks for long', async () => {
     const manifest = await fetch(`${base}/plugin-manifest.json`);

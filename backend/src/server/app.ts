@@ -1,28 +1,25 @@
-// The HTTP application: health endpoints and the plugin's static assets. The REST API is
-// mounted under the base path that the console's plugin proxy forwards to.
+// The HTTP application of the API port: the plugin's static assets, /healthz, and the REST API,
+// under the base path that the console's plugin proxy forwards to. Anyone signed in to the console
+// reaches this port through that proxy, so readiness and metrics live on the health port instead
+// (health.ts).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import type { Registry } from 'prom-client';
 import { API_PREFIX } from '../api/contract.ts';
 import type { Logger } from '../logging.ts';
 import { errorHandler } from './errors.ts';
-import type { Readiness } from './readiness.ts';
 
 export interface AppOptions {
   logger: Logger;
-  readiness: Readiness;
   /** Must start and end with "/". */
   basePath: string;
   /** Directory with plugin-manifest.json; empty string: serve no assets. */
   pluginAssetsDir: string;
   /** The REST API, mounted at <basePath>api/v1. */
   api?: Router;
-  /** Served at <basePath>metrics in the Prometheus text format. */
-  metricsRegistry?: Registry;
 }
 
 /**
@@ -79,17 +76,6 @@ export function createApp(options: AppOptions): Express {
   router.get('/healthz', (_req, res) => {
     res.type('text/plain').send('ok');
   });
-  router.get('/readyz', (_req, res) => {
-    const report = options.readiness.report();
-    res.status(report.ready ? 200 : 503).json(report);
-  });
-
-  if (options.metricsRegistry) {
-    const registry = options.metricsRegistry;
-    router.get('/metrics', async (_req, res) => {
-      res.type(registry.contentType).send(await registry.metrics());
-    });
-  }
   if (options.api) router.use(API_PREFIX, options.api);
 
   if (options.pluginAssetsDir) {

@@ -5,7 +5,6 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../test/memory-logger.ts';
 import { createApp, withoutQueryValues } from './app.ts';
-import { Readiness } from './readiness.ts';
 
 const TOKEN = 'sha256~query-token-that-must-not-be-logged';
 const log = memoryLogger('info');
@@ -15,7 +14,7 @@ let close: () => void;
 beforeAll(async () => {
   const api = express.Router();
   api.get('/capacity', (_req, res) => void res.json({ ok: true }));
-  const app = createApp({ logger: log.logger, readiness: new Readiness(), basePath: '/', pluginAssetsDir: '', api });
+  const app = createApp({ logger: log.logger, basePath: '/', pluginAssetsDir: '', api });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

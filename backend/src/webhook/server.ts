@@ -1,8 +1,9 @@
 // The webhook's HTTPS server: a lean node:https handler (no framework — it sits on the critical
 // path of every pod creation; see STYLE.md's measurements) around reviewAdmission().
 //   POST /mutate-v1-pod  AdmissionReview v1 in, AdmissionReview v1 out (or 400/413 for bad input)
-//   GET  /healthz        liveness and readiness
-//   GET  /metrics        Prometheus text format
+//   GET  /healthz        liveness
+// Nothing else: this port admits any source (the API server calls it from wherever it runs), so
+// the webhook's metrics, recorded in the registry it is given, are served on the health port.
 // Configuration arrives as a typed object; nothing here reads the environment.
 
 import { createServer, type Server } from 'node:https';
@@ -48,7 +49,7 @@ export interface WebhookServerOptions {
   /** how often the certificate files are re-read even without a change event */
   certReloadIntervalMs?: number;
   logger?: Logger;
-  /** where the webhook's metrics are registered; default a private registry */
+  /** where the webhook's metrics are registered (served by the backend's health port); default a private registry */
   metricsRegistry?: Registry;
   /** TLS versions and ciphers: the cluster's tlsSecurityProfile; default TLS 1.2 or newer */
   tls?: TlsSettings;
@@ -186,20 +187,6 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': 3 });
       res.end('ok\n');
-      return;
-    }
-    if (path === '/metrics' && req.method === 'GET') {
-      registry.metrics().then(
-        (text) => {
-          res.writeHead(200, { 'Content-Type': registry.contentType, 'Content-Length': Buffer.byteLength(text) });
-          res.end(text);
-        },
-        (error: Error) => {
-          logger.error({ err: error.message }, 'metrics collection failed');
-          res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
-          res.end('metrics collection failed\n');
-        },
-      );
       return;
     }
     res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });

@@ -35,7 +35,7 @@ app.kubernetes.io/part-of: peer-pods-console
 {{- default (include "ppc.fullname" .) .Values.serviceAccount.name -}}
 {{- end -}}
 
-{{/* The Service carries the API/asset port and the webhook port. */}}
+{{/* The Service carries the API/asset port, the health/metrics port and the webhook port. */}}
 {{- define "ppc.serviceName" -}}
 {{- include "ppc.fullname" . -}}
 {{- end -}}
@@ -111,5 +111,11 @@ seccompProfile:
 {{- end -}}
 {{- if and .Values.webhook.enabled (eq (int .Values.webhook.port) (int .Values.backend.port)) -}}
 {{- fail (printf "webhook.port and backend.port are both %v; the webhook needs a port of its own" .Values.backend.port) -}}
+{{- end -}}
+{{- if eq (int .Values.backend.metricsPort) (int .Values.backend.port) -}}
+{{- fail (printf "backend.metricsPort and backend.port are both %v; health and metrics need a port the console's proxy does not reach" .Values.backend.port) -}}
+{{- end -}}
+{{- if and .Values.webhook.enabled (eq (int .Values.webhook.port) (int .Values.backend.metricsPort)) -}}
+{{- fail (printf "webhook.port and backend.metricsPort are both %v; the webhook needs a port of its own" .Values.webhook.port) -}}
 {{- end -}}
 {{- end -}}

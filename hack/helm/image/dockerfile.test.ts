@@ -99,12 +99,14 @@ describe('Dockerfile', () => {
     });
   });
 
-  it("exposes the chart's API and webhook ports", () => {
+  it("exposes the chart's API, health/metrics and webhook ports", () => {
     const values = load(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8')) as {
-      backend: { port: number };
+      backend: { port: number; metricsPort: number };
       webhook: { port: number };
     };
-    expect(argsOf(runtime, 'EXPOSE')).toEqual([`${values.backend.port} ${values.webhook.port}`]);
+    expect(argsOf(runtime, 'EXPOSE')).toEqual([
+      `${values.backend.port} ${values.backend.metricsPort} ${values.webhook.port}`,
+    ]);
   });
 
   it('labels the image with the package version by default', () => {

@@ -113,6 +113,7 @@ beforeAll(async () => {
     NPM_CONFIG_CACHE: join(writableTmp, '.npm'),
     HOST: '127.0.0.1',
     PORT: String(port),
+    METRICS_PORT: String(await freePort()),
     TLS_CERT_FILE: join(certDir, 'tls.crt'),
     TLS_KEY_FILE: join(certDir, 'tls.key'),
     WEBHOOK_PORT: String(await freePort()),

@@ -88,9 +88,8 @@ export interface Endpoint {
 export function backendEndpoints(basePath: string): Endpoint[] {
   const api = `${basePath}api/v1`;
   return [
+    // /readyz and /metrics are on the health port, which the console's proxy does not reach.
     { method: 'GET', path: `${basePath}healthz` },
-    { method: 'GET', path: `${basePath}readyz` },
-    { method: 'GET', path: `${basePath}metrics` },
     { method: 'GET', path: `${basePath}plugin-manifest.json` },
     { method: 'GET', path: `${basePath}locales/en/plugin__peer-pods-console-plugin.json` },
     { method: 'GET', path: `${api}/capacity` },
