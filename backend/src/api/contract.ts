@@ -36,12 +36,23 @@ export type Drift = z.infer<typeof drift>;
 
 const count = z.number().int().nonnegative();
 
+/**
+ * Pod namespaces and names are for readers who may `list pods` cluster-wide ('shown'). For the
+ * others ('hidden') every one of them is null, and so is what embeds them (a VM's name
+ * `podvm-<pod>-…`, and its id on Azure); counts and everything else stay.
+ */
+export const podNames = z.enum(['shown', 'hidden']);
+export type PodNames = z.infer<typeof podNames>;
+/** A pod's namespace or name, or what embeds one: null when pod names are hidden. */
+const podIdentity = z.string().nullable();
+
 export const nodeVm = z.object({
-  id: z.string(),
-  name: z.string(),
+  id: podIdentity,
+  name: podIdentity,
   state: z.string().optional(),
   instanceType: z.string().optional(),
-  pod: z.object({ namespace: z.string(), name: z.string() }).optional(),
+  /** The VM's pod (absent: an orphan). */
+  pod: z.object({ namespace: podIdentity, name: podIdentity }).optional(),
 });
 
 export const nodeCapacity = z.object({
@@ -63,6 +74,11 @@ export const nodeCapacity = z.object({
   caaOwner: z.string().nullable(),
   problems: z.array(z.string()),
   vms: z.array(nodeVm),
+  /** Field managers besides the reconciler that write the node's capacity of the resource (now, or in a flap). */
+  otherWriters: z.array(z.string()),
+  /** Times another writer changed the node's advertised value away from its limit, since the backend started. */
+  flaps: count,
+  lastFlap: z.object({ at: z.string(), writer: z.string() }).nullable(),
 });
 export type NodeCapacity = z.infer<typeof nodeCapacity>;
 
@@ -77,6 +93,9 @@ export const capacityTotals = z.object({
   free: count,
   driftNodes: count,
   caaOwnedNodes: count,
+  otherWriterNodes: count,
+  otherWriters: z.array(z.string()),
+  flaps: count,
   pendingForCapacity: count,
   unaccounted: count,
   peerPods: count,
@@ -85,16 +104,16 @@ export const capacityTotals = z.object({
 export type CapacityTotals = z.infer<typeof capacityTotals>;
 
 export const pendingPeerPod = z.object({
-  namespace: z.string(),
-  name: z.string(),
+  namespace: podIdentity,
+  name: podIdentity,
   since: z.string().nullable(),
   message: z.string(),
 });
 export type PendingPeerPod = z.infer<typeof pendingPeerPod>;
 
 export const unaccountedPeerPod = z.object({
-  namespace: z.string(),
-  name: z.string(),
+  namespace: podIdentity,
+  name: podIdentity,
   nodeName: z.string().nullable(),
   phase: z.string(),
   reason: z.string(),
@@ -129,8 +148,18 @@ export const capacitySummary = capacitySnapshot.extend({
   generatedAt: z.string(),
   /** Orphaned VMs in the last inventory; null when no inventory has been taken. */
   orphans: count.nullable(),
+  podNames,
 });
 export type CapacitySummary = z.infer<typeof capacitySummary>;
+
+/** GET /api/v1/capacity/nodes/:name: one node's row and the unaccounted peer pods on it. */
+export const nodeCapacityDetail = z.object({
+  revision: count,
+  node: nodeCapacity,
+  unaccounted: z.array(unaccountedPeerPod),
+  podNames,
+});
+export type NodeCapacityDetail = z.infer<typeof nodeCapacityDetail>;
 
 // ---- virtual machines --------------------------------------------------------------------
 
@@ -156,6 +185,12 @@ export const vmInventory = z.object({
   fetchedAt: z.string().nullable(),
   vms: z.array(peerPodVm),
   dangling: z.array(z.object({ namespace: z.string(), name: z.string(), instanceId: z.string() })),
+  /**
+   * What "this cluster's VMs" meant (tags, subnet / VPC or resource group), and how many peer-pod
+   * VMs of the account the listing saw outside it: counted only, never listed. Null before the
+   * first inventory.
+   */
+  scope: z.object({ description: z.string(), excluded: count }).nullable(),
   error: errorBody.shape.error.nullable(),
 });
 export type VmInventory = z.infer<typeof vmInventory>;
@@ -191,6 +226,7 @@ export type OrphanCleanupResult = z.infer<typeof orphanCleanupResult>;
 export const portRuleState = z.enum(['present', 'missing', 'conflicting']);
 
 export const portRule = z.object({
+  /** `<rule key>/<target>`; on AWS `<rule key>/<target group>/<source group>` when the source is another group. */
   id: z.string(),
   description: z.string(),
   protocol: z.enum(['tcp', 'udp']),
@@ -237,12 +273,17 @@ export const permissions = z.object({
   canRead: z.boolean(),
   /** `patch peerpodconfigs` in the operator namespace: needed to change anything in the cloud */
   canChangeCloud: z.boolean(),
+  /** `list pods` cluster-wide: without it capacity data carries no pod namespace or name */
+  canListPods: z.boolean(),
 });
 export type Permissions = z.infer<typeof permissions>;
 
 // ---- live updates ------------------------------------------------------------------------
 
-/** Server-Sent Events on GET /api/v1/events: `event: capacity` carries a CapacitySummary. */
+/**
+ * Server-Sent Events on GET /api/v1/events: `event: capacity` carries a CapacitySummary; when the
+ * user gains or loses `list pods`, the next one (within the stream's recheck) switches podNames.
+ */
 export const LIVE_EVENT_CAPACITY = 'capacity';
 /**
  * `event: end` closes the stream, with `data: {"reason": …}`: `access` when the user's token or

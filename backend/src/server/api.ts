@@ -1,6 +1,7 @@
 // REST API for the plugin under /api/v1. Every route authenticates the caller and checks the
-// caller's own RBAC before touching a service: reading needs `list nodes`, changing anything in
-// a cloud needs `patch peerpodconfigs` in the PeerPodConfig's namespace.
+// caller's own RBAC before touching a service: reading needs `list nodes` (and pod names in it
+// `list pods` cluster-wide), changing anything in a cloud needs `patch peerpodconfigs` in the
+// PeerPodConfig's namespace.
 import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
@@ -13,12 +14,14 @@ import {
   orphanCleanupRequest,
   portRulesRequest,
   type CapacitySummary,
+  type NodeCapacityDetail,
   type OrphanCleanupRequest,
   type OrphanCleanupResult,
   type Permissions,
   type PortRulesApplyResult,
   type PortRulesReport,
   type PortRulesRequest,
+  type PodNames,
   type SetupReport,
   type VmInventory,
 } from '../api/contract.ts';
@@ -31,12 +34,14 @@ import {
   type Permission,
   type UserInfo,
 } from './auth.ts';
+import { CAPACITY_CACHES, CLAIM_CACHES, requireCaches, type CacheStatus } from './cache-gate.ts';
 import { ApiError } from './errors.ts';
 
 export interface CapacityService {
-  snapshot(): CapacitySummary;
-  /** The same snapshot, serialised once per revision. */
-  snapshotJson(): { revision: number; etag: string; json: string; gzip: () => Buffer };
+  /** The snapshot, with pod namespaces and names or without them. */
+  snapshot(podNames: PodNames): CapacitySummary;
+  /** The same snapshot, serialised once per revision and variant; the ETag differs per variant. */
+  snapshotJson(podNames: PodNames): { revision: number; etag: string; json: string; gzip: () => Buffer };
   /** Calls back on every change of the snapshot; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
 }
@@ -66,6 +71,8 @@ export interface ApiServices {
   peerPodConfigNamespace: string;
   /** The cloud credentials Secret: cloud data and cloud changes need `get` on it. */
   cloudCredential: () => Promise<{ namespace: string; name: string }>;
+  /** The informer caches: a route reading one that is still loading answers 503 (absent: all loaded). */
+  caches?: CacheStatus;
 }
 
 export interface ApiOptions {
@@ -86,6 +93,8 @@ export interface ApiOptions {
 }
 
 const READ: Permission = { verb: 'list', resource: 'nodes' };
+/** Capacity data names pods (pending, unaccounted, each VM's): only for who may list them all. */
+const LIST_PODS: Permission = { verb: 'list', resource: 'pods' };
 
 function parseBody<T extends z.ZodType>(schema: T, body: unknown, name?: string): z.output<T> {
   const parsed = schema.safeParse(body ?? {});
@@ -131,12 +140,19 @@ export function createApiRouter(options: ApiOptions): Router {
       next(new ApiError(429, 'rate_limited', 'too many cloud requests in a minute; wait a moment and try again')),
   });
 
+  const podNamesFor = async (user: UserInfo): Promise<PodNames> =>
+    (await reviewer.check(user, LIST_PODS)).allowed ? 'shown' : 'hidden';
+
   router.use(express.json({ limit: '64kb', strict: true, type: 'application/json' }));
   router.use(['/vms', '/ports'], cloudLimit);
   router.use(requireUser(reviewer));
 
-  router.get('/capacity', requirePermission(reviewer, READ), (req: Request, res: Response) => {
-    const { etag, json, gzip } = services.capacity.snapshotJson();
+  const capacityCaches = requireCaches(services.caches, CAPACITY_CACHES);
+  const claimCaches = requireCaches(services.caches, CLAIM_CACHES);
+  const capacityLoading = () => (services.caches?.loading(CAPACITY_CACHES).length ?? 0) > 0;
+
+  router.get('/capacity', requirePermission(reviewer, READ), capacityCaches, async (req: Request, res: Response) => {
+    const { etag, json, gzip } = services.capacity.snapshotJson(await podNamesFor(req.user!));
     res.setHeader('ETag', etag);
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('Vary', 'Accept-Encoding');
@@ -154,26 +170,36 @@ export function createApiRouter(options: ApiOptions): Router {
     }
   });
 
-  router.get('/capacity/nodes/:name', requirePermission(reviewer, READ), (req: Request, res: Response) => {
-    const name = parseBody(objectName, req.params.name, 'name');
-    const snapshot = services.capacity.snapshot();
-    const node = snapshot.nodes.find((n) => n.name === name);
-    if (!node) throw new ApiError(404, 'not_found', `node "${name}" is not known to the capacity model`, 'name');
-    res.json({
-      revision: snapshot.revision,
-      node,
-      unaccounted: snapshot.unaccounted.filter((p) => p.nodeName === name),
-    });
-  });
+  router.get(
+    '/capacity/nodes/:name',
+    requirePermission(reviewer, READ),
+    capacityCaches,
+    async (req: Request, res: Response) => {
+      const name = parseBody(objectName, req.params.name, 'name');
+      const podNames = await podNamesFor(req.user!);
+      const snapshot = services.capacity.snapshot(podNames);
+      const node = snapshot.nodes.find((n) => n.name === name);
+      if (!node) throw new ApiError(404, 'not_found', `node "${name}" is not known to the capacity model`, 'name');
+      const body: NodeCapacityDetail = {
+        revision: snapshot.revision,
+        node,
+        unaccounted: snapshot.unaccounted.filter((p) => p.nodeName === name),
+        podNames,
+      };
+      res.json(body);
+    },
+  );
 
   // Live updates: Server-Sent Events. One long-lived response per open page, pushed on every
   // model change (coalesced), so the UI follows within a second without polling the API server.
   // Each stream checks again, every streamRecheckMs, that its token is still accepted and still
-  // allows reading (a revoked token or binding ends it); it lives streamLifetimeMs at most, and a
+  // allows reading (a revoked token or binding ends it) and whether it may list pods (the stream
+  // switches to the variant with or without pod names); it lives streamLifetimeMs at most, and a
   // user holds streamsPerUser at most.
-  router.get('/events', requirePermission(reviewer, READ), (req: Request, res: Response) => {
+  router.get('/events', requirePermission(reviewer, READ), async (req: Request, res: Response) => {
     const user = req.user!;
     const token = bearerTokenOf(req)!;
+    let podNames = await podNamesFor(user);
     const held = openStreams.get(user.username) ?? 0;
     if (held >= streamsPerUser) {
       throw new ApiError(
@@ -209,7 +235,17 @@ export function createApiRouter(options: ApiOptions): Router {
       void (async () => {
         try {
           const now = await reviewer.authenticate(token);
-          if (!now || now.username !== user.username || !(await reviewer.check(now, READ)).allowed) end('access');
+          if (!now || now.username !== user.username || !(await reviewer.check(now, READ)).allowed) {
+            end('access');
+            return;
+          }
+          const nowPodNames = await podNamesFor(now);
+          if (nowPodNames !== podNames && !ended) {
+            // From now on every event is the other variant: the next one goes out at once.
+            podNames = nowPodNames;
+            if (scheduled) clearTimeout(scheduled);
+            send();
+          }
         } catch {
           // The API server did not answer this time (or the review budget is spent): check again next time.
         }
@@ -220,7 +256,9 @@ export function createApiRouter(options: ApiOptions): Router {
     let scheduled: NodeJS.Timeout | undefined;
     const send = () => {
       scheduled = undefined;
-      const { revision, json } = services.capacity.snapshotJson();
+      // A half-listed cluster is never streamed: the first event waits for the caches.
+      if (ended || capacityLoading()) return;
+      const { revision, json } = services.capacity.snapshotJson(podNames);
       if (json === lastSent) return;
       lastSent = json;
       res.write(`id: ${revision}\nevent: ${LIVE_EVENT_CAPACITY}\ndata: ${json}\n\n`);
@@ -229,10 +267,20 @@ export function createApiRouter(options: ApiOptions): Router {
       scheduled ??= setTimeout(send, 200);
     });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), options.keepAliveMs ?? 15_000);
+    // Opened while the backend starts (the stream stays open rather than failing): the first
+    // event goes out as soon as the caches hold a complete listing.
+    const waitForCaches = capacityLoading()
+      ? setInterval(() => {
+          if (capacityLoading()) return;
+          clearInterval(waitForCaches);
+          send();
+        }, 500)
+      : undefined;
     send();
     res.on('close', () => {
       ended = true;
       unsubscribe();
+      clearInterval(waitForCaches);
       clearInterval(keepAlive);
       clearInterval(recheck);
       clearTimeout(lifetime);
@@ -269,6 +317,9 @@ export function createApiRouter(options: ApiOptions): Router {
   router.get(
     '/vms',
     requirePermission(reviewer, READ),
+    // Each VM is shown with its pod's namespace and name (and its name embeds the pod's).
+    requirePermission(reviewer, LIST_PODS),
+    claimCaches,
     requireCloudCredential,
     async (_req: Request, res: Response) => {
       res.json(await services.vms.inventory());
@@ -278,6 +329,7 @@ export function createApiRouter(options: ApiOptions): Router {
   router.post(
     '/vms/cleanup',
     requirePermission(reviewer, cloudAction),
+    claimCaches,
     requireCloudCredential,
     mutationLimit,
     async (req: Request, res: Response) => {
@@ -311,6 +363,8 @@ export function createApiRouter(options: ApiOptions): Router {
   router.get(
     '/setup',
     requirePermission(reviewer, READ),
+    // It names the unaccounted peer pods and the namespaces that run peer pods.
+    requirePermission(reviewer, LIST_PODS),
     requireCloudCredential,
     async (_req: Request, res: Response) => {
       res.setHeader('Cache-Control', 'no-store');
@@ -321,15 +375,17 @@ export function createApiRouter(options: ApiOptions): Router {
   router.get('/permissions', async (req: Request, res: Response) => {
     const user = req.user!;
     const secret = await services.cloudCredential();
-    const [read, act, credential] = await Promise.all([
+    const [read, act, credential, pods] = await Promise.all([
       reviewer.check(user, READ),
       reviewer.check(user, cloudAction),
       reviewer.check(user, { verb: 'get', resource: 'secrets', ...secret }),
+      reviewer.check(user, LIST_PODS),
     ]);
     const body: Permissions = {
       user: user.username,
       canRead: read.allowed,
       canChangeCloud: act.allowed && credential.allowed,
+      canListPods: pods.allowed,
     };
     res.json(body);
   });

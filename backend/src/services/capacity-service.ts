@@ -1,8 +1,9 @@
 // Serves the capacity model to the API: the model's snapshot, stamped, plus the orphan count of
 // the last cloud inventory. The JSON of a revision is built once and reused by every request and
-// every live stream until the model changes, so reading costs nothing per caller.
+// every live stream until the model changes, so reading costs nothing per caller. It comes in two
+// variants: with pod names, and without them for readers who may not list pods (each built once).
 import { gzipSync } from 'node:zlib';
-import type { CapacitySnapshot, CapacitySummary } from '../api/contract.ts';
+import type { CapacitySnapshot, CapacitySummary, PodNames } from '../api/contract.ts';
 import type { CapacityModel } from '../capacity/model.ts';
 import type { CapacityService } from '../server/api.ts';
 
@@ -12,26 +13,69 @@ export interface CapacityServiceOptions {
   orphanCount: () => number | null;
 }
 
+interface Variant {
+  summary: CapacitySummary;
+  json: string;
+  gzip?: Buffer;
+}
+
+const HIDDEN_POD = { namespace: null, name: null };
+
+/**
+ * The summary as a reader who may not list pods sees it: every count and state, no pod's
+ * namespace or name, nor what embeds one.
+ */
+export function withoutPodNames(summary: CapacitySummary): CapacitySummary {
+  return {
+    ...summary,
+    podNames: 'hidden',
+    nodes: summary.nodes.map((node) => ({
+      ...node,
+      // A VM is named podvm-<pod name>-<sandbox id>, and on Azure its id ends in that name.
+      vms: node.vms.map((vm) => ({ ...vm, id: null, name: null, pod: vm.pod ? HIDDEN_POD : undefined })),
+    })),
+    pending: summary.pending.map((pod) => ({
+      ...pod,
+      ...HIDDEN_POD,
+      // The scheduler quotes the objects it names (a StatefulSet's claim "data-web-0" names its pod).
+      message: pod.message.replace(/"[^"]*"/g, '"…"'),
+    })),
+    unaccounted: summary.unaccounted.map((pod) => ({ ...pod, ...HIDDEN_POD })),
+  };
+}
+
 export class ModelCapacityService implements CapacityService {
-  private cached: { key: string; summary: CapacitySummary; json: string; gzip?: Buffer } | undefined;
+  private cached: { key: string; shown: Variant; hidden?: Variant } | undefined;
 
   constructor(private readonly options: CapacityServiceOptions) {}
 
-  snapshot(): CapacitySummary {
-    return this.current().summary;
+  snapshot(podNames: PodNames): CapacitySummary {
+    return this.variant(podNames).summary;
   }
 
-  snapshotJson(): { revision: number; etag: string; json: string; gzip: () => Buffer } {
-    const current = this.current();
+  snapshotJson(podNames: PodNames): { revision: number; etag: string; json: string; gzip: () => Buffer } {
+    const variant = this.variant(podNames);
     // Compressed once per revision too: a 1,000-node snapshot is ~450 KB of JSON and ~10x less gzipped.
-    const gzip = () => (current.gzip ??= gzipSync(current.json, { level: 6 }));
-    // The body carries the model's revision and the orphan count: the tag names both.
-    const etag = `"capacity-${current.summary.revision}-${current.summary.orphans ?? 'unknown'}"`;
-    return { revision: current.summary.revision, etag, json: current.json, gzip };
+    const gzip = () => (variant.gzip ??= gzipSync(variant.json, { level: 6 }));
+    // The body carries the model's revision, the orphan count and whether pod names are in it: the
+    // tag names all three, so a 304 never confirms the other variant to a reader.
+    const { revision, orphans } = variant.summary;
+    const etag = `"capacity-${revision}-${orphans ?? 'unknown'}${podNames === 'hidden' ? '-no-pod-names' : ''}"`;
+    return { revision, etag, json: variant.json, gzip };
   }
 
   subscribe(listener: () => void): () => void {
     return this.options.model.subscribe(() => listener());
+  }
+
+  private variant(podNames: PodNames): Variant {
+    const current = this.current();
+    if (podNames === 'shown') return current.shown;
+    if (!current.hidden) {
+      const summary = withoutPodNames(current.shown.summary);
+      current.hidden = { summary, json: JSON.stringify(summary) };
+    }
+    return current.hidden;
   }
 
   private current() {
@@ -40,8 +84,13 @@ export class ModelCapacityService implements CapacityService {
     if (this.cached?.key !== key) {
       // The contract's type is assigned the model's: if either changes shape, this stops compiling.
       const snapshot: CapacitySnapshot = this.options.model.snapshot();
-      const summary: CapacitySummary = { ...snapshot, generatedAt: new Date().toISOString(), orphans };
-      this.cached = { key, summary, json: JSON.stringify(summary) };
+      const summary: CapacitySummary = {
+        ...snapshot,
+        generatedAt: new Date().toISOString(),
+        orphans,
+        podNames: 'shown',
+      };
+      this.cached = { key, shown: { summary, json: JSON.stringify(summary) } };
     }
     return this.cached;
   }

@@ -7,8 +7,10 @@ import { consoleFetchJSON } from '@openshift-console/dynamic-plugin-sdk';
 import type {
   CapacitySummary,
   NodeCapacity,
+  NodeCapacityDetail,
   OrphanCleanupRequest,
   OrphanCleanupResult,
+  PodNames,
   PortRulesApplyResult,
   PortRulesReport,
   Permissions,
@@ -22,8 +24,10 @@ import type {
 export type {
   CapacitySummary,
   NodeCapacity,
+  NodeCapacityDetail,
   OrphanCleanupRequest,
   OrphanCleanupResult,
+  PodNames,
   PortRulesApplyResult,
   PortRulesReport,
   Permissions,
@@ -39,8 +43,6 @@ export const BACKEND_PROXY_BASE = '/api/proxy/plugin/peer-pods-console-plugin/ba
 export const BACKEND_API_BASE = `${BACKEND_PROXY_BASE}/api/v1`;
 
 export const backendUrl = (path: string): string => `${BACKEND_API_BASE}${path.startsWith('/') ? path : `/${path}`}`;
-
-export type NodeCapacityDetail = { revision: number; node: NodeCapacity; unaccounted: UnaccountedPeerPod[] };
 
 /** Every backend call the plugin makes. Components reach these only through the hooks in hooks/. */
 export const backendApi = {

@@ -42,6 +42,9 @@ export const nodeCapacity = (name: string, fields: Partial<NodeCapacity> = {}): 
     caaOwner: null,
     problems: [],
     vms: [],
+    otherWriters: [],
+    flaps: 0,
+    lastFlap: null,
     ...fields,
     desired,
     advertised,
@@ -81,6 +84,9 @@ export const capacitySummary = (nodes: NodeCapacity[], fields: Partial<CapacityS
       free: sum((node) => node.free),
       driftNodes: nodes.filter((node) => node.drift !== null).length,
       caaOwnedNodes: nodes.filter((node) => node.caaOwner !== null).length,
+      otherWriterNodes: nodes.filter((node) => node.otherWriters.length > 0).length,
+      otherWriters: [...new Set(nodes.flatMap((node) => node.otherWriters))].sort(),
+      flaps: sum((node) => node.flaps),
       pendingForCapacity: fields.pending?.length ?? 0,
       unaccounted: fields.unaccounted?.length ?? 0,
       peerPods: sum((node) => node.pods),
@@ -99,6 +105,7 @@ export const capacitySummary = (nodes: NodeCapacity[], fields: Partial<CapacityS
     ],
     pending: [],
     unaccounted: [],
+    podNames: 'shown',
     ...fields,
   };
 };
@@ -110,5 +117,6 @@ export const nodeCapacityDetail = (
   revision: 1,
   node,
   unaccounted: [],
+  podNames: 'shown',
   ...fields,
 });

@@ -139,6 +139,34 @@ describe('Node details → Peer pods tab', () => {
     expect(screen.getByRole('grid', { name: 'Unaccounted peer pods' })).toHaveTextContent('escaped');
   });
 
+  it('shows the VMs without names or pod links, saying once why, when the user may not list pods', async () => {
+    fakeCluster.setObjects(PodModel, []);
+    serveBackend({
+      '/capacity/nodes/worker-a': nodeCapacityDetail(
+        nodeCapacity('worker-a', {
+          used: 1,
+          vms: [
+            { id: null, name: null, state: 'running', instanceType: 't3.small', pod: { namespace: null, name: null } },
+            { id: null, name: null, state: 'stopped' },
+          ],
+        }),
+        { podNames: 'hidden' },
+      ),
+    });
+
+    renderTab();
+
+    const vms = await screen.findByRole('grid', { name: 'Peer pod VMs of this node' });
+    expect(screen.getAllByText('Pod names hidden: you may not list pods in all namespaces')).toHaveLength(1);
+    expect(within(vms).queryByRole('columnheader', { name: 'VM' })).not.toBeInTheDocument();
+    expect(within(vms).queryByRole('link')).not.toBeInTheDocument();
+    const [withPod, orphan] = within(vms).getAllByRole('row').slice(1);
+    expect(withPod).toHaveTextContent('running');
+    expect(withPod).toHaveTextContent('t3.small');
+    expect(within(withPod!).queryByText('Orphan')).not.toBeInTheDocument();
+    expect(within(orphan!).getByText('Orphan')).toBeInTheDocument();
+  });
+
   it('watches pods of this node only, in every namespace', () => {
     renderTab('worker-b');
 

@@ -101,8 +101,8 @@ const NodePeerPodsTab: FC<PageComponentProps<NodeKind>> = ({ obj }) => {
           <Title headingLevel="h2">{t('Virtual machines')}</Title>
         </StackItem>
         <StackItem>
-          {node ? (
-            <NodeVmsTable vms={node.vms} />
+          {capacity.detail ? (
+            <NodeVmsTable vms={capacity.detail.node.vms} podNames={capacity.detail.podNames} />
           ) : (
             capacity.error === undefined && <LoadingState label={t('Loading VMs')} />
           )}
@@ -112,6 +112,7 @@ const NodePeerPodsTab: FC<PageComponentProps<NodeKind>> = ({ obj }) => {
             <UnaccountedPeerPodsList
               unaccounted={capacity.detail.unaccounted}
               extendedResource={PEER_POD_VM_RESOURCE}
+              podNames={capacity.detail.podNames}
               showNode={false}
             />
           </StackItem>

@@ -73,7 +73,7 @@ const NodePeerPodsTable: FC<NodePeerPodsTableProps> = ({ pods, loaded, loadError
                   </Label>
                 )}
               </Td>
-              <Td dataLabel={t('VM')}>{vm ? vm.name : '—'}</Td>
+              <Td dataLabel={t('VM')}>{vm?.name ?? '—'}</Td>
               <Td dataLabel={t('Created')}>
                 {pod.metadata?.creationTimestamp ? <Timestamp timestamp={pod.metadata.creationTimestamp} /> : '—'}
               </Td>

@@ -280,6 +280,48 @@ describe('Capacity tab', () => {
       expect(within(cellsOf('worker-e')).getByText('Configuration problem')).toBeInTheDocument();
     });
 
+    it('warns that another controller writes the VM capacity: who, where, how often, and what to do', async () => {
+      withConfig();
+      serveBackend({
+        '/capacity': capacitySummary([
+          nodeCapacity('worker-a', {
+            source: 'override',
+            override: 2,
+            desired: 2,
+            otherWriters: ['manager'],
+            flaps: 3,
+            lastFlap: { at: '2025-01-01T11:59:00Z', writer: 'manager' },
+          }),
+          nodeCapacity('worker-b'),
+        ]),
+      });
+
+      renderTab();
+
+      const alert = await screen.findByRole('heading', {
+        name: /Another controller also writes the VM capacity of nodes/,
+      });
+      const body = alert.closest('.pf-v6-c-alert') as HTMLElement;
+      expect(body).toHaveTextContent(
+        'manager also writes kata.peerpods.io/vm, on 1 nodes, and changed a node away from its limit 3 times since the backend started.',
+      );
+      expect(within(body).getByText(/use node overrides only to raise a node's limit/)).toBeInTheDocument();
+      expect(within(body).getByText(/Give the PeerPodConfig an explicit nodeSelector/)).toBeInTheDocument();
+      expect(within(cellsOf('worker-a')).getByText('Another writer')).toBeInTheDocument();
+      expect(within(cellsOf('worker-b')).queryByText('Another writer')).not.toBeInTheDocument();
+    });
+
+    it('shows no such warning while only this console writes the VM capacity', async () => {
+      withConfig();
+      serveBackend({ '/capacity': capacitySummary([nodeCapacity('worker-a')]) });
+
+      renderTab();
+
+      await screen.findByRole('grid', { name: 'Peer pod VM capacity per node' });
+      expect(screen.queryByText(/Another controller also writes/)).not.toBeInTheDocument();
+      expect(screen.queryByText('Another writer')).not.toBeInTheDocument();
+    });
+
     it('lists pending and unaccounted peer pods with the reason and what to do', async () => {
       withConfig();
       serveBackend({
@@ -326,6 +368,53 @@ describe('Capacity tab', () => {
       );
       expect(screen.getByText('These peer pods escape the VM limit')).toBeInTheDocument();
       expect(screen.getByText(/What to do: delete and re-create each of them in a namespace the webhook mutates/));
+    });
+
+    it('says once per list that pod names are hidden when the user may not list pods, and links no pod', async () => {
+      withConfig();
+      serveBackend({
+        '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 10 })], {
+          podNames: 'hidden',
+          pending: [
+            { namespace: null, name: null, since: null, message: '0/5 nodes are available: 5 Insufficient vm.' },
+            { namespace: null, name: null, since: null, message: '0/5 nodes are available: 5 Insufficient vm.' },
+          ],
+          unaccounted: [{ namespace: null, name: null, nodeName: 'worker-a', phase: 'Running', reason: 'no request' }],
+        }),
+      });
+
+      renderTab();
+
+      const pending = await screen.findByRole('grid', { name: 'Peer pods waiting for capacity' });
+      const unaccounted = screen.getByRole('grid', { name: 'Unaccounted peer pods' });
+      expect(screen.getAllByText('Pod names hidden: you may not list pods in all namespaces')).toHaveLength(2);
+      expect(within(pending).queryByRole('columnheader', { name: 'Pod' })).not.toBeInTheDocument();
+      expect(within(pending).queryByRole('columnheader', { name: 'Namespace' })).not.toBeInTheDocument();
+      const pendingRows = within(pending).getAllByRole('row').slice(1);
+      expect(pendingRows).toHaveLength(2);
+      expect(pendingRows[0]).toHaveTextContent('0/5 nodes are available: 5 Insufficient vm.');
+      expect(within(pending).queryByRole('link')).not.toBeInTheDocument();
+      const [unaccountedRow] = within(unaccounted).getAllByRole('row').slice(1);
+      expect(
+        within(unaccountedRow!)
+          .getAllByRole('link')
+          .map((link) => link.textContent),
+      ).toEqual(['worker-a']);
+      expect(unaccountedRow).toHaveTextContent('Running');
+    });
+
+    it('does not mention hidden pod names when the user may list pods', async () => {
+      withConfig();
+      serveBackend({
+        '/capacity': capacitySummary([nodeCapacity('worker-a')], {
+          pending: [{ namespace: 'demo', name: 'web-3', since: null, message: 'Insufficient vm' }],
+        }),
+      });
+
+      renderTab();
+
+      await screen.findByRole('link', { name: 'web-3' });
+      expect(screen.queryByText(/Pod names hidden/)).not.toBeInTheDocument();
     });
 
     it('says so when no peer pod waits and none escapes the accounting', async () => {

@@ -15,8 +15,9 @@ import LimitEditorModal from './limit-editor/LimitEditorModal';
 import NodeOverrideModal from './limit-editor/NodeOverrideModal';
 import LiveIndicator from './LiveIndicator';
 import NodeCapacityTable from './NodeCapacityTable';
-import { isPeerPodNode } from './nodeCapacityRows';
+import { clusterOtherWritersOf, isPeerPodNode } from './nodeCapacityRows';
 import NoPeerPodConfigState from './NoPeerPodConfigState';
+import OtherWritersAlert from './OtherWritersAlert';
 import PeerPodConfigLoadError from './PeerPodConfigLoadError';
 import PeerPodConfigSummary from './PeerPodConfigSummary';
 import PendingPeerPodsList from './PendingPeerPodsList';
@@ -96,6 +97,16 @@ const CapacityTab: FC = () => {
             </StackItem>
           ) : (
             <>
+              {clusterOtherWritersOf(capacity.summary.totals).length > 0 && (
+                <StackItem>
+                  <OtherWritersAlert
+                    writers={clusterOtherWritersOf(capacity.summary.totals)}
+                    nodes={capacity.summary.totals.otherWriterNodes}
+                    flaps={capacity.summary.totals.flaps}
+                    extendedResource={capacity.summary.extendedResource}
+                  />
+                </StackItem>
+              )}
               <StackItem>
                 <CapacityTotals summary={capacity.summary} />
               </StackItem>
@@ -115,12 +126,14 @@ const CapacityTab: FC = () => {
                 <PendingPeerPodsList
                   pending={capacity.summary.pending}
                   extendedResource={capacity.summary.extendedResource}
+                  podNames={capacity.summary.podNames}
                 />
               </StackItem>
               <StackItem>
                 <UnaccountedPeerPodsList
                   unaccounted={capacity.summary.unaccounted}
                   extendedResource={capacity.summary.extendedResource}
+                  podNames={capacity.summary.podNames}
                 />
               </StackItem>
             </>

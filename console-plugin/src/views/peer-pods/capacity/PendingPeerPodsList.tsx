@@ -1,18 +1,19 @@
 import type { FC } from 'react';
-import { ResourceLink, Timestamp } from '@openshift-console/dynamic-plugin-sdk';
+import { Timestamp } from '@openshift-console/dynamic-plugin-sdk';
 import { Content, Stack, StackItem, Title } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
 
 import type { CapacitySummary } from '../../../api/backend';
-import { groupVersionKindOf } from '../../../models/groupVersionKind';
-import { PodModel } from '../../../models/Pod';
+import PodLink from '../../../components/PodLink';
+import PodNamesHiddenAlert from '../../../components/PodNamesHiddenAlert';
 
-type PendingPeerPodsListProps = Pick<CapacitySummary, 'pending' | 'extendedResource'>;
+type PendingPeerPodsListProps = Pick<CapacitySummary, 'pending' | 'extendedResource' | 'podNames'>;
 
 /** Peer pods the scheduler could not place because no node had a VM free, and what frees one. */
-const PendingPeerPodsList: FC<PendingPeerPodsListProps> = ({ pending, extendedResource }) => {
+const PendingPeerPodsList: FC<PendingPeerPodsListProps> = ({ pending, extendedResource, podNames }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  const namesShown = podNames === 'shown';
   return (
     <Stack hasGutter>
       <StackItem>
@@ -34,27 +35,31 @@ const PendingPeerPodsList: FC<PendingPeerPodsListProps> = ({ pending, extendedRe
               )}
             </Content>
           </StackItem>
+          {!namesShown && (
+            <StackItem>
+              <PodNamesHiddenAlert />
+            </StackItem>
+          )}
           <StackItem>
             <Table aria-label={t('Peer pods waiting for capacity')} variant="compact">
               <Thead>
                 <Tr>
-                  <Th modifier="wrap">{t('Pod')}</Th>
-                  <Th modifier="wrap">{t('Namespace')}</Th>
+                  {namesShown && <Th modifier="wrap">{t('Pod')}</Th>}
+                  {namesShown && <Th modifier="wrap">{t('Namespace')}</Th>}
                   <Th modifier="wrap">{t('Waiting since')}</Th>
                   <Th modifier="wrap">{t('Scheduler message')}</Th>
                 </Tr>
               </Thead>
               <Tbody>
-                {pending.map((pod) => (
-                  <Tr key={`${pod.namespace}/${pod.name}`}>
-                    <Td dataLabel={t('Pod')} modifier="nowrap">
-                      <ResourceLink
-                        groupVersionKind={groupVersionKindOf(PodModel)}
-                        name={pod.name}
-                        namespace={pod.namespace}
-                      />
-                    </Td>
-                    <Td dataLabel={t('Namespace')}>{pod.namespace}</Td>
+                {pending.map((pod, index) => (
+                  // Without names the rows have no identity of their own: their place is theirs.
+                  <Tr key={namesShown ? `${pod.namespace}/${pod.name}` : index}>
+                    {namesShown && (
+                      <Td dataLabel={t('Pod')} modifier="nowrap">
+                        <PodLink pod={pod} />
+                      </Td>
+                    )}
+                    {namesShown && <Td dataLabel={t('Namespace')}>{pod.namespace}</Td>}
                     <Td dataLabel={t('Waiting since')}>{pod.since ? <Timestamp timestamp={pod.since} /> : '—'}</Td>
                     <Td dataLabel={t('Scheduler message')}>{pod.message || '—'}</Td>
                   </Tr>

@@ -4,14 +4,17 @@ import { Alert, Content, Stack, StackItem, Title } from '@patternfly/react-core'
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
 
-import type { UnaccountedPeerPod } from '../../../api/backend';
+import type { PodNames, UnaccountedPeerPod } from '../../../api/backend';
+import PodLink from '../../../components/PodLink';
+import PodNamesHiddenAlert from '../../../components/PodNamesHiddenAlert';
 import { groupVersionKindOf } from '../../../models/groupVersionKind';
 import { NodeModel } from '../../../models/Node';
-import { PodModel } from '../../../models/Pod';
 
 type UnaccountedPeerPodsListProps = {
   unaccounted: UnaccountedPeerPod[];
   extendedResource: string;
+  /** hidden: the backend left out each pod's namespace and name (the user may not list pods). */
+  podNames: PodNames;
   /** On a node's own page the node column says nothing new. */
   showNode?: boolean;
   headingLevel?: 'h2' | 'h3';
@@ -24,10 +27,12 @@ type UnaccountedPeerPodsListProps = {
 const UnaccountedPeerPodsList: FC<UnaccountedPeerPodsListProps> = ({
   unaccounted,
   extendedResource,
+  podNames,
   showNode = true,
   headingLevel = 'h2',
 }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  const namesShown = podNames === 'shown';
   return (
     <Stack hasGutter>
       <StackItem>
@@ -63,28 +68,32 @@ const UnaccountedPeerPodsList: FC<UnaccountedPeerPodsListProps> = ({
               </Stack>
             </Alert>
           </StackItem>
+          {!namesShown && (
+            <StackItem>
+              <PodNamesHiddenAlert />
+            </StackItem>
+          )}
           <StackItem>
             <Table aria-label={t('Unaccounted peer pods')} variant="compact">
               <Thead>
                 <Tr>
-                  <Th modifier="wrap">{t('Pod')}</Th>
-                  <Th modifier="wrap">{t('Namespace')}</Th>
+                  {namesShown && <Th modifier="wrap">{t('Pod')}</Th>}
+                  {namesShown && <Th modifier="wrap">{t('Namespace')}</Th>}
                   {showNode && <Th modifier="wrap">{t('Node')}</Th>}
                   <Th modifier="wrap">{t('Phase')}</Th>
                   <Th modifier="wrap">{t('Reason')}</Th>
                 </Tr>
               </Thead>
               <Tbody>
-                {unaccounted.map((pod) => (
-                  <Tr key={`${pod.namespace}/${pod.name}`}>
-                    <Td dataLabel={t('Pod')} modifier="nowrap">
-                      <ResourceLink
-                        groupVersionKind={groupVersionKindOf(PodModel)}
-                        name={pod.name}
-                        namespace={pod.namespace}
-                      />
-                    </Td>
-                    <Td dataLabel={t('Namespace')}>{pod.namespace}</Td>
+                {unaccounted.map((pod, index) => (
+                  // Without names the rows have no identity of their own: their place is theirs.
+                  <Tr key={namesShown ? `${pod.namespace}/${pod.name}` : index}>
+                    {namesShown && (
+                      <Td dataLabel={t('Pod')} modifier="nowrap">
+                        <PodLink pod={pod} />
+                      </Td>
+                    )}
+                    {namesShown && <Td dataLabel={t('Namespace')}>{pod.namespace}</Td>}
                     {showNode && (
                       <Td dataLabel={t('Node')}>
                         {pod.nodeName ? (
