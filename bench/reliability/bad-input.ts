@@ -3,6 +3,12 @@
 // moto as its cloud), then the webhook's own fuzzers. Prints one JSON object.
 //
 //   npx tsx bench/reliability/bad-input.ts [--random 20000] [--concurrency 16] [--seed N] [--skip-webhook-fuzz]
+//     [--memory-limit-mb 512] [--admissions-per-second 20]
+//
+// Throughout, valid AdmissionReviews go to the webhook (--admissions-per-second); each must be
+// answered with its patch. With --memory-limit-mb the backend runs as the image does under that
+// container limit: in a memory cgroup, started by backend/bin/start.sh (heap sized from the limit);
+// the run then also reports the cgroup's peak usage, limit hits and OOM kills (needs root).
 //
 // Every answer must be below 500 (or a closed connection, for bytes the HTTP parser refuses), with
 // no stack trace, file path, token, cloud secret or file from outside the asset directory in it;
@@ -11,6 +17,7 @@
 // backend/src/server/api.fuzz.test.ts (which sends the deterministic ones and 1,500 random ones).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CoreV1Api } from '@kubernetes/client-node';
@@ -30,6 +37,7 @@ import {
   MOTO_REGION,
 } from '../../backend/test/moto-seed.ts';
 import { startMotoServer } from '../../backend/test/moto.ts';
+import { admissionReview, peerPodWithSidecars } from '../../backend/src/webhook/test/fixtures.ts';
 import { startControlPlane } from '../../hack/controlplane/controlplane.ts';
 import {
   createInfrastructure,
@@ -46,6 +54,7 @@ import {
   processFigures,
   repo,
   SecretVolume,
+  sleep,
   startBackendProcess,
   waitUntil,
   workDir,
@@ -59,6 +68,13 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     seed: { type: 'string', default: String(0xbad1) },
     'skip-webhook-fuzz': { type: 'boolean', default: false },
+    /**
+     * Run the backend as the image runs under a container memory limit (MiB): in a memory cgroup
+     * with that limit, through backend/bin/start.sh, which sizes the heap from it. Needs root.
+     */
+    'memory-limit-mb': { type: 'string', default: '' },
+    /** Valid AdmissionReviews per second sent to the webhook throughout; each must be answered. */
+    'admissions-per-second': { type: 'string', default: '20' },
   },
 });
 const started = Date.now();
@@ -98,13 +114,63 @@ try {
       ORPHAN_GRACE_SECONDS: '0',
     }),
     forbidden: secrets,
+    memoryLimitMb: args['memory-limit-mb'] ? Number(args['memory-limit-mb']) : undefined,
   });
+  // Ready (the health port) and its caches loaded (readiness does not wait for them; the API does).
   await waitUntil(
-    'the backend to be ready',
-    async () => (await https(`${backend.url}readyz`, { ca: cp.caCertPem })).status === 200,
+    'the backend to be ready and serve capacity',
+    async () =>
+      (await https(`${backend.metricsUrl}/readyz`, { ca: cp.caCertPem })).status === 200 &&
+      (
+        await https(`${backend.url}api/v1/capacity`, {
+          ca: cp.caCertPem,
+          headers: { Authorization: `Bearer ${cp.adminToken}` },
+        })
+      ).status === 200,
   );
   const rssBefore = backend.rssMb();
   const fdsBefore = backend.openFds();
+  const commandLine = backend.commandLine();
+  const heapFlag = commandLine.find((arg) => arg.startsWith('--max-old-space-size=')) ?? null;
+
+  // Throughout the run, real admissions: the webhook must go on answering every one while the
+  // malformed requests land on both ports.
+  const admissionAgent = new Agent({ keepAlive: true, maxSockets: 2, ca: cp.caCertPem });
+  const reviewBody = JSON.stringify(admissionReview(peerPodWithSidecars(), { uid: 'bad-input', namespace: 'shop' }));
+  const admissions = { sent: 0, ok: 0, failed: 0, firstFailures: [] as string[] };
+  let admitting = true;
+  const admitter = (async () => {
+    const perSecond = Number(args['admissions-per-second']);
+    const t0 = performance.now();
+    while (admitting && perSecond > 0) {
+      const due = Math.floor(((performance.now() - t0) / 1000) * perSecond);
+      for (; admissions.sent < due;) {
+        admissions.sent++;
+        void https(`${backend.webhookUrl}/mutate-v1-pod?timeout=10s`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: reviewBody,
+          ca: cp.caCertPem,
+          agent: admissionAgent,
+          timeoutMs: 10_000,
+        }).then(
+          (answer) => {
+            if (answer.status === 200 && answer.body.includes('"allowed":true') && answer.body.includes('"patch"')) {
+              admissions.ok++;
+            } else {
+              admissions.failed++;
+              if (admissions.firstFailures.length < 5) admissions.firstFailures.push(`${answer.status}`);
+            }
+          },
+          (err: Error) => {
+            admissions.failed++;
+            if (admissions.firstFailures.length < 5) admissions.firstFailures.push(err.message);
+          },
+        );
+      }
+      await sleep(20);
+    }
+  })();
 
   const ctx = { basePath: '/', adminToken: cp.adminToken, userToken: cp.userToken, canaryName: 'canary.txt' };
   const rounds = Number(args.rounds);
@@ -183,6 +249,10 @@ try {
     });
   }
   const webhookMs = await run(webhookCases, webhookTarget, 'webhook');
+  admitting = false;
+  await admitter;
+  await waitUntil('the last admissions to be answered', () => admissions.ok + admissions.failed === admissions.sent);
+  admissionAgent.destroy();
 
   const healthAfter = await https(`${backend.url}healthz`, { ca: cp.caCertPem });
   const capacityAfter = await https(`${backend.url}api/v1/capacity`, {
@@ -216,6 +286,7 @@ try {
     };
   }
 
+  const cgroup = backend.memoryCgroup?.figures();
   await backend.stop();
   const result = {
     scenario: 'bad input at scale',
@@ -234,6 +305,17 @@ try {
     gaveUpWaiting: timedOut,
     problems: problems.length,
     firstProblems: problems.slice(0, 20),
+    admissionsThroughout: { ...admissions, perSecond: Number(args['admissions-per-second']) },
+    memoryLimit: cgroup
+      ? {
+          ...cgroup,
+          startedAs: commandLine
+            .slice(0, 2)
+            .map((arg) => arg.replace(repo, '.'))
+            .join(' '),
+          heapFlag,
+        }
+      : { limitMb: null, heapFlag },
     backend: {
       aliveThroughout: true,
       healthzAfter: healthAfter.status,
@@ -254,6 +336,8 @@ try {
       healthAfter.status === 200 &&
       capacityAfter.status === 200 &&
       backend.leakedLines.length === 0 &&
+      admissions.failed === 0 &&
+      (cgroup === undefined || cgroup.oomKills === 0) &&
       (webhookFuzz.skipped === true || webhookFuzz.failed === 0),
     totalSeconds: Math.round((Date.now() - started) / 1000),
   };

@@ -26,6 +26,7 @@ import ts from 'typescript';
 import { AdmissionregistrationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { renderWebhookConfiguration } from '../../backend/src/webhook/webhook-configuration.ts';
 import type { CertificateAuthority } from '../../hack/pki.ts';
+import { createMemoryCgroup, type MemoryCgroup } from './memory-cgroup.ts';
 import { issueCertificate } from '../../hack/pki.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -95,6 +96,15 @@ export function spawnReaped(command: string, args: string[], options: Parameters
   return child;
 }
 
+/** Removes a cgroup once its processes are gone; the kernel refuses while one is left. */
+function rmSilently(cgroup: MemoryCgroup): void {
+  try {
+    cgroup.remove();
+  } catch {
+    // still busy (a process not yet reaped) or already gone: the OS cleans it at reboot
+  }
+}
+
 /** A directory for one script's files (certificates, kubeconfigs); removed when the process exits. */
 export function workDir(name: string): string {
   const dir = join(reaperDir, name);
@@ -147,6 +157,8 @@ export interface BackendProcess {
   url: string;
   /** https://127.0.0.1:<port> when the webhook is on */
   webhookUrl?: string;
+  /** https://127.0.0.1:<port>: the health port, /healthz, /readyz and /metrics */
+  metricsUrl: string;
   /** The last log lines (pino JSON), for diagnosis. */
   tail(): string[];
   /** Log lines containing any of the `forbidden` strings given at start (secrets, tokens). */
@@ -156,6 +168,10 @@ export interface BackendProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   alive(): boolean;
   rssMb(): number;
+  /** The process's argv as the kernel has it (after start.sh's exec: node and its flags). */
+  commandLine(): string[];
+  /** Set when started with memoryLimitMb. */
+  memoryCgroup?: MemoryCgroup;
   openFds(): number;
   kill(signal: NodeJS.Signals): void;
   /** SIGTERM, then waits for the exit (SIGKILL after 30 s). */
@@ -171,6 +187,11 @@ export interface BackendOptions {
   forbidden?: string[];
   /** Resolve once the backend's log has this message (default: "backend listening"). */
   readyMessage?: string;
+  /**
+   * Run the backend as the image does under `resources.limits.memory`: in a memory cgroup with
+   * this limit, started through backend/bin/start.sh (which sizes the heap from that limit).
+   */
+  memoryLimitMb?: number;
 }
 
 /** Starts `node backend/src/main.js` (compiled) and waits until it listens. */
@@ -178,24 +199,54 @@ export async function startBackendProcess(options: BackendOptions): Promise<Back
   const main = compileBackend();
   // Diagnosis: extra V8 flags for the backend, e.g. --max-old-space-size=160 to tell garbage from a leak.
   const nodeFlags = (process.env.RELIABILITY_BACKEND_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child = spawnReaped(process.execPath, [...nodeFlags, main], {
-    cwd: repo,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      HOST: '127.0.0.1',
-      KUBECONFIG: options.kubeconfigPath,
-      PLUGIN_ASSETS_DIR: '',
-      ...options.env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    HOST: '127.0.0.1',
+    KUBECONFIG: options.kubeconfigPath,
+    PLUGIN_ASSETS_DIR: '',
+    ...options.env,
+  };
+  let memoryCgroup: MemoryCgroup | undefined;
+  let child: ChildProcess;
+  if (options.memoryLimitMb) {
+    memoryCgroup = createMemoryCgroup(`ppc-${options.name}`, options.memoryLimitMb);
+    // start.sh execs `$NODE backend/dist/main.js`: a directory whose backend/dist is the compiled backend.
+    const image = workDir(`image-${options.name}`);
+    mkdirSync(join(image, 'backend'), { recursive: true });
+    symlinkSync(dirname(main), join(image, 'backend', 'dist'));
+    // The shell joins the cgroup, then execs start.sh, which execs node: one pid throughout.
+    child = spawnReaped(
+      '/bin/sh',
+      [
+        '-c',
+        'echo $$ > "$1/cgroup.procs" && exec /bin/sh "$2"',
+        'sh',
+        memoryCgroup.dir,
+        join(repo, 'backend', 'bin', 'start.sh'),
+      ],
+      {
+        cwd: image,
+        env: { ...env, NODE: process.execPath, CGROUP_ROOT: memoryCgroup.startShRoot },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const cgroup = memoryCgroup;
+    child.once('exit', () => setTimeout(() => rmSilently(cgroup), 500));
+  } else {
+    child = spawnReaped(process.execPath, [...nodeFlags, main], {
+      cwd: repo,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  }
   const tail: string[] = [];
   const leakedLines: string[] = [];
   const errorLines: string[] = [];
   const forbidden = (options.forbidden ?? []).filter(Boolean);
   let url = '';
   let webhookUrl: string | undefined;
+  let metricsUrl = '';
   let onListening: (() => void) | undefined;
   let partial = '';
   const onLine = (line: string) => {
@@ -205,9 +256,10 @@ export async function startBackendProcess(options: BackendOptions): Promise<Back
     if (forbidden.some((secret) => line.includes(secret))) leakedLines.push(line);
     if (/"level":"(error|fatal)"/.test(line)) errorLines.push(line.slice(0, 600));
     if (!url && line.includes('"backend listening"')) {
-      const parsed = JSON.parse(line) as { url: string; webhook?: string };
+      const parsed = JSON.parse(line) as { url: string; webhook?: string; metrics: string };
       url = parsed.url;
       webhookUrl = parsed.webhook && parsed.webhook !== 'off' ? parsed.webhook : undefined;
+      metricsUrl = parsed.metrics;
       onListening?.();
     }
   };
@@ -238,12 +290,15 @@ export async function startBackendProcess(options: BackendOptions): Promise<Back
     pid,
     url,
     webhookUrl,
+    metricsUrl,
     tail: () => [...tail],
     leakedLines,
     errorLines,
     exited,
     alive,
     rssMb: () => procRssMb(pid),
+    commandLine: () => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean),
+    memoryCgroup,
     openFds: () => readdirSync(`/proc/${pid}/fd`).length,
     kill: (signal) => {
       if (alive()) process.kill(pid, signal);
@@ -342,8 +397,9 @@ export function metricValue(text: string, name: string, labels: Record<string, s
   return total;
 }
 
-export async function backendMetrics(backend: { url: string }, ca: string): Promise<string> {
-  const answer = await https(`${backend.url}metrics`, { ca });
+/** The backend's /metrics, from its health port (the API and webhook ports do not serve it). */
+export async function backendMetrics(backend: { metricsUrl: string }, ca: string): Promise<string> {
+  const answer = await https(`${backend.metricsUrl}/metrics`, { ca });
   if (answer.status !== 200) throw new Error(`GET /metrics answered ${answer.status}`);
   return answer.body;
 }
@@ -457,6 +513,7 @@ export async function registerWebhook(kc: KubeConfig, webhookUrl: string, caPem:
 export function backendEnv(serving: ServingFiles, extra: Record<string, string> = {}): Record<string, string> {
   return {
     PORT: '0',
+    METRICS_PORT: '0',
     WEBHOOK_PORT: '0',
     TLS_CERT_FILE: serving.certFile,
     TLS_KEY_FILE: serving.keyFile,

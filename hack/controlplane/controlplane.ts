@@ -285,7 +285,10 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         `--tls-private-key-file=${servingKey}`,
         `--client-ca-file=${caFile}`,
         `--token-auth-file=${tokenFile}`,
-        '--authorization-mode=RBAC',
+        // A slice flag: a caller's own --authorization-mode (e.g. Webhook,RBAC) replaces this one.
+        ...((options.apiServerFlags ?? []).some((flag) => flag.startsWith('--authorization-mode='))
+          ? []
+          : ['--authorization-mode=RBAC']),
         `--service-account-issuer=https://kubernetes.default.svc`,
         `--service-account-key-file=${saPub}`,
         `--service-account-signing-key-file=${saKey}`,
