@@ -3,11 +3,12 @@
 // other left behind — garbage, a marking cycle — is paid for in its rounds).
 //   baseline  — a minimal node:https server that reads the body and answers a constant AdmissionReview
 //   webhook   — createWebhookServer(), the real thing
-//   reference — for the API-server part: a minimal webhook that parses the review and answers its
-//               uid with a fixed patch (the bench creates identical pods, so the same patch the
-//               webhook computes) — what any webhook making this change costs the API server
-// Both use the same certificate and TLS settings and answer with identical bytes, so the ratio
-// measures the webhook's own work: parsing, validating, mutating and encoding.
+//   reference — for the API-server part: the minimal reference webhook, which parses the review
+//               and answers its uid with a fixed patch (the bench creates identical pods, so the
+//               same patch the webhook computes) — what any webhook making this change costs the
+//               API server. (The upstream Go webhook, the other reference, is upstream.ts.)
+// Baseline and webhook use the same certificate and TLS settings and answer with identical bytes,
+// so their ratio measures the webhook's own work: parsing, validating, mutating and encoding.
 // Reports { port } over IPC, answers 'cpu' with its CPU time so far (µs) and 'metrics' with the
 // webhook's Prometheus text (the backend serves it on its health port, not the webhook's), and
 // serves until the parent disconnects.

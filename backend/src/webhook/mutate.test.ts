@@ -40,7 +40,7 @@ function pod(
 function mutated(input: PodJson): { pod: PodJson; outcome: string } {
   const result = mutatePod(input, options);
   if (!('patch' in result)) throw new Error(`expected a patch, got ${result.outcome}: ${result.error.message}`);
-  // The text the webhook sends is the patch, exactly, and ASCII (review.ts base64-encodes it with btoa).
+  // The text the webhook sends is the patch, exactly, and ASCII (review.ts base64-encodes it).
   if (result.outcome === 'mutated') {
     expect(result.patchJson).toBe(JSON.stringify(result.patch));
     expect(result.patchJson).toMatch(/^[\x20-\x7e]*$/);

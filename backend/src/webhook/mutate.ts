@@ -100,7 +100,7 @@ export type MutationResult =
   | {
       outcome: 'mutated';
       patch: JsonPatchOperation[];
-      /** exactly JSON.stringify(patch), built alongside it (the text the webhook sends) */
+      /** JSON.stringify(patch): the text the webhook sends */
       patchJson: string;
       sizing: PodSizing;
     }
@@ -119,12 +119,6 @@ export function escapeJsonPointerToken(token: string): string {
 function annotationPath(key: string): string {
   return `/metadata/annotations/${escapeJsonPointerToken(key)}`;
 }
-
-const ANNOTATION_PATHS: Readonly<Record<string, string>> = {
-  [VCPUS_ANNOTATION]: annotationPath(VCPUS_ANNOTATION),
-  [MEMORY_ANNOTATION]: annotationPath(MEMORY_ANNOTATION),
-  [GPUS_ANNOTATION]: annotationPath(GPUS_ANNOTATION),
-};
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -365,23 +359,10 @@ export function podSizing(
 /** The sizing annotations, indexed like SIZED_RESOURCES. */
 const SIZING_ANNOTATIONS = [VCPUS_ANNOTATION, MEMORY_ANNOTATION, GPUS_ANNOTATION] as const;
 
-/**
- * The first container's resources after mutation, `{requests: {<vm>: "1"}, limits: {<vm>: "1"}}`
- * (a new object each time), and its JSON text, made once per extended resource name.
- */
-function vmResources(extendedResource: string): VmResources {
-  if (vmCache?.extendedResource !== extendedResource) {
-    const create = () => ({ requests: { [extendedResource]: '1' }, limits: { [extendedResource]: '1' } });
-    vmCache = { extendedResource, create, json: JSON.stringify(create()) };
-  }
-  return vmCache;
+/** The first container's resources after mutation: one VM, requested and limited. */
+function vmResources(extendedResource: string): ResourceRequirementsJson {
+  return { requests: { [extendedResource]: '1' }, limits: { [extendedResource]: '1' } };
 }
-interface VmResources {
-  extendedResource: string;
-  create(): ResourceRequirementsJson;
-  json: string;
-}
-let vmCache: VmResources | undefined;
 
 /** True when the pod asks for the target runtime class. */
 export function isPeerPod(pod: PodJson, targetRuntimeClass: string): boolean {
@@ -432,63 +413,56 @@ export function mutatePod(pod: PodJson, options: MutationOptions): MutationResul
     throw error;
   }
 
-  // The patch and its JSON text are built together; the text is what JSON.stringify(patch) gives
-  // (every path and key below is made of characters JSON writes as they are, and the one value
-  // that is not is the VM resources, stringified once) at a fraction of its cost.
-  const patch: JsonPatchOperation[] = [];
-  let json = '';
-  const vm = vmResources(options.extendedResource);
-  for (let index = 0; index < containers.length; index++) {
-    const resources = containers[index]!.resources;
-    if (index === 0) {
-      if (isPeerPodResources(resources, options.extendedResource)) continue;
-      const op = resources === undefined ? 'add' : 'replace';
-      patch.push({ op, path: '/spec/containers/0/resources', value: vm.create() });
-      json += `,{"op":"${op}","path":"/spec/containers/0/resources","value":${vm.json}}`;
-    } else if (hasResourceSpec(resources)) {
-      const path = `/spec/containers/${index}/resources`;
-      patch.push({ op: 'replace', path, value: {} });
-      json += ',{"op":"replace","path":"' + path + '","value":{}}';
-    }
-  }
-  for (let index = 0; index < initContainers.length; index++) {
-    if (hasResourceSpec(initContainers[index]!.resources)) {
-      const path = `/spec/initContainers/${index}/resources`;
-      patch.push({ op: 'replace', path, value: {} });
-      json += ',{"op":"replace","path":"' + path + '","value":{}}';
-    }
-  }
-  if (hasResourceSpec(spec.resources)) {
-    patch.push({ op: 'remove', path: '/spec/resources' });
-    json += ',{"op":"remove","path":"/spec/resources"}';
-  }
+  const patch = [
+    ...resourcePatch(containers, initContainers, spec.resources, options.extendedResource),
+    ...annotationPatch(metadata, sizing),
+  ];
+  if (patch.length === 0) return { outcome: 'unchanged', patch: [], sizing };
+  return { outcome: 'mutated', patch, patchJson: JSON.stringify(patch), sizing };
+}
 
+/**
+ * Empties every container's and init container's resources, gives the first container the VM,
+ * and removes pod-level resources; a container already as desired gets no operation.
+ */
+function resourcePatch(
+  containers: ContainerJson[],
+  initContainers: ContainerJson[],
+  podResources: unknown,
+  extendedResource: string,
+): JsonPatchOperation[] {
+  const patch: JsonPatchOperation[] = [];
+  containers.forEach(({ resources }, index) => {
+    if (index === 0) {
+      if (isPeerPodResources(resources, extendedResource)) return;
+      const op = resources === undefined ? 'add' : 'replace';
+      patch.push({ op, path: '/spec/containers/0/resources', value: vmResources(extendedResource) });
+    } else if (hasResourceSpec(resources)) {
+      patch.push({ op: 'replace', path: `/spec/containers/${index}/resources`, value: {} });
+    }
+  });
+  initContainers.forEach(({ resources }, index) => {
+    if (hasResourceSpec(resources)) {
+      patch.push({ op: 'replace', path: `/spec/initContainers/${index}/resources`, value: {} });
+    }
+  });
+  if (hasResourceSpec(podResources)) patch.push({ op: 'remove', path: '/spec/resources' });
+  return patch;
+}
+
+/** Adds the sizing annotations that are non-zero and not already set by the user. */
+function annotationPatch(metadata: PodJson['metadata'], sizing: PodSizing): JsonPatchOperation[] {
   const existing = isPlainObject(metadata?.annotations) ? metadata.annotations : undefined;
+  const values = [sizing.vcpus, sizing.memoryMiB, sizing.gpus];
   const added: Record<string, string> = {};
-  let addedJson = '';
   for (let i = 0; i < SIZING_ANNOTATIONS.length; i++) {
     const key = SIZING_ANNOTATIONS[i]!;
-    const value = i === CPU ? sizing.vcpus : i === MEMORY ? sizing.memoryMiB : sizing.gpus;
-    if (value <= 0n || (existing && Object.hasOwn(existing, key))) continue;
-    const text = value.toString();
-    added[key] = text;
-    if (existing) {
-      patch.push({ op: 'add', path: ANNOTATION_PATHS[key]!, value: text });
-      json += ',{"op":"add","path":"' + ANNOTATION_PATHS[key]! + '","value":"' + text + '"}';
-    } else {
-      addedJson += (addedJson === '' ? '"' : ',"') + key + '":"' + text + '"';
-    }
+    if (values[i]! > 0n && !(existing && Object.hasOwn(existing, key))) added[key] = values[i]!.toString();
   }
-  if (addedJson !== '') {
-    if (isPlainObject(metadata)) {
-      patch.push({ op: 'add', path: '/metadata/annotations', value: added });
-      json += ',{"op":"add","path":"/metadata/annotations","value":{' + addedJson + '}}';
-    } else {
-      patch.push({ op: 'add', path: '/metadata', value: { annotations: added } });
-      json += ',{"op":"add","path":"/metadata","value":{"annotations":{' + addedJson + '}}}';
-    }
-  }
-
-  if (patch.length === 0) return { outcome: 'unchanged', patch: [], sizing };
-  return { outcome: 'mutated', patch, patchJson: `[${json.slice(1)}]`, sizing };
+  const keys = Object.keys(added);
+  if (keys.length === 0) return [];
+  // Into the existing map one key at a time; a missing map (or metadata) is added whole.
+  if (existing) return keys.map((key) => ({ op: 'add', path: annotationPath(key), value: added[key] }));
+  if (isPlainObject(metadata)) return [{ op: 'add', path: '/metadata/annotations', value: added }];
+  return [{ op: 'add', path: '/metadata', value: { annotations: added } }];
 }

@@ -9,7 +9,7 @@ const options: ReviewOptions = {
   excludedNamespaces: new NamespaceMatcher(['kube-system', 'kube-node-lease', 'openshift-*']),
 };
 
-/** Reviews the body as the server does (bytes, read lean) and as text (JSON.parse): one answer. */
+/** Reviews the body as the server does (bytes) and as text: one answer. */
 function review(body: unknown): ReviewResult {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const result = reviewAdmission(Buffer.from(text), options);

@@ -3,46 +3,13 @@
 //
 // Strict where a wrong answer would hurt (envelope, uid, the object being a Pod), lenient inside
 // `request`, where newer API servers may add fields and a strict webhook would break admission.
-//
-// The body as bytes (the server's case) is read with parseLean(), which checks all of it but
-// builds only REVIEW_SHAPE — the fields this file and mutate.ts read; a string, or a body
-// parseLean leaves to it, goes through JSON.parse. Both give the same answer (review.test.ts and
-// the robustness test compare them); a new field read here or in mutate.ts goes into REVIEW_SHAPE.
 
 import { isPeerPod, mutatePod, type MutationOptions, type PodJson, type PodSizing } from './mutate.ts';
-import { LEAN_FALLBACK, WHOLE, arrayOf, objectShape, parseLean } from './lean-json.ts';
 
 export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
 /** upstream's path, kept so existing configurations keep working */
 export const MUTATE_PATH = '/mutate-v1-pod';
 const KNOWN_TOP_LEVEL_FIELDS = new Set(['apiVersion', 'kind', 'request', 'response']);
-
-/** Everything reviewAdmission() and mutatePod() read; parseLean() builds only these fields. */
-const CONTAINER_SHAPE = objectShape({ name: WHOLE, resources: WHOLE });
-export const REVIEW_SHAPE = objectShape(
-  {
-    request: objectShape({
-      uid: WHOLE,
-      kind: WHOLE,
-      namespace: WHOLE,
-      operation: WHOLE,
-      subResource: WHOLE,
-      object: objectShape({
-        apiVersion: WHOLE,
-        kind: WHOLE,
-        metadata: objectShape({ name: WHOLE, generateName: WHOLE, namespace: WHOLE, annotations: WHOLE }),
-        spec: objectShape({
-          runtimeClassName: WHOLE,
-          containers: arrayOf(CONTAINER_SHAPE),
-          initContainers: arrayOf(CONTAINER_SHAPE),
-          resources: WHOLE,
-        }),
-      }),
-    }),
-  },
-  // Every top-level field is built: unknown ones are refused by name.
-  WHOLE,
-);
 
 /** Every way an admission request can end; used as the metrics label. */
 export type AdmissionOutcome =
@@ -107,165 +74,140 @@ function quoted(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
-const RESPONSE_PREFIX = `{"apiVersion":"${ADMISSION_API_VERSION}","kind":"AdmissionReview","response":{"uid":`;
-const ALLOWED_SUFFIX = ',"allowed":true}}';
-
-function allowedBody(uidJson: string, warnings?: string[]): string {
-  if (!warnings) return RESPONSE_PREFIX + uidJson + ALLOWED_SUFFIX;
-  return `${RESPONSE_PREFIX}${uidJson},"allowed":true,"warnings":${JSON.stringify(warnings)}}}`;
+/** An AdmissionReview v1 answering the request `uid`. */
+function responseBody(response: { uid: string; allowed: boolean; [field: string]: unknown }): string {
+  return JSON.stringify({ apiVersion: ADMISSION_API_VERSION, kind: 'AdmissionReview', response });
 }
 
-/** The extended resource whose patches were last checked, and whether they are ASCII. */
-let asciiPatches = { extendedResource: '', ascii: true };
-
-function patchedBody(uidJson: string, patchJson: string, extendedResource: string): string {
-  // A patch's text is ASCII but for the extended resource's name (a Kubernetes resource name, so
-  // ASCII too — but it is configuration); btoa() encodes ASCII as UTF-8 would, at half the cost.
-  if (asciiPatches.extendedResource !== extendedResource) {
-    asciiPatches = { extendedResource, ascii: /^[\x20-\x7e]*$/.test(extendedResource) };
-  }
-  const encoded = asciiPatches.ascii ? btoa(patchJson) : Buffer.from(patchJson).toString('base64');
-  return `${RESPONSE_PREFIX}${uidJson},"allowed":true,"patchType":"JSONPatch","patch":"${encoded}"}}`;
+function allowedBody(uid: string, warnings?: string[]): string {
+  return responseBody(warnings ? { uid, allowed: true, warnings } : { uid, allowed: true });
 }
 
-function deniedBody(uidJson: string, message: string): string {
+function patchedBody(uid: string, patchJson: string): string {
+  const patch = Buffer.from(patchJson, 'utf8').toString('base64');
+  return responseBody({ uid, allowed: true, patchType: 'JSONPatch', patch });
+}
+
+function deniedBody(uid: string, message: string): string {
   const status = { metadata: {}, status: 'Failure', message, reason: 'BadRequest', code: 400 };
-  return `${RESPONSE_PREFIX}${uidJson},"allowed":false,"status":${JSON.stringify(status)}}}`;
-}
-
-function allowedResult(
-  outcome: 'not-peer-pod' | 'excluded-namespace' | 'ignored-operation',
-  uidJson: string,
-  uid: string,
-  namespace: string,
-  podName: string,
-  warnings?: string[],
-): ReviewResult {
-  return { httpStatus: 200, body: allowedBody(uidJson, warnings), outcome, uid, namespace, podName };
+  return responseBody({ uid, allowed: false, status });
 }
 
 function badRequest(message: string): ReviewResult {
   return { httpStatus: 400, message, outcome: 'bad-request' };
 }
 
-/**
- * Parses and answers one AdmissionReview: a UTF-8 body as received (read lean), or its text
- * (read with JSON.parse). Never throws for any input.
- */
+/** Parses and answers one AdmissionReview, as received (UTF-8 bytes) or as text. Never throws for any input. */
 export function reviewAdmission(body: Buffer | string, options: ReviewOptions): ReviewResult {
-  let review = typeof body === 'string' ? LEAN_FALLBACK : parseLean(body, REVIEW_SHAPE);
-  if (review === LEAN_FALLBACK) {
-    try {
-      review = JSON.parse(typeof body === 'string' ? body : body.toString('utf8')) as unknown;
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      return badRequest(`the body is not valid JSON (${reason.length > 120 ? `${reason.slice(0, 120)}…` : reason})`);
-    }
+  let review: unknown;
+  try {
+    // JSON.parse makes a "__proto__" key an own property; nothing below looks a field up with `in`.
+    review = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return badRequest(`the body is not valid JSON (${reason.length > 120 ? `${reason.slice(0, 120)}…` : reason})`);
   }
-  return reviewParsed(review, options);
+  const request = admissionRequest(review);
+  return typeof request === 'string' ? badRequest(request) : answer(request, options);
 }
 
-/** Answers a parsed AdmissionReview (JSON.parse's value, or parseLean's restricted to REVIEW_SHAPE). */
-export function reviewParsed(review: unknown, options: ReviewOptions): ReviewResult {
-  if (!isPlainObject(review)) return badRequest('the body must be a JSON object (an AdmissionReview)');
-  for (const field in review) {
-    if (!KNOWN_TOP_LEVEL_FIELDS.has(field)) {
-      return badRequest(`unknown field ${quoted(field)} in the AdmissionReview (expected apiVersion, kind, request)`);
-    }
+/** What the answer depends on, read from a valid AdmissionReview's request. */
+interface AdmissionRequest {
+  uid: string;
+  namespace: string;
+  /** the pod's name, or generateName for pods named by the API server */
+  podName: string;
+  operation: string;
+  subResource: unknown;
+  pod: PodJson;
+}
+
+/** The request of a valid AdmissionReview for a Pod, or what is wrong with the review. */
+function admissionRequest(review: unknown): AdmissionRequest | string {
+  if (!isPlainObject(review)) return 'the body must be a JSON object (an AdmissionReview)';
+  const unknownField = Object.keys(review).find((field) => !KNOWN_TOP_LEVEL_FIELDS.has(field));
+  if (unknownField !== undefined) {
+    return `unknown field ${quoted(unknownField)} in the AdmissionReview (expected apiVersion, kind, request)`;
   }
   if (review.apiVersion !== ADMISSION_API_VERSION) {
-    return badRequest(
-      `apiVersion must be "${ADMISSION_API_VERSION}", got ${quoted(review.apiVersion)}; set admissionReviewVersions: [v1]`,
-    );
+    return `apiVersion must be "${ADMISSION_API_VERSION}", got ${quoted(review.apiVersion)}; set admissionReviewVersions: [v1]`;
   }
-  if (review.kind !== 'AdmissionReview') {
-    return badRequest(`kind must be "AdmissionReview", got ${quoted(review.kind)}`);
-  }
+  if (review.kind !== 'AdmissionReview') return `kind must be "AdmissionReview", got ${quoted(review.kind)}`;
   const request = review.request;
-  if (!isPlainObject(request)) return badRequest('request is missing or not an object');
+  if (!isPlainObject(request)) return 'request is missing or not an object';
   const uid = request.uid;
-  if (typeof uid !== 'string' || uid.length === 0) {
-    return badRequest(`request.uid must be a non-empty string, got ${quoted(uid)}`);
-  }
+  if (typeof uid !== 'string' || uid.length === 0) return `request.uid must be a non-empty string, got ${quoted(uid)}`;
 
   const kind = request.kind;
   if (!isPlainObject(kind) || kind.group !== '' || kind.version !== 'v1' || kind.kind !== 'Pod') {
-    return badRequest(`request.kind must be {group: "", version: "v1", kind: "Pod"}, got ${quoted(kind)}`);
+    return `request.kind must be {group: "", version: "v1", kind: "Pod"}, got ${quoted(kind)}`;
   }
   const pod = request.object;
-  if (!isPlainObject(pod)) return badRequest(`request.object must be a Pod object, got ${quoted(pod)}`);
-  if (pod.kind !== undefined && pod.kind !== 'Pod') {
-    return badRequest(`request.object.kind must be "Pod", got ${quoted(pod.kind)}`);
-  }
+  if (!isPlainObject(pod)) return `request.object must be a Pod object, got ${quoted(pod)}`;
+  if (pod.kind !== undefined && pod.kind !== 'Pod') return `request.object.kind must be "Pod", got ${quoted(pod.kind)}`;
   if (pod.apiVersion !== undefined && pod.apiVersion !== 'v1') {
-    return badRequest(`request.object.apiVersion must be "v1", got ${quoted(pod.apiVersion)}`);
+    return `request.object.apiVersion must be "v1", got ${quoted(pod.apiVersion)}`;
   }
-  const metadata = isPlainObject(pod.metadata) ? pod.metadata : undefined;
-  const namespace =
-    typeof request.namespace === 'string'
-      ? request.namespace
-      : typeof metadata?.namespace === 'string'
-        ? metadata.namespace
-        : '';
-  const podName =
-    typeof metadata?.name === 'string' && metadata.name !== ''
-      ? metadata.name
-      : typeof metadata?.generateName === 'string'
-        ? metadata.generateName
-        : '';
-  const uidJson = JSON.stringify(uid);
-
   const operation = request.operation;
-  if (typeof operation !== 'string') return badRequest(`request.operation must be a string, got ${quoted(operation)}`);
+  if (typeof operation !== 'string') return `request.operation must be a string, got ${quoted(operation)}`;
+  const metadata = isPlainObject(pod.metadata) ? pod.metadata : undefined;
+  return {
+    uid,
+    namespace: firstString(request.namespace, metadata?.namespace),
+    podName: firstString(metadata?.name === '' ? undefined : metadata?.name, metadata?.generateName),
+    operation,
+    subResource: request.subResource,
+    pod,
+  };
+}
+
+/** The first of the values that is a string, else "". */
+function firstString(...values: unknown[]): string {
+  const found = values.find((value) => typeof value === 'string');
+  return typeof found === 'string' ? found : '';
+}
+
+function answer(request: AdmissionRequest, options: ReviewOptions): ReviewResult {
+  const { uid, namespace, podName, pod } = request;
+  const allowed = (
+    outcome: 'not-peer-pod' | 'excluded-namespace' | 'ignored-operation',
+    warnings?: string[],
+  ): ReviewResult => ({ httpStatus: 200, body: allowedBody(uid, warnings), outcome, uid, namespace, podName });
   // Only creation is ours: resources are immutable afterwards, and subresources (binding, eviction,
   // ephemeralcontainers) are not the pod spec being admitted.
   const subResource = request.subResource;
-  if (operation !== 'CREATE' || (typeof subResource === 'string' && subResource !== '')) {
-    return allowedResult('ignored-operation', uidJson, uid, namespace, podName);
+  if (request.operation !== 'CREATE' || (typeof subResource === 'string' && subResource !== '')) {
+    return allowed('ignored-operation');
   }
-
   if (options.excludedNamespaces.matches(namespace)) {
-    const warnings = isPeerPod(pod as PodJson, options.targetRuntimeClass)
+    const warnings = isPeerPod(pod, options.targetRuntimeClass)
       ? [`peer pod in excluded namespace ${namespace}: not counted against ${options.extendedResource}`]
       : undefined;
-    return allowedResult('excluded-namespace', uidJson, uid, namespace, podName, warnings);
+    return allowed('excluded-namespace', warnings);
   }
 
-  const result = mutatePod(pod as PodJson, options);
+  const result = mutatePod(pod, options);
   switch (result.outcome) {
     case 'not-peer-pod':
-      return allowedResult('not-peer-pod', uidJson, uid, namespace, podName);
+      return allowed('not-peer-pod');
     case 'unchanged':
       return {
         httpStatus: 200,
-        body: allowedBody(uidJson),
+        body: allowedBody(uid),
         outcome: 'unchanged',
         uid,
         namespace,
         podName,
         sizing: result.sizing,
       };
-    case 'mutated':
-      return {
-        httpStatus: 200,
-        body: patchedBody(uidJson, result.patchJson, options.extendedResource),
-        outcome: 'mutated',
-        uid,
-        namespace,
-        podName,
-        sizing: result.sizing,
-      };
+    case 'mutated': {
+      const body = patchedBody(uid, result.patchJson);
+      return { httpStatus: 200, body, outcome: 'mutated', uid, namespace, podName, sizing: result.sizing };
+    }
     case 'not-sizable': {
       const message = `cannot size the peer-pod VM: ${result.error.message}`;
-      return {
-        httpStatus: 200,
-        body: deniedBody(uidJson, message),
-        outcome: 'rejected',
-        uid,
-        namespace,
-        podName,
-        message,
-      };
+      const body = deniedBody(uid, message);
+      return { httpStatus: 200, body, outcome: 'rejected', uid, namespace, podName, message };
     }
     case 'invalid-pod':
       return badRequest(`request.object is not a valid Pod: ${result.error.message}`);

@@ -2,8 +2,8 @@
 // Every answer must be a valid AdmissionReview echoing the uid we sent (with a patch that applies
 // to the pod we sent and leaves it in a state the webhook no longer changes), or a 400 — or a 413
 // for bodies we made oversize on purpose. Never a 500, never a dropped connection, and the server
-// stays up. The server reads bodies lean (lean-json.ts); each answer must also be, byte for byte,
-// the one reviewAdmission() gives for the same text read with JSON.parse. A seeded PRNG makes
+// stays up. Each answer must also be, byte for byte, the one reviewAdmission() gives for the same
+// text outside the server. A seeded PRNG makes
 // every run send the same bodies; a failure names the seed and case.
 
 import jsonPatch from 'fast-json-patch';
@@ -250,12 +250,12 @@ describe('webhook robustness', () => {
         const answer = await send(webhook, '/mutate-v1-pod', testCase.body, { agent });
         tally.set(`${testCase.kind} → ${answer.status}`, (tally.get(`${testCase.kind} → ${answer.status}`) ?? 0) + 1);
         if (!(answer.status === 413 && testCase.oversize)) {
-          // The same text through JSON.parse instead of the lean reader: the same answer.
+          // The same text reviewed outside the server: the same answer.
           const reference = reviewAdmission(Buffer.from(testCase.body).toString('utf8'), referenceOptions);
           const expected = reference.httpStatus === 200 ? reference.body : `${reference.message}\n`;
           if (answer.status !== reference.httpStatus || answer.body !== expected) {
             failures.push(
-              `${where}: answered ${answer.status} ${answer.body.slice(0, 120)}; JSON.parse gives ${expected.slice(0, 120)}`,
+              `${where}: answered ${answer.status} ${answer.body.slice(0, 120)}; reviewAdmission gives ${expected.slice(0, 120)}`,
             );
           }
         }
