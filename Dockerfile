@@ -17,16 +17,21 @@ ENV CI=true \
     NPM_CONFIG_FUND=false \
     NPM_CONFIG_AUDIT=false
 
+# The workspace's package.json too, so that npm ci links the contract package (contract/).
 COPY --chown=1001:0 package.json package-lock.json ./
+COPY --chown=1001:0 contract/package.json ./contract/
 # --ignore-scripts: the devDependency "node" (the pinned Node 22 for developers' machines) would
 # download a second runtime in its install script; the image's node builds and runs instead, and
 # its empty bin link is removed so that npm scripts find the image's node. No other dependency
 # needs an install script (esbuild takes its binary from an optional dependency).
 RUN npm ci --ignore-scripts && rm -f node_modules/.bin/node
 
+# build:backend compiles the contract into backend/dist/node_modules, where the backend finds it;
+# the workspace link to contract/ (TypeScript, not in the runtime image) goes with the dev tools.
 COPY --chown=1001:0 . .
 RUN npm run build && \
     npm prune --omit=dev --ignore-scripts && \
+    rm -r node_modules/@peer-pods-console && \
     npm cache clean --force
 
 # ---- runtime: node, the built output and production dependencies; nothing writable ----

@@ -50,14 +50,15 @@ export const createWebpackConfig = (mode: WebpackMode): Configuration & { devSer
     },
     resolve: {
       extensions: ['.ts', '.tsx', '.js', '.jsx'],
-      // Code shared with Node (manifests, backend/src/api) imports with explicit .ts extensions,
-      // which the TypeScript compiler rewrites to .js.
+      // Code shared with Node (manifests, the contract package) imports with explicit .ts
+      // extensions, which the TypeScript compiler rewrites to .js.
       extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
     },
     module: {
       rules: [
         {
           test: /\.tsx?$/,
+          // Also the contract package: webpack follows its workspace link to contract/src/.
           exclude: /node_modules/,
           use: [
             {

@@ -5,10 +5,10 @@
 // puts the cluster back as it found it.
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
-import { VM_LIMIT_OVERRIDE_ANNOTATION } from '../backend/src/capacity/desired.ts';
+import { VM_LIMIT_OVERRIDE_ANNOTATION } from '@peer-pods-console/contract/capacity';
+import { ALLOWED_NAMESPACE_LABEL, ALLOWED_NAMESPACE_LABEL_VALUE } from '@peer-pods-console/contract/namespace-policy';
 import type { Locator, Page } from '@playwright/test';
 import { expect, signInAs, test } from './support/console.ts';
-import { ALLOWED_NAMESPACE_LABEL, ALLOWED_NAMESPACE_LABEL_VALUE } from '../backend/src/api/namespace-policy.ts';
 import { PEERPOD_RESOURCE } from '../hack/controlplane/fixtures.ts';
 import { adminKubeConfig, readPeerPodConfig, setPeerPodConfigLimit } from './cluster.ts';
 import {

@@ -3,9 +3,9 @@
 // axe-core scan finds no serious or critical violation, and a full-page screenshot lands in
 // e2e/artifacts/screenshots/ (a real console's in a folder of its name). Then in Simplified
 // Chinese, picked as a user does in that console, every page shows the plugin's zh translations.
+import { SETUP_CHECK_IDS } from '@peer-pods-console/contract/setup-checks';
 import type { Page } from '@playwright/test';
 import { chooseLanguage, expect, test, applyTheme } from './support/console.ts';
-import { SETUP_CHECK_IDS } from '../backend/src/api/setup-checks.ts';
 import { adminKubeConfig, readPeerPodConfig, selectedNodeNames } from './cluster.ts';
 import { chinese, seriousAxeViolations, SETUP_CHECK_TITLES, setupChecksTable } from './support/pages.ts';
 import { screenshot } from './support/screenshots.ts';

@@ -3,14 +3,14 @@
 // is fixed through the product and turns green; the namespace policy installed from the UI makes
 // the API server itself refuse peer pods outside the allowed namespaces, and a namespace labelled
 // from the UI admits them. Each test sets up its own state and puts it back.
-import { expect, test } from './support/console.ts';
 import {
   ALLOWED_NAMESPACE_LABEL,
   ALLOWED_NAMESPACE_LABEL_VALUE,
   NAMESPACE_POLICY_BINDING_NAME,
   NAMESPACE_POLICY_NAME,
-} from '../backend/src/api/namespace-policy.ts';
-import { SETUP_CHECK_IDS } from '../backend/src/api/setup-checks.ts';
+} from '@peer-pods-console/contract/namespace-policy';
+import { SETUP_CHECK_IDS } from '@peer-pods-console/contract/setup-checks';
+import { expect, test } from './support/console.ts';
 import { PEERPOD_RESOURCE, PEERPODCONFIG_NAME } from '../hack/controlplane/fixtures.ts';
 import { adminKubeConfig, readPeerPodConfig, setPeerPodConfigLimit } from './cluster.ts';
 import {

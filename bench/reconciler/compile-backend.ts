@@ -1,11 +1,13 @@
 // The backend runs as compiled JavaScript in production (npm run build:backend), not through a
 // TypeScript loader, so the reconciler benchmarks measure it that way: backend-process.ts and the
 // modules it imports are transpiled as tsc emits them (rewriteRelativeImportExtensions) into
-// node_modules/.cache, where their package imports still resolve.
+// node_modules/.cache, where their package imports still resolve; the contract package is
+// compiled beside them, as npm run build:backend does.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { buildContractPackage } from '../../contract/build.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -43,5 +45,6 @@ export function compileBackendProcess(cacheName: string): CompiledBackend {
     writeFileSync(target, outputText);
   }
   writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
+  buildContractPackage(join(out, 'node_modules', '@peer-pods-console', 'contract'));
   return { entry: join(out, relative(repo, join(here, 'backend-process.js'))), dir: out };
 }

@@ -15,7 +15,7 @@ import {
   type V1Node,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { VM_LIMIT_OVERRIDE_ANNOTATION } from '../../backend/src/capacity/desired.ts';
+import { MAX_LIMIT, VM_LIMIT_OVERRIDE_ANNOTATION } from '@peer-pods-console/contract/capacity';
 import {
   KATA_NODE_LABEL,
   OPERATOR_NAMESPACE,
@@ -23,7 +23,6 @@ import {
   PEERPODCONFIG_NAME,
   RUNTIME_CLASS,
 } from '../../hack/controlplane/fixtures.ts';
-import { MAX_LIMIT } from '../../backend/src/capacity/desired.ts';
 
 const GROUP = 'confidentialcontainers.org';
 const VERSION = 'v1alpha1';

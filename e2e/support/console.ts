@@ -1,8 +1,8 @@
 // Which console a spec runs in, and how a person switches user, language and theme there.
 //
 // Playwright runs the product specs once per console (playwright.config.ts): the stand-in shell
-// (e2e/shell), and each real OpenShift console in ../shared/real-console/ when it is here. Specs
-// import `test` from this file; `baseURL` is the admin's address in the console under test.
+// (console-shell/), and each real OpenShift console in ../shared/real-console/ when it is here.
+// Specs import `test` from this file; `baseURL` is the admin's address in the console under test.
 // The shell switches user and language in its masthead; a real console signs every browser in as
 // the token its bridge was started with (one bridge per user, on its own 127.0.0.x) and keeps
 // language, theme and perspective in the user settings it stores in localStorage.

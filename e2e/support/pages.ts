@@ -12,8 +12,8 @@ import {
   type V1Pod,
 } from '@kubernetes/client-node';
 import { expect, type Locator, type Page } from '@playwright/test';
-import { NAMESPACE_POLICY_BINDING_NAME, NAMESPACE_POLICY_NAME } from '../../backend/src/api/namespace-policy.ts';
-import type { SetupAction, SetupCheckId } from '../../backend/src/api/setup-checks.ts';
+import { NAMESPACE_POLICY_BINDING_NAME, NAMESPACE_POLICY_NAME } from '@peer-pods-console/contract/namespace-policy';
+import type { SetupAction, SetupCheckId } from '@peer-pods-console/contract/setup-checks';
 import { RUNTIME_CLASS } from '../../hack/controlplane/fixtures.ts';
 import { pluginDistDir } from '../paths.ts';
 

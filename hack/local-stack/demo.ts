@@ -15,7 +15,7 @@ import {
   type KubeConfig,
   type V1Pod,
 } from '@kubernetes/client-node';
-import { VM_LIMIT_OVERRIDE_ANNOTATION } from '../../backend/src/capacity/desired.ts';
+import { VM_LIMIT_OVERRIDE_ANNOTATION } from '@peer-pods-console/contract/capacity';
 import { podVmName } from '../../backend/src/cloud/inventory.ts';
 import { PEERPOD_RESOURCE, RUNTIME_CLASS } from '../controlplane/fixtures.ts';
 import type { SimulatedCloud } from './simulated-cloud.ts';

@@ -17,7 +17,8 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * Builds the plugin when dist/ is missing or older than console-plugin/, i18n/ or the webpack config.
+ * Builds the plugin when dist/ is missing or older than console-plugin/, contract/ (bundled too),
+ * i18n/ or the webpack config.
  * `buildOutput: 'stderr'` keeps webpack's output off stdout (for scripts that print JSON there).
  */
 export function buildPluginIfStale(
@@ -28,6 +29,7 @@ export function buildPluginIfStale(
   const manifest = join(defaultPluginDistDir, 'plugin-manifest.json');
   const sourcesMtime = Math.max(
     newestMtime(join(repoRoot, 'console-plugin')),
+    newestMtime(join(repoRoot, 'contract')),
     newestMtime(join(repoRoot, 'i18n')),
     statSync(join(repoRoot, 'webpack.config.ts')).mtimeMs,
   );

@@ -4,6 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { ConfigRef } from '@peer-pods-console/contract';
+import {
+  DEFAULT_EXTENDED_RESOURCE,
+  DEFAULT_PEER_POD_CONFIG,
+  DEFAULT_RUNTIME_CLASS,
+} from '@peer-pods-console/contract/capacity';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { KubeClient } from '../kube/client.ts';
@@ -11,7 +17,6 @@ import { EventRecorder } from '../kube/events.ts';
 import type { BackoffOptions } from '../kube/informer.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
 import type { WorkQueueOptions } from '../kube/workqueue.ts';
-import { DEFAULT_CONFIG, DEFAULT_EXTENDED_RESOURCE, type ConfigRef } from './desired.ts';
 import { createCapacityInformers, type CapacityInformers } from './informers.ts';
 import { createCapacityMetrics } from './metrics.ts';
 import { CapacityModel } from './model.ts';
@@ -80,8 +85,8 @@ export const READINESS_CONDITION = 'capacity-informers';
 export async function createCapacityController(options: CapacityControllerOptions): Promise<CapacityController> {
   const logger = options.logger.child({ feature: 'capacity' });
   const extendedResource = options.extendedResource ?? DEFAULT_EXTENDED_RESOURCE;
-  const targetRuntimeClass = options.targetRuntimeClass ?? 'kata-remote';
-  const defaultConfig = options.defaultConfig ?? DEFAULT_CONFIG;
+  const targetRuntimeClass = options.targetRuntimeClass ?? DEFAULT_RUNTIME_CLASS;
+  const defaultConfig = options.defaultConfig ?? DEFAULT_PEER_POD_CONFIG;
   const component = options.component ?? 'peer-pods-console';
   const election = options.leaderElection ?? {};
   const electionEnabled = election.enabled ?? true;
@@ -160,7 +165,7 @@ export async function createCapacityController(options: CapacityControllerOption
       client,
       logger,
       identity,
-      namespace: election.namespace ?? DEFAULT_CONFIG.namespace,
+      namespace: election.namespace ?? DEFAULT_PEER_POD_CONFIG.namespace,
       name: election.name ?? 'peer-pods-console-capacity',
       leaseDurationMs: election.leaseDurationMs,
       renewDeadlineMs: election.renewDeadlineMs,

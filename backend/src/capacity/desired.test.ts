@@ -1,14 +1,16 @@
-import { describe, expect, it } from 'vitest';
 import {
   CAA_OWNER_ANNOTATION,
+  DEFAULT_PEER_POD_CONFIG,
+  VM_LIMIT_OVERRIDE_ANNOTATION,
+} from '@peer-pods-console/contract/capacity';
+import { describe, expect, it } from 'vitest';
+import {
   decideCapacity,
-  DEFAULT_CONFIG,
   driftOf,
   parseLimit,
   parseWholeQuantity,
   planCapacityPatch,
   selectorMatches,
-  VM_LIMIT_OVERRIDE_ANNOTATION,
   type ActualCapacity,
   type CapacityDecision,
   type ConfigFacts,
@@ -33,7 +35,7 @@ function config(
 }
 
 const defaultConfig = (limit: unknown, nodeSelector: Record<string, string> = { [KATA]: '' }) =>
-  config(DEFAULT_CONFIG.name, limit, nodeSelector, DEFAULT_CONFIG.namespace);
+  config(DEFAULT_PEER_POD_CONFIG.name, limit, nodeSelector, DEFAULT_PEER_POD_CONFIG.namespace);
 
 describe('parseLimit accepts only non-negative whole numbers written in digits', () => {
   it.each([
@@ -122,14 +124,14 @@ const decisionCases: DecisionCase[] = [
     name: 'a node selected by one config gets its limit',
     node: node(),
     configs: [defaultConfig('10')],
-    desired: { state: 'advertise', value: 10, source: 'config', config: DEFAULT_CONFIG },
+    desired: { state: 'advertise', value: 10, source: 'config', config: DEFAULT_PEER_POD_CONFIG },
     matched: ['openshift-sandboxed-containers-operator/peerpodconfig-openshift'],
   },
   {
     name: 'a limit of 0 is advertised as 0 (the node takes no peer pods)',
     node: node(),
     configs: [defaultConfig('0')],
-    desired: { state: 'advertise', value: 0, source: 'config', config: DEFAULT_CONFIG },
+    desired: { state: 'advertise', value: 0, source: 'config', config: DEFAULT_PEER_POD_CONFIG },
   },
   {
     name: 'a node no config selects must not carry the resource',
@@ -161,7 +163,7 @@ const decisionCases: DecisionCase[] = [
     name: 'an invalid override is reported and the config limit applies',
     node: node({ [KATA]: '' }, { [VM_LIMIT_OVERRIDE_ANNOTATION]: 'five' }),
     configs: [defaultConfig('10')],
-    desired: { state: 'advertise', value: 10, source: 'config', config: DEFAULT_CONFIG },
+    desired: { state: 'advertise', value: 10, source: 'config', config: DEFAULT_PEER_POD_CONFIG },
     problems: ['invalid-override'],
   },
   {
@@ -175,14 +177,14 @@ const decisionCases: DecisionCase[] = [
     name: 'an empty override is invalid too',
     node: node({ [KATA]: '' }, { [VM_LIMIT_OVERRIDE_ANNOTATION]: '' }),
     configs: [defaultConfig('6')],
-    desired: { state: 'advertise', value: 6, source: 'config', config: DEFAULT_CONFIG },
+    desired: { state: 'advertise', value: 6, source: 'config', config: DEFAULT_PEER_POD_CONFIG },
     problems: ['invalid-override'],
   },
   {
     name: 'when several configs select a node the operator default wins and the overlap is reported',
     node: node({ [KATA]: '', zone: 'a' }),
     configs: [config('aaa-first', '2', { zone: 'a' }), defaultConfig('10')],
-    desired: { state: 'advertise', value: 10, source: 'config', config: DEFAULT_CONFIG },
+    desired: { state: 'advertise', value: 10, source: 'config', config: DEFAULT_PEER_POD_CONFIG },
     matched: ['openshift-sandboxed-containers-operator/peerpodconfig-openshift', 'team-a/aaa-first'],
     problems: ['selector-overlap'],
   },
@@ -198,14 +200,14 @@ const decisionCases: DecisionCase[] = [
     name: 'an invalid limit on the winning config leaves the node undetermined (left as it is)',
     node: node(),
     configs: [defaultConfig('ten')],
-    desired: { state: 'undetermined', config: DEFAULT_CONFIG },
+    desired: { state: 'undetermined', config: DEFAULT_PEER_POD_CONFIG },
     problems: ['invalid-limit'],
   },
   {
     name: 'a missing limit is invalid, not silently defaulted',
     node: node(),
     configs: [defaultConfig(undefined)],
-    desired: { state: 'undetermined', config: DEFAULT_CONFIG },
+    desired: { state: 'undetermined', config: DEFAULT_PEER_POD_CONFIG },
     problems: ['invalid-limit'],
   },
   {
@@ -237,7 +239,7 @@ const decisionCases: DecisionCase[] = [
     name: 'a CAA-owned node is still decided (for drift) and names its owner',
     node: node({ [KATA]: '' }, { [CAA_OWNER_ANNOTATION]: 'pod-uid-1' }),
     configs: [defaultConfig('10')],
-    desired: { state: 'advertise', value: 10, source: 'config', config: DEFAULT_CONFIG },
+    desired: { state: 'advertise', value: 10, source: 'config', config: DEFAULT_PEER_POD_CONFIG },
     caaOwner: 'pod-uid-1',
   },
 ];
@@ -280,7 +282,7 @@ function decision(desired: Desired, caaOwner?: string): CapacityDecision {
   return { desired, matched: [], caaOwner, problems: [] };
 }
 
-const ADVERTISE_10: Desired = { state: 'advertise', value: 10, source: 'config', config: DEFAULT_CONFIG };
+const ADVERTISE_10: Desired = { state: 'advertise', value: 10, source: 'config', config: DEFAULT_PEER_POD_CONFIG };
 const both = (capacity?: string, allocatable?: string): ActualCapacity => ({
   capacity,
   allocatable,
@@ -345,7 +347,7 @@ describe('planCapacityPatch writes the smallest patch that sets capacity and all
     { name: 'nothing to remove, nothing written', desired: { state: 'absent' } as Desired, actual: both(), ops: null },
     {
       name: 'an undetermined node (invalid config limit) is left as it is',
-      desired: { state: 'undetermined', config: DEFAULT_CONFIG } as Desired,
+      desired: { state: 'undetermined', config: DEFAULT_PEER_POD_CONFIG } as Desired,
       actual: both('3', '3'),
       ops: null,
     },
@@ -372,7 +374,7 @@ describe('driftOf', () => {
     [ADVERTISE_10, undefined, 'not-advertised'],
     [{ state: 'absent' } as Desired, '10', 'unexpected'],
     [{ state: 'absent' } as Desired, undefined, null],
-    [{ state: 'undetermined', config: DEFAULT_CONFIG } as Desired, '3', null],
+    [{ state: 'undetermined', config: DEFAULT_PEER_POD_CONFIG } as Desired, '3', null],
   ])('%j with capacity %j → %s', (desired, capacity, drift) => {
     expect(driftOf(desired, { capacity })).toBe(drift);
   });

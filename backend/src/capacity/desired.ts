@@ -2,7 +2,7 @@
 //
 // Precedence, from SPEC "The per-node VM limit":
 //   1. the Node's override annotation peerpods.openshift.io/vm-limit (a non-negative whole
-//      number; anything else is reported and ignored);
+//      number by the contract's checkLimit; anything else is reported and ignored);
 //   2. else spec.limit of the PeerPodConfig whose nodeSelector matches the Node's labels; when
 //      several match, peerpodconfig-openshift in openshift-sandboxed-containers-operator wins
 //      (otherwise the first by namespace/name) and the overlap is reported; a winning config
@@ -10,31 +10,20 @@
 //   3. else the Node must not carry the resource at all (upstream never removed it).
 // A Node annotated kata.peerpods.io/caa-owner is advertised by cloud-api-adaptor's DaemonSet:
 // the decision is still computed (to report drift) but nothing may be written to it.
+import type { ConfigRef, Drift } from '@peer-pods-console/contract';
+import {
+  CAA_OWNER_ANNOTATION,
+  checkLimit,
+  DEFAULT_PEER_POD_CONFIG,
+  MAX_LIMIT,
+  VM_LIMIT_OVERRIDE_ANNOTATION,
+} from '@peer-pods-console/contract/capacity';
 import { parseQuantity, type Quantity } from '../kube/quantity.ts';
 
 const NANOS = 1_000_000_000n;
 
-export const VM_LIMIT_OVERRIDE_ANNOTATION = 'peerpods.openshift.io/vm-limit';
-export const CAA_OWNER_ANNOTATION = 'kata.peerpods.io/caa-owner';
-export const DEFAULT_EXTENDED_RESOURCE = 'kata.peerpods.io/vm';
-export const DEFAULT_CONFIG: ConfigRef = {
-  namespace: 'openshift-sandboxed-containers-operator',
-  name: 'peerpodconfig-openshift',
-};
 /** The operator's default when a PeerPodConfig has no nodeSelector at all. */
 export const DEFAULT_NODE_SELECTOR: Readonly<Record<string, string>> = { 'node-role.kubernetes.io/kata-oc': '' };
-
-/**
- * The largest limit or override: every peer pod is also a pod on its node, so a node runs no
- * more of them than its pod capacity (maxPods, 250 by default on OpenShift). Beyond that a value
- * is a typo, and advertising it would let the scheduler promise VMs no node can start.
- */
-export const MAX_LIMIT = 1000;
-
-export interface ConfigRef {
-  namespace: string;
-  name: string;
-}
 
 export interface NodeFacts {
   name: string;
@@ -75,20 +64,22 @@ export interface CapacityDecision {
 
 export type LimitParse = { ok: true; value: number } | { ok: false; reason: string };
 
-/** A limit or override: a non-negative whole number written in plain digits. */
+/**
+ * A limit or override as stored (any JSON value), by the contract's rule, which the plugin's
+ * editor applies too; the reason says in English which part of the rule it breaks.
+ */
 export function parseLimit(raw: unknown): LimitParse {
   if (raw === undefined || raw === null) return { ok: false, reason: 'it is not set' };
   if (typeof raw !== 'string') return { ok: false, reason: `it is a ${typeof raw}, not a string of digits` };
-  if (!/^[0-9]+$/.test(raw))
-    return { ok: false, reason: 'it is not a non-negative whole number (digits only, e.g. "10")' };
-  const value = Number(raw);
-  if (value > MAX_LIMIT) {
+  const checked = checkLimit(raw);
+  if (checked.ok) return checked;
+  if (checked.problem === 'too-large') {
     return {
       ok: false,
       reason: `it is larger than ${MAX_LIMIT}: each peer pod is also a pod on its node, and a node runs at most its pod capacity (maxPods, 250 by default on OpenShift)`,
     };
   }
-  return { ok: true, value };
+  return { ok: false, reason: 'it is not a non-negative whole number (digits only, e.g. "10")' };
 }
 
 /**
@@ -165,7 +156,7 @@ export function decideCapacity(
   configs: Iterable<ConfigFacts>,
   options: DecideOptions = {},
 ): CapacityDecision {
-  const defaultConfig = options.defaultConfig ?? DEFAULT_CONFIG;
+  const defaultConfig = options.defaultConfig ?? DEFAULT_PEER_POD_CONFIG;
   const problems: CapacityProblem[] = [];
   const caaOwner = CAA_OWNER_ANNOTATION in node.annotations ? node.annotations[CAA_OWNER_ANNOTATION] : undefined;
 
@@ -227,14 +218,6 @@ export interface ActualCapacity {
   hasCapacityMap: boolean;
   hasAllocatableMap: boolean;
 }
-
-export type Drift =
-  /** Should advertise, carries nothing. */
-  | 'not-advertised'
-  /** Carries a different value (or one that is not a whole number). */
-  | 'differs'
-  /** Must not carry the resource, but does. */
-  | 'unexpected';
 
 /** Drift of the advertised capacity from the decision; null when in line or undetermined. */
 export function driftOf(desired: Desired, actual: Pick<ActualCapacity, 'capacity'>): Drift | null {

@@ -5,6 +5,7 @@
 // the lease is renewed and no stop/start happens. Nodes whose reconcile met the lapse were dropped
 // from the queue, so a limit change stayed half-applied (284 of 300 nodes) until the next resync.
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { DEFAULT_PEER_POD_CONFIG } from '@peer-pods-console/contract/capacity';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +20,6 @@ import { KubeClient } from '../kube/client.ts';
 import { EventRecorder } from '../kube/events.ts';
 import { apiListerWatcher, Informer } from '../kube/informer.ts';
 import { waitFor } from '../kube/test/cluster.ts';
-import { DEFAULT_CONFIG } from './desired.ts';
 import { createCapacityMetrics } from './metrics.ts';
 import {
   NODES,
@@ -82,7 +82,7 @@ beforeAll(async () => {
     }),
     recorder: new EventRecorder({ client, logger, component: 'test' }),
     extendedResource: R,
-    defaultConfig: DEFAULT_CONFIG,
+    defaultConfig: DEFAULT_PEER_POD_CONFIG,
     fieldManager: 'peer-pods-console',
     resyncPeriodMs: 0,
     queue: { baseDelayMs: 50, maxDelayMs: 500 },

@@ -1,5 +1,5 @@
+import { CAA_OWNER_ANNOTATION, VM_LIMIT_OVERRIDE_ANNOTATION } from '@peer-pods-console/contract/capacity';
 import { describe, expect, it } from 'vitest';
-import { CAA_OWNER_ANNOTATION, VM_LIMIT_OVERRIDE_ANNOTATION } from './desired.ts';
 import { CapacityModel, type CapacityChange } from './model.ts';
 import type { NodeView, PeerPodConfigView, PodView } from './objects.ts';
 

@@ -5,15 +5,30 @@
 // every node), so reading it never lists anything from the API server. It also counts the flaps
 // other writers of the extended resource cause (other-writers.ts), since this process started.
 //
-// snapshot() is a JSON-serialisable view stamped with a monotonically increasing revision;
-// subscribe() tells listeners which rows changed, coalesced per event-loop turn (what the SSE
-// endpoint streams). setVms() is the hook through which the cloud inventory adds VMs per node.
+// snapshot() is the API contract's CapacitySnapshot, stamped with a monotonically increasing
+// revision; subscribe() tells listeners which rows changed, coalesced per event-loop turn (what
+// the SSE endpoint streams). setVms() is the hook through which the cloud inventory adds VMs per
+// node.
+import type {
+  CapacitySnapshot,
+  CapacityTotals,
+  ConfigCapacity,
+  ConfigRef,
+  Drift,
+  NodeCapacity,
+  NodeVm,
+  PendingPeerPod,
+  UnaccountedPeerPod,
+} from '@peer-pods-console/contract';
+import {
+  DEFAULT_EXTENDED_RESOURCE,
+  DEFAULT_PEER_POD_CONFIG,
+  DEFAULT_RUNTIME_CLASS,
+} from '@peer-pods-console/contract/capacity';
 import type { InformerHandlers } from '../kube/informer.ts';
 import {
   configKey,
   decideCapacity,
-  DEFAULT_CONFIG,
-  DEFAULT_EXTENDED_RESOURCE,
   driftOf,
   limitProblem,
   parseLimit,
@@ -21,122 +36,12 @@ import {
   selectorOf,
   type CapacityDecision,
   type ConfigFacts,
-  type ConfigRef,
-  type Drift,
 } from './desired.ts';
 import type { NodeView, PeerPodConfigView, PeerPodView, PodView } from './objects.ts';
 import { flapOf, otherWritersOf, type CapacityFlap } from './other-writers.ts';
 
-/** A cloud VM as the inventory reports it per node (step 4 fills these in). */
-export interface NodeVm {
-  id: string;
-  name: string;
-  state?: string;
-  instanceType?: string;
-  pod?: { namespace: string; name: string };
-}
-
-export interface NodeCapacity {
-  name: string;
-  /** Where the limit comes from. */
-  source: 'override' | 'config' | 'none';
-  /** The PeerPodConfig that applies (the winner when several select the node). */
-  config: ConfigRef | null;
-  matchedConfigs: ConfigRef[];
-  /** The override annotation's value when it is valid. */
-  override: number | null;
-  /** advertise: should carry `desired`; absent: must carry nothing; undetermined: config limit invalid. */
-  desiredState: 'advertise' | 'absent' | 'undetermined';
-  desired: number | null;
-  /** status.capacity of the resource; null when not advertised. */
-  advertised: number | null;
-  /** status.allocatable of the resource; null when absent. */
-  allocatable: number | null;
-  /** VMs requested by the non-terminal peer pods bound to the node. */
-  used: number;
-  free: number;
-  /** More in use than allocatable (after the limit was lowered below use; nothing is evicted). */
-  overcommitted: boolean;
-  pods: number;
-  /** Bound peer pods still in phase Pending (their VM is being created). */
-  pendingHere: number;
-  drift: Drift | null;
-  /** cloud-api-adaptor owns the advertisement (its pod uid); this backend never writes the node. */
-  caaOwner: string | null;
-  problems: string[];
-  vms: NodeVm[];
-  /**
-   * Field managers other than the reconciler's that own the node's capacity of the resource now,
-   * or changed it away from its limit since this process started; sorted. Empty on CAA-owned nodes.
-   */
-  otherWriters: string[];
-  /** Changes of the advertised value away from the limit by another writer, since this process started. */
-  flaps: number;
-  lastFlap: { at: string; writer: string } | null;
-}
-
-export interface CapacityTotals {
-  nodes: number;
-  /** Nodes that should advertise (a config or override applies). */
-  matchingNodes: number;
-  /** Nodes that carry the resource in status.capacity. */
-  advertisedNodes: number;
-  capacity: number;
-  allocatable: number;
-  desired: number;
-  used: number;
-  free: number;
-  driftNodes: number;
-  caaOwnedNodes: number;
-  /** Nodes with another writer of the resource (NodeCapacity.otherWriters not empty). */
-  otherWriterNodes: number;
-  /** Every node's otherWriters, sorted, without repeats. */
-  otherWriters: string[];
-  /** Flaps on all nodes since this process started. */
-  flaps: number;
-  pendingForCapacity: number;
-  unaccounted: number;
-  peerPods: number;
-  vms: number;
-}
-
-export interface PendingPeerPod {
-  namespace: string;
-  name: string;
-  /** When the scheduler first found no node with the resource free. */
-  since: string | null;
-  message: string;
-}
-
-export interface UnaccountedPeerPod {
-  namespace: string;
-  name: string;
-  nodeName: string | null;
-  phase: string;
-  reason: string;
-}
-
-export interface ConfigCapacity {
-  namespace: string;
-  name: string;
-  limit: string | null;
-  validLimit: number | null;
-  problem: string | null;
-  nodeSelector: Record<string, string>;
-  /** Nodes whose limit this config decides. */
-  nodes: number;
-}
-
-export interface CapacitySnapshot {
-  revision: number;
-  extendedResource: string;
-  targetRuntimeClass: string;
-  totals: CapacityTotals;
-  nodes: NodeCapacity[];
-  configs: ConfigCapacity[];
-  pending: PendingPeerPod[];
-  unaccounted: UnaccountedPeerPod[];
-}
+/** The model holds every pod's namespace and name; only the API leaves them out for some readers. */
+type WithPodName<T> = T & { namespace: string; name: string };
 
 export interface CapacityChange {
   revision: number;
@@ -227,8 +132,8 @@ export class CapacityModel {
   private readonly configs = new Map<string, ConfigFacts>();
   private readonly usage = new Map<string, Usage>();
   private readonly podShares = new Map<string, PodShare>();
-  private readonly pending = new Map<string, PendingPeerPod>();
-  private readonly unaccounted = new Map<string, UnaccountedPeerPod>();
+  private readonly pending = new Map<string, WithPodName<PendingPeerPod>>();
+  private readonly unaccounted = new Map<string, WithPodName<UnaccountedPeerPod>>();
   private readonly peerPods = new Map<string, PeerPodView>();
   private readonly peerPodByPodUid = new Map<string, PeerPodView>();
   private vms = new Map<string, NodeVm[]>();
@@ -242,8 +147,8 @@ export class CapacityModel {
 
   constructor(options: CapacityModelOptions = {}) {
     this.extendedResource = options.extendedResource ?? DEFAULT_EXTENDED_RESOURCE;
-    this.targetRuntimeClass = options.targetRuntimeClass ?? 'kata-remote';
-    this.defaultConfig = options.defaultConfig ?? DEFAULT_CONFIG;
+    this.targetRuntimeClass = options.targetRuntimeClass ?? DEFAULT_RUNTIME_CLASS;
+    this.defaultConfig = options.defaultConfig ?? DEFAULT_PEER_POD_CONFIG;
     this.fieldManager = options.fieldManager ?? 'peer-pods-console';
   }
 

@@ -1,6 +1,6 @@
+import { CAA_OWNER_ANNOTATION, VM_LIMIT_OVERRIDE_ANNOTATION } from '@peer-pods-console/contract/capacity';
 import { describe, expect, it } from 'vitest';
 import type { RawObject } from '../kube/informer.ts';
-import { CAA_OWNER_ANNOTATION, VM_LIMIT_OVERRIDE_ANNOTATION } from './desired.ts';
 import { nodeTransform, peerPodFilter, peerPodTransform, podRequest, podTransform } from './objects.ts';
 
 const R = 'kata.peerpods.io/vm';

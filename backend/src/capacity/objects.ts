@@ -2,8 +2,9 @@
 // transforms that cut raw API objects down to them on receipt. At 10,000 pods the informer
 // stores hold these few fields, not the objects' managedFields (of a node, only the names of the
 // managers of the resource's capacity), images and conditions.
+import { CAA_OWNER_ANNOTATION, VM_LIMIT_OVERRIDE_ANNOTATION } from '@peer-pods-console/contract/capacity';
 import type { RawObject, ResourceDescriptor, StoredObject } from '../kube/informer.ts';
-import { CAA_OWNER_ANNOTATION, parseWholeQuantity, VM_LIMIT_OVERRIDE_ANNOTATION } from './desired.ts';
+import { parseWholeQuantity } from './desired.ts';
 
 export const NODES: ResourceDescriptor = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
 export const PODS: ResourceDescriptor = { group: '', version: 'v1', plural: 'pods', namespaced: true };

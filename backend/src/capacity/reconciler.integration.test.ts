@@ -10,6 +10,11 @@ import {
   type KubeConfig,
   type V1Node,
 } from '@kubernetes/client-node';
+import {
+  CAA_OWNER_ANNOTATION,
+  DEFAULT_PEER_POD_CONFIG,
+  VM_LIMIT_OVERRIDE_ANNOTATION,
+} from '@peer-pods-console/contract/capacity';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +31,6 @@ import { EventRecorder } from '../kube/events.ts';
 import { apiListerWatcher, Informer, type RawObject } from '../kube/informer.ts';
 import { eventsAbout, nodeStatusPatches, waitFor } from '../kube/test/cluster.ts';
 import { createCapacityController, type CapacityController } from './controller.ts';
-import { CAA_OWNER_ANNOTATION, DEFAULT_CONFIG, VM_LIMIT_OVERRIDE_ANNOTATION } from './desired.ts';
 import { createCapacityMetrics } from './metrics.ts';
 import { checkCapacityWriters } from '../setup/checks/capacity-writers.ts';
 import { capacityManagersOf, nodeTransform, PEERPODCONFIGS, peerPodConfigTransform, type NodeView } from './objects.ts';
@@ -534,7 +538,7 @@ describe('writes are conditional on the node as it was read', () => {
       logger,
       recorder: new EventRecorder({ client, logger, component: 'test' }),
       extendedResource: R,
-      defaultConfig: DEFAULT_CONFIG,
+      defaultConfig: DEFAULT_PEER_POD_CONFIG,
       fieldManager: 'peer-pods-console',
     });
     const count = async (name: string) =>

@@ -11,6 +11,8 @@
 // queue: until it is set back the scheduler may count by it, and another writer writes at the
 // same moment as the reconciler's own burst (a PeerPodConfig change).
 import type { Logger } from 'pino';
+import type { ConfigRef } from '@peer-pods-console/contract';
+import { VM_LIMIT_OVERRIDE_ANNOTATION } from '@peer-pods-console/contract/capacity';
 import { isConflict, isNotFound, type KubeClient } from '../kube/client.ts';
 import type { EventRecorder, ObjectReference } from '../kube/events.ts';
 import type { Informer, RawObject } from '../kube/informer.ts';
@@ -24,10 +26,8 @@ import {
   planCapacityPatch,
   selectorMatches,
   selectorOf,
-  VM_LIMIT_OVERRIDE_ANNOTATION,
   type CapacityDecision,
   type ConfigFacts,
-  type ConfigRef,
 } from './desired.ts';
 import type { CapacityMetrics, ReconcileResult } from './metrics.ts';
 import { nodeTransform, type NodeView, type PeerPodConfigView } from './objects.ts';

@@ -1,9 +1,9 @@
 // The plugin's typed client for its backend. The console's bridge proxies
 // /api/proxy/plugin/<plugin>/<alias>/ to the backend Service with the signed-in user's token, so
-// every call below runs with that user's RBAC. Types come from the backend's contract (type-only
+// every call below runs with that user's RBAC. Types come from the contract package (type-only
 // imports: nothing of zod reaches the browser bundle).
 import { consoleFetchJSON } from '@openshift-console/dynamic-plugin-sdk';
-
+import { API_PREFIX } from '@peer-pods-console/contract/endpoints';
 import type {
   CapacitySummary,
   NodeCapacity,
@@ -19,7 +19,7 @@ import type {
   SetupReport,
   UnaccountedPeerPod,
   VmInventory,
-} from '../../../backend/src/api/contract';
+} from '@peer-pods-console/contract';
 
 export type {
   CapacitySummary,
@@ -40,7 +40,7 @@ export type {
 
 /** The plugin name and the proxy alias declared in the ConsolePlugin resource (charts/). */
 export const BACKEND_PROXY_BASE = '/api/proxy/plugin/peer-pods-console-plugin/backend';
-export const BACKEND_API_BASE = `${BACKEND_PROXY_BASE}/api/v1`;
+export const BACKEND_API_BASE = `${BACKEND_PROXY_BASE}${API_PREFIX}`;
 
 export const backendUrl = (path: string): string => `${BACKEND_API_BASE}${path.startsWith('/') ? path : `/${path}`}`;
 

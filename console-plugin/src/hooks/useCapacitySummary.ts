@@ -1,14 +1,11 @@
 import { useEffect, useState } from 'react';
+import { LIVE_EVENT_CAPACITY, LIVE_EVENT_END, type LiveStreamEndReason } from '@peer-pods-console/contract/endpoints';
 
-import type { LiveStreamEndReason } from '../../../backend/src/api/contract';
 import { backendApi, backendUrl, type CapacitySummary } from '../api/backend';
 import { useBackendQuery } from './useBackendQuery';
 
 /** The backend's Server-Sent Events stream; `event: capacity` carries a CapacitySummary. */
 export const CAPACITY_EVENTS_PATH = '/events';
-const CAPACITY_EVENT = 'capacity';
-/** `event: end` (contract LIVE_EVENT_END): the backend closed the stream, saying why. */
-const END_EVENT = 'end';
 /** How often the summary is read again while the event stream is not connected. */
 export const CAPACITY_POLL_MS = 10_000;
 
@@ -61,12 +58,12 @@ export const useCapacitySummary = (): CapacitySummaryState => {
       setAccessEnded(true);
       refresh();
     };
-    source.addEventListener(CAPACITY_EVENT, onCapacity as EventListener);
-    source.addEventListener(END_EVENT, onEnd as EventListener);
+    source.addEventListener(LIVE_EVENT_CAPACITY, onCapacity as EventListener);
+    source.addEventListener(LIVE_EVENT_END, onEnd as EventListener);
     source.onerror = () => setLive(false);
     return () => {
-      source.removeEventListener(CAPACITY_EVENT, onCapacity as EventListener);
-      source.removeEventListener(END_EVENT, onEnd as EventListener);
+      source.removeEventListener(LIVE_EVENT_CAPACITY, onCapacity as EventListener);
+      source.removeEventListener(LIVE_EVENT_END, onEnd as EventListener);
       source.close();
     };
   }, [refresh]);

@@ -1,7 +1,7 @@
 import { useCallback, useMemo } from 'react';
 import { k8sPatch, useK8sWatchResource } from '@openshift-console/dynamic-plugin-sdk';
+import { ALLOWED_NAMESPACE_LABEL, ALLOWED_NAMESPACE_LABEL_VALUE } from '@peer-pods-console/contract/namespace-policy';
 
-import { ALLOWED_NAMESPACE_LABEL, ALLOWED_NAMESPACE_LABEL_VALUE } from '../../../backend/src/api/namespace-policy';
 import { groupVersionKindOf } from '../models/groupVersionKind';
 import { NamespaceKind, NamespaceModel } from '../models/Namespace';
 

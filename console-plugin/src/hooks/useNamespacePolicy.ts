@@ -1,12 +1,12 @@
 import { useCallback } from 'react';
 import { k8sCreate, k8sDelete, useK8sWatchResource } from '@openshift-console/dynamic-plugin-sdk';
-
 import {
   buildNamespacePolicy,
   buildNamespacePolicyBinding,
   NAMESPACE_POLICY_BINDING_NAME,
   NAMESPACE_POLICY_NAME,
-} from '../../../backend/src/api/namespace-policy';
+} from '@peer-pods-console/contract/namespace-policy';
+
 import { isNotFoundError } from '../k8s/loadErrors';
 import { groupVersionKindOf } from '../models/groupVersionKind';
 import {

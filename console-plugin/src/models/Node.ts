@@ -1,5 +1,8 @@
 import type { K8sModel, K8sResourceCommon } from '@openshift-console/dynamic-plugin-sdk';
 
+/** Node annotation that overrides the PeerPodConfig limit on one node; the backend's reconciler honours it. */
+export { VM_LIMIT_OVERRIDE_ANNOTATION } from '@peer-pods-console/contract/capacity';
+
 export const NodeModel: K8sModel = {
   apiVersion: 'v1',
   kind: 'Node',
@@ -9,12 +12,6 @@ export const NodeModel: K8sModel = {
   labelPlural: 'Nodes',
   namespaced: false,
 };
-
-/**
- * Node annotation that overrides the PeerPodConfig limit on one node (a non-negative whole number);
- * the backend's reconciler honours it (backend/src/capacity/desired.ts).
- */
-export const VM_LIMIT_OVERRIDE_ANNOTATION = 'peerpods.openshift.io/vm-limit';
 
 /** Resource quantities as the API server returns them, e.g. `{ cpu: '4', 'kata.peerpods.io/vm': '10' }`. */
 export type ResourceList = Record<string, string>;

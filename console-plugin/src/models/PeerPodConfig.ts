@@ -1,6 +1,11 @@
 import type { K8sModel, K8sResourceCommon } from '@openshift-console/dynamic-plugin-sdk';
 
-// The per-node peer-pod VM limit (spec.limit), advertised as the extended resource below.
+/** The object the OpenShift sandboxed containers operator creates and the product reads. */
+export { DEFAULT_PEER_POD_CONFIG } from '@peer-pods-console/contract/capacity';
+/** Node extended resource that counts peer-pod VMs; its per-node amount is spec.limit. */
+export { DEFAULT_EXTENDED_RESOURCE as PEER_POD_VM_RESOURCE } from '@peer-pods-console/contract/capacity';
+
+// The per-node peer-pod VM limit (spec.limit), advertised as PEER_POD_VM_RESOURCE.
 export const PeerPodConfigModel: K8sModel = {
   apiGroup: 'confidentialcontainers.org',
   apiVersion: 'v1alpha1',
@@ -12,15 +17,6 @@ export const PeerPodConfigModel: K8sModel = {
   namespaced: true,
   crd: true,
 };
-
-/** The object the OpenShift sandboxed containers operator creates and the product reads. */
-export const DEFAULT_PEER_POD_CONFIG = {
-  name: 'peerpodconfig-openshift',
-  namespace: 'openshift-sandboxed-containers-operator',
-} as const;
-
-/** Node extended resource that counts peer-pod VMs; its per-node amount is spec.limit. */
-export const PEER_POD_VM_RESOURCE = 'kata.peerpods.io/vm';
 
 export type PeerPodConfigKind = K8sResourceCommon & {
   spec: {

@@ -1,5 +1,8 @@
 import type { K8sModel, K8sResourceCommon } from '@openshift-console/dynamic-plugin-sdk';
 
+/** The RuntimeClass whose pods become peer pods. */
+export { DEFAULT_RUNTIME_CLASS as PEER_POD_RUNTIME_CLASS } from '@peer-pods-console/contract/capacity';
+
 export const RuntimeClassModel: K8sModel = {
   apiGroup: 'node.k8s.io',
   apiVersion: 'v1',
@@ -10,9 +13,6 @@ export const RuntimeClassModel: K8sModel = {
   labelPlural: 'RuntimeClasses',
   namespaced: false,
 };
-
-/** The RuntimeClass whose pods become peer pods. */
-export const PEER_POD_RUNTIME_CLASS = 'kata-remote';
 
 export type RuntimeClassKind = K8sResourceCommon & {
   handler: string;

@@ -1,9 +1,8 @@
 import type { K8sModel, K8sResourceCommon } from '@openshift-console/dynamic-plugin-sdk';
-
 import type {
   ValidatingAdmissionPolicy,
   ValidatingAdmissionPolicyBinding,
-} from '../../../backend/src/api/namespace-policy';
+} from '@peer-pods-console/contract/namespace-policy';
 
 // The API server's own CEL admission policies (admissionregistration.k8s.io/v1, GA since 1.30):
 // the plugin installs the namespace policy for peer pods with these, as the signed-in user.

@@ -8,15 +8,14 @@ import {
   type TextInputProps,
 } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
-
-import { LimitValidation, MAX_VM_LIMIT } from './limitValidation';
+import { MAX_LIMIT, type LimitCheck } from '@peer-pods-console/contract/capacity';
 
 type LimitInputProps = {
   id: string;
   label: string;
   value: string;
   onChange: (value: string) => void;
-  validation: LimitValidation;
+  validation: LimitCheck;
   /** Shown while the value is valid: what the number means. */
   help: string;
   isDisabled?: boolean;
@@ -39,7 +38,7 @@ const LimitInput: FC<LimitInputProps> = ({ id, label, value, onChange, validatio
       case 'too-large':
         return t(
           'The limit can be at most {{max}}: each peer pod is also a pod on its node, and a node runs at most its pod capacity (250 by default on OpenShift).',
-          { max: MAX_VM_LIMIT },
+          { max: MAX_LIMIT },
         );
     }
   })();

@@ -1,33 +1,11 @@
-// The rules a VM limit (PeerPodConfig spec.limit, or a node's override) must follow. The backend
-// applies the same rules (backend/src/capacity/desired.ts parseLimit): digits only, at most 10^9.
+// A VM limit (PeerPodConfig spec.limit, or a node's override) as the admin types it, checked by
+// the contract's rule, which the backend applies to what it reads; and how far the nodes follow.
+import { checkLimit, type LimitCheck } from '@peer-pods-console/contract/capacity';
+
 import type { NodeCapacity } from '../../../../api/backend';
 
-/**
- * The largest limit or override, as the backend's (capacity/desired.ts MAX_LIMIT): every peer pod
- * is also a pod on its node, which runs at most its pod capacity (250 by default on OpenShift).
- */
-export const MAX_VM_LIMIT = 1000;
-
-export type LimitProblem = 'empty' | 'negative' | 'not-whole' | 'not-a-number' | 'too-large';
-
-export type LimitValidation = { ok: true; value: number } | { ok: false; problem: LimitProblem };
-
-/** Validates what the admin typed; surrounding spaces and leading zeros are accepted. */
-export const validateLimit = (input: string): LimitValidation => {
-  const text = input.trim();
-  if (text === '') return { ok: false, problem: 'empty' };
-  if (!/^[0-9]+$/.test(text)) {
-    const number = Number(text);
-    if (!Number.isFinite(number)) return { ok: false, problem: 'not-a-number' };
-    if (number < 0 || text.startsWith('-')) return { ok: false, problem: 'negative' };
-    if (!Number.isInteger(number)) return { ok: false, problem: 'not-whole' };
-    // "1e3", "+5", "0x10": whole numbers, but spec.limit takes plain digits.
-    return { ok: false, problem: 'not-a-number' };
-  }
-  const value = Number(text);
-  if (value > MAX_VM_LIMIT) return { ok: false, problem: 'too-large' };
-  return { ok: true, value };
-};
+/** Validates what the admin typed: the contract's rule, with surrounding spaces forgiven. */
+export const validateLimit = (input: string): LimitCheck => checkLimit(input.trim());
 
 /**
  * The nodes whose VM limit this PeerPodConfig decides (no override, not advertised by

@@ -3,8 +3,10 @@
 // API server itself with CEL, so no webhook has to be up for it to hold. Allowed = namespaces
 // labelled peerpods.openshift.io/allowed=true.
 //
-// Browser-safe on purpose (no imports at all): the plugin installs these very objects as the
-// signed-in user, and the backend's integration tests install them against a real API server.
+// Browser-safe on purpose (it imports only capacity.ts, which imports nothing): the plugin
+// installs these very objects as the signed-in user, and the backend's setup check and
+// integration tests read and install them against a real API server.
+import { DEFAULT_RUNTIME_CLASS } from './capacity.ts';
 
 export const ALLOWED_NAMESPACE_LABEL = 'peerpods.openshift.io/allowed';
 export const ALLOWED_NAMESPACE_LABEL_VALUE = 'true';
@@ -12,7 +14,6 @@ export const NAMESPACE_POLICY_NAME = 'peer-pods-allowed-namespaces';
 export const NAMESPACE_POLICY_BINDING_NAME = 'peer-pods-allowed-namespaces';
 /** Annotation on the policy naming the RuntimeClass it guards (the CEL holds it too, less readably). */
 export const POLICY_RUNTIME_CLASS_ANNOTATION = 'peerpods.openshift.io/runtime-class';
-const DEFAULT_RUNTIME_CLASS = 'kata-remote';
 const MANAGED_BY_LABELS = { 'app.kubernetes.io/part-of': 'peer-pods-console' };
 
 export interface PolicyObjectMeta {

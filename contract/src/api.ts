@@ -1,10 +1,9 @@
 // The backend API's contract, written once: the backend validates with these schemas and the
 // plugin types its client with the inferred types, so the two cannot drift. Only `zod` (and the
-// import-free setup-checks.ts) may be imported here — this file is bundled into the browser too.
+// import-free modules beside this one) may be imported here. The plugin imports only types from
+// this module (ESLint holds it to that): its schemas would bring zod into the browser bundle.
 import { z } from 'zod';
 import { SETUP_ACTIONS, SETUP_CHECK_IDS } from './setup-checks.ts';
-
-export const API_PREFIX = '/api/v1';
 
 export const errorBody = z.object({
   error: z.object({
@@ -25,12 +24,16 @@ export const objectName = z
   .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name (lowercase letters, digits, "-", ".")');
 
 // ---- capacity ---------------------------------------------------------------------------
-// Mirrors the capacity model's snapshot (backend/src/capacity/model.ts); the service that serves
-// it assigns the model's type to these schemas' types, so a change on either side fails to build.
+// The capacity model (backend/src/capacity/model.ts) builds its snapshot as these very types.
 
 export const configRef = z.object({ namespace: z.string(), name: z.string() });
 export type ConfigRef = z.infer<typeof configRef>;
 
+/**
+ * How what a node advertises departs from its limit. not-advertised: should advertise, carries
+ * nothing; differs: carries a different value (or one that is not a whole number); unexpected:
+ * must not carry the resource, but does.
+ */
 export const drift = z.enum(['not-advertised', 'differs', 'unexpected']);
 export type Drift = z.infer<typeof drift>;
 
@@ -46,6 +49,7 @@ export type PodNames = z.infer<typeof podNames>;
 /** A pod's namespace or name, or what embeds one: null when pod names are hidden. */
 const podIdentity = z.string().nullable();
 
+/** A cloud VM as the inventory reports it per node. */
 export const nodeVm = z.object({
   id: podIdentity,
   name: podIdentity,
@@ -54,27 +58,41 @@ export const nodeVm = z.object({
   /** The VM's pod (absent: an orphan). */
   pod: z.object({ namespace: podIdentity, name: podIdentity }).optional(),
 });
+export type NodeVm = z.infer<typeof nodeVm>;
 
 export const nodeCapacity = z.object({
   name: z.string(),
+  /** Where the limit comes from. */
   source: z.enum(['override', 'config', 'none']),
+  /** The PeerPodConfig that applies (the winner when several select the node). */
   config: configRef.nullable(),
   matchedConfigs: z.array(configRef),
+  /** The override annotation's value when it is valid. */
   override: count.nullable(),
+  /** advertise: should carry `desired`; absent: must carry nothing; undetermined: config limit invalid. */
   desiredState: z.enum(['advertise', 'absent', 'undetermined']),
   desired: count.nullable(),
+  /** status.capacity of the resource; null when not advertised. */
   advertised: count.nullable(),
+  /** status.allocatable of the resource; null when absent. */
   allocatable: count.nullable(),
+  /** VMs requested by the non-terminal peer pods bound to the node. */
   used: count,
   free: count,
+  /** More in use than allocatable (after the limit was lowered below use; nothing is evicted). */
   overcommitted: z.boolean(),
   pods: count,
+  /** Bound peer pods still in phase Pending (their VM is being created). */
   pendingHere: count,
   drift: drift.nullable(),
+  /** cloud-api-adaptor owns the advertisement (its pod uid); the backend never writes the node. */
   caaOwner: z.string().nullable(),
   problems: z.array(z.string()),
   vms: z.array(nodeVm),
-  /** Field managers besides the reconciler that write the node's capacity of the resource (now, or in a flap). */
+  /**
+   * Field managers besides the reconciler that own the node's capacity of the resource now, or
+   * changed it away from its limit since the backend started; sorted. Empty on CAA-owned nodes.
+   */
   otherWriters: z.array(z.string()),
   /** Times another writer changed the node's advertised value away from its limit, since the backend started. */
   flaps: count,
@@ -84,7 +102,9 @@ export type NodeCapacity = z.infer<typeof nodeCapacity>;
 
 export const capacityTotals = z.object({
   nodes: count,
+  /** Nodes that should advertise (a config or override applies). */
   matchingNodes: count,
+  /** Nodes that carry the resource in status.capacity. */
   advertisedNodes: count,
   capacity: count,
   allocatable: count,
@@ -93,8 +113,11 @@ export const capacityTotals = z.object({
   free: count,
   driftNodes: count,
   caaOwnedNodes: count,
+  /** Nodes with another writer of the resource (NodeCapacity.otherWriters not empty). */
   otherWriterNodes: count,
+  /** Every node's otherWriters, sorted, without repeats. */
   otherWriters: z.array(z.string()),
+  /** Flaps on all nodes since the backend started. */
   flaps: count,
   pendingForCapacity: count,
   unaccounted: count,
@@ -106,6 +129,7 @@ export type CapacityTotals = z.infer<typeof capacityTotals>;
 export const pendingPeerPod = z.object({
   namespace: podIdentity,
   name: podIdentity,
+  /** When the scheduler first found no node with the resource free. */
   since: z.string().nullable(),
   message: z.string(),
 });
@@ -127,6 +151,7 @@ export const configCapacity = z.object({
   validLimit: count.nullable(),
   problem: z.string().nullable(),
   nodeSelector: z.record(z.string(), z.string()),
+  /** Nodes whose limit this config decides. */
   nodes: count,
 });
 export type ConfigCapacity = z.infer<typeof configCapacity>;
@@ -205,6 +230,18 @@ export const orphanCleanupRequest = z
   .strict();
 export type OrphanCleanupRequest = z.infer<typeof orphanCleanupRequest>;
 
+/**
+ * A cloud resource that deleting a peer-pod VM removes: the VM itself, and what goes with it (its
+ * network interface, its disks). The kinds are the words the plugin translates; each cloud module
+ * of the backend says which of its resources are which.
+ */
+export const cloudResource = z.object({
+  kind: z.enum(['ec2-instance', 'virtual-machine', 'network-interface', 'disk']),
+  /** The cloud's id (EC2 instance, EBS volume) or name (Azure VM, NIC, disk) of the resource. */
+  name: z.string(),
+});
+export type CloudResource = z.infer<typeof cloudResource>;
+
 export const orphanCleanupResult = z.object({
   dryRun: z.boolean(),
   /** Dry run: what the real cleanup must send to delete the VMs it would delete, for 5 minutes. */
@@ -215,7 +252,10 @@ export const orphanCleanupResult = z.object({
       name: z.string().nullable(),
       outcome: z.enum(['would-delete', 'deleted', 'refused', 'failed']),
       message: z.string(),
+      /** Cloud ids of what the real cleanup deleted. */
       deletedResources: z.array(z.string()),
+      /** Dry run: what deleting the VM would remove; real cleanup: what it removed. Empty otherwise. */
+      resources: z.array(cloudResource),
     }),
   ),
 });
@@ -277,21 +317,6 @@ export const permissions = z.object({
   canListPods: z.boolean(),
 });
 export type Permissions = z.infer<typeof permissions>;
-
-// ---- live updates ------------------------------------------------------------------------
-
-/**
- * Server-Sent Events on GET /api/v1/events: `event: capacity` carries a CapacitySummary; when the
- * user gains or loses `list pods`, the next one (within the stream's recheck) switches podNames.
- */
-export const LIVE_EVENT_CAPACITY = 'capacity';
-/**
- * `event: end` closes the stream, with `data: {"reason": …}`: `access` when the user's token or
- * permission no longer holds (do not reconnect: the next read says why), `lifetime` when the
- * stream has run its course (reconnect, as EventSource does by itself).
- */
-export const LIVE_EVENT_END = 'end';
-export type LiveStreamEndReason = 'access' | 'lifetime';
 
 // ---- setup checklist -------------------------------------------------------------------
 // GET /api/v1/setup. The ids, actions and sentence keys live in setup-checks.ts (no zod there),
