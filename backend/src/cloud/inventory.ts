@@ -6,13 +6,14 @@
 // "This cluster's scope" (the only VMs the inventory shows, and so the only possible orphans):
 //   - its name has the cloud-api-adaptor's form `podvm-<sanitized pod name>-<8 chars>`;
 //   - it carries every tag of TAGS in peer-pods-cm (the adaptor puts them on each VM it creates);
-//   - AWS: it sits in AWS_SUBNET_ID when that is set, else in the VPC of the cluster's nodes;
-//     Azure: it is in the pod-VM resource group, and its NIC in AZURE_SUBNET_ID when that is set.
+//   - it sits where the adaptor places this cluster's VMs: its cloud module's placement check
+//     (a subnet, the nodes' network, a resource group; see the README of this folder).
 // Other clusters' peer-pod VMs in the account are counted, never listed. "A VM of this cluster"
-// (the only kind cleanup may delete) is one in the scope; on AWS at least one of TAGS /
-// AWS_SUBNET_ID must be set besides, as a VPC may hold several clusters: otherwise every deletion
-// is refused.
+// (the only kind cleanup may delete) is one in the scope whose identity the cloud module also
+// finds specific enough to delete by; otherwise every deletion is refused.
 import type { Logger } from 'pino';
+import type { CloudResource, MembershipCheck } from './module.ts';
+import { cloudModule } from './modules.ts';
 import type { CloudSettings } from './settings.ts';
 import {
   CloudError,
@@ -317,39 +318,26 @@ export function correlateInventory(input: CorrelateInput): InventoryReport {
 /**
  * What "this cluster's peer-pod VMs" means in the cloud: the inventory lists only these (others
  * are counted, never shown), and only these can become orphans. See the README of this folder.
+ * Which fields a cloud uses is its module's business (`CloudModule.clusterIdentity`).
  */
 export interface ClusterIdentity {
   provider: CloudProviderName;
   /** TAGS from peer-pods-cm: a VM of this cluster carries every one of them. */
   tags: Record<string, string>;
-  /**
-   * AWS: AWS_SUBNET_ID, where the adaptor launches pod VMs. Azure: AZURE_SUBNET_ID, the subnet of
-   * each pod VM's NIC.
-   */
+  /** The subnet peer-pods-cm places pod VMs (or their network interfaces) in, when it names one. */
   subnetId?: string;
   /**
-   * AWS, when AWS_SUBNET_ID is unset: the VPCs of the cluster's node instances (the adaptor then
-   * launches into the subnet of the node it runs on). Filled in by `CloudProvider.resolveClusterScope`.
+   * The networks of the cluster's node instances, for a cloud whose adaptor launches pod VMs into
+   * its own node's subnet when no subnet is set. Filled in by `CloudProvider.resolveClusterScope`.
    */
   vpcIds?: string[];
-  /** Azure: the resource group the adaptor creates pod VMs in. */
+  /** The resource group the adaptor creates pod VMs in, for a cloud that has them. */
   resourceGroup?: string;
 }
 
 export function clusterIdentityFromSettings(settings: CloudSettings): ClusterIdentity {
-  if (settings.provider === 'aws') return { provider: 'aws', tags: settings.tags, subnetId: settings.subnetId };
-  return {
-    provider: 'azure',
-    tags: settings.tags,
-    resourceGroup: settings.resourceGroup,
-    subnetId: settings.subnetId,
-  };
+  return cloudModule(settings.provider).clusterIdentity(settings);
 }
-
-export type MembershipCheck = { ok: true } | { ok: false; reason: string };
-
-const NO_AWS_SCOPE =
-  'Set TAGS or AWS_SUBNET_ID in peer-pods-cm so this cluster’s pod VMs can be told apart from others in the account.';
 
 /** Whether a VM lies in this cluster's scope: the VMs the inventory shows. */
 export function checkVmInScope(vm: PeerPodVm, identity: ClusterIdentity): MembershipCheck {
@@ -360,40 +348,17 @@ export function checkVmInScope(vm: PeerPodVm, identity: ClusterIdentity): Member
   for (const [key, value] of Object.entries(identity.tags)) {
     if (vm.tags[key] !== value) return { ok: false, reason: `The VM lacks tag ${key} from TAGS in peer-pods-cm.` };
   }
-  if (identity.provider === 'aws') {
-    if (identity.subnetId) {
-      return vm.subnetId === identity.subnetId
-        ? { ok: true }
-        : { ok: false, reason: 'The VM is not in AWS_SUBNET_ID of peer-pods-cm.' };
-    }
-    if (identity.vpcIds && identity.vpcIds.length > 0) {
-      return vm.vpcId && identity.vpcIds.includes(vm.vpcId)
-        ? { ok: true }
-        : { ok: false, reason: 'The VM is not in the VPC of this cluster’s nodes.' };
-    }
-    // Neither subnet nor VPC known: TAGS alone can still name the cluster's VMs; nothing else can.
-    return Object.keys(identity.tags).length > 0 ? { ok: true } : { ok: false, reason: NO_AWS_SCOPE };
-  }
-  if (!identity.resourceGroup || vm.resourceGroup?.toLowerCase() !== identity.resourceGroup.toLowerCase()) {
-    return { ok: false, reason: 'The VM is not in the pod-VM resource group of this cluster.' };
-  }
-  if (identity.subnetId && vm.subnetId?.toLowerCase() !== identity.subnetId.toLowerCase()) {
-    return { ok: false, reason: 'The VM’s network interface is not in AZURE_SUBNET_ID of peer-pods-cm.' };
-  }
-  return { ok: true };
+  return cloudModule(identity.provider).checkPlacement(vm, identity);
 }
 
 /**
  * Whether a VM is a peer-pod VM of this cluster, as cleanup requires before it deletes anything:
- * in the scope, and on AWS identified by TAGS or AWS_SUBNET_ID (a VPC may hold several clusters).
+ * in the scope, and with an identity the cloud module finds specific enough to delete by.
  */
 export function checkVmOfThisCluster(vm: PeerPodVm, identity: ClusterIdentity): MembershipCheck {
   const inScope = checkVmInScope(vm, identity);
   if (!inScope.ok) return inScope;
-  if (identity.provider === 'aws' && !identity.subnetId && Object.keys(identity.tags).length === 0) {
-    return { ok: false, reason: NO_AWS_SCOPE };
-  }
-  return { ok: true };
+  return cloudModule(identity.provider).checkCleanupScope(identity);
 }
 
 /** Splits a listing into this cluster's VMs and a count of the others (whose details go no further). */
@@ -411,16 +376,7 @@ export function partitionByScope(vms: readonly PeerPodVm[], identity: ClusterIde
 export function describeClusterScope(identity: ClusterIdentity): string {
   const tags = Object.entries(identity.tags).map(([key, value]) => `${key}=${value}`);
   const withTags = tags.length > 0 ? ` carrying the tags ${tags.join(', ')} (TAGS)` : '';
-  if (identity.provider === 'azure') {
-    const subnet = identity.subnetId ? ` whose network interface is in ${identity.subnetId} (AZURE_SUBNET_ID)` : '';
-    return `Peer-pod VMs in resource group ${identity.resourceGroup ?? '(none)'}${subnet}${withTags}.`;
-  }
-  if (identity.subnetId) return `Peer-pod instances in subnet ${identity.subnetId} (AWS_SUBNET_ID)${withTags}.`;
-  if (identity.vpcIds && identity.vpcIds.length > 0) {
-    return `Peer-pod instances in ${identity.vpcIds.join(', ')} (the VPC of this cluster’s nodes)${withTags}.`;
-  }
-  if (tags.length > 0) return `Peer-pod instances${withTags}.`;
-  return `None: ${NO_AWS_SCOPE}`;
+  return cloudModule(identity.provider).describeScope(identity, withTags);
 }
 
 // ---- Orphan cleanup --------------------------------------------------------------------------
@@ -432,6 +388,8 @@ export interface CleanupCandidate {
   instanceType?: string;
   launchTime?: string;
   reason: string;
+  /** What deleting it removes in the cloud: the VM, and what goes with it (its cloud module says). */
+  resources: CloudResource[];
 }
 
 export interface RefusedDeletion {
@@ -487,6 +445,7 @@ export function planOrphanCleanup(
       instanceType: vm.instanceType,
       launchTime: vm.launchTime,
       reason: entry.reason,
+      resources: cloudModule(vm.provider).cleanupResources(vm),
     });
   }
   return { provider: report.provider, generatedAt: report.generatedAt, toDelete, refused };
@@ -533,8 +492,13 @@ export interface CleanupOrphansOptions {
   logger?: Logger;
 }
 
+/** A deletion, and what it removed in the cloud by kind and name. */
+export interface DeletedVm extends VmDeletionResult {
+  resources: CloudResource[];
+}
+
 export interface CleanupOrphansResult {
-  deleted: VmDeletionResult[];
+  deleted: DeletedVm[];
   refused: RefusedDeletion[];
   /** Deleted or being deleted by another request already. */
   skipped: RefusedDeletion[];
@@ -586,7 +550,8 @@ export async function cleanupOrphans(options: CleanupOrphansOptions): Promise<Cl
         });
       } else {
         try {
-          result.deleted.push(await provider.deleteVm(vm, context));
+          const deletion = await provider.deleteVm(vm, context);
+          result.deleted.push({ ...deletion, resources: cloudModule(vm.provider).deletedResources(vm, deletion) });
         } catch (error) {
           options.ledger.release(vm.id);
           const cloud = error instanceof CloudError ? error : undefined;

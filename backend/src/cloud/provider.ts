@@ -34,6 +34,11 @@ export interface PeerPodVm {
   resourceGroup?: string;
   /** AWS availability zone, or Azure region. */
   location?: string;
+  /**
+   * The disks attached to the VM as the listing saw them, and whether the cloud deletes each with
+   * the VM (AWS: EBS volumes and their DeleteOnTermination). Unset where the listing does not say.
+   */
+  disks?: { id: string; deletedWithVm: boolean }[];
 }
 
 /** A listing of this cluster's peer-pod VMs (the scope: inventory.ts, ClusterIdentity). */

@@ -84,6 +84,11 @@ function toPeerPodVm(instance: Instance): PeerPodVm {
     subnetId: instance.SubnetId,
     vpcId: instance.VpcId,
     location: instance.Placement?.AvailabilityZone,
+    disks: (instance.BlockDeviceMappings ?? []).flatMap((mapping) =>
+      mapping.Ebs?.VolumeId
+        ? [{ id: mapping.Ebs.VolumeId, deletedWithVm: mapping.Ebs.DeleteOnTermination === true }]
+        : [],
+    ),
   };
 }
 

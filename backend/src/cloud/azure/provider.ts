@@ -33,6 +33,7 @@ import {
   ruleHasSpecSettings,
   vmFromProviderId,
 } from './port-rules.ts';
+import { podVmResourceNames } from './resources.ts';
 
 export interface AzureProviderOptions {
   subscriptionId: string;
@@ -264,8 +265,7 @@ export class AzureCloudProvider implements CloudProvider {
       audit('refused', refusal.message, refusal.code);
       throw refusal;
     }
-    const nicName = `${vm.name}-net`;
-    const diskName = `${vm.name}-disk`;
+    const { nic: nicName, disk: diskName } = podVmResourceNames(vm.name);
     try {
       const current = await this.#getOptional('virtualMachines.get', `VM ${vm.name}`, () =>
         this.#compute.virtualMachines.get(rg, vm.name),

@@ -1,6 +1,6 @@
 // Every node a PeerPodConfig (or an override) selects must advertise kata.peerpods.io/vm, or the
 // scheduler places no peer pod there. Read from the capacity model's rows.
-import type { NodeCapacity } from '../../api/contract.ts';
+import type { NodeCapacity } from '@peer-pods-console/contract';
 import { action, fail, listOf, pass, warning, type CheckOutcome } from '../outcome.ts';
 
 export interface AdvertisedCapacityInput {

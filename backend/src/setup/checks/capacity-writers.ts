@@ -2,7 +2,7 @@
 // writes spec.limit to every node it selects on each PeerPodConfig reconcile) overwrites per-node
 // overrides until the reconciler sets them back. Read from the capacity model's rows: who else
 // owns a node's capacity, and how often it changed a node away from its limit.
-import type { NodeCapacity } from '../../api/contract.ts';
+import type { NodeCapacity } from '@peer-pods-console/contract';
 import { action, listOf, pass, warning, type CheckOutcome } from '../outcome.ts';
 
 export interface CapacityWritersInput {

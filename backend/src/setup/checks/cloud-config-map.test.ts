@@ -9,6 +9,7 @@ const awsData = {
   AWS_SG_IDS: 'sg-1',
   VXLAN_PORT: '9000',
 };
+const awsInfrastructure = (region: string) => ({ status: { platformStatus: { type: 'AWS', aws: { region } } } });
 const input = (overrides: Partial<CloudConfigMapInput>): CloudConfigMapInput => ({
   ref,
   platform: 'aws',
@@ -49,7 +50,9 @@ describe('checkCloudConfigMap', () => {
   it('fails when the region is neither in the ConfigMap nor in the Infrastructure', () => {
     const { AWS_REGION: _omitted, ...rest } = awsData;
     expect(checkCloudConfigMap(input({ data: rest })).found.values).toMatchObject({ keys: 'AWS_REGION' });
-    expect(checkCloudConfigMap(input({ data: rest, infrastructureRegion: 'us-east-2' })).status).toBe('pass');
+    expect(checkCloudConfigMap(input({ data: rest, infrastructure: awsInfrastructure('us-east-2') })).status).toBe(
+      'pass',
+    );
   });
 
   it('fails on a VXLAN_PORT that is not a port', () => {
@@ -64,7 +67,9 @@ describe('checkCloudConfigMap', () => {
   });
 
   it('fails when the ConfigMap does not exist, with the command that creates it', () => {
-    expect(checkCloudConfigMap(input({ data: undefined, infrastructureRegion: 'us-east-2' }))).toMatchObject({
+    expect(
+      checkCloudConfigMap(input({ data: undefined, infrastructure: awsInfrastructure('us-east-2') })),
+    ).toMatchObject({
       status: 'fail',
       found: { key: 'cloudConfigMapMissing' },
       fix: {

@@ -1,14 +1,17 @@
-// The peer-pods ConfigMap must name the cluster's cloud in CLOUD_PROVIDER and hold the keys the
-// product needs there (region / subscription / resource group, unless infrastructure/cluster
-// gives them), a valid VXLAN_PORT, and preferably the keys the cloud-api-adaptor places VMs with.
+// The peer-pods ConfigMap must name the cluster's cloud in CLOUD_PROVIDER and hold the keys that
+// cloud's module requires there (unless infrastructure/cluster or the Secret gives them), a valid
+// VXLAN_PORT, and preferably the keys the cloud-api-adaptor places VMs with.
+import { cloudIdsText, cloudModule, findCloudModule } from '../../cloud/modules.ts';
+import type { InfrastructureLike } from '../../cloud/settings-reader.ts';
 import { command, fail, listOf, pass, warning, type CheckOutcome } from '../outcome.ts';
 import {
+  configMapOnlyKeys,
   createConfigMapCommand,
+  defaultCloud,
+  missingConfigMapKeys,
+  missingRecommendedKeys,
   patchConfigMapCommand,
-  placeholder,
-  PLATFORM_NAMES,
-  RECOMMENDED_CONFIG_MAP_KEYS,
-  SUBSCRIPTION_KEY,
+  placeholders,
   type ObjectRef,
 } from './cloud-keys.ts';
 import type { CloudPlatform } from './platform.ts';
@@ -17,12 +20,11 @@ export interface CloudConfigMapInput {
   ref: ObjectRef;
   /** The cluster's cloud by infrastructure/cluster; undefined when it does not say (or says another). */
   platform: CloudPlatform | undefined;
-  /** What infrastructure/cluster already tells, so the ConfigMap need not. */
-  infrastructureRegion?: string;
-  infrastructureResourceGroup?: string;
+  /** infrastructure/cluster: what it already tells (a region, a resource group) the ConfigMap need not. */
+  infrastructure?: InfrastructureLike;
   /** The ConfigMap's data; undefined when it does not exist. */
   data: Readonly<Record<string, string>> | undefined;
-  /** Names of the Secret's keys with a value (Azure's subscription id may be there instead). */
+  /** Names of the Secret's keys with a value (a key the cloud reads from either object may be there instead). */
   secretKeys: readonly string[];
 }
 
@@ -31,49 +33,48 @@ function has(data: Readonly<Record<string, string>>, key: string): boolean {
 }
 
 export function checkCloudConfigMap(input: CloudConfigMapInput): CheckOutcome {
-  const { ref, platform, data } = input;
+  const { ref, platform, data, infrastructure } = input;
   if (!data) {
-    const seed: Record<string, string> = { CLOUD_PROVIDER: platform ?? 'aws', VXLAN_PORT: '9000' };
-    if (platform !== 'azure' && !input.infrastructureRegion) seed.AWS_REGION = placeholder('AWS_REGION');
+    const cloud = platform ? cloudModule(platform) : defaultCloud();
+    const seed = {
+      CLOUD_PROVIDER: cloud.id,
+      VXLAN_PORT: '9000',
+      ...placeholders(configMapOnlyKeys(cloud, infrastructure)),
+    };
     return fail('cloudConfigMapMissing', { ...ref }, command(createConfigMapCommand(ref, seed)));
   }
 
+  const anyCloud = `<${cloudIdsText('-or-')}>`;
   const raw = data.CLOUD_PROVIDER?.trim();
   if (!raw) {
     return fail(
       'cloudProviderMissing',
       { name: ref.name },
-      command(patchConfigMapCommand(ref, { CLOUD_PROVIDER: platform ?? '<aws-or-azure>' })),
+      command(patchConfigMapCommand(ref, { CLOUD_PROVIDER: platform ?? anyCloud })),
     );
   }
-  const provider = raw.toLowerCase();
-  if (provider !== 'aws' && provider !== 'azure') {
+  const cloud = findCloudModule(raw);
+  if (!cloud) {
     return fail(
       'cloudProviderInvalid',
       { name: ref.name, value: raw },
-      command(patchConfigMapCommand(ref, { CLOUD_PROVIDER: platform ?? '<aws-or-azure>' })),
+      command(patchConfigMapCommand(ref, { CLOUD_PROVIDER: platform ?? anyCloud })),
     );
   }
-  if (platform && provider !== platform) {
+  if (platform && cloud.id !== platform) {
     return fail(
       'cloudProviderMismatch',
-      { name: ref.name, value: raw, platform: PLATFORM_NAMES[platform] },
+      { name: ref.name, value: raw, platform: cloudModule(platform).displayName },
       command(patchConfigMapCommand(ref, { CLOUD_PROVIDER: platform })),
     );
   }
 
-  const cloud: CloudPlatform = provider;
-  const missing: string[] = [];
-  if (cloud === 'aws' && !input.infrastructureRegion && !has(data, 'AWS_REGION')) missing.push('AWS_REGION');
-  if (cloud === 'azure') {
-    if (!has(data, SUBSCRIPTION_KEY) && !input.secretKeys.includes(SUBSCRIPTION_KEY)) missing.push(SUBSCRIPTION_KEY);
-    if (!input.infrastructureResourceGroup && !has(data, 'AZURE_RESOURCE_GROUP')) missing.push('AZURE_RESOURCE_GROUP');
-  }
+  const missing = missingConfigMapKeys(cloud, data, input.secretKeys, infrastructure);
   if (missing.length > 0) {
     return fail(
       'cloudConfigMapMissingKeys',
-      { name: ref.name, keys: missing.join(', '), platform: PLATFORM_NAMES[cloud] },
-      command(patchConfigMapCommand(ref, Object.fromEntries(missing.map((key) => [key, placeholder(key)])))),
+      { name: ref.name, keys: missing.join(', '), platform: cloud.displayName },
+      command(patchConfigMapCommand(ref, placeholders(missing))),
     );
   }
 
@@ -89,16 +90,16 @@ export function checkCloudConfigMap(input: CloudConfigMapInput): CheckOutcome {
     }
   }
 
-  const recommended = RECOMMENDED_CONFIG_MAP_KEYS[cloud].filter((key) => !has(data, key));
+  const recommended = missingRecommendedKeys(cloud, data);
   if (recommended.length > 0) {
     return warning(
       'cloudConfigMapRecommendedKeys',
       { name: ref.name, keys: recommended.join(', ') },
-      command(patchConfigMapCommand(ref, Object.fromEntries(recommended.map((key) => [key, placeholder(key)])))),
+      command(patchConfigMapCommand(ref, placeholders(recommended))),
     );
   }
   const set = Object.keys(data)
     .filter((key) => key !== 'CLOUD_PROVIDER' && has(data, key))
     .sort();
-  return pass('cloudConfigMapOk', { name: ref.name, provider, keys: listOf(set, 8) || '—' });
+  return pass('cloudConfigMapOk', { name: ref.name, provider: cloud.id, keys: listOf(set, 8) || '—' });
 }

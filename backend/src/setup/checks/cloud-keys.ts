@@ -1,37 +1,88 @@
-// Which keys of the peer-pods Secret and ConfigMap each cloud needs (SPEC "Cloud side"), and
-// the `oc` commands that add them. Only key names are ever handled here, never values.
+// Which keys of the peer-pods Secret and ConfigMap a cloud needs, as its cloud module declares
+// them (SPEC "Cloud side"), and the `oc` commands that add them. Only key names are ever handled
+// here, never values.
+import type { CloudModule } from '../../cloud/module.ts';
+import { cloudModules } from '../../cloud/modules.ts';
+import type { InfrastructureLike } from '../../cloud/settings-reader.ts';
 import { shellQuoteJson } from '../outcome.ts';
-import type { CloudPlatform } from './platform.ts';
 
 export interface ObjectRef {
   namespace: string;
   name: string;
 }
 
-export const PLATFORM_NAMES: Record<CloudPlatform, string> = { aws: 'AWS', azure: 'Azure' };
+/** The cloud whose keys a command shows when the cluster's cloud is unknown: the first registered. */
+export function defaultCloud(): CloudModule {
+  const [first] = cloudModules();
+  if (!first) throw new Error('No cloud module is registered (backend/src/cloud/registry.ts).');
+  return first;
+}
 
-/** Secret keys the cloud-api-adaptor and this product authenticate with. */
-export const REQUIRED_SECRET_KEYS: Record<CloudPlatform, readonly string[]> = {
-  aws: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'],
-  azure: ['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_TENANT_ID'],
-};
+/**
+ * Secret keys the cloud-api-adaptor and this product authenticate with: the Secret's own, then
+ * those that may sit in either object when the ConfigMap does not hold them.
+ */
+export function requiredSecretKeys(cloud: CloudModule, configMapKeys: readonly string[]): string[] {
+  const required = cloud.keys.filter((key) => key.need === 'required');
+  return [
+    ...required.filter((key) => key.in === 'secret'),
+    ...required.filter((key) => key.in === 'either' && !configMapKeys.includes(key.name)),
+  ].map((key) => key.name);
+}
 
-/** ConfigMap keys the cloud-api-adaptor places VMs with; missing ones are worth a warning. */
-export const RECOMMENDED_CONFIG_MAP_KEYS: Record<CloudPlatform, readonly string[]> = {
-  aws: ['AWS_SUBNET_ID', 'AWS_SG_IDS'],
-  azure: ['AZURE_REGION', 'AZURE_SUBNET_ID', 'AZURE_NSG_ID'],
-};
+function has(data: Readonly<Record<string, string>>, key: string): boolean {
+  return Boolean(data[key]?.trim());
+}
 
-/** Azure's subscription id may sit in either object (the product reads both). */
-export const SUBSCRIPTION_KEY = 'AZURE_SUBSCRIPTION_ID';
+/** ConfigMap keys the product needs that the ConfigMap lacks and neither the Secret nor the Infrastructure gives. */
+export function missingConfigMapKeys(
+  cloud: CloudModule,
+  data: Readonly<Record<string, string>>,
+  secretKeys: readonly string[],
+  infrastructure: InfrastructureLike | undefined,
+): string[] {
+  return cloud.keys
+    .filter((key) => key.need === 'required' && key.in !== 'secret')
+    .filter((key) => !has(data, key.name))
+    .filter((key) => !(key.in === 'either' && secretKeys.includes(key.name)))
+    .filter((key) => !key.fromInfrastructure?.(infrastructure))
+    .map((key) => key.name);
+}
 
-/** A placeholder for a key's value in a command: `<aws-access-key-id>`. */
+/** ConfigMap keys the cloud-api-adaptor places VMs with, that the ConfigMap lacks. */
+export function missingRecommendedKeys(cloud: CloudModule, data: Readonly<Record<string, string>>): string[] {
+  return cloud.keys
+    .filter((key) => key.need === 'recommended' && key.in === 'configMap' && !has(data, key.name))
+    .map((key) => key.name);
+}
+
+/** Keys a new ConfigMap must hold for this cloud: only it can hold them, and the Infrastructure does not give them. */
+export function configMapOnlyKeys(cloud: CloudModule, infrastructure: InfrastructureLike | undefined): string[] {
+  return cloud.keys
+    .filter((key) => key.need === 'required' && key.in === 'configMap' && !key.fromInfrastructure?.(infrastructure))
+    .map((key) => key.name);
+}
+
+/** What infrastructure/cluster says for a key of the cloud (a region, a resource group), if anything. */
+export function infrastructureValue(
+  cloud: CloudModule,
+  keyName: string,
+  infrastructure: InfrastructureLike | undefined,
+): string | undefined {
+  return cloud.keys.find((key) => key.name === keyName)?.fromInfrastructure?.(infrastructure);
+}
+
+/** A placeholder for a key's value in a command: `<vxlan-port>` for VXLAN_PORT. */
 export function placeholder(key: string): string {
   return `<${key.toLowerCase().replace(/_/g, '-')}>`;
 }
 
+export function placeholders(keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(keys.map((key) => [key, placeholder(key)]));
+}
+
 export function patchSecretCommand(ref: ObjectRef, keys: readonly string[]): string {
-  const stringData = Object.fromEntries(keys.map((key) => [key, placeholder(key)]));
+  const stringData = placeholders(keys);
   return `oc patch secret ${ref.name} -n ${ref.namespace} --type merge -p ${shellQuoteJson({ stringData })}`;
 }
 

@@ -1,12 +1,13 @@
-// The cloud Secret must hold every key the platform needs. The check sees key names only: the
-// caller hands over the names of the keys that have a value, never the values themselves.
+// The cloud Secret must hold every key the platform's cloud module requires there. The check
+// sees key names only: the caller hands over the names of the keys that have a value, never the
+// values themselves.
+import { cloudModule } from '../../cloud/modules.ts';
 import { command, fail, listOf, pass, warning, type CheckOutcome } from '../outcome.ts';
 import {
   createSecretCommand,
+  defaultCloud,
   patchSecretCommand,
-  PLATFORM_NAMES,
-  REQUIRED_SECRET_KEYS,
-  SUBSCRIPTION_KEY,
+  requiredSecretKeys,
   type ObjectRef,
 } from './cloud-keys.ts';
 import type { CloudPlatform } from './platform.ts';
@@ -17,25 +18,24 @@ export interface CloudSecretInput {
   platform: CloudPlatform | undefined;
   /** Names of the Secret's keys that have a non-empty value; undefined when the Secret does not exist. */
   keysWithValues: readonly string[] | undefined;
-  /** Names of the ConfigMap's keys with a value (Azure's subscription id may be there instead). */
+  /** Names of the ConfigMap's keys with a value (a key the cloud reads from either object may be there instead). */
   configMapKeys: readonly string[];
 }
 
 export function checkCloudSecret(input: CloudSecretInput): CheckOutcome {
-  const { ref, platform } = input;
-  const required = platform ? [...REQUIRED_SECRET_KEYS[platform]] : [];
-  if (platform === 'azure' && !input.configMapKeys.includes(SUBSCRIPTION_KEY)) required.push(SUBSCRIPTION_KEY);
+  const { ref } = input;
+  const cloud = input.platform ? cloudModule(input.platform) : undefined;
   if (!input.keysWithValues) {
-    const keys = platform ? required : [...REQUIRED_SECRET_KEYS.aws];
+    const keys = requiredSecretKeys(cloud ?? defaultCloud(), input.configMapKeys);
     return fail('cloudSecretMissing', { ...ref }, command(createSecretCommand(ref, keys)));
   }
   const held = [...input.keysWithValues].sort();
-  if (!platform) return warning('cloudSecretNoPlatform', { name: ref.name, keys: held.join(', ') || '—' });
-  const missing = required.filter((key) => !held.includes(key));
+  if (!cloud) return warning('cloudSecretNoPlatform', { name: ref.name, keys: held.join(', ') || '—' });
+  const missing = requiredSecretKeys(cloud, input.configMapKeys).filter((key) => !held.includes(key));
   if (missing.length > 0) {
     return fail(
       'cloudSecretMissingKeys',
-      { name: ref.name, keys: missing.join(', '), platform: PLATFORM_NAMES[platform] },
+      { name: ref.name, keys: missing.join(', '), platform: cloud.displayName },
       command(patchSecretCommand(ref, missing)),
     );
   }

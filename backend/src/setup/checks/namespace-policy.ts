@@ -5,7 +5,7 @@ import {
   ALLOWED_NAMESPACE_LABEL,
   ALLOWED_NAMESPACE_LABEL_VALUE,
   NAMESPACE_POLICY_NAME,
-} from '../../api/namespace-policy.ts';
+} from '@peer-pods-console/contract/namespace-policy';
 import { action, pass, warning, type CheckOutcome } from '../outcome.ts';
 
 export interface NamespacePolicyInput {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PortRulesReport } from '../../api/contract.ts';
+import type { PortRulesReport } from '@peer-pods-console/contract';
 import { checkPorts } from './ports.ts';
 
 function report(

@@ -1,7 +1,7 @@
 // The ports peer pods need between worker nodes and pod VMs (15150/TCP for the agent, the VXLAN
 // port for the tunnel) must be open in the cloud. Reads the port-rules service's report; a
 // cloud that cannot be asked is a warning with its message, not a failure of the cluster.
-import type { PortRulesReport } from '../../api/contract.ts';
+import type { PortRulesReport } from '@peer-pods-console/contract';
 import { action, fail, listOf, pass, warning, type CheckOutcome } from '../outcome.ts';
 
 export type PortsInput = { report: PortRulesReport } | { error: string };
@@ -13,7 +13,7 @@ function ruleText(rule: PortRulesReport['rules'][number]): string {
 export function checkPorts(input: PortsInput): CheckOutcome {
   if ('error' in input) return warning('portsUnknown', { error: input.error }, action('open-port-wizard'));
   const { rules } = input.report;
-  // The same port in several security groups (both ways between AWS_SG_IDS and the worker's) is
+  // The same port in several groups (both ways between the pod VMs' groups and the worker's) is
   // one item for the reader; the wizard names each group.
   const missing = [...new Set(rules.filter((r) => r.state === 'missing').map(ruleText))];
   if (missing.length > 0) return fail('portsMissing', { rules: listOf(missing) }, action('open-port-wizard'));

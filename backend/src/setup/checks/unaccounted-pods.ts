@@ -1,6 +1,6 @@
 // Peer pods without a kata.peerpods.io/vm request escape every node's VM limit: they were created
 // in a namespace the webhook excludes, or while it was not running. The capacity model lists them.
-import type { UnaccountedPeerPod } from '../../api/contract.ts';
+import type { UnaccountedPeerPod } from '@peer-pods-console/contract';
 import { action, listOf, pass, warning, type CheckOutcome } from '../outcome.ts';
 
 export interface UnaccountedPodsInput {

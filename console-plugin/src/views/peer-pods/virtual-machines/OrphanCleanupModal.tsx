@@ -20,7 +20,7 @@ import {
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
 
-import type { OrphanCleanupResult, VmInventory } from '../../../api/backend';
+import type { OrphanCleanupResult } from '../../../api/backend';
 import BackendProblemAlert from '../../../components/BackendProblemAlert';
 import { backendProblemOf } from '../../../components/backendProblem';
 import type { OrphanCleanupState } from '../../../hooks/useOrphanCleanup';
@@ -28,32 +28,32 @@ import { DEFAULT_PEER_POD_CONFIG } from '../../../models/PeerPodConfig';
 import type { InventoryVm } from './vmInventoryRows';
 
 type CleanupOutcome = OrphanCleanupResult['results'][number];
+type CloudResource = CleanupOutcome['resources'][number];
 
 type OrphanCleanupModalProps = {
   state: Exclude<OrphanCleanupState, { phase: 'idle' }>;
   /** The VMs the admin selected, named while the dry run runs. */
   selectedVms: InventoryVm[];
-  provider: VmInventory['provider'];
   onConfirm: (preview: OrphanCleanupResult) => void;
   onClose: () => void;
 };
 
 const TITLE_ID = 'peer-pods-console-plugin__cleanup-title';
 
-/** What deleting one VM removes in the cloud (the providers' deleteVm: AWS terminates, Azure also drops NIC and disk). */
-const useCloudResourcesOf = (provider: VmInventory['provider']) => {
+/** A cloud resource the backend says a deletion removes (or removed), in words. */
+const useCloudResourceText = () => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
-  return (outcome: CleanupOutcome): string[] => {
-    const name = outcome.name ?? outcome.id;
-    if (provider === 'aws') return [t('EC2 instance {{id}}', { id: outcome.id })];
-    if (provider === 'azure') {
-      return [
-        t('Virtual machine {{name}}', { name }),
-        t('Network interface {{name}}', { name: `${name}-net` }),
-        t('Disk {{name}}', { name: `${name}-disk` }),
-      ];
+  return (resource: CloudResource): string => {
+    switch (resource.kind) {
+      case 'ec2-instance':
+        return t('EC2 instance {{id}}', { id: resource.name });
+      case 'virtual-machine':
+        return t('Virtual machine {{name}}', { name: resource.name });
+      case 'network-interface':
+        return t('Network interface {{name}}', { name: resource.name });
+      case 'disk':
+        return t('Disk {{name}}', { name: resource.name });
     }
-    return [t('Virtual machine {{name}}', { name })];
   };
 };
 
@@ -74,14 +74,13 @@ const OutcomeLabel: FC<{ outcome: CleanupOutcome['outcome'] }> = ({ outcome }) =
 type OutcomeTableProps = {
   ariaLabel: string;
   results: CleanupOutcome[];
-  provider: VmInventory['provider'];
   /** Dry run: list what would be deleted; real run: what was. */
   dryRun: boolean;
 };
 
-const OutcomeTable: FC<OutcomeTableProps> = ({ ariaLabel, results, provider, dryRun }) => {
+const OutcomeTable: FC<OutcomeTableProps> = ({ ariaLabel, results, dryRun }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
-  const cloudResourcesOf = useCloudResourcesOf(provider);
+  const resourceText = useCloudResourceText();
   return (
     <Table aria-label={ariaLabel} variant="compact">
       <Thead>
@@ -93,12 +92,8 @@ const OutcomeTable: FC<OutcomeTableProps> = ({ ariaLabel, results, provider, dry
       </Thead>
       <Tbody>
         {results.map((result) => {
-          const removed =
-            result.outcome === 'would-delete'
-              ? cloudResourcesOf(result)
-              : result.outcome === 'deleted'
-                ? result.deletedResources
-                : [];
+          // The backend lists them per VM: what the dry run would remove, what the cleanup removed.
+          const removed = result.outcome === 'would-delete' || result.outcome === 'deleted' ? result.resources : [];
           return (
             <Tr key={result.id}>
               <Td dataLabel={t('Virtual machine')}>
@@ -122,7 +117,7 @@ const OutcomeTable: FC<OutcomeTableProps> = ({ ariaLabel, results, provider, dry
                       {dryRun ? t('Would delete:') : t('Deleted:')}
                       <List isPlain>
                         {removed.map((resource) => (
-                          <ListItem key={resource}>{resource}</ListItem>
+                          <ListItem key={`${resource.kind}/${resource.name}`}>{resourceText(resource)}</ListItem>
                         ))}
                       </List>
                     </StackItem>
@@ -141,7 +136,7 @@ const OutcomeTable: FC<OutcomeTableProps> = ({ ariaLabel, results, provider, dry
  * The guarded cleanup: the dry run's answer for each selected VM, a typed confirmation of how many
  * VMs will be deleted, then each VM's outcome.
  */
-const OrphanCleanupModal: FC<OrphanCleanupModalProps> = ({ state, selectedVms, provider, onConfirm, onClose }) => {
+const OrphanCleanupModal: FC<OrphanCleanupModalProps> = ({ state, selectedVms, onConfirm, onClose }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const [typedCount, setTypedCount] = useState('');
   const busy = state.phase === 'previewing' || state.phase === 'deleting';
@@ -191,12 +186,7 @@ const OrphanCleanupModal: FC<OrphanCleanupModalProps> = ({ state, selectedVms, p
               </Alert>
             </StackItem>
             <StackItem>
-              <OutcomeTable
-                ariaLabel={t('Dry run result')}
-                results={state.preview.results}
-                provider={provider}
-                dryRun
-              />
+              <OutcomeTable ariaLabel={t('Dry run result')} results={state.preview.results} dryRun />
             </StackItem>
             {toDelete.length > 0 && (
               <StackItem>
@@ -254,12 +244,7 @@ const OrphanCleanupModal: FC<OrphanCleanupModalProps> = ({ state, selectedVms, p
               </Alert>
             </StackItem>
             <StackItem>
-              <OutcomeTable
-                ariaLabel={t('Cleanup result')}
-                results={state.result.results}
-                provider={provider}
-                dryRun={false}
-              />
+              <OutcomeTable ariaLabel={t('Cleanup result')} results={state.result.results} dryRun={false} />
             </StackItem>
           </Stack>
         );

@@ -328,6 +328,7 @@ describe('Virtual machines tab', () => {
           outcome: 'would-delete',
           message: 'No PeerPod claims it.',
           deletedResources: [],
+          resources: [{ kind: 'ec2-instance', name: 'i-podvm-old-11111111' }],
         },
         {
           id: 'i-podvm-stale-22222222',
@@ -335,6 +336,7 @@ describe('Virtual machines tab', () => {
           outcome: 'would-delete',
           message: 'No PeerPod claims it.',
           deletedResources: [],
+          resources: [{ kind: 'ec2-instance', name: 'i-podvm-stale-22222222' }],
         },
         {
           id: 'i-podvm-claimed-33333333',
@@ -342,6 +344,7 @@ describe('Virtual machines tab', () => {
           outcome: 'refused',
           message: 'Not an orphan: a PeerPod claims this VM.',
           deletedResources: [],
+          resources: [],
         },
       ],
     };
@@ -355,6 +358,7 @@ describe('Virtual machines tab', () => {
           outcome: 'deleted',
           message: 'deleted 1 cloud resource(s)',
           deletedResources: ['i-podvm-old-11111111'],
+          resources: [{ kind: 'ec2-instance', name: 'i-podvm-old-11111111' }],
         },
         {
           id: 'i-podvm-stale-22222222',
@@ -362,6 +366,7 @@ describe('Virtual machines tab', () => {
           outcome: 'failed',
           message: 'AWS refused TerminateInstances for i-podvm-stale-22222222 (UnauthorizedOperation).',
           deletedResources: [],
+          resources: [],
         },
       ],
     };
@@ -447,7 +452,15 @@ describe('Virtual machines tab', () => {
     it('names what Azure deletes with each VM: the VM, its network interface and its disk', async () => {
       const user = userEvent.setup();
       serve(inventory({ provider: 'azure', vms: [orphan('podvm-old-11111111')] }));
-      consoleFetchJSON.post.mockResolvedValue({ dryRun: true, results: [dryRun.results[0]!] });
+      const azureResources: OrphanCleanupResult['results'][number]['resources'] = [
+        { kind: 'virtual-machine', name: 'podvm-old-11111111' },
+        { kind: 'network-interface', name: 'podvm-old-11111111-net' },
+        { kind: 'disk', name: 'podvm-old-11111111-disk' },
+      ];
+      consoleFetchJSON.post.mockResolvedValue({
+        dryRun: true,
+        results: [{ ...dryRun.results[0]!, resources: azureResources }],
+      });
       renderTab();
       await vmTable();
 
@@ -458,6 +471,68 @@ describe('Virtual machines tab', () => {
       expect(await within(dialog).findByText('Virtual machine podvm-old-11111111')).toBeInTheDocument();
       expect(within(dialog).getByText('Network interface podvm-old-11111111-net')).toBeInTheDocument();
       expect(within(dialog).getByText('Disk podvm-old-11111111-disk')).toBeInTheDocument();
+    });
+
+    it('lists what the dry run says goes with each VM, and after the cleanup what went', async () => {
+      const user = userEvent.setup();
+      serve(inventory({ vms: [orphan('podvm-old-11111111')] }));
+      const withVolume: OrphanCleanupResult['results'][number] = {
+        ...dryRun.results[0]!,
+        resources: [
+          { kind: 'ec2-instance', name: 'i-podvm-old-11111111' },
+          { kind: 'disk', name: 'vol-0root' },
+        ],
+      };
+      consoleFetchJSON.post.mockImplementation((_url: string, body: { dryRun: boolean }) =>
+        Promise.resolve(
+          body.dryRun
+            ? { dryRun: true, confirmation: 'confirmation-of-the-dry-run', results: [withVolume] }
+            : {
+                dryRun: false,
+                results: [{ ...cleanupResult.results[0]!, resources: withVolume.resources }],
+              },
+        ),
+      );
+      renderTab();
+      await vmTable();
+
+      await user.click(screen.getByRole('checkbox', { name: 'Select podvm-old-11111111' }));
+      await user.click(screen.getByRole('button', { name: 'Clean up' }));
+
+      const dialog = await screen.findByRole('dialog', { name: 'Clean up orphan VMs' });
+      const preview = await within(dialog).findByRole('grid', { name: 'Dry run result' });
+      const planned = within(within(preview).getByRole('row', { name: /podvm-old-11111111/ })).getAllByRole('listitem');
+      expect(planned.map((item) => item.textContent)).toEqual(['EC2 instance i-podvm-old-11111111', 'Disk vol-0root']);
+
+      await user.type(within(dialog).getByRole('textbox', { name: /Type 1 to confirm/ }), '1');
+      await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+
+      const outcome = await within(dialog).findByRole('grid', { name: 'Cleanup result' });
+      const deletedRow = within(outcome).getByRole('row', { name: /podvm-old-11111111/ });
+      expect(within(deletedRow).getByText('Deleted:')).toBeInTheDocument();
+      expect(
+        within(deletedRow)
+          .getAllByRole('listitem')
+          .map((item) => item.textContent),
+      ).toEqual(['EC2 instance i-podvm-old-11111111', 'Disk vol-0root']);
+    });
+
+    it('names no cloud resource the dry run does not list', async () => {
+      const user = userEvent.setup();
+      serve(inventory({ provider: 'azure', vms: [orphan('podvm-old-11111111')] }));
+      consoleFetchJSON.post.mockResolvedValue({
+        dryRun: true,
+        results: [{ ...dryRun.results[0]!, resources: [{ kind: 'virtual-machine', name: 'podvm-old-11111111' }] }],
+      });
+      renderTab();
+      await vmTable();
+
+      await user.click(screen.getByRole('checkbox', { name: 'Select podvm-old-11111111' }));
+      await user.click(screen.getByRole('button', { name: 'Clean up' }));
+
+      const dialog = await screen.findByRole('dialog', { name: 'Clean up orphan VMs' });
+      expect(await within(dialog).findByText('Virtual machine podvm-old-11111111')).toBeInTheDocument();
+      expect(within(dialog).queryByText(/podvm-old-11111111-net|podvm-old-11111111-disk/)).not.toBeInTheDocument();
     });
 
     it('offers no deletion when the dry run refuses every VM', async () => {

@@ -231,7 +231,6 @@ const Inventory: FC<InventoryProps> = ({ inventory, requestError, refresh, refre
         <OrphanCleanupModal
           state={cleanup.state}
           selectedVms={selectedVms}
-          provider={inventory.provider}
           onConfirm={cleanup.confirm}
           onClose={closeCleanup}
         />

@@ -341,6 +341,73 @@ describe('inventory, correlation and orphans (1,500 peer-pod VMs)', () => {
   });
 });
 
+describe('what a cleanup of one VM deletes', () => {
+  const TAGS = { 'peerpods-cluster': 'resources-test' };
+  const ours: ClusterIdentity = { provider: 'azure', tags: TAGS, resourceGroup: RG };
+  const afterGrace = () => new Date(CREATED.getTime() + 11 * 60_000);
+
+  it('the dry run names the VM, its NIC and its disk; the cleanup deletes exactly those', async () => {
+    const name = podVmName('resources', 'feedface00');
+    const seeded = arm.state.addVirtualMachine(RG, { name, tags: TAGS, timeCreated: CREATED });
+    const { vms } = await provider().listPeerPodVms(ours);
+    const report = correlateInventory({ provider: 'azure', vms, pods: [], peerPods: [], now: afterGrace() });
+    const plan = planOrphanCleanup(report, ours, [seeded.id]);
+    expect(plan.toDelete.map((candidate) => candidate.resources)).toEqual([
+      [
+        { kind: 'virtual-machine', name },
+        { kind: 'network-interface', name: `${name}-net` },
+        { kind: 'disk', name: `${name}-disk` },
+      ],
+    ]);
+    expect(requestsTo('DELETE', /./)).toHaveLength(0);
+
+    const result = await cleanupOrphans({
+      provider: provider(),
+      identity: ours,
+      vmIds: [seeded.id],
+      pods: [],
+      peerPods: [],
+      ledger: new DeletionLedger(),
+      now: afterGrace(),
+      context: recorder().context,
+    });
+    expect(result.deleted.map((deleted) => deleted.resources)).toEqual(plan.toDelete.map((c) => c.resources));
+    for (const [kind, resource] of [
+      ['vm', name],
+      ['nic', `${name}-net`],
+      ['disk', `${name}-disk`],
+    ] as const) {
+      expect(arm.state.get(RG, kind, resource)).toBeUndefined();
+    }
+  });
+
+  it('the cleanup names only what it deleted when the disk went with the VM', async () => {
+    const name = podVmName('resources-gone', 'feedface01');
+    const seeded = arm.state.addVirtualMachine(RG, {
+      name,
+      tags: TAGS,
+      timeCreated: CREATED,
+      diskDeleteOption: 'Delete',
+    });
+    const result = await cleanupOrphans({
+      provider: provider(),
+      identity: ours,
+      vmIds: [seeded.id],
+      pods: [],
+      peerPods: [],
+      ledger: new DeletionLedger(),
+      now: afterGrace(),
+      context: recorder().context,
+    });
+    expect(result.deleted.map((deleted) => deleted.resources)).toEqual([
+      [
+        { kind: 'virtual-machine', name },
+        { kind: 'network-interface', name: `${name}-net` },
+      ],
+    ]);
+  });
+});
+
 describe('port rules', () => {
   const nsgId = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Network/networkSecurityGroups/${NSG}`;
 

@@ -7,6 +7,7 @@ import {
   CreateTagsCommand,
   CreateVpcCommand,
   DescribeSecurityGroupsCommand,
+  DescribeVolumesCommand,
   RunInstancesCommand,
   TerminateInstancesCommand,
   type EC2Client,
@@ -41,7 +42,11 @@ import { AwsCloudProvider, type AwsProviderOptions } from './provider.ts';
 import { failure } from '../test/failure.ts';
 
 const CLUSTER_TAGS = { 'peerpods-cluster': 'test-cluster' };
-const VM_COUNT = 1500;
+// Enough for several DescribeInstances pages and every kind of VM; 5,000 instances are bench/cloud's.
+const VM_COUNT = 30;
+/** Pods i % 3 of 0 and 1 are alive (a third with a PeerPod too); i % 3 of 2 left their VM behind. */
+const IN_USE = (VM_COUNT * 2) / 3;
+const UNCLAIMED = VM_COUNT / 3;
 const ELEVEN_MINUTES = 11 * 60_000;
 
 let moto: MotoServer;
@@ -103,7 +108,7 @@ beforeEach(() => {
   proxy.clearRequests();
 });
 
-describe('inventory, correlation and orphans (1,500 peer-pod instances)', () => {
+describe(`inventory, correlation and orphans (${VM_COUNT} peer-pod instances)`, () => {
   // Pod i: a third have a PeerPod, a third only a live pod, a third nothing (orphans once old).
   const pods: PodLike[] = [];
   const peerPods: PeerPodLike[] = [];
@@ -177,7 +182,7 @@ describe('inventory, correlation and orphans (1,500 peer-pod instances)', () => 
     });
 
     proxy.clearRequests();
-    ({ vms: listed, excluded } = await provider({ pageSize: 10 }).listPeerPodVms(identity(), { countExcluded: true }));
+    ({ vms: listed, excluded } = await provider({ pageSize: 5 }).listPeerPodVms(identity(), { countExcluded: true }));
     describePages = calls('DescribeInstances').length;
   });
 
@@ -240,16 +245,16 @@ describe('inventory, correlation and orphans (1,500 peer-pod instances)', () => 
       nodeName: 'worker-0',
     });
     expect(withoutPeerPod?.peerPod).toBeUndefined();
-    expect(report.vms.filter((entry) => entry.ownership === 'in-use')).toHaveLength(1000);
-    expect(Object.values(report.vmIdsByNode).flat()).toHaveLength(1000);
+    expect(report.vms.filter((entry) => entry.ownership === 'in-use')).toHaveLength(IN_USE);
+    expect(Object.values(report.vmIdsByNode).flat()).toHaveLength(IN_USE);
   });
 
   it('finds the unclaimed VMs as orphans only once the grace period is over', () => {
     const now = correlateInventory({ provider: 'aws', vms: listed, pods, peerPods });
     expect(now.orphans).toHaveLength(0);
-    expect(now.vms.filter((entry) => entry.ownership === 'unclaimed')).toHaveLength(500);
+    expect(now.vms.filter((entry) => entry.ownership === 'unclaimed')).toHaveLength(UNCLAIMED);
     const afterGrace = correlateInventory({ provider: 'aws', vms: listed, pods, peerPods, now: later() });
-    expect(afterGrace.orphans).toHaveLength(500);
+    expect(afterGrace.orphans).toHaveLength(UNCLAIMED);
     const longerGrace = correlateInventory({
       provider: 'aws',
       vms: listed,
@@ -350,6 +355,52 @@ describe('inventory, correlation and orphans (1,500 peer-pod instances)', () => 
     expect(error.code).toBe('conflict');
     expect(audit.events).toEqual([expect.objectContaining({ result: 'refused', cloudIds: [victim.id] })]);
     expect(calls('TerminateInstances')).toHaveLength(0);
+  });
+});
+
+describe('what a cleanup of one instance deletes', () => {
+  const TAGS = { 'peerpods-cluster': 'volume-test' };
+  const ours = (): ClusterIdentity => ({ provider: 'aws', tags: TAGS, subnetId: network.subnetId });
+  const later = () => new Date(Date.now() + ELEVEN_MINUTES);
+
+  it('the dry run names the instance and the root volume EC2 deletes with it; the cleanup deletes exactly those', async () => {
+    const [launched] = await launchPodVms(seedClient, {
+      names: [podVmName('volume', 'feedface00')],
+      subnetId: network.subnetId,
+      tags: TAGS,
+    });
+    const id = launched?.id ?? '';
+    const volumeIds = async (filter: { Name: string; Values: string[] }) =>
+      (await seedClient.send(new DescribeVolumesCommand({ Filters: [filter] }))).Volumes?.flatMap((volume) =>
+        volume.VolumeId ? [volume.VolumeId] : [],
+      ) ?? [];
+    const [rootVolume = ''] = await volumeIds({ Name: 'attachment.instance-id', Values: [id] });
+    expect(rootVolume).toMatch(/^vol-/);
+
+    const { vms } = await provider().listPeerPodVms(ours());
+    const report = correlateInventory({ provider: 'aws', vms, pods: [], peerPods: [], now: later() });
+    const plan = planOrphanCleanup(report, ours(), [id]);
+    expect(plan.toDelete.map((candidate) => candidate.resources)).toEqual([
+      [
+        { kind: 'ec2-instance', name: id },
+        { kind: 'disk', name: rootVolume },
+      ],
+    ]);
+    expect(calls('TerminateInstances')).toHaveLength(0);
+
+    const result = await cleanupOrphans({
+      provider: provider(),
+      identity: ours(),
+      vmIds: [id],
+      pods: [],
+      peerPods: [],
+      ledger: new DeletionLedger(),
+      now: later(),
+      context: recorder().context,
+    });
+    expect(result.deleted.map((deleted) => deleted.resources)).toEqual(plan.toDelete.map((c) => c.resources));
+    // EC2 deleted the volume with the instance: it is gone, not merely detached.
+    expect(await volumeIds({ Name: 'volume-id', Values: [rootVolume] })).toEqual([]);
   });
 });
 
