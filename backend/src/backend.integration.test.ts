@@ -33,7 +33,7 @@ import type {
   PortRulesApplyResult,
   PortRulesReport,
   VmInventory,
-} from './api/contract.ts';
+} from '@peer-pods-console/contract';
 import { startBackend, type RunningBackend } from './backend.ts';
 import { loadConfig } from './config.ts';
 

@@ -3,12 +3,14 @@
 // plugin assets on one HTTPS port (the one the console's plugin proxy reaches), the admission
 // webhook on its own lean HTTPS port, and /healthz, /readyz and /metrics on a third (the health
 // port, for the kubelet's probes and Prometheus).
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { Router } from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createCapacityController, type CapacityController } from './capacity/controller.ts';
+import type { InventoryReport } from './cloud/index.ts';
 import type { Config } from './config.ts';
 import { KubeClient } from './kube/client.ts';
 import { EventRecorder } from './kube/events.ts';
@@ -23,7 +25,7 @@ import { ModelCapacityService } from './services/capacity-service.ts';
 import { CloudService } from './services/cloud-service.ts';
 import { SetupService } from './setup/setup-service.ts';
 import { CertificateWatcher, loadCertificatePairSync, secureContextOptions } from './webhook/serving-certificate.ts';
-import { readClusterTls } from './server/tls-profile.ts';
+import { readClusterTls, type TlsSettings } from './server/tls-profile.ts';
 import { createWebhookServer, type WebhookServer } from './webhook/server.ts';
 
 export interface RunningBackend {
@@ -54,7 +56,57 @@ function loadKubeConfig(path: string): KubeConfig {
   return kc;
 }
 
+/** What every part is built from. */
+interface Foundation {
+  config: Config;
+  logger: Logger;
+  readiness: Readiness;
+  registry: Registry;
+  kubeConfig: KubeConfig;
+  /** The backend's own client for cloud settings, the setup checklist, Events and start-up reads. */
+  kubeClient: KubeClient;
+  identity: string;
+}
+
+interface Services {
+  capacity: CapacityController;
+  cloud: CloudService;
+  setup: SetupService;
+}
+
+interface Servers {
+  /** The API and the plugin's assets. */
+  api: Server;
+  /** /healthz, /readyz and /metrics. */
+  health: Server;
+  tls: boolean;
+  certificateWatcher?: CertificateWatcher;
+}
+
+interface OpenPorts {
+  url: string;
+  metricsUrl: string;
+  webhook?: WebhookServer;
+  webhookUrl?: string;
+}
+
 export async function startBackend(config: Config, options: StartOptions = {}): Promise<RunningBackend> {
+  const foundation = await createFoundation(config, options);
+  const { logger, readiness } = foundation;
+  const services = await createServices(foundation);
+  const tlsSettings = await readTlsSettings(foundation);
+  const servers = createServers(foundation, await createApi(foundation, services), tlsSettings);
+  const ports = await openPorts(foundation, servers, tlsSettings);
+  const { url, webhookUrl, metricsUrl } = ports;
+  startInformers(foundation, services);
+  readiness.set('serving', true, `API, ${webhookUrl ? 'webhook and ' : ''}health ports open`);
+  logger.info({ url, tls: servers.tls, webhook: webhookUrl ?? 'off', metrics: metricsUrl }, 'backend listening');
+  const stop = shutdown(foundation, services, servers, ports);
+  const { capacity, cloud } = services;
+  return { config, server: servers.api, url, webhookUrl, metricsUrl, capacity, cloud, logger, stop };
+}
+
+async function createFoundation(config: Config, options: StartOptions): Promise<Foundation> {
   const logger = createLogger(config.logLevel, options.logDestination);
   const readiness = new Readiness();
   // The only gating check besides shutdown: every port listens. The informer caches are reported
@@ -64,13 +116,20 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
   collectDefaultMetrics({ register: registry });
   const kubeConfig = loadKubeConfig(config.kubeconfig);
   const identity = config.identity || `${hostname()}-${process.pid}`;
+  const kubeClient = await KubeClient.create(kubeConfig, { userAgent: 'peer-pods-console/cloud' });
+  return { config, logger, readiness, registry, kubeConfig, kubeClient, identity };
+}
 
+/** The capacity controller (informers, model, reconciler), cloud VM management, the setup checklist. */
+async function createServices(foundation: Foundation): Promise<Services> {
+  const { config, logger, registry, readiness, kubeConfig, kubeClient, identity } = foundation;
+  const peerPodConfig = { namespace: config.peerPodConfigNamespace, name: config.peerPodConfigName };
   const capacity = await createCapacityController({
     kubeConfig,
     logger,
     targetRuntimeClass: config.targetRuntimeClass,
     extendedResource: config.extendedResource,
-    defaultConfig: { namespace: config.peerPodConfigNamespace, name: config.peerPodConfigName },
+    defaultConfig: peerPodConfig,
     leaderElection: {
       enabled: config.leaderElection,
       identity,
@@ -79,53 +138,11 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
     metricsRegistry: registry,
     readiness: readiness.informational(),
   });
-
-  const kubeClient = await KubeClient.create(kubeConfig, { userAgent: 'peer-pods-console/cloud' });
-  const cloud = new CloudService({
-    kubeConfig,
-    logger: logger.child({ feature: 'cloud' }),
-    recorder: new EventRecorder({ client: kubeClient, logger, component: 'peer-pods-console', instance: identity }),
-    peerPodConfig: { namespace: config.peerPodConfigNamespace, name: config.peerPodConfigName },
-    awsEndpoint: config.awsEndpoint,
-    // Unset ('') means: the endpoints of the cluster's own Azure cloud (cloud/settings.ts).
-    azureArmEndpoint: config.azureArmEndpoint || undefined,
-    azureAuthorityHost: config.azureAuthorityHost || undefined,
-    orphanGraceMs: config.orphanGraceSeconds * 1000,
-    inventoryIntervalMs: config.inventoryIntervalSeconds * 1000,
-    pods: () => capacity.informers.pods.values(),
-    peerPods: () => capacity.informers.peerPods.values(),
-    claimsNow: async () => {
-      const [pods, peerPods] = await Promise.all([
-        capacity.informers.pods.listNow(),
-        capacity.informers.peerPods.listNow(),
-      ]);
-      return { pods, peerPods };
-    },
-    claimsSynced: () => capacity.informers.pods.hasSynced() && capacity.informers.peerPods.hasSynced(),
-    onInventory: (report) => {
-      const byNode: Record<
-        string,
-        { id: string; name: string; state?: string; instanceType?: string; pod?: { namespace: string; name: string } }[]
-      > = {};
-      for (const entry of report.vms) {
-        if (!entry.nodeName) continue;
-        (byNode[entry.nodeName] ??= []).push({
-          id: entry.vm.id,
-          name: entry.vm.name,
-          state: entry.vm.state,
-          instanceType: entry.vm.instanceType,
-          pod: entry.pod ? { namespace: entry.pod.namespace, name: entry.pod.name } : undefined,
-        });
-      }
-      capacity.model.setVms(byNode);
-    },
-  });
-  const capacityService = new ModelCapacityService({ model: capacity.model, orphanCount: () => cloud.orphanCount() });
-
+  const cloud = createCloudService(foundation, capacity);
   const { informers } = capacity;
   const setup = new SetupService({
     client: kubeClient,
-    peerPodConfig: { namespace: config.peerPodConfigNamespace, name: config.peerPodConfigName },
+    peerPodConfig,
     targetRuntimeClass: config.targetRuntimeClass,
     extendedResource: config.extendedResource,
     capacity: {
@@ -136,17 +153,24 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
     },
     ports: cloud,
   });
+  return { capacity, cloud, setup };
+}
 
+/** The REST API over the services, each request reviewed as its user by the backend's own client. */
+async function createApi({ config, kubeConfig }: Foundation, { capacity, cloud, setup }: Services): Promise<Router> {
+  const { informers } = capacity;
   const cacheWords: Record<CacheName, [string, { hasSynced(): boolean }]> = {
     nodes: ['nodes', informers.nodes],
     peerPodConfigs: ['PeerPodConfigs', informers.configs],
     pods: ['pods', informers.pods],
     peerPods: ['PeerPods', informers.peerPods],
   };
-  const api = createApiRouter({
-    reviewer: new AccessReviewer({ kubeConfig }),
+  return createApiRouter({
+    reviewer: new AccessReviewer({
+      client: await KubeClient.create(kubeConfig, { userAgent: 'peer-pods-console/auth' }),
+    }),
     services: {
-      capacity: capacityService,
+      capacity: new ModelCapacityService({ model: capacity.model, orphanCount: () => cloud.orphanCount() }),
       vms: cloud,
       ports: cloud,
       setup,
@@ -157,124 +181,197 @@ export async function startBackend(config: Config, options: StartOptions = {}): 
       },
     },
   });
-  const app = createApp({ logger, basePath: config.basePath, pluginAssetsDir: config.pluginAssetsDir, api });
-  const healthHandler = createHealthHandler({ readiness, metricsRegistry: registry, logger });
+}
 
-  // Every port follows the cluster's tlsSecurityProfile (APIServer cluster), read once at start.
-  const tlsSettings = await readClusterTls((path) =>
+/** Every port follows the cluster's tlsSecurityProfile (APIServer cluster), read once at start. */
+async function readTlsSettings({ kubeClient, logger }: Foundation): Promise<TlsSettings> {
+  const settings = await readClusterTls((path) =>
     kubeClient.request<{ spec?: { tlsSecurityProfile?: { type?: string } } }>({
       method: 'GET',
       path,
       timeoutMs: 10_000,
     }),
   );
-  logger.info({ tls: { minVersion: tlsSettings.minVersion, source: tlsSettings.source } }, 'TLS settings');
+  logger.info({ tls: { minVersion: settings.minVersion, source: settings.source } }, 'TLS settings');
+  return settings;
+}
 
-  // The API port and the health port: HTTPS with the serving certificate (the Service's, from the
-  // service CA, which the console and the cluster's Prometheus trust), swapped in place when the
-  // files rotate.
-  const tls = Boolean(config.tlsCertFile);
-  let certificateWatcher: CertificateWatcher | undefined;
-  let server: Server;
-  let healthServer: Server;
-  if (tls) {
-    const pair = loadCertificatePairSync(config.tlsCertFile, config.tlsKeyFile);
-    const httpsServer = createHttpsServer(secureContextOptions(pair, tlsSettings), app);
-    const httpsHealthServer = createHttpsServer(secureContextOptions(pair, tlsSettings), healthHandler);
-    certificateWatcher = new CertificateWatcher({
-      certFile: config.tlsCertFile,
-      keyFile: config.tlsKeyFile,
-      current: pair,
-      intervalMs: 10_000,
-      onChange: (next) => {
-        httpsServer.setSecureContext(secureContextOptions(next, tlsSettings));
-        httpsHealthServer.setSecureContext(secureContextOptions(next, tlsSettings));
-        logger.info('API serving certificate reloaded');
-      },
-      onError: (err) => logger.warn({ err: err.message }, 'API serving certificate not reloaded'),
+function createCloudService(foundation: Foundation, capacity: CapacityController): CloudService {
+  const { config, logger, kubeClient, identity } = foundation;
+  const { informers } = capacity;
+  return new CloudService({
+    client: kubeClient,
+    logger: logger.child({ feature: 'cloud' }),
+    recorder: new EventRecorder({ client: kubeClient, logger, component: 'peer-pods-console', instance: identity }),
+    peerPodConfig: { namespace: config.peerPodConfigNamespace, name: config.peerPodConfigName },
+    awsEndpoint: config.awsEndpoint,
+    // Unset ('') means: the endpoints of the cluster's own Azure cloud (cloud/settings.ts).
+    azureArmEndpoint: config.azureArmEndpoint || undefined,
+    azureAuthorityHost: config.azureAuthorityHost || undefined,
+    orphanGraceMs: config.orphanGraceSeconds * 1000,
+    inventoryIntervalMs: config.inventoryIntervalSeconds * 1000,
+    pods: () => informers.pods.values(),
+    peerPods: () => informers.peerPods.values(),
+    claimsNow: async () => {
+      const [pods, peerPods] = await Promise.all([informers.pods.listNow(), informers.peerPods.listNow()]);
+      return { pods, peerPods };
+    },
+    claimsSynced: () => informers.pods.hasSynced() && informers.peerPods.hasSynced(),
+    onInventory: (report) => capacity.model.setVms(vmsByNode(report)),
+  });
+}
+
+/** The inventory's VMs per node, as the capacity model shows them. */
+function vmsByNode(report: InventoryReport) {
+  const byNode: Record<
+    string,
+    { id: string; name: string; state?: string; instanceType?: string; pod?: { namespace: string; name: string } }[]
+  > = {};
+  for (const entry of report.vms) {
+    if (!entry.nodeName) continue;
+    (byNode[entry.nodeName] ??= []).push({
+      id: entry.vm.id,
+      name: entry.vm.name,
+      state: entry.vm.state,
+      instanceType: entry.vm.instanceType,
+      pod: entry.pod ? { namespace: entry.pod.namespace, name: entry.pod.name } : undefined,
     });
-    certificateWatcher.start();
-    server = httpsServer;
-    healthServer = httpsHealthServer;
-  } else {
-    server = createHttpServer(app);
-    healthServer = createHttpServer(healthHandler);
   }
-  server.requestTimeout = 60_000;
-  server.headersTimeout = 20_000;
-  server.keepAliveTimeout = 65_000;
+  return byNode;
+}
+
+/**
+ * The API port and the health port: HTTPS with the serving certificate (the Service's, from the
+ * service CA, which the console and the cluster's Prometheus trust), swapped in place when the
+ * files rotate.
+ */
+function createServers(foundation: Foundation, api: Router, tlsSettings: TlsSettings): Servers {
+  const { config, logger, readiness, registry } = foundation;
+  const app = createApp({ logger, basePath: config.basePath, pluginAssetsDir: config.pluginAssetsDir, api });
+  const healthHandler = createHealthHandler({ readiness, metricsRegistry: registry, logger });
+  const servers: Servers = config.tlsCertFile
+    ? createHttpsServers(foundation, app, healthHandler, tlsSettings)
+    : { api: createHttpServer(app), health: createHttpServer(healthHandler), tls: false };
+  servers.api.requestTimeout = 60_000;
+  servers.api.headersTimeout = 20_000;
+  servers.api.keepAliveTimeout = 65_000;
   // Probes and scrapes are small and answered at once.
-  healthServer.requestTimeout = 10_000;
-  healthServer.headersTimeout = 10_000;
+  servers.health.requestTimeout = 10_000;
+  servers.health.headersTimeout = 10_000;
+  return servers;
+}
 
-  const listen = async (listener: Server, port: number, what: string): Promise<string> => {
-    await new Promise<void>((resolve, reject) => {
-      const onError = (error: NodeJS.ErrnoException) =>
-        reject(new Error(`the ${what} cannot listen on ${config.host}:${port}: ${error.code ?? error.message}`));
-      listener.once('error', onError);
-      listener.listen(port, config.host, () => {
-        listener.off('error', onError);
-        resolve();
-      });
+function createHttpsServers(
+  { config, logger }: Foundation,
+  app: RequestListener,
+  healthHandler: RequestListener,
+  tlsSettings: TlsSettings,
+): Servers {
+  const pair = loadCertificatePairSync(config.tlsCertFile, config.tlsKeyFile);
+  const api = createHttpsServer(secureContextOptions(pair, tlsSettings), app);
+  const health = createHttpsServer(secureContextOptions(pair, tlsSettings), healthHandler);
+  const certificateWatcher = new CertificateWatcher({
+    certFile: config.tlsCertFile,
+    keyFile: config.tlsKeyFile,
+    current: pair,
+    intervalMs: 10_000,
+    onChange: (next) => {
+      api.setSecureContext(secureContextOptions(next, tlsSettings));
+      health.setSecureContext(secureContextOptions(next, tlsSettings));
+      logger.info('API serving certificate reloaded');
+    },
+    onError: (err) => logger.warn({ err: err.message }, 'API serving certificate not reloaded'),
+  });
+  certificateWatcher.start();
+  return { api, health, tls: true, certificateWatcher };
+}
+
+/** The health port first, so that /readyz can say what is still opening; then the webhook's; the API's last. */
+async function openPorts(
+  { config, logger, registry }: Foundation,
+  servers: Servers,
+  tlsSettings: TlsSettings,
+): Promise<OpenPorts> {
+  const listening = (server: Server, port: number, what: string) =>
+    listen(server, { host: config.host, port, what, tls: servers.tls });
+  const metricsUrl = await listening(servers.health, config.metricsPort, 'health and metrics port');
+  const webhook = config.webhookCertFile
+    ? createWebhookServer({
+        port: config.webhookPort,
+        host: config.host,
+        certFile: config.webhookCertFile,
+        keyFile: config.webhookKeyFile,
+        targetRuntimeClass: config.targetRuntimeClass,
+        extendedResource: config.extendedResource,
+        excludedNamespaces: config.webhookExcludedNamespaces,
+        logger: logger.child({ feature: 'webhook' }),
+        metricsRegistry: registry,
+        tls: tlsSettings,
+      })
+    : undefined;
+  const webhookUrl = webhook ? (await webhook.listen()).url : undefined;
+  const url = `${await listening(servers.api, config.port, 'API port')}${config.basePath}`;
+  return { url, metricsUrl, webhook, webhookUrl };
+}
+
+/** Listens on host:port; resolves with the base URL it is reached at, or rejects naming the port. */
+async function listen(
+  server: Server,
+  { host, port, what, tls }: { host: string; port: number; what: string; tls: boolean },
+): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(new Error(`the ${what} cannot listen on ${host}:${port}: ${error.code ?? error.message}`));
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
     });
-    const address = listener.address();
-    const bound = typeof address === 'object' && address ? address.port : port;
-    return `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${bound}`;
-  };
-  // The health port first, so that /readyz can say what is still opening.
-  const metricsUrl = await listen(healthServer, config.metricsPort, 'health and metrics port');
+  });
+  const address = server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  return `${tls ? 'https' : 'http'}://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`;
+}
 
-  let webhook: WebhookServer | undefined;
-  let webhookUrl: string | undefined;
-  if (config.webhookCertFile) {
-    webhook = createWebhookServer({
-      port: config.webhookPort,
-      host: config.host,
-      certFile: config.webhookCertFile,
-      keyFile: config.webhookKeyFile,
-      targetRuntimeClass: config.targetRuntimeClass,
-      extendedResource: config.extendedResource,
-      excludedNamespaces: config.webhookExcludedNamespaces,
-      logger: logger.child({ feature: 'webhook' }),
-      metricsRegistry: registry,
-      tls: tlsSettings,
-    });
-    webhookUrl = (await webhook.listen()).url;
-  }
-
-  const url = `${await listen(server, config.port, 'API port')}${config.basePath}`;
-
-  // Informers start after the ports are open. They do not gate readiness: until they have synced,
-  // /readyz reports them as informational and the API routes that read them answer 503.
+/**
+ * Informers start after the ports are open. They do not gate readiness: until they have synced,
+ * /readyz reports them as informational and the API routes that read them answer 503.
+ */
+function startInformers({ logger }: Foundation, { capacity, cloud }: Services): void {
   void capacity.start().then(
     () => cloud.start(),
     (err: unknown) => logger.error({ err }, 'capacity controller failed to start'),
   );
-  readiness.set('serving', true, `API, ${webhookUrl ? 'webhook and ' : ''}health ports open`);
-  logger.info({ url, tls, webhook: webhookUrl ?? 'off', metrics: metricsUrl }, 'backend listening');
+}
 
+/** Stops once, however often called: API and webhook first, the health port last, then the controllers. */
+function shutdown(
+  { config, logger, readiness }: Foundation,
+  { capacity, cloud }: Services,
+  servers: Servers,
+  ports: OpenPorts,
+): () => Promise<void> {
   let stopping: Promise<void> | undefined;
-  const stop = () =>
+  return () =>
     (stopping ??= (async () => {
       readiness.markShuttingDown();
       logger.info('shutting down: no new connections, finishing in-flight requests and admissions');
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutSeconds * 1000);
-      timer.unref();
-      await Promise.all([closed, webhook?.close()]);
-      clearTimeout(timer);
+      await Promise.all([closeServer(servers.api, config.shutdownTimeoutSeconds * 1000), ports.webhook?.close()]);
       // The health port closes last: until then the kubelet reads "shutting down" from /readyz.
-      const healthClosed = new Promise<void>((resolve) => healthServer.close(() => resolve()));
-      healthServer.closeIdleConnections();
-      const healthTimer = setTimeout(() => healthServer.closeAllConnections(), 2_000);
-      healthTimer.unref();
-      await healthClosed;
-      clearTimeout(healthTimer);
-      certificateWatcher?.stop();
+      await closeServer(servers.health, 2_000);
+      servers.certificateWatcher?.stop();
       cloud.stop();
       await capacity.stop({ releaseLease: true });
       logger.info('stopped');
     })());
-  return { config, server, url, webhookUrl, metricsUrl, capacity, cloud, logger, stop };
+}
+
+/** Stops accepting, lets in-flight requests finish, and cuts what is still open after `graceMs`. */
+async function closeServer(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  timer.unref();
+  await closed;
+  clearTimeout(timer);
 }

@@ -107,7 +107,8 @@ export async function startMotoServer(options: StartMotoOptions = {}): Promise<M
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  exited.then(() => running.delete(child));
+  // Never rejects: the exit event only resolves it.
+  void exited.then(() => running.delete(child));
 
   try {
     await waitUntilAnswering(endpoint, child, options.startTimeoutMs ?? 60_000, () => output);

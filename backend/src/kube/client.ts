@@ -6,7 +6,8 @@
 // model classes (Date objects, copies). The reconciler writes up to one patch per node in a
 // burst, and the informers page through thousands of pods, so they go through this client:
 // authentication and TLS still come from client-node's KubeConfig (applyToHTTPSOptions), bodies
-// stay plain JSON, connections are reused.
+// stay plain JSON, connections are reused. So that the backend reads Kubernetes one way, every
+// other call of the backend (access reviews, cloud settings, setup checks) goes through it too.
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';

@@ -6,25 +6,20 @@ import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
 import {
+  objectName,
+  orphanCleanupRequest,
+  portRulesRequest,
+  type NodeCapacityDetail,
+  type Permissions,
+  type PodNames,
+} from '@peer-pods-console/contract';
+import {
   API_PREFIX,
   LIVE_EVENT_CAPACITY,
   LIVE_EVENT_END,
   type LiveStreamEndReason,
-  objectName,
-  orphanCleanupRequest,
-  portRulesRequest,
-  type CapacitySummary,
-  type NodeCapacityDetail,
-  type OrphanCleanupRequest,
-  type OrphanCleanupResult,
-  type Permissions,
-  type PortRulesApplyResult,
-  type PortRulesReport,
-  type PortRulesRequest,
-  type PodNames,
-  type SetupReport,
-  type VmInventory,
-} from '../api/contract.ts';
+} from '@peer-pods-console/contract/endpoints';
+import type { CapacityService, PortRuleService, SetupReportService, UserInfo, VmService } from '../services/types.ts';
 import {
   bearerTokenOf,
   tokenKey,
@@ -32,35 +27,9 @@ import {
   requireUser,
   type AccessReviewer,
   type Permission,
-  type UserInfo,
 } from './auth.ts';
 import { CAPACITY_CACHES, CLAIM_CACHES, requireCaches, type CacheStatus } from './cache-gate.ts';
 import { ApiError } from './errors.ts';
-
-export interface CapacityService {
-  /** The snapshot, with pod namespaces and names or without them. */
-  snapshot(podNames: PodNames): CapacitySummary;
-  /** The same snapshot, serialised once per revision and variant; the ETag differs per variant. */
-  snapshotJson(podNames: PodNames): { revision: number; etag: string; json: string; gzip: () => Buffer };
-  /** Calls back on every change of the snapshot; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void;
-}
-
-export interface VmService {
-  inventory(): Promise<VmInventory>;
-  cleanup(request: OrphanCleanupRequest, actor: UserInfo): Promise<OrphanCleanupResult>;
-}
-
-export interface PortRuleService {
-  /** `fresh`: read the cloud now (a person asked), and share that reading with later callers. */
-  status(request: PortRulesRequest, options?: { fresh?: boolean }): Promise<PortRulesReport>;
-  apply(request: PortRulesRequest, actor: UserInfo): Promise<PortRulesApplyResult>;
-}
-
-export interface SetupReportService {
-  /** The setup checklist; answers within its checks' deadline. */
-  report(): Promise<SetupReport>;
-}
 
 export interface ApiServices {
   capacity: CapacityService;

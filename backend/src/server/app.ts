@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { API_PREFIX } from '../api/contract.ts';
+import { API_PREFIX } from '@peer-pods-console/contract/endpoints';
 import type { Logger } from '../logging.ts';
 import { errorHandler } from './errors.ts';
 

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startControlPlane, type ControlPlane } from '../../../hack/controlplane/controlplane.ts';
+import { KubeClient } from '../kube/client.ts';
 import { createLogger } from '../logging.ts';
 import { AccessReviewer, requirePermission, requireUser } from './auth.ts';
 import { errorHandler, type ErrorBody } from './errors.ts';
@@ -14,7 +15,7 @@ let reviewer: AccessReviewer;
 
 beforeAll(async () => {
   cp = await startControlPlane({ scheduler: false, installBase: false });
-  reviewer = new AccessReviewer({ kubeConfig: cp.kubeConfig() });
+  reviewer = new AccessReviewer({ client: await KubeClient.create(cp.kubeConfig()) });
   const app = express();
   app.get(
     '/nodes',

@@ -6,7 +6,9 @@ import type { Server } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccessReviewer, decisionKey, TokenReviewBudgetExceeded, type UserInfo } from './auth.ts';
+import { KubeClient } from '../kube/client.ts';
+import type { UserInfo } from '../services/types.ts';
+import { AccessReviewer, decisionKey, TokenReviewBudgetExceeded } from './auth.ts';
 
 const SCOPES = 'scopes.authorization.openshift.io';
 const TOKENS: Record<string, UserInfo> = {
@@ -21,6 +23,7 @@ const TOKENS: Record<string, UserInfo> = {
 
 let server: Server;
 let kubeConfig: KubeConfig;
+let client: KubeClient;
 const calls = { tokenReviews: 0, accessReviews: 0 };
 
 beforeAll(async () => {
@@ -51,6 +54,7 @@ beforeAll(async () => {
     contexts: [{ name: 'fake', cluster: 'fake', user: 'backend' }],
     currentContext: 'fake',
   });
+  client = await KubeClient.create(kubeConfig);
 });
 
 afterAll(() => server?.close());
@@ -59,7 +63,7 @@ const LIST_NODES = { verb: 'list', resource: 'nodes' };
 
 describe('the access reviewer', () => {
   it('does not give a scoped token the answer cached for the same user’s full token', async () => {
-    const reviewer = new AccessReviewer({ kubeConfig });
+    const reviewer = new AccessReviewer({ client });
     const full = (await reviewer.authenticate('full-token'))!;
     const scoped = (await reviewer.authenticate('scoped-token'))!;
     expect(scoped.extra).toEqual({ [SCOPES]: ['user:info'] });
@@ -83,7 +87,7 @@ describe('the access reviewer', () => {
   });
 
   it('remembers rejected tokens apart: a flood of them neither reaches the API server again nor evicts good ones', async () => {
-    const reviewer = new AccessReviewer({ kubeConfig, maxEntries: 10, tokenReviewBurst: 1000 });
+    const reviewer = new AccessReviewer({ client, maxEntries: 10, tokenReviewBurst: 1000 });
     expect(await reviewer.authenticate('full-token')).not.toBeNull();
     for (let i = 0; i < 50; i++) expect(await reviewer.authenticate(`bogus-${i}`)).toBeNull();
     const before = reviewer.stats.tokenReviews;
@@ -94,7 +98,7 @@ describe('the access reviewer', () => {
 
   it('reviews at most the budget of unknown tokens, refilling with time; cached tokens pass', async () => {
     let now = 0;
-    const reviewer = new AccessReviewer({ kubeConfig, tokenReviewsPerSecond: 2, tokenReviewBurst: 2, now: () => now });
+    const reviewer = new AccessReviewer({ client, tokenReviewsPerSecond: 2, tokenReviewBurst: 2, now: () => now });
     expect(await reviewer.authenticate('full-token')).not.toBeNull();
     expect(await reviewer.authenticate('unknown-1')).toBeNull();
     await expect(reviewer.authenticate('unknown-2')).rejects.toBeInstanceOf(TokenReviewBudgetExceeded);
@@ -105,7 +109,7 @@ describe('the access reviewer', () => {
   });
 
   it('forgets an accepted token after 10 s and a decision after 5 s by default', async () => {
-    const reviewer = new AccessReviewer({ kubeConfig });
+    const reviewer = new AccessReviewer({ client });
     const full = (await reviewer.authenticate('full-token'))!;
     await reviewer.check(full, LIST_NODES);
     const internals = reviewer as unknown as {

@@ -11,22 +11,12 @@
 // tokens in neither cache are budgeted: past the budget a request waits for no review and is
 // answered 429.
 import { createHash } from 'node:crypto';
-import {
-  AuthenticationV1Api,
-  AuthorizationV1Api,
-  type KubeConfig,
-  type V1ResourceAttributes,
-} from '@kubernetes/client-node';
+import type { V1ResourceAttributes, V1SubjectAccessReview, V1TokenReview } from '@kubernetes/client-node';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { LRUCache } from 'lru-cache';
+import type { KubeClient } from '../kube/client.ts';
+import type { UserInfo } from '../services/types.ts';
 import { ApiError } from './errors.ts';
-
-export interface UserInfo {
-  username: string;
-  uid?: string;
-  groups: string[];
-  extra?: Record<string, string[]>;
-}
 
 export interface Permission {
   verb: string;
@@ -44,7 +34,8 @@ declare module 'express-serve-static-core' {
 }
 
 export interface AuthOptions {
-  kubeConfig: KubeConfig;
+  /** The backend's own client: its service account creates the reviews. */
+  client: KubeClient;
   /** How long a successful TokenReview is trusted (ms). */
   tokenTtlMs?: number;
   /** How long a failed TokenReview is remembered, to keep bad tokens cheap (ms). */
@@ -86,8 +77,7 @@ export function describePermission(p: Permission): string {
 }
 
 export class AccessReviewer {
-  private readonly authn: AuthenticationV1Api;
-  private readonly authz: AuthorizationV1Api;
+  private readonly client: KubeClient;
   private readonly users: LRUCache<string, { user: UserInfo }>;
   private readonly rejectedTokens: LRUCache<string, true>;
   private readonly decisions: LRUCache<string, { allowed: boolean; reason: string }>;
@@ -100,8 +90,7 @@ export class AccessReviewer {
   readonly stats = { tokenReviews: 0, accessReviews: 0 };
 
   constructor(options: AuthOptions) {
-    this.authn = options.kubeConfig.makeApiClient(AuthenticationV1Api);
-    this.authz = options.kubeConfig.makeApiClient(AuthorizationV1Api);
+    this.client = options.client;
     const max = options.maxEntries ?? 5000;
     this.users = new LRUCache({ max, ttl: options.tokenTtlMs ?? 10_000 });
     this.rejectedTokens = new LRUCache({ max, ttl: options.negativeTtlMs ?? 5_000 });
@@ -133,7 +122,9 @@ export class AccessReviewer {
     if (this.rejectedTokens.has(key)) return null;
     this.spendTokenReview();
     this.stats.tokenReviews += 1;
-    const review = await this.authn.createTokenReview({
+    const review = await this.client.request<V1TokenReview>({
+      method: 'POST',
+      path: '/apis/authentication.k8s.io/v1/tokenreviews',
       body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token } },
     });
     const status = review.status;
@@ -164,7 +155,9 @@ export class AccessReviewer {
       name: permission.name,
     };
     this.stats.accessReviews += 1;
-    const review = await this.authz.createSubjectAccessReview({
+    const review = await this.client.request<V1SubjectAccessReview>({
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
       body: {
         apiVersion: 'authorization.k8s.io/v1',
         kind: 'SubjectAccessReview',

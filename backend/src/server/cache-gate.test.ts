@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging.ts';
+import type { UserInfo } from '../services/types.ts';
 import { createApiRouter, type ApiServices } from './api.ts';
-import type { AccessReviewer, UserInfo } from './auth.ts';
+import type { AccessReviewer } from './auth.ts';
 import type { CacheName } from './cache-gate.ts';
 import { errorHandler } from './errors.ts';
 

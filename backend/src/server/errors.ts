@@ -1,9 +1,11 @@
 // The API's one error shape, {"error": {"code", "message", "field"?}}, and the Express error
-// handler that produces it. Unknown errors become a 500 with a generic message and a request id
-// to quote; their details go to the log, never to the client.
+// handler that produces it. The services' domain errors get their HTTP status here and only here.
+// Unknown errors become a 500 with a generic message and a request id to quote; their details go
+// to the log, never to the client.
 import type { ErrorRequestHandler } from 'express';
 import type {} from 'pino-http'; // adds req.id and req.log
 import type { Logger } from '../logging.ts';
+import { isDomainError, type DomainError } from '../services/errors.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -17,6 +19,26 @@ export class ApiError extends Error {
   }
 }
 
+/** The status a domain error is answered with. */
+export function statusOf(err: DomainError): number {
+  switch (err.kind) {
+    case 'not-configured':
+    case 'not-confirmed':
+      return 409;
+    case 'not-ready':
+      return 503;
+    case 'cloud':
+      // Our configuration is wrong: 409; the cloud is busy or away: 503; it refused: 502.
+      if (err.cloudCode === 'invalid_config') return 409;
+      return err.cloudCode === 'throttled' || err.cloudCode === 'unavailable' ? 503 : 502;
+  }
+}
+
+/** A domain error as the API answers it: same code, message and field, with its status. */
+export function apiErrorOf(err: DomainError): ApiError {
+  return new ApiError(statusOf(err), err.code, err.message, err.field);
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; field?: string; requestId?: string };
   /** The same message at the top level: the console's consoleFetchJSON shows `message` to the user. */
@@ -24,8 +46,9 @@ export interface ErrorBody {
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (err: unknown, req, res, _next) => {
+  return (thrown: unknown, req, res, _next) => {
     const requestId = String(req.id ?? '');
+    const err = isDomainError(thrown) ? apiErrorOf(thrown) : thrown;
     if (err instanceof ApiError) {
       const body: ErrorBody = { error: { code: err.code, message: err.message, requestId }, message: err.message };
       if (err.field) body.error.field = err.field;

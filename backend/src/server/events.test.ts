@@ -7,8 +7,9 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logging.ts';
+import type { UserInfo } from '../services/types.ts';
 import { createApiRouter, type ApiServices } from './api.ts';
-import type { AccessReviewer, Permission, UserInfo } from './auth.ts';
+import type { AccessReviewer, Permission } from './auth.ts';
 import { errorHandler } from './errors.ts';
 
 const ADMIN: UserInfo = { username: 'test-admin', groups: ['system:masters'] };

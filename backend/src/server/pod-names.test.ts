@@ -6,12 +6,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CapacitySummary, NodeCapacityDetail, Permissions } from '../api/contract.ts';
-import type { CapacitySnapshot } from '../capacity/model.ts';
+import type { CapacitySnapshot, CapacitySummary, NodeCapacityDetail, Permissions } from '@peer-pods-console/contract';
 import { createLogger } from '../logging.ts';
 import { ModelCapacityService } from '../services/capacity-service.ts';
+import type { UserInfo } from '../services/types.ts';
 import { createApiRouter, type ApiServices } from './api.ts';
-import type { AccessReviewer, Permission, UserInfo } from './auth.ts';
+import type { AccessReviewer, Permission } from './auth.ts';
 import { errorHandler } from './errors.ts';
 
 const ADMIN: UserInfo = { username: 'test-admin', groups: ['system:masters'] };

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
+import type { CapacitySnapshot } from '@peer-pods-console/contract';
 import { describe, expect, it, vi } from 'vitest';
-import type { CapacitySnapshot } from '../capacity/model.ts';
 import { ModelCapacityService } from './capacity-service.ts';
 
 const model = (revision: number) => ({

@@ -3,9 +3,9 @@
 // every live stream until the model changes, so reading costs nothing per caller. It comes in two
 // variants: with pod names, and without them for readers who may not list pods (each built once).
 import { gzipSync } from 'node:zlib';
-import type { CapacitySnapshot, CapacitySummary, PodNames } from '../api/contract.ts';
+import type { CapacitySnapshot, CapacitySummary, PodNames } from '@peer-pods-console/contract';
 import type { CapacityModel } from '../capacity/model.ts';
-import type { CapacityService } from '../server/api.ts';
+import type { CapacityService } from './types.ts';
 
 export interface CapacityServiceOptions {
   model: Pick<CapacityModel, 'snapshot' | 'subscribe' | 'revision'>;
@@ -82,7 +82,7 @@ export class ModelCapacityService implements CapacityService {
     const orphans = this.options.orphanCount();
     const key = `${this.options.model.revision}:${orphans}`;
     if (this.cached?.key !== key) {
-      // The contract's type is assigned the model's: if either changes shape, this stops compiling.
+      // The model builds its snapshot as the contract's type: nothing to convert.
       const snapshot: CapacitySnapshot = this.options.model.snapshot();
       const summary: CapacitySummary = {
         ...snapshot,

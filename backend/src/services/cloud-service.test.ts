@@ -3,7 +3,8 @@
 // Event per outcome.
 import { KubeConfig } from '@kubernetes/client-node';
 import { describe, expect, it, vi } from 'vitest';
-import type { PortRulesReport } from '../api/contract.ts';
+import type { PortRulesReport } from '@peer-pods-console/contract';
+import { KubeClient } from '../kube/client.ts';
 import type { EventRecorder } from '../kube/events.ts';
 import { createLogger } from '../logging.ts';
 import type { PeerPodView, PodView } from '../capacity/objects.ts';
@@ -24,13 +25,15 @@ function unusedKubeConfig(): KubeConfig {
   return kc;
 }
 
+const unusedClient = await KubeClient.create(unusedKubeConfig());
+
 type Claims = { pods: PodView[]; peerPods: PeerPodView[] };
 
 function serviceCountingReadings(
   options: { fail?: () => boolean; recorder?: EventRecorder; cached?: Claims; now?: Claims; synced?: boolean } = {},
 ) {
   const service = new CloudService({
-    kubeConfig: unusedKubeConfig(),
+    client: unusedClient,
     logger: createLogger('silent'),
     recorder: options.recorder ?? ({} as EventRecorder),
     peerPodConfig: { namespace: 'openshift-sandboxed-containers-operator', name: 'peerpodconfig-openshift' },
@@ -203,8 +206,9 @@ describe('orphan cleanup', () => {
     });
     const preview = await service.cleanup({ vmIds: [vm.id], dryRun: true }, ADMIN);
     expect(preview.results).toEqual([expect.objectContaining({ id: vm.id, outcome: 'would-delete' })]);
+    // The API answers it 409 (server/errors.test.ts).
     await expect(service.cleanup({ vmIds: [vm.id], dryRun: false }, ADMIN)).rejects.toMatchObject({
-      status: 409,
+      kind: 'not-confirmed',
       code: 'not_confirmed',
     });
     expect(deleteVm).not.toHaveBeenCalled();
@@ -237,14 +241,30 @@ describe('orphan cleanup', () => {
     expect(deleteVm).toHaveBeenCalledTimes(1);
   });
 
+  it('says per VM what its deletion removes, in the dry run and in the cleanup’s result', async () => {
+    const { service } = cleanupService({ cached: { pods: [], peerPods: [] }, now: { pods: [], peerPods: [] } });
+    const preview = await service.cleanup({ vmIds: [vm.id], dryRun: true }, ADMIN);
+    expect(preview.results).toEqual([
+      expect.objectContaining({ id: vm.id, resources: [{ kind: 'ec2-instance', name: vm.id }] }),
+    ]);
+    const result = await service.cleanup(
+      { vmIds: [vm.id], dryRun: false, confirmation: preview.confirmation ?? undefined },
+      ADMIN,
+    );
+    expect(result.results).toEqual([
+      expect.objectContaining({ id: vm.id, outcome: 'deleted', resources: [{ kind: 'ec2-instance', name: vm.id }] }),
+    ]);
+  });
+
   it('is refused while the pods and PeerPods have not been listed once', async () => {
     const { service, deleteVm } = cleanupService({
       cached: { pods: [], peerPods: [] },
       now: { pods: [], peerPods: [] },
       synced: false,
     });
+    // The API answers it 503 (server/errors.test.ts).
     await expect(service.cleanup({ vmIds: [vm.id], dryRun: false }, ADMIN)).rejects.toMatchObject({
-      status: 503,
+      kind: 'not-ready',
       code: 'not_ready',
     });
     expect(deleteVm).not.toHaveBeenCalled();

@@ -3,14 +3,7 @@
 // and resource group), keeps a periodic inventory of peer-pod VMs correlated with pods and
 // PeerPods, and runs port-rule and orphan-cleanup actions on behalf of the signed-in user, each
 // audited as a Kubernetes Event on the PeerPodConfig and a log line.
-import {
-  ApiException,
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  type V1ConfigMap,
-  type V1Secret,
-} from '@kubernetes/client-node';
+import type { V1NodeList } from '@kubernetes/client-node';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type {
@@ -22,13 +15,14 @@ import type {
   PortRulesReport,
   PortRulesRequest,
   VmInventory,
-} from '../api/contract.ts';
+} from '@peer-pods-console/contract';
 import type { PeerPodView, PodView } from '../capacity/objects.ts';
 import { checkConfirmation, confirmationKey, issueConfirmation, NOT_OFFERED } from '../cloud/cleanup-confirmation.ts';
 import {
   CloudError,
   DeletionLedger,
   cleanupOrphans,
+  cloudModule,
   clusterIdentityFromSettings,
   correlateInventory,
   createCloudProvider,
@@ -39,6 +33,8 @@ import {
   type CloudProvider,
   type CloudSettings,
   type ClusterIdentity,
+  type CreateCloudProviderOptions,
+  type InfrastructureLike,
   type InventoryReport,
   type PeerPodLike,
   type PlannedPortRule,
@@ -46,19 +42,25 @@ import {
   type PortRuleKey,
   type PortRulePlan,
 } from '../cloud/index.ts';
+import type { KubeClient } from '../kube/client.ts';
 import type { EventRecorder } from '../kube/events.ts';
-import type { UserInfo } from '../server/auth.ts';
-import { ApiError } from '../server/errors.ts';
-import type { PortRuleService, VmService } from '../server/api.ts';
+import {
+  cloudObjectRefs,
+  PeerPodConfigResolver,
+  type ObjectRef,
+  type PeerPodConfigObject,
+  type ResolvedPeerPodConfig,
+} from '../kube/peer-pod-config-resolver.ts';
+import { CloudRequestError, NotConfiguredError, NotConfirmedError, NotReadyError, ServiceError } from './errors.ts';
+import type { PortRuleService, UserInfo, VmService } from './types.ts';
 
-export interface CloudServiceOptions {
-  kubeConfig: KubeConfig;
+/** Endpoint overrides of the configuration are handed to the cloud's module as they are. */
+export interface CloudServiceOptions extends CreateCloudProviderOptions {
+  /** The backend's own client (its service account). */
+  client: KubeClient;
   logger: Logger;
   recorder: EventRecorder;
   peerPodConfig: { namespace: string; name: string };
-  awsEndpoint?: string;
-  azureArmEndpoint?: string;
-  azureAuthorityHost?: string;
   orphanGraceMs: number;
   inventoryIntervalMs: number;
   /** The capacity informers' caches: peer pods and PeerPods as they are now. */
@@ -76,12 +78,6 @@ export interface CloudServiceOptions {
   onInventory?: (report: InventoryReport) => void;
   /** How long one reading of the port rules serves every reader (ms); default 15 s. */
   portStatusTtlMs?: number;
-}
-
-/** What the cloud service reads of the PeerPodConfig. */
-interface PeerPodConfigObject {
-  metadata?: { resourceVersion?: string };
-  spec?: { cloudSecretName?: string; configMapName?: string; nodeSelector?: Record<string, string> };
 }
 
 interface LoadedCloud {
@@ -129,35 +125,28 @@ function peerPodLike(peerPod: PeerPodView): PeerPodLike {
 }
 
 /**
- * A port rule's id in the API: `<rule key>/<target>`, or on AWS `<rule key>/<target>/<source>` for
- * a rule whose source is another security group (the wizard reads the parts back).
+ * A port rule's id in the API: `<rule key>/<target>`, or `<rule key>/<target>/<source>` for a rule
+ * whose source is another security group (the wizard reads the parts back).
  */
 function portRuleId(rule: { key: PortRuleKey; targetId: string; sourceId?: string }): string {
   return rule.sourceId ? `${rule.key}/${rule.targetId}/${rule.sourceId}` : `${rule.key}/${rule.targetId}`;
 }
 
-/** Nodes read for this cluster's VPC on AWS: all of them share it, so a few are plenty. */
+/** Nodes read for this cluster's network (resolveClusterScope): all of them share it, so a few are plenty. */
 const SCOPE_NODES = 100;
 
 /** Cloud errors carry no secrets and say what to do; they reach the UI as they are. */
-function toApiError(err: unknown): unknown {
-  if (!(err instanceof CloudError)) return err;
-  const status =
-    err.code === 'invalid_config' ? 409 : err.code === 'throttled' || err.code === 'unavailable' ? 503 : 502;
-  return new ApiError(status, `cloud_${err.code}`, err.message);
-}
-
 async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    throw toApiError(err);
+    throw err instanceof CloudError ? new CloudRequestError(err.code, err.message) : err;
   }
 }
 
 function errorOf(err: unknown): { code: string; message: string } {
   if (err instanceof CloudError) return { code: err.code, message: err.message };
-  if (err instanceof ApiError) return { code: err.code, message: err.message };
+  if (err instanceof ServiceError) return { code: err.code, message: err.message };
   return { code: 'internal', message: 'the cloud request failed; see the backend log' };
 }
 
@@ -169,12 +158,11 @@ export class CloudService implements VmService, PortRuleService {
   private refreshing: Promise<InventoryReport | undefined> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly ledger = new DeletionLedger();
-  private readonly core: CoreV1Api;
-  private readonly custom: CustomObjectsApi;
+  private readonly peerPodConfig: PeerPodConfigResolver;
 
   /**
    * Port rule status, one cloud reading shared by every reader: a discovery costs about four API
-   * server reads and DescribeInstances + DescribeSecurityGroups (or their Azure equivalents), and
+   * server reads and DescribeInstances + DescribeSecurityGroups (or their equivalents elsewhere), and
    * the account's API rate limit is the one cloud-api-adaptor needs to create VMs. lru-cache's
    * fetch joins concurrent misses into one reading and keeps no failure.
    */
@@ -182,8 +170,7 @@ export class CloudService implements VmService, PortRuleService {
   private credentialRef: { at: number; ref: { namespace: string; name: string } } | undefined;
 
   constructor(private readonly options: CloudServiceOptions) {
-    this.core = options.kubeConfig.makeApiClient(CoreV1Api);
-    this.custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.peerPodConfig = new PeerPodConfigResolver(options.client, options.peerPodConfig);
     this.portStatus = new LRUCache({
       max: 2,
       ttl: options.portStatusTtlMs ?? 15_000,
@@ -209,86 +196,49 @@ export class CloudService implements VmService, PortRuleService {
     return this.lastReport ? this.lastReport.orphans.length : null;
   }
 
-  /** The PeerPodConfig as the API server holds it now; undefined when it does not exist. */
-  private async readPeerPodConfig(): Promise<PeerPodConfigObject | undefined> {
+  /** The PeerPodConfig and what it names, or the error that says to create it. */
+  private async requirePeerPodConfig(): Promise<ResolvedPeerPodConfig & { config: PeerPodConfigObject }> {
+    const resolved = await this.peerPodConfig.resolve();
+    if (resolved.config) return { ...resolved, config: resolved.config };
     const { namespace, name } = this.options.peerPodConfig;
-    return (await this.custom
-      .getNamespacedCustomObject({
-        group: 'confidentialcontainers.org',
-        version: 'v1alpha1',
-        plural: 'peerpodconfigs',
-        namespace,
-        name,
-      })
-      .catch((err: unknown) => {
-        if (err instanceof ApiException && err.code === 404) return undefined;
-        throw err;
-      })) as PeerPodConfigObject | undefined;
-  }
-
-  /** The PeerPodConfig, or the 409 that says to create it. */
-  private async requirePeerPodConfig(): Promise<PeerPodConfigObject> {
-    const config = await this.readPeerPodConfig();
-    if (config) return config;
-    const { namespace, name } = this.options.peerPodConfig;
-    throw new ApiError(
-      409,
-      'not_configured',
+    throw new NotConfiguredError(
       `PeerPodConfig ${namespace}/${name} does not exist; install OpenShift sandboxed containers and create it`,
     );
   }
 
   /** Re-reads the settings objects; builds a new provider only when one of them changed. */
   private async cloud(): Promise<LoadedCloud> {
-    const { namespace, name } = this.options.peerPodConfig;
-    const config = await this.requirePeerPodConfig();
-    const secretName = config.spec?.cloudSecretName || 'peer-pods-secret';
-    const configMapName = config.spec?.configMapName || 'peer-pods-cm';
-    const notFound = (kind: string, objectName: string) => (err: unknown) => {
-      if (err instanceof ApiException && err.code === 404) {
-        throw new ApiError(
-          409,
-          'not_configured',
-          `${kind} ${namespace}/${objectName} named by PeerPodConfig ${name} does not exist; create it with the keys the setup checklist lists`,
-        );
-      }
-      throw err;
-    };
+    const { config, secret: secretRef, configMap: configMapRef } = await this.requirePeerPodConfig();
+    const notFound = (kind: string, ref: ObjectRef) =>
+      new NotConfiguredError(
+        `${kind} ${ref.namespace}/${ref.name} named by PeerPodConfig ${this.options.peerPodConfig.name} does not exist; create it with the keys the setup checklist lists`,
+      );
     const [secret, configMap, infrastructure] = await Promise.all([
-      this.core
-        .readNamespacedSecret({ namespace, name: secretName })
-        .catch(notFound('Secret', secretName)) as Promise<V1Secret>,
-      this.core
-        .readNamespacedConfigMap({ namespace, name: configMapName })
-        .catch(notFound('ConfigMap', configMapName)) as Promise<V1ConfigMap>,
-      this.custom
-        .getClusterCustomObject({
-          group: 'config.openshift.io',
-          version: 'v1',
-          plural: 'infrastructures',
-          name: 'cluster',
+      this.peerPodConfig.readSecret(secretRef),
+      this.peerPodConfig.readConfigMap(configMapRef),
+      this.options.client
+        .request<InfrastructureLike & { metadata?: { resourceVersion?: string } }>({
+          method: 'GET',
+          path: '/apis/config.openshift.io/v1/infrastructures/cluster',
         })
         .catch(() => undefined),
     ]);
+    if (!secret) throw notFound('Secret', secretRef);
+    if (!configMap) throw notFound('ConfigMap', configMapRef);
     const fingerprint = [
       config.metadata?.resourceVersion,
       secret.metadata?.resourceVersion,
       configMap.metadata?.resourceVersion,
-      (infrastructure as { metadata?: { resourceVersion?: string } } | undefined)?.metadata?.resourceVersion,
+      infrastructure?.metadata?.resourceVersion,
     ].join('/');
     if (this.loaded?.fingerprint === fingerprint) return this.loaded;
     const settings = parseCloudSettings({
       configMap: { metadata: configMap.metadata, data: configMap.data },
       // Secret data stays base64 here: the parser decodes it and wraps each value so it cannot be logged.
       secret: { metadata: secret.metadata, data: secret.data },
-      infrastructure: infrastructure as Parameters<typeof parseCloudSettings>[0]['infrastructure'],
+      infrastructure,
     });
-    const provider = createCloudProvider(settings, {
-      logger: this.options.logger,
-      awsEndpoint: this.options.awsEndpoint || undefined,
-      azureArmEndpoint: this.options.azureArmEndpoint,
-      azureAuthorityHost: this.options.azureAuthorityHost,
-    });
+    const provider = createCloudProvider(settings, this.options);
     this.loaded = { fingerprint, settings, provider, confirmationKey: confirmationKey(secret.data) };
     this.options.logger.info({ provider: provider.name }, 'cloud settings loaded');
     return this.loaded;
@@ -333,13 +283,17 @@ export class CloudService implements VmService, PortRuleService {
     }
   }
 
-  /** The spec.providerID of the cluster's nodes: on AWS without AWS_SUBNET_ID, their VPC bounds the scope. */
+  private listNodes(query: { labelSelector?: string; limit: number }): Promise<V1NodeList> {
+    return this.options.client.request<V1NodeList>({ method: 'GET', path: '/api/v1/nodes', query });
+  }
+
+  /** The spec.providerID of the cluster's nodes: the provider may bound the scope by their network. */
   private async nodeProviderIds(): Promise<string[]> {
-    const nodes = await this.core.listNode({ limit: SCOPE_NODES });
+    const nodes = await this.listNodes({ limit: SCOPE_NODES });
     return nodes.items.flatMap((node) => (node.spec?.providerID ? [node.spec.providerID] : []));
   }
 
-  /** This cluster's VMs in the cloud: peer-pods-cm's TAGS, subnet or resource group, and on AWS maybe the nodes' VPC. */
+  /** This cluster's VMs in the cloud: what its module reads of peer-pods-cm, completed by the provider. */
   private clusterScope(provider: CloudProvider, settings: CloudSettings): Promise<ClusterIdentity> {
     return provider.resolveClusterScope(clusterIdentityFromSettings(settings), () => this.nodeProviderIds());
   }
@@ -408,9 +362,7 @@ export class CloudService implements VmService, PortRuleService {
 
   private async cleanupNow(request: OrphanCleanupRequest, actor: UserInfo): Promise<OrphanCleanupResult> {
     if (!this.options.claimsSynced()) {
-      throw new ApiError(
-        503,
-        'not_ready',
+      throw new NotReadyError(
         'the backend has not listed the peer pods and PeerPods yet, so no VM can be judged an orphan; try again in a moment',
       );
     }
@@ -418,7 +370,7 @@ export class CloudService implements VmService, PortRuleService {
     let confirmed: ReadonlySet<string> | undefined;
     if (!request.dryRun) {
       const check = checkConfirmation(key, request.confirmation, actor.username);
-      if (!check.ok) throw new ApiError(409, 'not_confirmed', check.reason, 'confirmation');
+      if (!check.ok) throw new NotConfirmedError(check.reason);
       confirmed = check.vmIds;
     }
     // Decide on fresh listings, never on cached ones: of the cloud (a VM may have changed) and of
@@ -449,6 +401,7 @@ export class CloudService implements VmService, PortRuleService {
             outcome: 'would-delete' as const,
             message: c.reason,
             deletedResources: [],
+            resources: c.resources,
           })),
           ...plan.refused.map((r) => ({
             id: r.vmId,
@@ -456,6 +409,7 @@ export class CloudService implements VmService, PortRuleService {
             outcome: 'refused' as const,
             message: r.reason,
             deletedResources: [],
+            resources: [],
           })),
         ],
       };
@@ -484,6 +438,7 @@ export class CloudService implements VmService, PortRuleService {
           outcome: 'deleted' as const,
           message: d.alreadyGone ? 'the VM was already gone' : `deleted ${d.deleted.length} cloud resource(s)`,
           deletedResources: d.deleted,
+          resources: d.resources,
         })),
         ...notOffered.map((id) => ({
           id,
@@ -491,6 +446,7 @@ export class CloudService implements VmService, PortRuleService {
           outcome: 'refused' as const,
           message: NOT_OFFERED,
           deletedResources: [],
+          resources: [],
         })),
         ...[...result.refused, ...result.skipped].map((r) => ({
           id: r.vmId,
@@ -498,6 +454,7 @@ export class CloudService implements VmService, PortRuleService {
           outcome: 'refused' as const,
           message: r.reason,
           deletedResources: [],
+          resources: [],
         })),
         ...result.failed.map((f) => ({
           id: f.vmId,
@@ -505,6 +462,7 @@ export class CloudService implements VmService, PortRuleService {
           outcome: 'failed' as const,
           message: f.error.message,
           deletedResources: [],
+          resources: [],
         })),
       ],
     };
@@ -513,17 +471,16 @@ export class CloudService implements VmService, PortRuleService {
   /** A worker that peer pods may run on: its providerID locates the security group / NSG. */
   private async workerProviderId(): Promise<string> {
     const { name } = this.options.peerPodConfig;
-    const config = await this.requirePeerPodConfig();
+    const { config } = await this.requirePeerPodConfig();
     const selector = Object.entries(config.spec?.nodeSelector ?? {})
       .map(([k, v]) => (v ? `${k}=${v}` : k))
       .join(',');
-    const nodes = await this.core.listNode({ labelSelector: selector || undefined, limit: 50 });
+    const nodes = await this.listNodes({ labelSelector: selector || undefined, limit: 50 });
     const worker = nodes.items.find((n) => n.spec?.providerID);
     if (!worker?.spec?.providerID) {
-      throw new ApiError(
-        409,
-        'no_worker',
+      throw new NotConfiguredError(
         `no node matching PeerPodConfig ${name}'s nodeSelector has a spec.providerID; label a cloud worker node first`,
+        'no_worker',
       );
     }
     return worker.spec.providerID;
@@ -537,22 +494,8 @@ export class CloudService implements VmService, PortRuleService {
   }
 
   private report(plan: PortRulePlan, statuses?: Map<string, { status: PortRule['state']; detail: string }>) {
-    const target: Record<string, string> =
-      plan.discovery.provider === 'aws'
-        ? {
-            region: plan.discovery.region,
-            workerInstanceId: plan.discovery.workerInstanceId,
-            securityGroups: plan.discovery.workerGroupIds.join(', '),
-            podVmSecurityGroups: `${plan.discovery.podVmGroupIds.join(', ')} (${
-              plan.discovery.podVmGroupSource === 'AWS_SG_IDS' ? 'AWS_SG_IDS' : 'the worker’s own: AWS_SG_IDS is unset'
-            })`,
-          }
-        : {
-            resourceGroup: plan.discovery.resourceGroup,
-            networkSecurityGroup: plan.discovery.nsg.name,
-            virtualNetwork: plan.discovery.vnet.name,
-            subnet: `${plan.discovery.subnet.name} (${plan.discovery.subnet.addressPrefix})`,
-          };
+    const cloud = cloudModule(plan.provider);
+    const target = cloud.portRuleTarget(plan.discovery);
     const rules = plan.rules.map((rule: PlannedPortRule) => {
       const verified = statuses?.get(portRuleId(rule));
       return {
@@ -562,8 +505,7 @@ export class CloudService implements VmService, PortRuleService {
         port: rule.port,
         state: verified?.status ?? rule.status,
         detail: verified?.detail ?? rule.detail,
-        name: rule.azure?.ruleName ?? null,
-        priority: rule.azure?.priority ?? null,
+        ...cloud.portRuleName(rule),
       };
     });
     const report: PortRulesReport = {
@@ -584,11 +526,9 @@ export class CloudService implements VmService, PortRuleService {
   async cloudCredential(): Promise<{ namespace: string; name: string }> {
     const now = Date.now();
     if (this.credentialRef && now - this.credentialRef.at < 15_000) return this.credentialRef.ref;
-    const config = await this.readPeerPodConfig().catch(() => undefined);
-    const ref = {
-      namespace: this.options.peerPodConfig.namespace,
-      name: config?.spec?.cloudSecretName || 'peer-pods-secret',
-    };
+    const { secret: ref } = await this.peerPodConfig
+      .resolve()
+      .catch(() => cloudObjectRefs(this.options.peerPodConfig, undefined));
     this.credentialRef = { at: now, ref };
     return ref;
   }

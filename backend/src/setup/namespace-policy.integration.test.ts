@@ -1,4 +1,4 @@
-// The namespace policy (backend/src/api/namespace-policy.ts) enforced by a real kube-apiserver
+// The namespace policy (contract/src/namespace-policy.ts) enforced by a real kube-apiserver
 // 1.34 (ValidatingAdmissionPolicy is GA and on by default there), next to the real peer-pods
 // webhook: peer pods only in namespaces labelled peerpods.openshift.io/allowed=true, every other
 // pod untouched, and only RBAC decides who may install it.
@@ -20,7 +20,7 @@ import {
   buildNamespacePolicyBinding,
   NAMESPACE_POLICY_BINDING_NAME,
   NAMESPACE_POLICY_NAME,
-} from '../api/namespace-policy.ts';
+} from '@peer-pods-console/contract/namespace-policy';
 import { waitFor } from '../kube/test/cluster.ts';
 import { startTestWebhook, type TestWebhook } from '../webhook/test/fixtures.ts';
 import { renderWebhookConfiguration } from '../webhook/webhook-configuration.ts';

@@ -1,13 +1,13 @@
 // What one check answers, before the runner stamps it with its id and duration: a status, what
 // was found (a sentence of SETUP_TEXT with its values) and the fix (a UI action or a command).
-import type { SetupCheckStatus, SetupFinding, SetupFix } from '../api/contract.ts';
+import type { SetupCheckStatus, SetupFinding, SetupFix } from '@peer-pods-console/contract';
 import {
   renderSetupText,
   SETUP_TEXT,
   type SetupAction,
   type SetupTextKey,
   type SetupTextValues,
-} from '../api/setup-checks.ts';
+} from '@peer-pods-console/contract/setup-checks';
 
 export interface CheckOutcome {
   status: SetupCheckStatus;

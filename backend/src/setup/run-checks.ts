@@ -1,8 +1,8 @@
 // Runs the checks concurrently, each bounded by its own deadline: the checklist answers within
 // that deadline whatever one slow check (a cloud API, a webhook that hangs) does. A check that
 // runs late is a warning "could not check in time"; one that throws is a warning with the error.
-import type { SetupCheck } from '../api/contract.ts';
-import type { SetupCheckId } from '../api/setup-checks.ts';
+import type { SetupCheck } from '@peer-pods-console/contract';
+import type { SetupCheckId } from '@peer-pods-console/contract/setup-checks';
 import { warning, type CheckOutcome } from './outcome.ts';
 
 export interface SetupCheckTask {

@@ -2,12 +2,15 @@
 // capacity informers' caches for nodes and pods, the capacity model for advertised capacity and
 // unaccounted peer pods, single GETs for the rest, each object read once per report), runs the
 // pure checks of checks/ concurrently under a deadline, and returns the checklist.
-import type { PortRulesReport, SetupReport } from '../api/contract.ts';
-import { NAMESPACE_POLICY_BINDING_NAME, NAMESPACE_POLICY_NAME } from '../api/namespace-policy.ts';
+import type { CapacitySnapshot, PortRulesReport, SetupReport } from '@peer-pods-console/contract';
+import { NAMESPACE_POLICY_BINDING_NAME, NAMESPACE_POLICY_NAME } from '@peer-pods-console/contract/namespace-policy';
+import { SETUP_CHECK_IDS, type SetupCheckId } from '@peer-pods-console/contract/setup-checks';
 import { DEFAULT_NODE_SELECTOR } from '../capacity/desired.ts';
-import type { CapacitySnapshot } from '../capacity/model.ts';
+import { findCloudModule } from '../cloud/modules.ts';
 import type { PodView } from '../capacity/objects.ts';
 import { isNotFound, type KubeClient } from '../kube/client.ts';
+import { PeerPodConfigResolver, type ResolvedPeerPodConfig } from '../kube/peer-pod-config-resolver.ts';
+import type { SetupReportService } from '../services/types.ts';
 import { checkAdvertisedCapacity } from './checks/advertised-capacity.ts';
 import { checkCapacityWriters } from './checks/capacity-writers.ts';
 import { checkCloudConfigMap } from './checks/cloud-config-map.ts';
@@ -50,14 +53,21 @@ export interface SetupServiceOptions {
   webhookProbeTimeoutMs?: number;
 }
 
-interface PeerPodConfigObject {
-  spec?: {
-    limit?: unknown;
-    nodeSelector?: Record<string, string> | null;
-    cloudSecretName?: string;
-    configMapName?: string;
-  };
+/** The objects one report reads, each at most once, shared by every check that needs it. */
+interface ReportReads {
+  /** The PeerPodConfig (undefined when missing) and the Secret and ConfigMap it names. */
+  peerPodConfig: () => Promise<ResolvedPeerPodConfig>;
+  infrastructure: () => Promise<InfrastructureFacts | undefined>;
+  /** The ConfigMap's data; undefined when it does not exist. */
+  configMapData: () => Promise<Record<string, string> | undefined>;
+  /** Names of the Secret's keys that have a value; undefined when it does not exist. */
+  secretKeys: () => Promise<string[] | undefined>;
+  nodeSelector: () => Promise<Record<string, string>>;
+  /** The cloud by infrastructure/cluster, else by CLOUD_PROVIDER. */
+  cloud: () => Promise<CloudPlatform | undefined>;
 }
+
+type CheckRuns<Id extends SetupCheckId> = Record<Id, SetupCheckTask['run']>;
 
 /** Memoises a read for the lifetime of one report. */
 function once<T>(read: () => Promise<T>): () => Promise<T> {
@@ -65,8 +75,17 @@ function once<T>(read: () => Promise<T>): () => Promise<T> {
   return () => (pending ??= read());
 }
 
-export class SetupService {
-  constructor(private readonly options: SetupServiceOptions) {}
+const keysWithValues = (data: Record<string, string> | undefined) =>
+  Object.entries(data ?? {})
+    .filter(([, value]) => value.trim() !== '')
+    .map(([key]) => key);
+
+export class SetupService implements SetupReportService {
+  private readonly resolver: PeerPodConfigResolver;
+
+  constructor(private readonly options: SetupServiceOptions) {
+    this.resolver = new PeerPodConfigResolver(options.client, options.peerPodConfig, this.timeoutMs);
+  }
 
   private get timeoutMs(): number {
     return this.options.checkTimeoutMs ?? 1500;
@@ -84,194 +103,169 @@ export class SetupService {
 
   async report(): Promise<SetupReport> {
     const started = performance.now();
-    const { peerPodConfig: ref, targetRuntimeClass, extendedResource, capacity } = this.options;
-    const ns = ref.namespace;
-
-    const config = once(() =>
-      this.get<PeerPodConfigObject>(
-        `/apis/confidentialcontainers.org/v1alpha1/namespaces/${ns}/peerpodconfigs/${ref.name}`,
-      ),
+    const reads = this.readOnce();
+    const runs: CheckRuns<SetupCheckId> = {
+      ...this.clusterChecks(reads),
+      ...this.cloudChecks(reads),
+      ...this.admissionChecks(),
+      ...this.capacityChecks(),
+    };
+    const checks = await runChecks(
+      SETUP_CHECK_IDS.map((id) => ({ id, run: runs[id] })),
+      this.timeoutMs,
     );
+    return {
+      generatedAt: new Date().toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      targetRuntimeClass: this.options.targetRuntimeClass,
+      checks,
+      peerPodNamespaces: this.peerPodNamespaces(),
+    };
+  }
+
+  private readOnce(): ReportReads {
+    const peerPodConfig = once(() => this.resolver.resolve());
     const infrastructure = once(() =>
       this.get<InfrastructureFacts>('/apis/config.openshift.io/v1/infrastructures/cluster'),
     );
-    const configMapRef = once(async () => ({
-      namespace: ns,
-      name: (await config())?.spec?.configMapName || 'peer-pods-cm',
-    }));
-    const secretRef = once(async () => ({
-      namespace: ns,
-      name: (await config())?.spec?.cloudSecretName || 'peer-pods-secret',
-    }));
     const configMapData = once(async () => {
-      const { name } = await configMapRef();
-      const object = await this.get<{ data?: Record<string, string> }>(
-        `/api/v1/namespaces/${ns}/configmaps/${encodeURIComponent(name)}`,
-      );
+      const object = await this.resolver.readConfigMap((await peerPodConfig()).configMap);
       return object ? (object.data ?? {}) : undefined;
     });
     // Only the names of the keys that have a value leave this function; the values are dropped here.
     const secretKeys = once(async () => {
-      const { name } = await secretRef();
-      const object = await this.get<{ data?: Record<string, string> }>(
-        `/api/v1/namespaces/${ns}/secrets/${encodeURIComponent(name)}`,
-      );
+      const object = await this.resolver.readSecret((await peerPodConfig()).secret);
       if (!object) return undefined;
       return Object.entries(object.data ?? {})
         .filter(([, value]) => typeof value === 'string' && value.length > 0)
         .map(([key]) => key);
     });
-    const nodeSelector = async () => {
-      const spec = (await config())?.spec;
-      return spec?.nodeSelector ?? DEFAULT_NODE_SELECTOR;
-    };
-    const keysWithValues = (data: Record<string, string> | undefined) =>
-      Object.entries(data ?? {})
-        .filter(([, value]) => value.trim() !== '')
-        .map(([key]) => key);
-    /** The cloud by infrastructure/cluster, else by CLOUD_PROVIDER. */
+    const nodeSelector = async () => (await peerPodConfig()).config?.spec?.nodeSelector ?? DEFAULT_NODE_SELECTOR;
     const cloud = async (): Promise<CloudPlatform | undefined> => {
       const byInfrastructure = platformOf(await infrastructure().catch(() => undefined));
       if (byInfrastructure && 'cloud' in byInfrastructure) return byInfrastructure.cloud;
       const provider = (await configMapData().catch(() => undefined))?.CLOUD_PROVIDER?.trim().toLowerCase();
-      return provider === 'aws' || provider === 'azure' ? provider : undefined;
+      return findCloudModule(provider)?.id;
     };
-    const requireSynced = () => {
-      if (!capacity.synced()) throw new Error('the backend is still reading the cluster; refresh in a moment');
-    };
+    return { peerPodConfig, infrastructure, configMapData, secretKeys, nodeSelector, cloud };
+  }
 
-    const tasks: SetupCheckTask[] = [
-      {
-        id: 'platform',
-        run: async () =>
-          checkPlatform({
-            infrastructure: await infrastructure(),
-            configMapData: await configMapData().catch(() => undefined),
-            configMap: await configMapRef(),
-          }),
-      },
-      {
-        id: 'worker-nodes',
-        run: async () => {
-          requireSynced();
-          const nodes = [...capacity.nodes()].map((n) => ({ name: n.metadata.name, labels: n.metadata.labels }));
-          return checkWorkerNodes({ nodes, nodeSelector: await nodeSelector() });
-        },
-      },
-      {
-        id: 'peer-pod-config',
-        run: async () => {
-          const [object, all] = await Promise.all([
-            config(),
-            this.get<{ items?: { metadata?: { namespace?: string; name?: string } }[] }>(
-              '/apis/confidentialcontainers.org/v1alpha1/peerpodconfigs',
-            ),
-          ]);
-          const elsewhere = (all?.items ?? [])
-            .map((item) => `${item.metadata?.namespace ?? ''}/${item.metadata?.name ?? ''}`)
-            .filter((id) => !id.startsWith(`${ns}/`))
-            .sort();
-          return checkPeerPodConfig({ ref, spec: object ? (object.spec ?? {}) : undefined, elsewhere });
-        },
-      },
-      {
-        id: 'cloud-secret',
-        run: async () =>
-          checkCloudSecret({
-            ref: await secretRef(),
-            platform: await cloud(),
-            keysWithValues: await secretKeys(),
-            configMapKeys: keysWithValues(await configMapData().catch(() => undefined)),
-          }),
-      },
-      {
-        id: 'cloud-config-map',
-        run: async () => {
-          const infra = await infrastructure().catch(() => undefined);
-          const platform = platformOf(infra);
-          return checkCloudConfigMap({
-            ref: await configMapRef(),
-            platform: platform && 'cloud' in platform ? platform.cloud : undefined,
-            infrastructureRegion: infra?.status?.platformStatus?.aws?.region?.trim() || undefined,
-            infrastructureResourceGroup: infra?.status?.platformStatus?.azure?.resourceGroupName?.trim() || undefined,
-            data: await configMapData(),
-            secretKeys: (await secretKeys().catch(() => undefined)) ?? [],
-          });
-        },
-      },
-      {
-        id: 'runtime-class',
-        run: async () =>
-          checkRuntimeClass({
-            name: targetRuntimeClass,
-            runtimeClass: await this.get(`/apis/node.k8s.io/v1/runtimeclasses/${targetRuntimeClass}`),
-            nodeSelector: await nodeSelector().catch(() => DEFAULT_NODE_SELECTOR),
-          }),
-      },
-      {
-        id: 'webhook',
-        run: async () => {
-          const list = await this.options.client.request<{ items?: WebhookConfigurationFacts[] }>({
-            method: 'GET',
-            path: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
-            timeoutMs: this.timeoutMs,
-          });
-          const webhooks = findPeerPodWebhooks(list.items ?? []);
-          const chosen = chooseWebhook(webhooks);
-          const probe = chosen?.caBundlePem
-            ? await probeWebhook(chosen.url, chosen.caBundlePem, this.options.webhookProbeTimeoutMs ?? 1000)
-            : undefined;
-          return checkWebhook({ webhooks, probe });
-        },
-      },
-      {
-        id: 'ports',
-        run: async () => {
-          try {
-            return checkPorts({ report: await this.options.ports.status({ includeUdp: false }) });
-          } catch (err) {
-            return checkPorts({ error: errorText(err) });
-          }
-        },
-      },
-      {
-        id: 'advertised-capacity',
-        run: () =>
-          checkAdvertisedCapacity({ synced: capacity.synced(), extendedResource, nodes: capacity.snapshot().nodes }),
-      },
-      {
-        id: 'capacity-writers',
-        run: () =>
-          checkCapacityWriters({ synced: capacity.synced(), extendedResource, nodes: capacity.snapshot().nodes }),
-      },
-      {
-        id: 'unaccounted-pods',
-        run: () => {
-          requireSynced();
-          return checkUnaccountedPods({ extendedResource, unaccounted: capacity.snapshot().unaccounted });
-        },
-      },
-      {
-        id: 'namespace-policy',
-        run: async () => {
-          const [policy, binding] = await Promise.all([
-            this.get(`/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/${NAMESPACE_POLICY_NAME}`),
-            this.get(
-              `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/${NAMESPACE_POLICY_BINDING_NAME}`,
-            ),
-          ]);
-          return checkNamespacePolicy({ policyExists: policy !== undefined, bindingExists: binding !== undefined });
-        },
-      },
-    ];
+  private requireSynced(): void {
+    if (!this.options.capacity.synced()) {
+      throw new Error('the backend is still reading the cluster; refresh in a moment');
+    }
+  }
 
-    const checks = await runChecks(tasks, this.timeoutMs);
+  /** The platform, the workers, the PeerPodConfig and the RuntimeClass. */
+  private clusterChecks(
+    reads: ReportReads,
+  ): CheckRuns<'platform' | 'worker-nodes' | 'peer-pod-config' | 'runtime-class'> {
+    const { peerPodConfig: ref, targetRuntimeClass, capacity } = this.options;
     return {
-      generatedAt: new Date().toISOString(),
-      durationMs: Math.round(performance.now() - started),
-      targetRuntimeClass,
-      checks,
-      peerPodNamespaces: this.peerPodNamespaces(),
+      platform: async () =>
+        checkPlatform({
+          infrastructure: await reads.infrastructure(),
+          configMapData: await reads.configMapData().catch(() => undefined),
+          configMap: (await reads.peerPodConfig()).configMap,
+        }),
+      'worker-nodes': async () => {
+        this.requireSynced();
+        const nodes = [...capacity.nodes()].map((n) => ({ name: n.metadata.name, labels: n.metadata.labels }));
+        return checkWorkerNodes({ nodes, nodeSelector: await reads.nodeSelector() });
+      },
+      'peer-pod-config': async () => {
+        const [{ config }, all] = await Promise.all([
+          reads.peerPodConfig(),
+          this.get<{ items?: { metadata?: { namespace?: string; name?: string } }[] }>(
+            '/apis/confidentialcontainers.org/v1alpha1/peerpodconfigs',
+          ),
+        ]);
+        const elsewhere = (all?.items ?? [])
+          .map((item) => `${item.metadata?.namespace ?? ''}/${item.metadata?.name ?? ''}`)
+          .filter((id) => !id.startsWith(`${ref.namespace}/`))
+          .sort();
+        return checkPeerPodConfig({ ref, spec: config ? (config.spec ?? {}) : undefined, elsewhere });
+      },
+      'runtime-class': async () =>
+        checkRuntimeClass({
+          name: targetRuntimeClass,
+          runtimeClass: await this.get(`/apis/node.k8s.io/v1/runtimeclasses/${targetRuntimeClass}`),
+          nodeSelector: await reads.nodeSelector().catch(() => DEFAULT_NODE_SELECTOR),
+        }),
+    };
+  }
+
+  /** The cloud's Secret and ConfigMap, and the port rules in the cloud. */
+  private cloudChecks(reads: ReportReads): CheckRuns<'cloud-secret' | 'cloud-config-map' | 'ports'> {
+    return {
+      'cloud-secret': async () =>
+        checkCloudSecret({
+          ref: (await reads.peerPodConfig()).secret,
+          platform: await reads.cloud(),
+          keysWithValues: await reads.secretKeys(),
+          configMapKeys: keysWithValues(await reads.configMapData().catch(() => undefined)),
+        }),
+      'cloud-config-map': async () => {
+        const infra = await reads.infrastructure().catch(() => undefined);
+        const platform = platformOf(infra);
+        return checkCloudConfigMap({
+          ref: (await reads.peerPodConfig()).configMap,
+          platform: platform && 'cloud' in platform ? platform.cloud : undefined,
+          infrastructure: infra,
+          data: await reads.configMapData(),
+          secretKeys: (await reads.secretKeys().catch(() => undefined)) ?? [],
+        });
+      },
+      ports: async () => {
+        try {
+          return checkPorts({ report: await this.options.ports.status({ includeUdp: false }) });
+        } catch (err) {
+          return checkPorts({ error: errorText(err) });
+        }
+      },
+    };
+  }
+
+  /** What the API server admits peer pods with: the webhook, called as it would be, and the namespace policy. */
+  private admissionChecks(): CheckRuns<'webhook' | 'namespace-policy'> {
+    return {
+      webhook: async () => {
+        const list = await this.options.client.request<{ items?: WebhookConfigurationFacts[] }>({
+          method: 'GET',
+          path: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
+          timeoutMs: this.timeoutMs,
+        });
+        const webhooks = findPeerPodWebhooks(list.items ?? []);
+        const chosen = chooseWebhook(webhooks);
+        const probe = chosen?.caBundlePem
+          ? await probeWebhook(chosen.url, chosen.caBundlePem, this.options.webhookProbeTimeoutMs ?? 1000)
+          : undefined;
+        return checkWebhook({ webhooks, probe });
+      },
+      'namespace-policy': async () => {
+        const [policy, binding] = await Promise.all([
+          this.get(`/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies/${NAMESPACE_POLICY_NAME}`),
+          this.get(
+            `/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings/${NAMESPACE_POLICY_BINDING_NAME}`,
+          ),
+        ]);
+        return checkNamespacePolicy({ policyExists: policy !== undefined, bindingExists: binding !== undefined });
+      },
+    };
+  }
+
+  /** From the capacity model: advertised capacity, its other writers, unaccounted peer pods. */
+  private capacityChecks(): CheckRuns<'advertised-capacity' | 'capacity-writers' | 'unaccounted-pods'> {
+    const { capacity, extendedResource } = this.options;
+    return {
+      'advertised-capacity': () =>
+        checkAdvertisedCapacity({ synced: capacity.synced(), extendedResource, nodes: capacity.snapshot().nodes }),
+      'capacity-writers': () =>
+        checkCapacityWriters({ synced: capacity.synced(), extendedResource, nodes: capacity.snapshot().nodes }),
+      'unaccounted-pods': () => {
+        this.requireSynced();
+        return checkUnaccountedPods({ extendedResource, unaccounted: capacity.snapshot().unaccounted });
+      },
     };
   }
 

@@ -32,9 +32,9 @@ import {
   MOTO_REGION,
 } from '../../test/moto-seed.ts';
 import { startMotoServer, type MotoServer } from '../../test/moto.ts';
-import type { SetupCheck, SetupReport } from '../api/contract.ts';
-import { buildNamespacePolicy, buildNamespacePolicyBinding } from '../api/namespace-policy.ts';
-import type { SetupCheckId } from '../api/setup-checks.ts';
+import type { SetupCheck, SetupReport } from '@peer-pods-console/contract';
+import { buildNamespacePolicy, buildNamespacePolicyBinding } from '@peer-pods-console/contract/namespace-policy';
+import type { SetupCheckId } from '@peer-pods-console/contract/setup-checks';
 import { startBackend, type RunningBackend } from '../backend.ts';
 import { loadConfig } from '../config.ts';
 import { waitFor } from '../kube/test/cluster.ts';
@@ -149,11 +149,10 @@ describe('GET /api/v1/setup', () => {
     expect((await get('/setup', 'not-a-token')).status).toBe(401);
   });
 
-  it('answers every check of a healthy cluster within 2 s, in display order', async () => {
-    const first = await report(); // the first cloud call also builds the EC2 client
-    expect(first.ms).toBeLessThan(2000);
-    const { report: answer, ms } = await report();
-    expect(ms).toBeLessThan(2000);
+  // How fast is bench/setup's question (every report ≤ 2 s), measured there, not asserted here.
+  it('answers every check of a healthy cluster, in display order', async () => {
+    await report(); // the first cloud call also builds the EC2 client
+    const { report: answer } = await report();
     expect(answer.targetRuntimeClass).toBe('kata-remote');
     expect(Object.fromEntries(answer.checks.map((c) => [c.id, c.status]))).toEqual({
       platform: 'pass',

@@ -2,7 +2,7 @@
 // TLS connections (so that nothing a well-behaved client library would refuse to send is out of
 // reach): wrong methods and types, huge and broken bodies, path traversal in asset paths, header
 // injection, bad Authorization headers, protocol garbage. Shared by the API fuzz test
-// (backend/src/server/api.fuzz.test.ts) and the reliability benchmark (bench/reliability/bad-input.ts).
+// (backend/src/server/api.fuzz.integration.test.ts) and the reliability benchmark (bench/reliability/bad-input.ts).
 //
 // What an answer must be, whatever was sent: a status below 500 (or, for bytes the HTTP parser
 // refuses, a closed connection), and no information leak — no stack trace, no file path, no
