@@ -2,7 +2,7 @@
 // (control plane, backend, console shell). One worker: the tests share one cluster and the
 // machine has two cores.
 import { defineConfig } from '@playwright/test';
-import { CHROMIUM_LAUNCH_OPTIONS } from './e2e/chromium.ts';
+import { CHROMIUM_LAUNCH_OPTIONS } from './hack/chromium.ts';
 import { e2eRealConsoles, type ConsoleUnderTest } from './e2e/support/console.ts';
 
 // These specs test the stand-in shell itself (its bridge, its SDK runtime), not the plugin: in a

@@ -2,8 +2,8 @@
 // tests through environment variables (the workers inherit them). The returned function is
 // Playwright's teardown.
 import type { FullConfig } from '@playwright/test';
+import { requireChromium } from '../hack/chromium.ts';
 import { availableRealConsoles, realConsoleAbsence } from '../hack/local-stack/real-console.ts';
-import { requireChromium } from './chromium.ts';
 import { startE2eStack } from './stack.ts';
 import { BRIDGE_TARGET_ENV, CONSOLES_ENV, e2eRealConsoles } from './support/console.ts';
 

@@ -31,7 +31,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type CDPSession, type Page } from '@playwright/test';
 import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { CHROMIUM_LAUNCH_OPTIONS, requireChromium } from '../../e2e/chromium.ts';
+import { CHROMIUM_LAUNCH_OPTIONS, requireChromium } from '../../hack/chromium.ts';
 import { RUNTIME_CLASS } from '../../hack/controlplane/fixtures.ts';
 import { waitForAdvertisedCapacity } from '../../hack/local-stack/demo.ts';
 import { buildPluginIfStale, repoRoot } from '../../hack/local-stack/plugin-build.ts';

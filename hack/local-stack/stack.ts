@@ -20,7 +20,7 @@ import {
   type KubeConfig,
 } from '@kubernetes/client-node';
 import { renderWebhookConfiguration } from '../../backend/src/webhook/webhook-configuration.ts';
-import { startConsoleShell, type ConsoleShell, type ConsoleShellOptions } from '../../e2e/shell/server.ts';
+import { startConsoleShell, type ConsoleShell, type ConsoleShellOptions } from '../../console-shell/server.ts';
 import { freePort, startControlPlane } from '../controlplane/controlplane.ts';
 import {
   createInfrastructure,

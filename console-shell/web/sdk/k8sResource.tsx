@@ -1,4 +1,4 @@
-// k8sGet/k8sCreate/k8sUpdate/k8sPatch/k8sDelete/k8sList/k8sListItems with the SDK's options
+// k8sGet/k8sCreate/k8sUpdate/k8sPatch/k8sDelete/k8sList with the SDK's options
 // objects, the SDK's URL layout (/api/kubernetes + API path; query values are not encoded, as
 // in the console) and the SDK's verbs: PATCH is always a JSON patch, list items get kind and
 // apiVersion, delete sends the model's propagationPolicy.
@@ -167,6 +167,3 @@ export const k8sList = async <R extends K8sResourceCommon>(
   const result = await k8sListRaw<R>(options.model, options.queryParams, options.requestInit);
   return options.raw ? result : result.items;
 };
-
-export const k8sListItems = async <R extends K8sResourceCommon>(options: ListOptions): Promise<R[]> =>
-  (await k8sListRaw<R>(options.model, options.queryParams, options.requestInit)).items;

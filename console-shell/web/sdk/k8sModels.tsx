@@ -8,7 +8,6 @@ import type {
   K8sResourceKindReference,
   K8sVerb,
   UseK8sModel,
-  UseK8sModels,
 } from '@openshift-console/dynamic-plugin-sdk';
 import { consoleFetchJSON } from './consoleFetch';
 import { HttpError } from './errors';
@@ -161,36 +160,6 @@ export const useK8sModel: UseK8sModel = (groupVersionKind) => {
   }, [id, cached]);
   if (!key) return [undefined as unknown as K8sModel, false];
   return [(cached ?? undefined) as K8sModel, cached === undefined];
-};
-
-/** Every model the API server serves (preferred versions), keyed like the console: reference, and kind for core. */
-export const useK8sModels: UseK8sModels = () => {
-  const [state, setState] = useState<[{ [key: string]: K8sModel }, boolean]>([{}, true]);
-  useEffect(() => {
-    let active = true;
-    (async () => {
-      const groups = (await consoleFetchJSON('/api/kubernetes/apis')) as {
-        groups?: { name: string; preferredVersion?: { version: string } }[];
-      };
-      const pairs: [string, string][] = [['core', 'v1']];
-      for (const g of groups.groups ?? []) if (g.preferredVersion) pairs.push([g.name, g.preferredVersion.version]);
-      const all: { [key: string]: K8sModel } = {};
-      for (const models of await Promise.all(pairs.map(([g, v]) => discoverGroupVersion(g, v).catch(() => null)))) {
-        for (const model of models?.values() ?? []) {
-          all[`${model.apiGroup ?? 'core'}~${model.apiVersion}~${model.kind}`] = model;
-          if (!model.apiGroup) all[model.kind] = model;
-        }
-      }
-      if (active) setState([all, false]);
-    })().catch((err: unknown) => {
-      console.warn('console shell: API discovery failed', err);
-      if (active) setState([{}, false]);
-    });
-    return () => {
-      active = false;
-    };
-  }, []);
-  return state;
 };
 
 /** Same path layout as the console's resourcePathFromModel. */

@@ -1,5 +1,5 @@
 // The shell's page: the providers the console gives plugins (redux store, plugin store, router,
-// active namespace, i18next via initReactI18next), a masthead, the admin navigation and the routes.
+// i18next via initReactI18next), a masthead, the admin navigation and the routes.
 import { Suspense, useEffect, useState, type FC } from 'react';
 import { Alert, AlertGroup, Page, PageSection, PageSidebar, PageSidebarBody } from '@patternfly/react-core';
 import { PluginStoreProvider, usePluginInfo, type PluginStore } from '@openshift/dynamic-plugin-sdk';
@@ -8,7 +8,6 @@ import { BrowserRouter } from 'react-router';
 import { applyMiddleware, combineReducers, legacy_createStore as createStore } from 'redux';
 import { thunk } from 'redux-thunk';
 import { usePluginLoadState } from '../pluginLoading';
-import { ActiveNamespaceProvider } from '../sdk/hooks';
 import { onUnimplementedSdkApi, unimplementedSdkApis } from '../sharedScope';
 import { Loading } from './Loading';
 import { ShellMasthead } from './ShellMasthead';
@@ -62,24 +61,22 @@ export const App: FC<{ pluginStore: PluginStore }> = ({ pluginStore }) => (
   <ReduxProvider store={reduxStore}>
     <PluginStoreProvider store={pluginStore}>
       <BrowserRouter>
-        <ActiveNamespaceProvider>
-          <Suspense fallback={<Loading label="Loading translations" />}>
-            <Page
-              masthead={<ShellMasthead />}
-              sidebar={
-                <PageSidebar>
-                  <PageSidebarBody>
-                    <ShellNavigation />
-                  </PageSidebarBody>
-                </PageSidebar>
-              }
-              isManagedSidebar
-            >
-              <ShellProblems />
-              <ShellRoutes />
-            </Page>
-          </Suspense>
-        </ActiveNamespaceProvider>
+        <Suspense fallback={<Loading label="Loading translations" />}>
+          <Page
+            masthead={<ShellMasthead />}
+            sidebar={
+              <PageSidebar>
+                <PageSidebarBody>
+                  <ShellNavigation />
+                </PageSidebarBody>
+              </PageSidebar>
+            }
+            isManagedSidebar
+          >
+            <ShellProblems />
+            <ShellRoutes />
+          </Page>
+        </Suspense>
       </BrowserRouter>
     </PluginStoreProvider>
   </ReduxProvider>

@@ -42,7 +42,7 @@ const withUnimplementedStubs = (moduleName: string, module: Record<string, unkno
           unimplementedListeners.forEach((l) => l());
         }
         throw new Error(
-          `The console shell does not implement "${prop}" of ${moduleName}; add it to e2e/shell/web/sdk/.`,
+          `The console shell does not implement "${prop}" of ${moduleName}; add it to console-shell/web/sdk/.`,
         );
       };
     },

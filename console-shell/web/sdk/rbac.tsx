@@ -1,4 +1,4 @@
-// checkAccess / useAccessReview / useAccessReviewAllowed as in the console: a
+// checkAccess and useAccessReview as in the console: a
 // SelfSubjectAccessReview created as the signed-in user, memoised for the page's lifetime (the
 // console asks again only after a reload, which is also what switching user in the shell does),
 // and "allowed" when the review itself fails, because the server enforces access anyway.
@@ -101,7 +101,3 @@ export const useAccessReview = (
   }, [group, resource, subresource, verb, name, namespace, skipCheck]);
   return [isAllowed, loading];
 };
-
-/** @deprecated in the SDK too; use useAccessReview. */
-export const useAccessReviewAllowed = (resourceAttributes: AccessReviewResourceAttributes, impersonate?: unknown) =>
-  useAccessReview(resourceAttributes, impersonate)[0];

@@ -32,7 +32,7 @@ import {
   type DashboardsCard,
   type DashboardsOverviewHealthResourceSubsystem,
   type DashboardsTab,
-} from '@openshift-console/dynamic-plugin-sdk';
+} from '@openshift-console/dynamic-plugin-sdk/lib/extensions';
 import { useResolvedExtensions, type LoadedAndResolvedExtension } from '@openshift/dynamic-plugin-sdk';
 import { useTranslation } from 'react-i18next';
 import { consoleFetchJSON } from '../sdk/consoleFetch';

@@ -1,9 +1,9 @@
-// consoleFetch, consoleFetchJSON, consoleFetchText as the console implements them
+// consoleFetch and consoleFetchJSON as the console implements them
 // (@console/shared console-fetch.ts and validate-status.ts): same-origin credentials, the CSRF
 // header on unsafe methods, retry on 429, a 60 s default timeout, HttpError carrying the status
 // and the JSON body, and the same choice of error message (first cause, message, error,
 // status text). Impersonation headers are omitted: the shell has no impersonation.
-import type { ConsoleFetch, ConsoleFetchJSON, ConsoleFetchText } from '@openshift-console/dynamic-plugin-sdk';
+import type { ConsoleFetch, ConsoleFetchJSON } from '@openshift-console/dynamic-plugin-sdk';
 import { HttpError, RetryError, TimeoutError } from './errors';
 
 export const getCSRFToken = (): string | undefined =>
@@ -151,6 +151,3 @@ export const consoleFetchJSON: ConsoleFetchJSON = Object.assign(fetchJSON, {
   patch: (url: string, json: unknown, options: RequestInit = {}, timeout?: number) =>
     sendJSON(url, 'PATCH', json, options, timeout),
 });
-
-export const consoleFetchText: ConsoleFetchText = (url, options = {}, timeout) =>
-  fetchCommon(url, 'GET', options, timeout);

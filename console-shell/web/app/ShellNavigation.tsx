@@ -3,7 +3,12 @@
 // by `section`, `insertBefore`/`insertAfter`, and active for `href` or any `startsWith` prefix.
 import type { FC } from 'react';
 import { Nav, NavExpandable, NavItem, NavList } from '@patternfly/react-core';
-import { isHrefNavItem, isNavSection, type HrefNavItem, type NavSection } from '@openshift-console/dynamic-plugin-sdk';
+import {
+  isHrefNavItem,
+  isNavSection,
+  type HrefNavItem,
+  type NavSection,
+} from '@openshift-console/dynamic-plugin-sdk/lib/extensions';
 import { useExtensions } from '@openshift/dynamic-plugin-sdk';
 import { useTranslation } from 'react-i18next';
 import { NavLink, useLocation } from 'react-router';

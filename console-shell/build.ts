@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(here, '../..');
+const repoRoot = resolve(here, '..');
 const require = createRequire(join(repoRoot, 'package.json'));
 
 /** Virtual module the browser code imports for the versions and PatternFly modules it shares. */

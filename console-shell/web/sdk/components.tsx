@@ -1,6 +1,6 @@
 // The SDK components the plugin renders, with the console's markup and class names where a
 // plugin or a test could depend on them (co-resource-item, data-test attributes, page-heading).
-import { useEffect, useSyncExternalStore, type FC, type ReactNode } from 'react';
+import { useEffect, useSyncExternalStore, type FC } from 'react';
 import type {
   DocumentTitleProps,
   K8sGroupVersionKind,
@@ -163,10 +163,6 @@ export const ListPageHeader: FC<ListPageHeaderProps> = ({ title, badge, children
     )}
     {helpAlert}
   </PageSection>
-);
-
-export const ListPageBody: FC<{ children?: ReactNode }> = ({ children }) => (
-  <PageSection hasBodyWrapper={false}>{children}</PageSection>
 );
 
 /** Sets the browser tab's title: "<title> · <product>". */

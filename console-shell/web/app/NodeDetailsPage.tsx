@@ -20,7 +20,7 @@ import {
   isHorizontalNavTab,
   type HorizontalNavTab,
   type PageComponentProps,
-} from '@openshift-console/dynamic-plugin-sdk';
+} from '@openshift-console/dynamic-plugin-sdk/lib/extensions';
 import { useResolvedExtensions } from '@openshift/dynamic-plugin-sdk';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Route, Routes, useParams } from 'react-router';

@@ -3,7 +3,7 @@
 // matching the path's subtree. Until every plugin has loaded, the routes are not rendered, so a
 // plugin page's address never flashes "not found".
 import type { ComponentType, FC } from 'react';
-import { isRoutePage, type RoutePage } from '@openshift-console/dynamic-plugin-sdk';
+import { isRoutePage, type RoutePage } from '@openshift-console/dynamic-plugin-sdk/lib/extensions';
 import { useResolvedExtensions } from '@openshift/dynamic-plugin-sdk';
 import { Navigate, Route, Routes } from 'react-router';
 import { usePluginLoadState } from '../pluginLoading';
