@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback } from 'react';
 
 import { backendApi, type PortRulesApplyResult, type PortRulesReport } from '../api/backend';
+import { useLatestBackendAction } from './useLatestBackendAction';
 
 type PortRule = PortRulesReport['rules'][number];
 
@@ -21,40 +22,19 @@ export type ApplyPortRules = {
 
 /** `onFinished` runs once the backend answered (or failed), e.g. to read the rule status again. */
 export const useApplyPortRules = (onFinished?: () => void): ApplyPortRules => {
-  const [state, setState] = useState<ApplyPortRulesState>({ phase: 'idle' });
-  const latestCall = useRef(0);
-  const onFinishedRef = useRef(onFinished);
-  useEffect(() => {
-    onFinishedRef.current = onFinished;
-  });
-  useEffect(
-    () => () => {
-      latestCall.current += 1;
-    },
-    [],
+  const { state, run, reset } = useLatestBackendAction<ApplyPortRulesState>({ phase: 'idle' }, onFinished);
+
+  const apply = useCallback(
+    (includeUdp: boolean, planned: PortRule[]) =>
+      run({
+        running: { phase: 'applying', planned },
+        call: () => backendApi.applyPorts(includeUdp),
+        answered: (result) => ({ phase: 'applied', planned, result }),
+        failed: (error) => ({ phase: 'failed', planned, error }),
+        finished: 'latest',
+      }),
+    [run],
   );
-
-  const apply = useCallback((includeUdp: boolean, planned: PortRule[]) => {
-    const call = ++latestCall.current;
-    setState({ phase: 'applying', planned });
-    backendApi.applyPorts(includeUdp).then(
-      (result) => {
-        if (call !== latestCall.current) return;
-        setState({ phase: 'applied', planned, result });
-        onFinishedRef.current?.();
-      },
-      (error: unknown) => {
-        if (call !== latestCall.current) return;
-        setState({ phase: 'failed', planned, error });
-        onFinishedRef.current?.();
-      },
-    );
-  }, []);
-
-  const reset = useCallback(() => {
-    latestCall.current += 1;
-    setState({ phase: 'idle' });
-  }, []);
 
   return { state, apply, reset };
 };

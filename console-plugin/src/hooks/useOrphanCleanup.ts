@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback } from 'react';
 
 import { backendApi, type OrphanCleanupResult } from '../api/backend';
+import { useLatestBackendAction } from './useLatestBackendAction';
 
 /**
  * The guarded cleanup, step by step: a dry run for the VMs the admin selected, then — only after the
@@ -30,55 +31,35 @@ export const approvedVmIds = (preview: OrphanCleanupResult): string[] =>
 
 /** `onFinished` runs after the real cleanup answered (or failed), e.g. to refresh the inventory. */
 export const useOrphanCleanup = (onFinished?: () => void): OrphanCleanup => {
-  const [state, setState] = useState<OrphanCleanupState>({ phase: 'idle' });
-  // Each call gets a number; an answer counts only while its call is still the latest one.
-  const latestCall = useRef(0);
-  const onFinishedRef = useRef(onFinished);
-  useEffect(() => {
-    onFinishedRef.current = onFinished;
-  });
-  useEffect(
-    () => () => {
-      latestCall.current += 1;
-    },
-    [],
+  const { state, run, reset } = useLatestBackendAction<OrphanCleanupState>({ phase: 'idle' }, onFinished);
+
+  const preview = useCallback(
+    (vmIds: string[]) =>
+      run({
+        running: { phase: 'previewing', vmIds },
+        call: () => backendApi.cleanupVms({ vmIds, dryRun: true }),
+        answered: (answer) => ({ phase: 'previewed', preview: answer }),
+        failed: (error) => ({ phase: 'failed', step: 'preview', error }),
+      }),
+    [run],
   );
 
-  const preview = useCallback((vmIds: string[]) => {
-    const call = ++latestCall.current;
-    setState({ phase: 'previewing', vmIds });
-    backendApi.cleanupVms({ vmIds, dryRun: true }).then(
-      (answer) => {
-        if (call === latestCall.current) setState({ phase: 'previewed', preview: answer });
-      },
-      (error: unknown) => {
-        if (call === latestCall.current) setState({ phase: 'failed', step: 'preview', error });
-      },
-    );
-  }, []);
-
-  const confirm = useCallback((approved: OrphanCleanupResult) => {
-    const vmIds = approvedVmIds(approved);
-    if (vmIds.length === 0) return;
-    const call = ++latestCall.current;
-    setState({ phase: 'deleting', preview: approved });
-    // The dry run's confirmation binds this call to what the admin saw: these VMs, this user, now.
-    backendApi.cleanupVms({ vmIds, dryRun: false, confirmation: approved.confirmation ?? undefined }).then(
-      (result) => {
-        if (call === latestCall.current) setState({ phase: 'done', preview: approved, result });
-        onFinishedRef.current?.();
-      },
-      (error: unknown) => {
-        if (call === latestCall.current) setState({ phase: 'failed', step: 'delete', error, preview: approved });
-        onFinishedRef.current?.();
-      },
-    );
-  }, []);
-
-  const reset = useCallback(() => {
-    latestCall.current += 1;
-    setState({ phase: 'idle' });
-  }, []);
+  const confirm = useCallback(
+    (approved: OrphanCleanupResult) => {
+      const vmIds = approvedVmIds(approved);
+      if (vmIds.length === 0) return;
+      run({
+        running: { phase: 'deleting', preview: approved },
+        // The dry run's confirmation binds this call to what the admin saw: these VMs, this user, now.
+        call: () => backendApi.cleanupVms({ vmIds, dryRun: false, confirmation: approved.confirmation ?? undefined }),
+        answered: (result) => ({ phase: 'done', preview: approved, result }),
+        failed: (error) => ({ phase: 'failed', step: 'delete', error, preview: approved }),
+        // VMs may be gone even when the modal was closed meanwhile: the inventory is read again regardless.
+        finished: 'always',
+      });
+    },
+    [run],
+  );
 
   return { state, preview, confirm, reset };
 };

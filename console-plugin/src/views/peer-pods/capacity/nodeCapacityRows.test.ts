@@ -53,20 +53,17 @@ describe('node table rows', () => {
     expect(names({ column: 'limit', direction: 'desc' })).toEqual(['n-1', 'n-2', 'n-10', 'n-9']);
   });
 
-  it('filters 1,000 nodes by name and problem and sorts them in well under a frame budget', () => {
-    const nodes = Array.from({ length: 1000 }, (_, index) =>
+  // How fast this is on 1,000 nodes is bench/browser's question (sort and filter), not a test's.
+  it('filters nodes by name and problem together and sorts what is left', () => {
+    const nodes = Array.from({ length: 40 }, (_, index) =>
       nodeCapacity(`worker-${index}`, { used: index % 13, drift: index % 7 === 0 ? 'differs' : null }),
     );
-    const started = performance.now();
     const rows = visibleNodes(nodes, {
       nameFilter: 'worker-1',
       problemFilter: 'drift',
       sort: { column: 'utilisation', direction: 'desc' },
     });
-    const elapsed = performance.now() - started;
     expect(rows.every((node) => node.name.includes('worker-1') && node.drift !== null)).toBe(true);
-    expect(rows.length).toBeGreaterThan(0);
-    // Generous bound for a loaded 2-core CI machine; typically a few milliseconds.
-    expect(elapsed).toBeLessThan(200);
+    expect(rows.map((node) => node.name)).toEqual(['worker-14']);
   });
 });

@@ -2,12 +2,12 @@ import { type FC, useState } from 'react';
 import { Button, Content, Flex, FlexItem, FormSelect, FormSelectOption, Title } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
-
 import {
   ALLOWED_NAMESPACE_LABEL,
   ALLOWED_NAMESPACE_LABEL_VALUE,
   isNamespaceAllowed,
-} from '../../../../../backend/src/api/namespace-policy';
+} from '@peer-pods-console/contract/namespace-policy';
+
 import type { NamespaceKind } from '../../../models/Namespace';
 
 type AllowedNamespacesProps = {

@@ -1,7 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { buildNamespacePolicy, buildNamespacePolicyBinding } from '@peer-pods-console/contract/namespace-policy';
 
-import { buildNamespacePolicy, buildNamespacePolicyBinding } from '../../../../../backend/src/api/namespace-policy';
 import type { SetupReport } from '../../../api/backend';
 import type { NamespaceKind } from '../../../models/Namespace';
 import { NamespaceModel } from '../../../models/Namespace';

@@ -13,13 +13,13 @@ import {
   Title,
 } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
-
 import {
   ALLOWED_NAMESPACE_LABEL,
   ALLOWED_NAMESPACE_LABEL_VALUE,
   isNamespaceAllowed,
   policyRuntimeClass,
-} from '../../../../../backend/src/api/namespace-policy';
+} from '@peer-pods-console/contract/namespace-policy';
+
 import type { SetupReport } from '../../../api/backend';
 import LoadingState from '../../../components/LoadingState';
 import { useNamespaceAllowList } from '../../../hooks/useNamespaceAllowList';

@@ -1,8 +1,9 @@
 import type { FC } from 'react';
-import { Button, Content, Modal, ModalBody, ModalFooter, ModalHeader, Stack, StackItem } from '@patternfly/react-core';
+import { Content, Stack, StackItem } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
+import { NAMESPACE_POLICY_BINDING_NAME, NAMESPACE_POLICY_NAME } from '@peer-pods-console/contract/namespace-policy';
 
-import { NAMESPACE_POLICY_BINDING_NAME, NAMESPACE_POLICY_NAME } from '../../../../../backend/src/api/namespace-policy';
+import ConfirmModal from '../../../components/ConfirmModal';
 import PolicyActionError from './PolicyActionError';
 
 type RemovePolicyModalProps = {
@@ -19,51 +20,46 @@ const TITLE_ID = 'peer-pods-console-plugin__remove-policy-title';
 const RemovePolicyModal: FC<RemovePolicyModalProps> = ({ removing, error, onDismissError, onConfirm, onClose }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   return (
-    <Modal variant="small" isOpen onClose={onClose} aria-labelledby={TITLE_ID}>
-      <ModalHeader title={t('Remove the namespace policy?')} labelId={TITLE_ID} />
-      <ModalBody>
-        <Stack hasGutter>
+    <ConfirmModal
+      titleId={TITLE_ID}
+      title={t('Remove the namespace policy?')}
+      variant="small"
+      action={{ label: t('Remove'), variant: 'danger', busy: removing, onClick: onConfirm }}
+      onClose={onClose}
+    >
+      <Stack hasGutter>
+        <StackItem>
+          <Content component="p">
+            {t(
+              'Peer pods are admitted in every namespace again. In namespaces the webhook excludes, they escape the VM limit.',
+            )}
+          </Content>
+        </StackItem>
+        <StackItem>
+          <Content component="p">
+            {t(
+              'Deletes the ValidatingAdmissionPolicyBinding {{binding}} and the ValidatingAdmissionPolicy {{policy}}. The namespace labels stay.',
+              {
+                policy: NAMESPACE_POLICY_NAME,
+                binding: NAMESPACE_POLICY_BINDING_NAME,
+              },
+            )}
+          </Content>
+        </StackItem>
+        {error !== undefined && (
           <StackItem>
-            <Content component="p">
-              {t(
-                'Peer pods are admitted in every namespace again. In namespaces the webhook excludes, they escape the VM limit.',
+            <PolicyActionError
+              title={t('Could not remove the namespace policy')}
+              forbiddenExplanation={t(
+                'Your user may not delete ValidatingAdmissionPolicies and their bindings. Ask a cluster administrator.',
               )}
-            </Content>
+              error={error}
+              onClose={onDismissError}
+            />
           </StackItem>
-          <StackItem>
-            <Content component="p">
-              {t(
-                'Deletes the ValidatingAdmissionPolicyBinding {{binding}} and the ValidatingAdmissionPolicy {{policy}}. The namespace labels stay.',
-                {
-                  policy: NAMESPACE_POLICY_NAME,
-                  binding: NAMESPACE_POLICY_BINDING_NAME,
-                },
-              )}
-            </Content>
-          </StackItem>
-          {error !== undefined && (
-            <StackItem>
-              <PolicyActionError
-                title={t('Could not remove the namespace policy')}
-                forbiddenExplanation={t(
-                  'Your user may not delete ValidatingAdmissionPolicies and their bindings. Ask a cluster administrator.',
-                )}
-                error={error}
-                onClose={onDismissError}
-              />
-            </StackItem>
-          )}
-        </Stack>
-      </ModalBody>
-      <ModalFooter>
-        <Button variant="danger" onClick={onConfirm} isLoading={removing} isDisabled={removing}>
-          {t('Remove')}
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          {t('Cancel')}
-        </Button>
-      </ModalFooter>
-    </Modal>
+        )}
+      </Stack>
+    </ConfirmModal>
   );
 };
 

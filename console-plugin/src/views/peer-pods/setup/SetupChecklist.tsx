@@ -4,9 +4,9 @@ import { Button, Content, Flex, FlexItem, Label, LabelGroup, Stack, StackItem, T
 import { SyncAltIcon } from '@patternfly/react-icons';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
+import type { SetupAction } from '@peer-pods-console/contract/setup-checks';
 
 import type { SetupReport } from '../../../api/backend';
-import type { SetupAction } from '../../../../../backend/src/api/setup-checks';
 import BackendProblemAlert from '../../../components/BackendProblemAlert';
 import { backendProblemOf } from '../../../components/backendProblem';
 import LoadingState from '../../../components/LoadingState';

@@ -1,9 +1,9 @@
 import type { FC } from 'react';
 import { Button, ClipboardCopy } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
+import type { SetupAction } from '@peer-pods-console/contract/setup-checks';
 
 import type { SetupFix } from '../../../api/backend';
-import type { SetupAction } from '../../../../../backend/src/api/setup-checks';
 import CopyableCodeBlock from '../../../components/CopyableCodeBlock';
 
 type SetupFixCellProps = {

@@ -1,8 +1,8 @@
 import type { FC } from 'react';
 import { Divider, Stack, StackItem } from '@patternfly/react-core';
 import { useNavigate } from 'react-router-dom-v5-compat';
+import type { SetupAction } from '@peer-pods-console/contract/setup-checks';
 
-import type { SetupAction } from '../../../../../backend/src/api/setup-checks';
 import { useSetupReport } from '../../../hooks/useSetupReport';
 import { PEER_PODS_PAGE_PATH } from '../peerPodsRoutes';
 import NamespacePolicySection, { NAMESPACE_POLICY_HEADING_ID } from './NamespacePolicySection';

@@ -1,4 +1,4 @@
-import { isNamespaceAllowed } from '../../../../../backend/src/api/namespace-policy';
+import { isNamespaceAllowed } from '@peer-pods-console/contract/namespace-policy';
 import type { SetupReport } from '../../../api/backend';
 import type { NamespaceKind } from '../../../models/Namespace';
 

@@ -1,12 +1,13 @@
 // Setup reports as the backend answers them, built from the shared sentence catalogue.
-import type { SetupCheck, SetupReport } from '../../../api/backend';
 import {
   renderSetupText,
   SETUP_TEXT,
   type SetupCheckId,
   type SetupTextKey,
   type SetupTextValues,
-} from '../../../../../backend/src/api/setup-checks';
+} from '@peer-pods-console/contract/setup-checks';
+
+import type { SetupCheck, SetupReport } from '../../../api/backend';
 
 export const check = (
   id: SetupCheckId,

@@ -1,4 +1,4 @@
-import { SETUP_ACTIONS, SETUP_CHECK_IDS, SETUP_TEXT } from '../../../../../backend/src/api/setup-checks';
+import { SETUP_ACTIONS, SETUP_CHECK_IDS, SETUP_TEXT } from '@peer-pods-console/contract/setup-checks';
 import { translate } from '../../../test/i18n-mock';
 import { setupActionLabels, setupCheckTitles, setupTextTranslations } from './useSetupText';
 

@@ -2,14 +2,14 @@
 // SETUP_TEXT plus values; each key has its translation here, written out as a t() call so that
 // i18next-parser finds it (useSetupText.test.ts keeps the English identical to the backend's).
 import { useTranslation } from 'react-i18next';
-
-import type { SetupCheck } from '../../../api/backend';
 import type {
   SetupAction,
   SetupCheckId,
   SetupTextKey,
   SetupTextValues,
-} from '../../../../../backend/src/api/setup-checks';
+} from '@peer-pods-console/contract/setup-checks';
+
+import type { SetupCheck } from '../../../api/backend';
 
 type Translate = (key: string, values?: SetupTextValues) => string;
 

@@ -1,30 +1,18 @@
 import { type FC, type FormEvent, useState } from 'react';
-import {
-  Alert,
-  Button,
-  Content,
-  Flex,
-  FlexItem,
-  Form,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  Spinner,
-  Stack,
-  StackItem,
-} from '@patternfly/react-core';
+import { Alert, Button, Content, Flex, FlexItem, Form, Spinner, Stack, StackItem } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
 
 import type { NodeCapacity } from '../../../../api/backend';
+import ConfirmModal from '../../../../components/ConfirmModal';
 import LoadingState from '../../../../components/LoadingState';
 import { useNode } from '../../../../hooks/useNode';
 import { usePeerPodLimitActions } from '../../../../hooks/usePeerPodLimitActions';
 import { messageOf } from '../../../../k8s/loadErrors';
-import { VM_LIMIT_OVERRIDE_ANNOTATION } from '../../../../models/Node';
+import { type NodeKind, VM_LIMIT_OVERRIDE_ANNOTATION } from '../../../../models/Node';
 import LimitInput from './LimitInput';
 import { nodeConverged, validateLimit } from './limitValidation';
 import SaveErrorAlert from './SaveErrorAlert';
+import { useLimitSave } from './useLimitSave';
 import { useStableId } from '../../../../hooks/useStableId';
 
 type NodeOverrideModalProps = {
@@ -43,9 +31,10 @@ const NodeOverrideModal: FC<NodeOverrideModalProps> = ({ nodeName, capacity, onC
   const { node, loaded, loadError } = useNode(nodeName);
   const { setNodeOverride } = usePeerPodLimitActions();
   const [edited, setEdited] = useState<string>();
-  const [saving, setSaving] = useState<'set' | 'remove'>();
-  const [error, setError] = useState<unknown>();
-  const [saved, setSaved] = useState<{ override: number | null }>();
+  // An override of null removes the annotation.
+  const write = useLimitSave((change: { node: NodeKind; override: number | null }) =>
+    setNodeOverride(change.node, change.override),
+  );
   const titleId = useStableId();
   const formId = useStableId();
   const inputId = useStableId();
@@ -55,22 +44,15 @@ const NodeOverrideModal: FC<NodeOverrideModalProps> = ({ nodeName, capacity, onC
   const validation = validateLimit(value);
   const unchanged = validation.ok && String(validation.value) === annotation;
 
-  const write = async (override: number | null) => {
-    if (!node) return;
-    setSaving(override === null ? 'remove' : 'set');
-    setError(undefined);
-    try {
-      await setNodeOverride(node, override);
-      setSaved({ override });
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setSaving(undefined);
-    }
+  const saving = write.saving && (write.saving.value.override === null ? 'remove' : 'set');
+  const saved = write.saved && { override: write.saved.value.override };
+  const { error } = write;
+  const save = (override: number | null) => {
+    if (node) void write.save({ node, override });
   };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (validation.ok && !unchanged && !saving) void write(validation.value);
+    if (validation.ok && !unchanged && !saving) save(validation.value);
   };
 
   const body = (() => {
@@ -164,48 +146,40 @@ const NodeOverrideModal: FC<NodeOverrideModalProps> = ({ nodeName, capacity, onC
 
   const editing = loaded && node !== undefined && !saved;
   return (
-    <Modal isOpen onClose={onClose} variant="small" aria-labelledby={titleId}>
-      <ModalHeader
-        title={t('VM limit override')}
-        labelId={titleId}
-        description={t('Node {{node}}', { node: nodeName })}
-      />
-      <ModalBody>{body}</ModalBody>
-      <ModalFooter>
-        {editing ? (
-          <>
-            <Button
-              key="save"
-              variant="primary"
-              type="submit"
-              form={formId}
-              isLoading={saving === 'set'}
-              isDisabled={!validation.ok || unchanged || saving !== undefined}
-            >
-              {t('Save override')}
-            </Button>
-            {annotation !== undefined && (
-              <Button
-                variant="secondary"
-                isDanger
-                isLoading={saving === 'remove'}
-                isDisabled={saving !== undefined}
-                onClick={() => void write(null)}
-              >
-                {t('Remove override')}
-              </Button>
-            )}
-            <Button variant="link" onClick={onClose}>
-              {t('Cancel')}
-            </Button>
-          </>
-        ) : (
-          <Button key="close" variant={saved ? 'primary' : 'link'} onClick={onClose}>
-            {t('Close')}
+    <ConfirmModal
+      titleId={titleId}
+      title={t('VM limit override')}
+      description={t('Node {{node}}', { node: nodeName })}
+      variant="small"
+      action={
+        editing
+          ? {
+              label: t('Save override'),
+              variant: 'primary',
+              form: formId,
+              busy: saving === 'set',
+              isDisabled: !validation.ok || unchanged || saving !== undefined,
+            }
+          : undefined
+      }
+      otherActions={
+        annotation !== undefined && (
+          <Button
+            variant="secondary"
+            isDanger
+            isLoading={saving === 'remove'}
+            isDisabled={saving !== undefined}
+            onClick={() => save(null)}
+          >
+            {t('Remove override')}
           </Button>
-        )}
-      </ModalFooter>
-    </Modal>
+        )
+      }
+      closeVariant={saved ? 'primary' : 'link'}
+      onClose={onClose}
+    >
+      {body}
+    </ConfirmModal>
   );
 };
 

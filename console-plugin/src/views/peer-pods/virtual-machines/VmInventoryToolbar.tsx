@@ -1,0 +1,95 @@
+import type { FC, ReactNode } from 'react';
+import {
+  Pagination,
+  type PaginationTitles,
+  SearchInput,
+  Switch,
+  Toolbar,
+  ToolbarContent,
+  ToolbarGroup,
+  ToolbarItem,
+} from '@patternfly/react-core';
+import { useTranslation } from 'react-i18next';
+
+import type { TablePage } from '../../../hooks/useTablePage';
+import type { VmInventoryFilters } from './useVmInventoryFilters';
+import type { InventoryVm } from './vmInventoryRows';
+
+const PER_PAGE_OPTIONS = [10, 20, 50, 100].map((value) => ({ title: String(value), value }));
+
+/** The VM table's pages, above it (compact, in the toolbar) or below it. */
+export const VmTablePagination: FC<{ itemCount: number; page: TablePage<InventoryVm>; variant: 'top' | 'bottom' }> = ({
+  itemCount,
+  page,
+  variant,
+}) => {
+  const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  const titles: PaginationTitles = {
+    paginationAriaLabel: t('Virtual machine pages'),
+    itemsPerPage: t('Items per page'),
+    perPageSuffix: t('per page'),
+    optionsToggleAriaLabel: t('Items per page'),
+    ofWord: t('of'),
+    currPageAriaLabel: t('Current page'),
+    toFirstPageAriaLabel: t('Go to first page'),
+    toPreviousPageAriaLabel: t('Go to previous page'),
+    toNextPageAriaLabel: t('Go to next page'),
+    toLastPageAriaLabel: t('Go to last page'),
+  };
+  return (
+    <Pagination
+      itemCount={itemCount}
+      page={page.page}
+      perPage={page.perPage}
+      perPageOptions={PER_PAGE_OPTIONS}
+      onSetPage={(_event, next) => page.setPage(next)}
+      onPerPageSelect={(_event, next) => page.setPerPage(next)}
+      isCompact={variant === 'top'}
+      variant={variant}
+      titles={titles}
+    />
+  );
+};
+
+type VmInventoryToolbarProps = {
+  filters: VmInventoryFilters;
+  /** Buttons after the filters (refresh, clean up). */
+  actions?: ReactNode;
+};
+
+/** Filter by text and to orphans only, the page's actions, and the pages, above the VM table. */
+const VmInventoryToolbar: FC<VmInventoryToolbarProps> = ({ filters, actions }) => {
+  const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  const { updateFilters } = filters;
+  return (
+    <Toolbar clearAllFilters={filters.clearFilters}>
+      <ToolbarContent>
+        <ToolbarItem>
+          <SearchInput
+            aria-label={t('Filter virtual machines')}
+            placeholder={t('Filter by name, ID, pod or node')}
+            value={filters.filters.text}
+            onChange={(_event, text) => updateFilters({ text })}
+            onClear={() => updateFilters({ text: '' })}
+            resetButtonLabel={t('Clear the filter')}
+          />
+        </ToolbarItem>
+        <ToolbarItem alignSelf="center">
+          <Switch
+            id="peer-pods-console-plugin__orphans-only"
+            label={t('Orphans only ({{number}})', { number: filters.orphanCount })}
+            aria-label={t('Orphans only')}
+            isChecked={filters.filters.orphansOnly}
+            onChange={(_event, orphansOnly) => updateFilters({ orphansOnly })}
+          />
+        </ToolbarItem>
+        {actions && <ToolbarGroup>{actions}</ToolbarGroup>}
+        <ToolbarItem variant="pagination">
+          <VmTablePagination itemCount={filters.visible.length} page={filters.page} variant="top" />
+        </ToolbarItem>
+      </ToolbarContent>
+    </Toolbar>
+  );
+};
+
+export default VmInventoryToolbar;

@@ -1,0 +1,57 @@
+import { useMemo, useState } from 'react';
+
+import { type TablePage, useTablePage } from '../../../hooks/useTablePage';
+import {
+  filterVms,
+  type InventoryVm,
+  type SortDirection,
+  sortVms,
+  type VmFilters,
+  type VmSortColumn,
+} from './vmInventoryRows';
+
+const DEFAULT_PER_PAGE = 20;
+
+export type VmSort = { column: VmSortColumn; direction: SortDirection };
+
+export type VmInventoryFilters = {
+  filters: VmFilters;
+  /** Changes some of the filters and goes back to the first page. */
+  updateFilters: (change: Partial<VmFilters>) => void;
+  /** Clears the text and shows every VM again, from the first page. */
+  clearFilters: () => void;
+  sort: VmSort;
+  /** Keeps the page: the same VMs, in another order. */
+  setSort: (sort: VmSort) => void;
+  /** The VMs that pass the filters, sorted: every page. */
+  visible: InventoryVm[];
+  /** Orphans among all VMs, whatever the filters. */
+  orphanCount: number;
+  page: TablePage<InventoryVm>;
+};
+
+/** The VM table's toolbar state (text, orphans only, order, page) and the VMs it leaves. */
+export const useVmInventoryFilters = (vms: InventoryVm[]): VmInventoryFilters => {
+  const [filters, setFilters] = useState<VmFilters>({ text: '', orphansOnly: false });
+  const [sort, setSort] = useState<VmSort>({ column: 'status', direction: 'asc' });
+
+  const visible = useMemo(() => sortVms(filterVms(vms, filters), sort.column, sort.direction), [vms, filters, sort]);
+  const orphanCount = useMemo(() => vms.filter((vm) => vm.orphan).length, [vms]);
+  const page = useTablePage(visible, DEFAULT_PER_PAGE);
+
+  const updateFilters = (change: Partial<VmFilters>) => {
+    setFilters((current) => ({ ...current, ...change }));
+    page.toFirstPage();
+  };
+
+  return {
+    filters,
+    updateFilters,
+    clearFilters: () => updateFilters({ text: '', orphansOnly: false }),
+    sort,
+    setSort,
+    visible,
+    orphanCount,
+    page,
+  };
+};
