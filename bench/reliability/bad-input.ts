@@ -14,13 +14,12 @@
 // no stack trace, file path, token, cloud secret or file from outside the asset directory in it;
 // the backend must stay up, and no log line may carry a token or a secret.
 // The cases are in backend/src/server/test/malformed-requests.ts, shared with the CI test
-// backend/src/server/api.fuzz.test.ts (which sends the deterministic ones and 1,500 random ones).
+// backend/src/server/api.fuzz.integration.test.ts (which sends the deterministic ones and 1,500 random ones).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CoreV1Api } from '@kubernetes/client-node';
 import {
   deterministicCases,
   problemsWith,
@@ -29,36 +28,9 @@ import {
   sendRaw,
   type MalformedCase,
 } from '../../backend/src/server/test/malformed-requests.ts';
-import {
-  createAwsPeerPodsSettings,
-  createWorkerNetwork,
-  motoClient,
-  motoCredentials,
-  MOTO_REGION,
-} from '../../backend/test/moto-seed.ts';
-import { startMotoServer } from '../../backend/test/moto.ts';
 import { admissionReview, peerPodWithSidecars } from '../../backend/src/webhook/test/fixtures.ts';
-import { startControlPlane } from '../../hack/controlplane/controlplane.ts';
-import {
-  createInfrastructure,
-  createPeerPodConfig,
-  createWorkerNodes,
-  OPERATOR_NAMESPACE,
-} from '../../hack/controlplane/fixtures.ts';
-import {
-  backendEnv,
-  backendMetrics,
-  https,
-  log,
-  machine,
-  processFigures,
-  repo,
-  SecretVolume,
-  sleep,
-  startBackendProcess,
-  waitUntil,
-  workDir,
-} from './harness.ts';
+import { backendMetrics, https, log, machine, processFigures, repo, sleep, waitUntil, workDir } from './harness.ts';
+import { startScenario } from './scenario.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -79,55 +51,39 @@ const { values: args } = parseArgs({
 });
 const started = Date.now();
 const loadAtStart = machine().loadAverage;
-const credentials = motoCredentials('bad-input');
 const CANARY = `canary-${Date.now().toString(36)}-must-never-be-served`;
 
-const [cp, moto] = await Promise.all([startControlPlane({ scheduler: false, log }), startMotoServer()]);
-try {
-  const kc = cp.kubeConfig();
-  const core = kc.makeApiClient(CoreV1Api);
-  const network = await createWorkerNetwork(motoClient(moto.endpoint, credentials));
-  await createInfrastructure(kc, { platform: 'aws', region: MOTO_REGION });
-  await createWorkerNodes(kc, { count: 1, namePrefix: 'fuzz-node-', providerIds: [network.workerProviderId] });
-  await createAwsPeerPodsSettings(core, OPERATOR_NAMESPACE, network, credentials);
-  await createPeerPodConfig(kc, { limit: '4' });
+// The plugin's assets, and a canary file beside (outside) them that traversal must not reach.
+const dir = workDir('bad-input');
+const assets = join(dir, 'assets');
+mkdirSync(join(assets, 'locales', 'en'), { recursive: true });
+writeFileSync(join(assets, 'plugin-manifest.json'), '{"name":"peer-pods-console-plugin"}');
+writeFileSync(join(assets, 'exposed-main-0123abcd.js'), 'console.log(1)');
+writeFileSync(join(assets, 'locales', 'en', 'plugin__peer-pods-console-plugin.json'), '{}');
+writeFileSync(join(assets, '.env'), CANARY);
+writeFileSync(join(dir, 'canary.txt'), CANARY);
 
-  // The plugin's assets, and a canary file beside (outside) them that traversal must not reach.
-  const dir = workDir('bad-input');
-  const assets = join(dir, 'assets');
-  mkdirSync(join(assets, 'locales', 'en'), { recursive: true });
-  writeFileSync(join(assets, 'plugin-manifest.json'), '{"name":"peer-pods-console-plugin"}');
-  writeFileSync(join(assets, 'exposed-main-0123abcd.js'), 'console.log(1)');
-  writeFileSync(join(assets, 'locales', 'en', 'plugin__peer-pods-console-plugin.json'), '{}');
-  writeFileSync(join(assets, '.env'), CANARY);
-  writeFileSync(join(dir, 'canary.txt'), CANARY);
-  const volume = await SecretVolume.create(cp.ca, join(dir, 'tls'));
-
-  const secrets = [cp.adminToken, cp.userToken, credentials.secretAccessKey, credentials.accessKeyId];
-  const backend = await startBackendProcess({
-    name: 'backend',
-    kubeconfigPath: cp.kubeconfigPath,
-    env: backendEnv(volume, {
-      PLUGIN_ASSETS_DIR: assets,
-      LEADER_ELECTION: 'false',
-      AWS_ENDPOINT_URL: moto.endpoint,
-      ORPHAN_GRACE_SECONDS: '0',
-    }),
-    forbidden: secrets,
-    memoryLimitMb: args['memory-limit-mb'] ? Number(args['memory-limit-mb']) : undefined,
-  });
+const scenario = await startScenario({
+  name: 'bad-input',
+  scheduler: false,
+  nodes: { count: 1, prefix: 'fuzz-node-' },
+  limit: 4,
+  cloud: 'aws',
+  webhook: 'direct',
   // Ready (the health port) and its caches loaded (readiness does not wait for them; the API does).
-  await waitUntil(
-    'the backend to be ready and serve capacity',
-    async () =>
-      (await https(`${backend.metricsUrl}/readyz`, { ca: cp.caCertPem })).status === 200 &&
-      (
-        await https(`${backend.url}api/v1/capacity`, {
-          ca: cp.caCertPem,
-          headers: { Authorization: `Bearer ${cp.adminToken}` },
-        })
-      ).status === 200,
-  );
+  ready: 'serving',
+  backendEnv: {
+    PLUGIN_ASSETS_DIR: assets,
+    LEADER_ELECTION: 'false',
+    ORPHAN_GRACE_SECONDS: '0',
+    // The product's default: the periodic cloud inventory runs throughout, as in a cluster.
+    INVENTORY_INTERVAL_SECONDS: '60',
+  },
+  memoryLimitMb: args['memory-limit-mb'] ? Number(args['memory-limit-mb']) : undefined,
+});
+try {
+  const { cp, secrets } = scenario;
+  const backend = await scenario.startBackend();
   const rssBefore = backend.rssMb();
   const fdsBefore = backend.openFds();
   const commandLine = backend.commandLine();
@@ -343,5 +299,5 @@ try {
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  await Promise.all([cp.stop(), moto.stop()]);
+  await scenario.stop();
 }

@@ -1,6 +1,8 @@
 // Cluster-side helpers of the reliability scripts: the limit, node convergence, pod listing, and
-// waiting for the API server to call a freshly registered webhook.
+// registering the webhook and waiting for the API server to call it.
+import { AdmissionregistrationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { KubeClient } from '../../backend/src/kube/client.ts';
+import { renderWebhookConfiguration } from '../../backend/src/webhook/webhook-configuration.ts';
 import { OPERATOR_NAMESPACE, PEERPODCONFIG_NAME, PEERPOD_RESOURCE } from '../../hack/controlplane/fixtures.ts';
 import { waitUntil } from './harness.ts';
 import { mutationProblems, userPeerPod, type StoredPod } from './pods.ts';
@@ -47,6 +49,12 @@ export async function listPods(client: KubeClient, namespace: string): Promise<S
     token = page.metadata.continue || undefined;
   } while (token);
   return pods;
+}
+
+export async function registerWebhook(kc: KubeConfig, webhookUrl: string, caPem: string): Promise<void> {
+  await kc.makeApiClient(AdmissionregistrationV1Api).createMutatingWebhookConfiguration({
+    body: renderWebhookConfiguration({ target: { url: webhookUrl }, caBundlePem: caPem }),
+  });
 }
 
 /**

@@ -12,7 +12,7 @@ import { apiServerRestartDuringLimitChange, apiServerRestartDuringPodCreation } 
 import { certificateRotatedUnderLoad } from './faults/certificate.ts';
 import { backendKilledDuringOrphanCleanup, backendKilledDuringPortRuleApply, cloudApiErrors } from './faults/cloud.ts';
 import { leaderKilledDuringReconciliation } from './faults/leader.ts';
-import type { ScenarioResult } from './faults/scenario.ts';
+import type { ScenarioResult } from './faults/result.ts';
 import { log, machine, seconds } from './harness.ts';
 
 const SCENARIOS: Record<string, () => Promise<ScenarioResult>> = {

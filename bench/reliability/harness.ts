@@ -1,19 +1,18 @@
 // Shared by the reliability scripts: the backend as its own process (compiled to JavaScript as
 // the production build emits it), a reaper that ends those processes even when the script is
-// killed, a local cluster with a registered webhook, and small HTTPS / metrics helpers.
+// killed, and small HTTPS / TLS / metrics helpers. What a script runs against is started by
+// scenario.ts.
 //
 // Every child process runs in its own process group, listed in a temporary directory that a
 // detached reaper (hack/controlplane/reaper.sh, the control plane's own) watches: when this
 // process dies, even by SIGKILL, the reaper ends the groups and removes the directory.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
 import {
   appendFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -23,11 +22,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { AdmissionregistrationV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { renderWebhookConfiguration } from '../../backend/src/webhook/webhook-configuration.ts';
-import type { CertificateAuthority } from '../../hack/pki.ts';
 import { createMemoryCgroup, type MemoryCgroup } from './memory-cgroup.ts';
-import { issueCertificate } from '../../hack/pki.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const repo = join(here, '..', '..');
@@ -274,15 +269,20 @@ export async function startBackendProcess(options: BackendOptions): Promise<Back
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
+  // The start-up deadline's timer is cleared once decided, so a short script ends when it is done.
+  let startTimer: NodeJS.Timeout | undefined;
   await Promise.race([
     new Promise<void>((resolve) => (onListening = resolve)),
     exited.then(({ code, signal }) => {
       throw new Error(`backend ${options.name} exited (${code ?? signal}) before listening:\n${tail.join('\n')}`);
     }),
-    sleep(60_000).then(() => {
-      throw new Error(`backend ${options.name} did not listen within 60 s:\n${tail.join('\n')}`);
+    new Promise<never>((_resolve, reject) => {
+      startTimer = setTimeout(
+        () => reject(new Error(`backend ${options.name} did not listen within 60 s:\n${tail.join('\n')}`)),
+        60_000,
+      );
     }),
-  ]);
+  ]).finally(() => clearTimeout(startTimer));
   const alive = () => child.exitCode === null && child.signalCode === null;
   const pid = child.pid!;
   return {
@@ -418,77 +418,6 @@ export function processFigures(metricsText: string) {
   };
 }
 
-// ---- certificates and the webhook registration ----------------------------------------------
-
-export interface ServingFiles {
-  certFile: string;
-  keyFile: string;
-}
-
-/** A serving certificate for 127.0.0.1 from the cluster's CA. */
-export async function issueServing(ca: CertificateAuthority, commonName = 'peer-pods-console') {
-  const issued = await issueCertificate(ca, {
-    commonName,
-    dnsNames: ['localhost'],
-    ipAddresses: ['127.0.0.1'],
-    usage: 'server',
-  });
-  return { ...issued, fingerprint: new X509Certificate(issued.certPem).fingerprint256 };
-}
-
-/**
- * A serving certificate mounted the way a Kubernetes Secret volume is: `tls.crt` and `tls.key`
- * are symlinks into `..data`, itself a symlink to a timestamped directory; `swap()` writes a new
- * directory and renames a new `..data` link over the old one, so both files change at one instant.
- */
-export class SecretVolume implements ServingFiles {
-  readonly certFile: string;
-  readonly keyFile: string;
-  private generation = 0;
-
-  private constructor(
-    private readonly dir: string,
-    private readonly ca: CertificateAuthority,
-  ) {
-    this.certFile = join(dir, 'tls.crt');
-    this.keyFile = join(dir, 'tls.key');
-  }
-
-  static async create(ca: CertificateAuthority, dir: string): Promise<SecretVolume & { fingerprint: string }> {
-    mkdirSync(dir, { recursive: true });
-    const volume = new SecretVolume(dir, ca);
-    const fingerprint = await volume.swap();
-    symlinkSync('..data/tls.crt', volume.certFile);
-    symlinkSync('..data/tls.key', volume.keyFile);
-    return Object.assign(volume, { fingerprint });
-  }
-
-  /** A new certificate and key, made current atomically; returns the new fingerprint. */
-  async swap(): Promise<string> {
-    const issued = await issueServing(this.ca);
-    const generation = `..${Date.now()}_${this.generation++}`;
-    mkdirSync(join(this.dir, generation));
-    writeFileSync(join(this.dir, generation, 'tls.crt'), issued.certPem);
-    writeFileSync(join(this.dir, generation, 'tls.key'), issued.keyPem, { mode: 0o600 });
-    symlinkSync(generation, join(this.dir, '..data_tmp'));
-    renameSync(join(this.dir, '..data_tmp'), join(this.dir, '..data'));
-    return issued.fingerprint;
-  }
-
-  /**
-   * The clumsy way: the certificate file rewritten in place, then the key `gapMs` later — for a
-   * moment the two do not belong together, and the old pair must stay in service.
-   */
-  async rewriteInPlace(gapMs: number): Promise<string> {
-    const issued = await issueServing(this.ca);
-    const target = join(this.dir, '..data');
-    writeFileSync(join(target, 'tls.crt'), issued.certPem);
-    await sleep(gapMs);
-    writeFileSync(join(target, 'tls.key'), issued.keyPem);
-    return issued.fingerprint;
-  }
-}
-
 /** The fingerprint of the certificate a TLS server presents now. */
 export async function servedFingerprint(url: string, ca: string): Promise<string> {
   const { connect } = await import('node:tls');
@@ -501,27 +430,6 @@ export async function servedFingerprint(url: string, ca: string): Promise<string
     });
     socket.on('error', reject);
   });
-}
-
-export async function registerWebhook(kc: KubeConfig, webhookUrl: string, caPem: string): Promise<void> {
-  await kc.makeApiClient(AdmissionregistrationV1Api).createMutatingWebhookConfiguration({
-    body: renderWebhookConfiguration({ target: { url: webhookUrl }, caBundlePem: caPem }),
-  });
-}
-
-/** Settings shared by every scripted backend: TLS on the API port and the webhook, quiet logs. */
-export function backendEnv(serving: ServingFiles, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PORT: '0',
-    METRICS_PORT: '0',
-    WEBHOOK_PORT: '0',
-    TLS_CERT_FILE: serving.certFile,
-    TLS_KEY_FILE: serving.keyFile,
-    WEBHOOK_CERT_FILE: serving.certFile,
-    WEBHOOK_KEY_FILE: serving.keyFile,
-    LOG_LEVEL: 'info',
-    ...extra,
-  };
 }
 
 /** Percentiles of a list of numbers. */

@@ -16,29 +16,22 @@
 //     the capacity model's `used` (GET /api/v1/capacity), never above the advertised 25;
 //   - the backend's RSS (webhook and reconciler live in it) before, at peak, and after.
 import { parseArgs } from 'node:util';
-import { KubeClient } from '../../backend/src/kube/client.ts';
-import { startControlPlane } from '../../hack/controlplane/controlplane.ts';
-import { createPeerPodConfig, createWorkerNodes } from '../../hack/controlplane/fixtures.ts';
-import type { CapacitySummary } from '../../backend/src/api/contract.ts';
+import type { CapacitySummary } from '@peer-pods-console/contract';
+import { listPods } from './cluster.ts';
 import {
   api,
-  backendEnv,
   backendMetrics,
   log,
   machine,
   metricValue,
-  registerWebhook,
   round,
-  SecretVolume,
   seconds,
   sleep,
-  startBackendProcess,
   summary,
   waitUntil,
-  workDir,
 } from './harness.ts';
-import { waitForWebhookInPath } from './cluster.ts';
-import { mutationProblems, userPeerPod, type StoredPod } from './pods.ts';
+import { mutationProblems, userPeerPod } from './pods.ts';
+import { startScenario } from './scenario.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -57,35 +50,18 @@ const WEBHOOK_NAME = 'mutate-pod.peerpods-console.io';
 const startedAt = Date.now();
 const loadAtStart = machine().loadAverage;
 
-const cp = await startControlPlane({ log });
+const scenario = await startScenario({
+  name: 'load',
+  nodes: { count: NODES, prefix: 'load-', concurrency: 32 },
+  limit: LIMIT,
+  namespaces: [NAMESPACE],
+  client: { maxSockets: 128 },
+  webhook: 'registered',
+  ready: 'advertised',
+});
 try {
-  const kc = cp.kubeConfig();
-  const client = await KubeClient.create(kc, { maxSockets: 128 });
-  await createWorkerNodes(kc, { count: NODES, namePrefix: 'load-', concurrency: 32 });
-  await createPeerPodConfig(kc, { limit: String(LIMIT) });
-  for (const name of [NAMESPACE, 'load-probe']) {
-    await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { metadata: { name } } });
-  }
-
-  const volume = await SecretVolume.create(cp.ca, workDir('load-tls'));
-  const backend = await startBackendProcess({
-    name: 'backend',
-    kubeconfigPath: cp.kubeconfigPath,
-    env: backendEnv(volume, { INVENTORY_INTERVAL_SECONDS: '3600' }),
-    forbidden: [cp.adminToken, cp.userToken],
-  });
-  const ca = cp.caCertPem;
-  await waitUntil(
-    `the backend to advertise ${LIMIT} on ${NODES} nodes`,
-    async () => {
-      const res = await api(backend, ca, cp.adminToken, '/capacity');
-      return res.status === 200 && res.json<CapacitySummary>().totals.advertisedNodes === NODES;
-    },
-    120_000,
-    250,
-  );
-  await registerWebhook(kc, backend.webhookUrl!, ca);
-  await waitForWebhookInPath(client, 'load-probe');
+  const { cp, client, ca } = scenario;
+  const backend = await scenario.startBackend();
   await sleep(2000);
 
   const webhookBefore = await backendMetrics(backend, ca);
@@ -145,25 +121,11 @@ try {
   const creationMs = performance.now() - creationStarted;
 
   // ---- scheduling and accounting ----
-  const listPods = async () => {
-    const pods: StoredPod[] = [];
-    let token: string | undefined;
-    do {
-      const page = await client.request<{ items: StoredPod[]; metadata: { continue?: string } }>({
-        method: 'GET',
-        path: `/api/v1/namespaces/${NAMESPACE}/pods`,
-        query: { limit: 500, continue: token },
-      });
-      pods.push(...page.items);
-      token = page.metadata.continue || undefined;
-    } while (token);
-    return pods;
-  };
   const scheduledStarted = Date.now();
   const pods = await waitUntil(
     'the scheduler to bind every pod',
     async () => {
-      const all = await listPods();
+      const all = await listPods(client, NAMESPACE);
       return all.filter((p) => p.spec.nodeName).length === PODS - failures.length ? all : undefined;
     },
     300_000,
@@ -283,9 +245,7 @@ try {
     totalSeconds: seconds(Date.now() - startedAt),
   };
   result.met = failures.length === 0 && result.mutatedExactlyOnce.met && result.accounting.met;
-  await backend.stop();
-  client.close();
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  await cp.stop();
+  await scenario.stop();
 }

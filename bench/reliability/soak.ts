@@ -15,30 +15,21 @@
 // within 10% (last minute vs first minute after warm-up), and handles must not grow.
 import { Agent, request } from 'node:https';
 import { parseArgs } from 'node:util';
-import { KubeClient } from '../../backend/src/kube/client.ts';
 import { admissionReview, peerPodWithSidecars } from '../../backend/src/webhook/test/fixtures.ts';
-import { startControlPlane } from '../../hack/controlplane/controlplane.ts';
-import { createPeerPodConfig, createWorkerNodes } from '../../hack/controlplane/fixtures.ts';
-import { createNamespace, waitForWebhookInPath } from './cluster.ts';
 import {
   api,
-  backendEnv,
   backendMetrics,
   log,
   machine,
   metricValue,
   processFigures,
-  registerWebhook,
   round,
-  SecretVolume,
   seconds,
   sleep,
-  startBackendProcess,
   summary,
-  waitUntil,
-  workDir,
 } from './harness.ts';
 import { userPeerPod } from './pods.ts';
+import { startScenario } from './scenario.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -58,28 +49,18 @@ const NAMESPACE = 'soak';
 const startedAt = Date.now();
 const loadAtStart = machine().loadAverage;
 
-const cp = await startControlPlane({ log });
+const scenario = await startScenario({
+  name: 'soak',
+  nodes: { count: 20, prefix: 'soak-' },
+  limit: 50,
+  namespaces: [NAMESPACE],
+  client: { maxSockets: 16, requestTimeoutMs: 15_000 },
+  webhook: 'registered',
+  ready: 'serving',
+});
 try {
-  const kc = cp.kubeConfig();
-  const client = await KubeClient.create(kc, { maxSockets: 16, requestTimeoutMs: 15_000 });
-  await createWorkerNodes(kc, { count: 20, namePrefix: 'soak-' });
-  await createPeerPodConfig(kc, { limit: '50' });
-  await createNamespace(client, NAMESPACE);
-  await createNamespace(client, 'probe');
-  const volume = await SecretVolume.create(cp.ca, workDir('soak-tls'));
-  const backend = await startBackendProcess({
-    name: 'backend',
-    kubeconfigPath: cp.kubeconfigPath,
-    env: backendEnv(volume, { INVENTORY_INTERVAL_SECONDS: '3600' }),
-    forbidden: [cp.adminToken, cp.userToken],
-  });
-  const ca = cp.caCertPem;
-  await waitUntil(
-    'the backend to be ready',
-    async () => (await api(backend, ca, cp.adminToken, '/capacity')).status === 200,
-  );
-  await registerWebhook(kc, backend.webhookUrl!, ca);
-  await waitForWebhookInPath(client, 'probe');
+  const { cp, client, ca } = scenario;
+  const backend = await scenario.startBackend();
 
   let running = true;
   const endAt = Date.now() + MINUTES * 60_000;
@@ -344,9 +325,7 @@ try {
     },
     totalSeconds: seconds(Date.now() - startedAt),
   };
-  await backend.stop();
-  client.close();
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  await cp.stop();
+  await scenario.stop();
 }

@@ -25,34 +25,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AuthenticationV1Api, CoreV1Api, RbacAuthorizationV1Api } from '@kubernetes/client-node';
-import {
-  createAwsPeerPodsSettings,
-  createWorkerNetwork,
-  motoClient,
-  motoCredentials,
-  MOTO_REGION,
-} from '../../backend/test/moto-seed.ts';
-import { startMotoServer } from '../../backend/test/moto.ts';
-import { startFaultProxy } from '../../backend/test/fault-proxy.ts';
-import { startControlPlane } from '../../hack/controlplane/controlplane.ts';
-import {
-  createInfrastructure,
-  createPeerPodConfig,
-  createWorkerNodes,
-  OPERATOR_NAMESPACE,
-} from '../../hack/controlplane/fixtures.ts';
 import { createCertificateAuthority, issueCertificate } from '../../hack/pki.ts';
-import {
-  backendEnv,
-  https,
-  log,
-  machine,
-  round,
-  SecretVolume,
-  startBackendProcess,
-  waitUntil,
-  workDir,
-} from '../reliability/harness.ts';
+import { https, log, machine, round, waitUntil, workDir } from '../reliability/harness.ts';
+import { startScenario } from '../reliability/scenario.ts';
 
 const { values: args } = parseArgs({
   options: { 'port-reads': { type: 'string', default: '100' } },
@@ -159,35 +134,32 @@ const webhookConfig = (name: string, path: string) => {
   return file;
 };
 
-const credentials = motoCredentials('probe');
-const [cp, moto] = await Promise.all([
-  startControlPlane({
-    scheduler: false,
-    log,
-    apiServerFlags: [
-      `--authentication-token-webhook-config-file=${webhookConfig('authn', '/authenticate')}`,
-      '--authentication-token-webhook-version=v1',
-      // What the API server itself caches is not what is probed here: a second at most.
-      '--authentication-token-webhook-cache-ttl=1s',
-      '--authorization-mode=Webhook,RBAC',
-      `--authorization-webhook-config-file=${webhookConfig('authz', '/authorize')}`,
-      '--authorization-webhook-version=v1',
-      '--authorization-webhook-cache-authorized-ttl=1s',
-      '--authorization-webhook-cache-unauthorized-ttl=1s',
-    ],
-  }),
-  startMotoServer(),
-]);
-const ec2Spy = await startFaultProxy({ target: moto.endpoint });
+const scenario = await startScenario({
+  name: 'probe',
+  scheduler: false,
+  apiServerFlags: [
+    `--authentication-token-webhook-config-file=${webhookConfig('authn', '/authenticate')}`,
+    '--authentication-token-webhook-version=v1',
+    // What the API server itself caches is not what is probed here: a second at most.
+    '--authentication-token-webhook-cache-ttl=1s',
+    '--authorization-mode=Webhook,RBAC',
+    `--authorization-webhook-config-file=${webhookConfig('authz', '/authorize')}`,
+    '--authorization-webhook-version=v1',
+    '--authorization-webhook-cache-authorized-ttl=1s',
+    '--authorization-webhook-cache-unauthorized-ttl=1s',
+  ],
+  nodes: { count: 2, prefix: 'probe-node-' },
+  limit: 4,
+  cloud: 'aws-behind-proxy',
+  webhook: 'direct',
+  backendEnv: { LEADER_ELECTION: 'false' },
+});
 try {
-  const kc = cp.kubeConfig();
+  const { cp, kc, ca } = scenario;
+  // Counts the backend's EC2 calls.
+  const ec2Spy = scenario.cloud.proxy;
   const core = kc.makeApiClient(CoreV1Api);
   const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
-  const network = await createWorkerNetwork(motoClient(moto.endpoint, credentials));
-  await createInfrastructure(kc, { platform: 'aws', region: MOTO_REGION });
-  await createWorkerNodes(kc, { count: 2, namePrefix: 'probe-node-', providerIds: [network.workerProviderId] });
-  await createAwsPeerPodsSettings(core, OPERATOR_NAMESPACE, network, credentials);
-  await createPeerPodConfig(kc, { limit: '4' });
   const bindAdmin = (name: string, subject: { kind: 'User' | 'ServiceAccount'; name: string; namespace?: string }) =>
     rbac.createClusterRoleBinding({
       body: {
@@ -215,7 +187,6 @@ try {
   if (!direct.status?.authenticated) {
     throw new Error(`the API server does not accept the probe's tokens: ${JSON.stringify(direct.status)}`);
   }
-  const volume = await SecretVolume.create(cp.ca, join(dir, 'tls'));
   const secrets = [
     cp.adminToken,
     cp.userToken,
@@ -223,24 +194,10 @@ try {
     SCOPED.token,
     REVOCABLE.token,
     otherAudience,
-    credentials.secretAccessKey,
+    scenario.cloud.credentials.secretAccessKey,
   ];
-  const backend = await startBackendProcess({
-    name: 'probe',
-    kubeconfigPath: cp.kubeconfigPath,
-    env: backendEnv(volume, {
-      LEADER_ELECTION: 'false',
-      AWS_ENDPOINT_URL: ec2Spy.endpoint,
-      INVENTORY_INTERVAL_SECONDS: '3600',
-    }),
-    forbidden: secrets,
-  });
-  const ca = cp.caCertPem;
+  const backend = await scenario.startBackend('probe', { forbidden: secrets });
   const base = backend.url.replace(/\/$/, '');
-  await waitUntil(
-    'the backend to answer /healthz',
-    async () => (await https(`${base}/healthz`, { ca })).status === 200,
-  );
   let lastAnswer = '';
   await waitUntil(`the capacity model to load (last answer: ${lastAnswer})`, async () => {
     const answer = await https(`${base}/api/v1/capacity`, { ca, headers: { Authorization: `Bearer ${ADMIN.token}` } });
@@ -446,6 +403,6 @@ try {
   );
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
-  await Promise.all([cp.stop(), moto.stop(), ec2Spy.stop()]);
+  await scenario.stop();
   webhookServer.close();
 }

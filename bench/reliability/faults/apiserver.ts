@@ -1,26 +1,12 @@
 // Fault scenarios: kube-apiserver restarted (stopped, started again on the same port and etcd)
 // while peer pods are being created through it, and right after a limit change.
-import { KubeApiError, KubeClient } from '../../../backend/src/kube/client.ts';
-import type { CapacitySummary } from '../../../backend/src/api/contract.ts';
-import { startControlPlane } from '../../../hack/controlplane/controlplane.ts';
-import { createPeerPodConfig, createWorkerNodes } from '../../../hack/controlplane/fixtures.ts';
-import { createNamespace, listPods, nodesAt, setLimit, waitForWebhookInPath } from '../cluster.ts';
-import {
-  api,
-  backendEnv,
-  backendMetrics,
-  log,
-  metricValue,
-  registerWebhook,
-  SecretVolume,
-  seconds,
-  sleep,
-  startBackendProcess,
-  waitUntil,
-  workDir,
-} from '../harness.ts';
+import type { CapacitySummary } from '@peer-pods-console/contract';
+import type { KubeApiError } from '../../../backend/src/kube/client.ts';
+import { listPods, nodesAt, setLimit } from '../cluster.ts';
+import { api, backendMetrics, log, metricValue, seconds, sleep, waitUntil } from '../harness.ts';
 import { mutationProblems, userPeerPod } from '../pods.ts';
-import type { ScenarioResult } from './scenario.ts';
+import { startScenario } from '../scenario.ts';
+import type { ScenarioResult } from './result.ts';
 
 /**
  * 400 peer pods created by 8 clients that retry until the API server takes them; after the
@@ -31,25 +17,18 @@ export async function apiServerRestartDuringPodCreation(): Promise<ScenarioResul
   const TOTAL = 400;
   const RESTART_AFTER = 100;
   const NAMESPACE = 'faults';
-  const cp = await startControlPlane({ log });
+  const scenario = await startScenario({
+    name: 'apiserver-restart',
+    nodes: { count: 20, prefix: 'fault-', concurrency: 16 },
+    limit: 25,
+    namespaces: [NAMESPACE],
+    client: { maxSockets: 32, requestTimeoutMs: 15_000 },
+    webhook: 'registered',
+    ready: 'advertised',
+  });
   try {
-    const kc = cp.kubeConfig();
-    const client = await KubeClient.create(kc, { maxSockets: 32, requestTimeoutMs: 15_000 });
-    await createWorkerNodes(kc, { count: 20, namePrefix: 'fault-', concurrency: 16 });
-    await createPeerPodConfig(kc, { limit: '25' });
-    await createNamespace(client, NAMESPACE);
-    await createNamespace(client, 'probe');
-    const volume = await SecretVolume.create(cp.ca, workDir('apiserver-restart-tls'));
-    const backend = await startBackendProcess({
-      name: 'backend',
-      kubeconfigPath: cp.kubeconfigPath,
-      env: backendEnv(volume, { INVENTORY_INTERVAL_SECONDS: '3600' }),
-      forbidden: [cp.adminToken, cp.userToken],
-    });
-    const ca = cp.caCertPem;
-    await waitUntil('capacity on 20 nodes', async () => (await nodesAt(client, '25')).at === 20, 60_000, 250);
-    await registerWebhook(kc, backend.webhookUrl!, ca);
-    await waitForWebhookInPath(client, 'probe');
+    const { cp, client, ca } = scenario;
+    const backend = await scenario.startBackend();
     const mutatedBefore = metricValue(await backendMetrics(backend, ca), 'peerpods_webhook_admissions_total', {
       outcome: 'mutated',
     });
@@ -175,11 +154,9 @@ export async function apiServerRestartDuringPodCreation(): Promise<ScenarioResul
         backendLogLinesWithASecret: backend.leakedLines.length,
       },
     };
-    await backend.stop();
-    client.close();
     return result;
   } finally {
-    await cp.stop();
+    await scenario.stop();
   }
 }
 
@@ -190,21 +167,18 @@ export async function apiServerRestartDuringPodCreation(): Promise<ScenarioResul
  */
 export async function apiServerRestartDuringLimitChange(): Promise<ScenarioResult> {
   const NODES = 300;
-  const cp = await startControlPlane({ scheduler: false, log });
+  const scenario = await startScenario({
+    name: 'limit-restart',
+    scheduler: false,
+    nodes: { count: NODES, prefix: 'limit-', concurrency: 32 },
+    limit: 10,
+    client: { maxSockets: 32, requestTimeoutMs: 10_000 },
+    webhook: false,
+    ready: 'advertised',
+  });
   try {
-    const kc = cp.kubeConfig();
-    const client = await KubeClient.create(kc, { maxSockets: 32, requestTimeoutMs: 10_000 });
-    await createWorkerNodes(kc, { count: NODES, namePrefix: 'limit-', concurrency: 32 });
-    await createPeerPodConfig(kc, { limit: '10' });
-    const volume = await SecretVolume.create(cp.ca, workDir('limit-restart-tls'));
-    const backend = await startBackendProcess({
-      name: 'backend',
-      kubeconfigPath: cp.kubeconfigPath,
-      env: backendEnv(volume, { WEBHOOK_CERT_FILE: '', WEBHOOK_KEY_FILE: '', INVENTORY_INTERVAL_SECONDS: '3600' }),
-      forbidden: [cp.adminToken, cp.userToken],
-    });
-    const ca = cp.caCertPem;
-    await waitUntil(`limit 10 on ${NODES} nodes`, async () => (await nodesAt(client, '10')).at === NODES, 120_000, 250);
+    const { cp, client, ca } = scenario;
+    const backend = await scenario.startBackend();
     await sleep(2000);
     const counters = async () => {
       const text = await backendMetrics(backend, ca);
@@ -250,10 +224,8 @@ export async function apiServerRestartDuringLimitChange(): Promise<ScenarioResul
         backendErrorLogLines: backend.errorLines.length,
       },
     };
-    await backend.stop();
-    client.close();
     return result;
   } finally {
-    await cp.stop();
+    await scenario.stop();
   }
 }

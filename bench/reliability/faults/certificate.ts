@@ -5,51 +5,29 @@
 // later). Not one admission may fail, and both the webhook and the API port must serve each new
 // certificate.
 import autocannon from 'autocannon';
-import { KubeClient } from '../../../backend/src/kube/client.ts';
 import { admissionReview, peerPodWithSidecars } from '../../../backend/src/webhook/test/fixtures.ts';
-import { startControlPlane } from '../../../hack/controlplane/controlplane.ts';
-import { createPeerPodConfig, createWorkerNodes } from '../../../hack/controlplane/fixtures.ts';
-import { createNamespace, listPods, waitForWebhookInPath } from '../cluster.ts';
-import {
-  backendEnv,
-  backendMetrics,
-  log,
-  metricValue,
-  registerWebhook,
-  SecretVolume,
-  seconds,
-  servedFingerprint,
-  sleep,
-  startBackendProcess,
-  summary,
-  waitUntil,
-  workDir,
-} from '../harness.ts';
+import { listPods } from '../cluster.ts';
+import { backendMetrics, log, metricValue, seconds, servedFingerprint, sleep, summary, waitUntil } from '../harness.ts';
 import { mutationProblems, userPeerPod } from '../pods.ts';
-import type { ScenarioResult } from './scenario.ts';
+import { startScenario } from '../scenario.ts';
+import type { ScenarioResult } from './result.ts';
 
 const WEBHOOK_NAME = 'mutate-pod.peerpods-console.io';
 
 export async function certificateRotatedUnderLoad(): Promise<ScenarioResult> {
   const NAMESPACE = 'rotation';
-  const cp = await startControlPlane({ scheduler: false, log });
+  const scenario = await startScenario({
+    name: 'rotation',
+    scheduler: false,
+    nodes: { count: 2, prefix: 'rot-' },
+    limit: 10,
+    namespaces: [NAMESPACE],
+    client: { maxSockets: 16, requestTimeoutMs: 15_000 },
+    webhook: 'registered',
+  });
   try {
-    const kc = cp.kubeConfig();
-    const client = await KubeClient.create(kc, { maxSockets: 16, requestTimeoutMs: 15_000 });
-    await createWorkerNodes(kc, { count: 2, namePrefix: 'rot-' });
-    await createPeerPodConfig(kc, { limit: '10' });
-    await createNamespace(client, NAMESPACE);
-    await createNamespace(client, 'probe');
-    const volume = await SecretVolume.create(cp.ca, workDir('rotation-tls'));
-    const backend = await startBackendProcess({
-      name: 'backend',
-      kubeconfigPath: cp.kubeconfigPath,
-      env: backendEnv(volume, { INVENTORY_INTERVAL_SECONDS: '3600' }),
-      forbidden: [cp.adminToken, cp.userToken],
-    });
-    const ca = cp.caCertPem;
-    await registerWebhook(kc, backend.webhookUrl!, ca);
-    await waitForWebhookInPath(client, 'probe');
+    const { client, ca, volume } = scenario;
+    const backend = await scenario.startBackend();
     const apiServerMetrics = () => client.request<string>({ method: 'GET', path: '/metrics', responseType: 'text' });
     const rejectionsBefore = metricValue(await apiServerMetrics(), 'apiserver_admission_webhook_rejection_count', {
       name: WEBHOOK_NAME,
@@ -175,10 +153,8 @@ export async function certificateRotatedUnderLoad(): Promise<ScenarioResult> {
         note: 'the API port re-reads its files on a 10 s timer as well as on change events; the webhook on change events',
       },
     };
-    await backend.stop();
-    client.close();
     return result;
   } finally {
-    await cp.stop();
+    await scenario.stop();
   }
 }

@@ -10,88 +10,32 @@ import {
   RevokeSecurityGroupIngressCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { CoreV1Api } from '@kubernetes/client-node';
 import type {
   OrphanCleanupResult,
   PortRulesApplyResult,
   PortRulesReport,
   VmInventory,
-} from '../../../backend/src/api/contract.ts';
-import { KubeClient } from '../../../backend/src/kube/client.ts';
+} from '@peer-pods-console/contract';
 import { leakProblems } from '../../../backend/src/server/test/malformed-requests.ts';
-import {
-  awsAction,
-  ec2Error,
-  startFaultProxy,
-  type FaultProxy,
-  type ProxiedRequest,
-} from '../../../backend/test/fault-proxy.ts';
-import {
-  createAwsPeerPodsSettings,
-  createWorkerNetwork,
-  launchPodVms,
-  motoClient,
-  motoCredentials,
-  MOTO_REGION,
-  type MotoNetwork,
-} from '../../../backend/test/moto-seed.ts';
-import { startMotoServer, type MotoServer } from '../../../backend/test/moto.ts';
-import { startControlPlane, type ControlPlane } from '../../../hack/controlplane/controlplane.ts';
-import {
-  createInfrastructure,
-  createPeerPodConfig,
-  createWorkerNodes,
-  OPERATOR_NAMESPACE,
-} from '../../../hack/controlplane/fixtures.ts';
-import {
-  api,
-  backendEnv,
-  log,
-  SecretVolume,
-  seconds,
-  sleep,
-  startBackendProcess,
-  waitUntil,
-  workDir,
-  type BackendProcess,
-} from '../harness.ts';
-import type { ScenarioResult } from './scenario.ts';
+import { awsAction, ec2Error, type ProxiedRequest } from '../../../backend/test/fault-proxy.ts';
+import { launchPodVms, MOTO_REGION } from '../../../backend/test/moto-seed.ts';
+import { api, log, seconds, sleep, waitUntil, type BackendProcess } from '../harness.ts';
+import { startScenario } from '../scenario.ts';
+import type { ScenarioResult } from './result.ts';
 
-const credentials = motoCredentials('reliability');
-
-interface CloudStack {
-  cp: ControlPlane;
-  moto: MotoServer;
-  proxy: FaultProxy;
-  ec2: EC2Client;
-  network: MotoNetwork;
-  client: KubeClient;
-  secrets: string[];
+/** One worker in moto, the backend's EC2 calls through the fault proxy, every call seen. */
+async function cloudStack(name: string) {
+  const scenario = await startScenario({
+    name,
+    scheduler: false,
+    nodes: { count: 1, prefix: 'aws-worker-' },
+    limit: 10,
+    cloud: 'aws-behind-proxy',
+    webhook: false,
+    backendEnv: { LEADER_ELECTION: 'false', ORPHAN_GRACE_SECONDS: '0' },
+  });
+  const { proxy } = scenario.cloud;
   /** Every request that reached the proxy, bodies included (re-armed after clearFaults). */
-  seen: ProxiedRequest[];
-  clearFaults(): void;
-  startBackend(name: string): Promise<BackendProcess>;
-  call<T>(
-    backend: BackendProcess,
-    path: string,
-    init?: { method?: string; body?: unknown },
-  ): Promise<{ status: number; body: T; text: string; ms: number }>;
-  stop(): Promise<void>;
-}
-
-async function cloudStack(name: string): Promise<CloudStack> {
-  const [cp, moto] = await Promise.all([startControlPlane({ scheduler: false, log }), startMotoServer()]);
-  const proxy = await startFaultProxy({ target: moto.endpoint });
-  const ec2 = motoClient(moto.endpoint, credentials);
-  const network = await createWorkerNetwork(ec2);
-  const kc = cp.kubeConfig();
-  await createInfrastructure(kc, { platform: 'aws', region: MOTO_REGION });
-  await createWorkerNodes(kc, { count: 1, namePrefix: 'aws-worker-', providerIds: [network.workerProviderId] });
-  await createAwsPeerPodsSettings(kc.makeApiClient(CoreV1Api), OPERATOR_NAMESPACE, network, credentials);
-  await createPeerPodConfig(kc, { limit: '10' });
-  const client = await KubeClient.create(kc);
-  const volume = await SecretVolume.create(cp.ca, workDir(`${name}-tls`));
-  const secrets = [cp.adminToken, cp.userToken, credentials.secretAccessKey, credentials.accessKeyId];
   const seen: ProxiedRequest[] = [];
   const spy = () =>
     proxy.inject({
@@ -104,41 +48,17 @@ async function cloudStack(name: string): Promise<CloudStack> {
     });
   spy();
   return {
-    cp,
-    moto,
-    proxy,
-    ec2,
-    network,
-    client,
-    secrets,
+    ...scenario,
+    ...scenario.cloud,
     seen,
     clearFaults() {
       proxy.clearFaults();
       spy();
     },
-    startBackend: (backendName) =>
-      startBackendProcess({
-        name: backendName,
-        kubeconfigPath: cp.kubeconfigPath,
-        env: backendEnv(volume, {
-          WEBHOOK_CERT_FILE: '',
-          WEBHOOK_KEY_FILE: '',
-          LEADER_ELECTION: 'false',
-          AWS_ENDPOINT_URL: proxy.endpoint,
-          ORPHAN_GRACE_SECONDS: '0',
-          INVENTORY_INTERVAL_SECONDS: '3600',
-        }),
-        forbidden: secrets,
-      }),
     async call<T>(backend: BackendProcess, path: string, init: { method?: string; body?: unknown } = {}) {
       const t0 = Date.now();
-      const res = await api(backend, cp.caCertPem, cp.adminToken, path, { ...init, timeoutMs: 300_000 });
+      const res = await api(backend, scenario.ca, scenario.cp.adminToken, path, { ...init, timeoutMs: 300_000 });
       return { status: res.status, body: JSON.parse(res.body) as T, text: res.body, ms: Date.now() - t0 };
-    },
-    async stop() {
-      client.close();
-      await proxy.stop();
-      await Promise.all([cp.stop(), moto.stop()]);
     },
   };
 }
@@ -536,7 +456,7 @@ export async function cloudApiErrors(): Promise<ScenarioResult> {
             respond: ec2Error(
               401,
               'AuthFailure',
-              `AWS was not able to validate the provided access credentials for ${credentials.accessKeyId}`,
+              `AWS was not able to validate the provided access credentials for ${stack.credentials.accessKeyId}`,
             ),
           }),
         call: () => stack.call(backend, '/ports?fresh=true'),

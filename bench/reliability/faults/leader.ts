@@ -1,23 +1,9 @@
 // Fault scenario: two backend processes share the capacity Lease; the leader is killed with
 // SIGKILL in the middle of a limit change (no lease release, no goodbye).
-import { KubeClient } from '../../../backend/src/kube/client.ts';
-import { startControlPlane } from '../../../hack/controlplane/controlplane.ts';
-import { createPeerPodConfig, createWorkerNodes } from '../../../hack/controlplane/fixtures.ts';
 import { nodesAt, setLimit } from '../cluster.ts';
-import {
-  backendEnv,
-  backendMetrics,
-  log,
-  metricValue,
-  SecretVolume,
-  seconds,
-  sleep,
-  startBackendProcess,
-  waitUntil,
-  workDir,
-  type BackendProcess,
-} from '../harness.ts';
-import type { ScenarioResult } from './scenario.ts';
+import { backendMetrics, log, metricValue, seconds, sleep, waitUntil, type BackendProcess } from '../harness.ts';
+import { startScenario } from '../scenario.ts';
+import type { ScenarioResult } from './result.ts';
 
 /**
  * 600 nodes at limit 10 and two replicas. The limit goes to 14; once the leader has written 30
@@ -26,27 +12,18 @@ import type { ScenarioResult } from './scenario.ts';
  */
 export async function leaderKilledDuringReconciliation(): Promise<ScenarioResult> {
   const NODES = 600;
-  const cp = await startControlPlane({ scheduler: false, log });
+  const scenario = await startScenario({
+    name: 'leader',
+    scheduler: false,
+    nodes: { count: NODES, prefix: 'ha-', concurrency: 32 },
+    limit: 10,
+    client: { maxSockets: 32, requestTimeoutMs: 10_000 },
+    webhook: false,
+    backendEnv: { LEADER_ELECTION: 'true' },
+  });
   try {
-    const kc = cp.kubeConfig();
-    const client = await KubeClient.create(kc, { maxSockets: 32, requestTimeoutMs: 10_000 });
-    await createWorkerNodes(kc, { count: NODES, namePrefix: 'ha-', concurrency: 32 });
-    await createPeerPodConfig(kc, { limit: '10' });
-    const volume = await SecretVolume.create(cp.ca, workDir('leader-tls'));
-    const ca = cp.caCertPem;
-    const start = (identity: string) =>
-      startBackendProcess({
-        name: identity,
-        kubeconfigPath: cp.kubeconfigPath,
-        env: backendEnv(volume, {
-          WEBHOOK_CERT_FILE: '',
-          WEBHOOK_KEY_FILE: '',
-          LEADER_ELECTION: 'true',
-          POD_NAME: identity,
-          INVENTORY_INTERVAL_SECONDS: '3600',
-        }),
-        forbidden: [cp.adminToken, cp.userToken],
-      });
+    const { client, ca } = scenario;
+    const start = (identity: string) => scenario.startBackend(identity, { env: { POD_NAME: identity } });
     const replicas = await Promise.all([start('replica-a'), start('replica-b')]);
     const figures = async (backend: BackendProcess) => {
       const text = await backendMetrics(backend, ca);
@@ -131,10 +108,8 @@ export async function leaderKilledDuringReconciliation(): Promise<ScenarioResult
         writesAfterTheKilledReplicaCameBack: patchesLater - patches,
       },
     };
-    await Promise.all([follower.stop(), restarted.stop()]);
-    client.close();
     return result;
   } finally {
-    await cp.stop();
+    await scenario.stop();
   }
 }
