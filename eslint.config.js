@@ -1,5 +1,7 @@
-// ESLint 9 flat config for the whole repository. Browser code (console-plugin/) gets React and
-// hooks rules; Node code (backend/, hack/, e2e/, bench/, root configs) gets Node globals.
+// ESLint 9 flat config for the whole repository. Browser code (console-plugin/, the console
+// shell's page console-shell/web/) gets React and hooks rules; Node code (backend/, hack/, e2e/,
+// bench/, the rest of console-shell/, root configs) gets Node globals; the contract
+// (contract/src/), which runs in both, gets neither.
 // Type errors are tsc's job (`npm run typecheck`); formatting is Prettier's.
 import js from '@eslint/js';
 import react from 'eslint-plugin-react';
@@ -78,9 +80,48 @@ export default tseslint.config(
     },
   },
   {
-    // The e2e console shell stands in for the console's own SDK runtime (test tooling): the rules of
+    // The plugin takes values from the contract's import-free modules only: its entry point holds the
+    // API's zod schemas, which would put zod in the browser bundle for nothing (types are free).
+    files: ['console-plugin/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@peer-pods-console/contract',
+              allowTypeImports: true,
+              message:
+                'Import only types from the contract entry point; values come from its import-free modules (@peer-pods-console/contract/capacity, /endpoints, /setup-checks, /namespace-policy).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The contract runs in the browser and in Node: it imports zod and its own modules, nothing else.
+    files: ['contract/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$|\\./)',
+              message:
+                'The contract is bundled into the plugin and runs in the backend: import only zod and ./ modules.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The console shell stands in for the console's own SDK runtime (test tooling): the rules of
     // hooks apply, the React Compiler's stricter lints (refs during render, …) are for product code.
-    files: ['e2e/shell/web/**/*.{ts,tsx}'],
+    files: ['console-shell/web/**/*.tsx'],
     plugins: { react, 'react-hooks': reactHooks },
     languageOptions: {
       ...react.configs.flat.recommended.languageOptions,
@@ -92,6 +133,21 @@ export default tseslint.config(
       ...react.configs.flat['jsx-runtime'].rules,
       'react-hooks/rules-of-hooks': 'error',
       'react/prop-types': 'off',
+      // The shell bundles this name as the plugin's runtime (web/sdk/index.tsx), which holds only what
+      // the plugin imports: the shell's own page takes the SDK's types from it, and values elsewhere.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@openshift-console/dynamic-plugin-sdk',
+              allowTypeImports: true,
+              message:
+                "In the shell this is the plugin's SDK runtime: import values from web/sdk/<module> or the SDK's lib/ paths.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -134,9 +190,11 @@ export default tseslint.config(
   },
   {
     files: [
+      'contract/build.ts',
       'backend/**/*.{ts,js,mjs}',
       'hack/**/*.{ts,js,mjs}',
       'e2e/**/*.{ts,js,mjs}',
+      'console-shell/**/*.{ts,js,mjs}',
       'bench/**/*.{ts,js,mjs}',
       'i18n/**/*.js',
       '*.{ts,js,mjs,cjs}',
@@ -146,5 +204,56 @@ export default tseslint.config(
   {
     files: ['**/*.test.ts', '**/test/**/*.ts'],
     languageOptions: { globals: { ...globals.vitest } },
+  },
+  {
+    // Backend layers point one way: server → services (and setup) → domain (capacity, cloud) →
+    // clients (kube). Services throw the domain errors of services/errors.ts and take UserInfo from
+    // services/types.ts; only server/ knows HTTP. Their tests keep the arrow too.
+    files: ['backend/src/{services,setup,capacity,cloud,kube}/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+server/',
+              message:
+                'server/ is the HTTP layer above this one: take types from services/types.ts and throw the domain errors of services/errors.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // …and domain functions and clients call nothing above them (tests may, to check a whole flow).
+    files: ['backend/src/{capacity,cloud,kube}/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(server|services|setup)/',
+              message: 'Domain functions and clients do not call the layers above them (server, services, setup).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Type-aware rules for the backend, where a promise nobody awaits is a request that fails in
+    // silence or a rejection that ends the process: every promise is awaited, returned, or marked
+    // `void` on purpose, and no async function is passed where a callback's result is ignored.
+    files: ['backend/**/*.ts'],
+    languageOptions: {
+      parserOptions: { project: './tsconfig.node.json', tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
   },
 );

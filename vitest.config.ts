@@ -1,8 +1,15 @@
 import { defineConfig } from 'vitest/config';
 
-// One runner for unit, component and integration tests. Integration tests start real
-// control planes (etcd + kube-apiserver + kube-scheduler) and real cloud endpoints, so
-// they get generous timeouts and run in forked processes that can be torn down cleanly.
+// Two lanes, each runnable alone and both run by `hack/run test`:
+// - unit (`npm run test:unit`, projects unit:*): no control plane, no cloud emulator, no tool to
+//   build or install — the contract's rules, the backend's and hack's logic, the console shell's
+//   SDK runtime, and the plugin's components in jsdom;
+// - integration (`npm run test:integration`, files named *.integration.test.ts): real control
+//   planes (etcd + kube-apiserver + kube-scheduler), moto, the ARM test server, helm and hadolint.
+// Forked workers, so that the processes an integration test starts are torn down with it. The
+// timeouts are a last resort for a hung test, not a budget: tests await conditions.
+const integration = '**/*.integration.test.ts';
+
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -13,21 +20,38 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'node',
+          name: 'unit:contract',
           environment: 'node',
-          // Builds or confirms the control-plane binaries once, before any node test starts.
-          globalSetup: ['hack/test/global-setup.ts'],
-          include: ['backend/**/*.test.ts', 'hack/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: ['contract/**/*.test.ts'],
         },
       },
       {
         extends: true,
         test: {
-          name: 'plugin',
+          name: 'unit:node',
+          environment: 'node',
+          include: ['backend/**/*.test.ts', 'hack/**/*.test.ts', 'bench/**/*.test.ts', 'console-shell/**/*.test.ts'],
+          exclude: [integration, '**/node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'unit:plugin',
           environment: 'jsdom',
           globals: true,
           include: ['console-plugin/**/*.test.{ts,tsx}'],
           setupFiles: ['console-plugin/src/test/setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          environment: 'node',
+          // Builds or confirms the control-plane binaries once, before any integration test starts.
+          globalSetup: ['hack/test/global-setup.ts'],
+          include: [`backend/${integration}`, `hack/${integration}`, `bench/${integration}`],
         },
       },
     ],

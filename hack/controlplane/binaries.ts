@@ -3,10 +3,11 @@
 // runs (and CI on the same machine) start without building.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withLock } from '../file-lock.ts';
 
 export const KUBERNETES_VERSION = 'v1.34.4';
 export const ETCD_VERSION = 'v3.6.4';
@@ -82,25 +83,6 @@ function runGo(args: string[], cwd: string, log: (line: string) => void): Promis
       code === 0 ? resolve() : reject(new Error(`go ${args[0]} failed with exit code ${code}`)),
     );
   });
-}
-
-/** Waits for an exclusive lock file so that parallel test workers and CI steps build only once. */
-export async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 60 * 60 * 1000;
-  for (;;) {
-    try {
-      closeSync(openSync(lockPath, 'wx'));
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lockPath}; remove it if no build is running`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lockPath, { force: true });
-  }
 }
 
 export async function ensureBinaries(

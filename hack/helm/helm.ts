@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheRoot, withLock } from '../controlplane/binaries.ts';
+import { cacheRoot } from '../controlplane/binaries.ts';
+import { withLock } from '../file-lock.ts';
 
 export const HELM_VERSION = 'v3.19.5';
 /** Kubernetes release of the client libraries Helm is built with (k8s.io/client-go v0.34). */

