@@ -106,6 +106,22 @@ export class KeyReader {
     return value;
   }
 
+  /**
+   * The key's value, else what infrastructure/cluster says (`fromInfrastructure`, found at
+   * `infrastructurePath`); missing in both is an error naming both places.
+   */
+  orInfrastructure(key: string, fromInfrastructure: string | undefined, infrastructurePath: string): string {
+    const value = this.optional(key) ?? fromInfrastructure;
+    if (!value) {
+      throw new CloudSettingsError(
+        key,
+        this.ref,
+        `is missing and infrastructure/cluster has no ${infrastructurePath}; set ${key}`,
+      );
+    }
+    return value;
+  }
+
   matching(key: string, value: string | undefined, pattern: RegExp, expected: string): string | undefined {
     if (value !== undefined && !pattern.test(value)) {
       throw new CloudSettingsError(key, this.ref, `is not ${expected}`);

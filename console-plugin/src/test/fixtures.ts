@@ -1,5 +1,6 @@
 // Kubernetes objects as the API server returns them, for component tests.
 import type { NodeKind } from '../models/Node';
+import type { InventoryVm } from '../views/peer-pods/virtual-machines/vmInventoryRows';
 import { DEFAULT_PEER_POD_CONFIG, PEER_POD_VM_RESOURCE, PeerPodConfigKind } from '../models/PeerPodConfig';
 
 export const KATA_NODE_LABEL = 'node-role.kubernetes.io/kata-oc';
@@ -42,4 +43,19 @@ export const node = (
       ...(vmAllocatable ? { [PEER_POD_VM_RESOURCE]: vmAllocatable } : {}),
     },
   },
+});
+
+/** A VM of the inventory table: running, claimed by nobody, not (yet) an orphan. */
+export const inventoryVm = (name: string, overrides: Partial<InventoryVm> = {}): InventoryVm => ({
+  id: `i-${name}`,
+  name,
+  state: 'running',
+  instanceType: null,
+  launchedAt: null,
+  pod: null,
+  nodeName: null,
+  peerPod: null,
+  orphan: false,
+  orphanReason: null,
+  ...overrides,
 });

@@ -1,7 +1,6 @@
 // AWS settings: the region (AWS_REGION, else infrastructure/cluster), where the adaptor launches
 // pod VMs (AWS_SUBNET_ID, AWS_SG_IDS), and the IAM user's access key from the Secret.
 import {
-  CloudSettingsError,
   SecretValue,
   type CloudSettingsInput,
   type CommonCloudSettings,
@@ -32,14 +31,11 @@ export function parseAwsSettings(
   { configMap, secret }: SettingsReaders,
   common: CommonCloudSettings,
 ): AwsCloudSettings {
-  const region = configMap.optional('AWS_REGION') ?? infrastructureRegion(input.infrastructure);
-  if (!region) {
-    throw new CloudSettingsError(
-      'AWS_REGION',
-      configMap.ref,
-      'is missing and infrastructure/cluster has no .status.platformStatus.aws.region; set AWS_REGION',
-    );
-  }
+  const region = configMap.orInfrastructure(
+    'AWS_REGION',
+    infrastructureRegion(input.infrastructure),
+    '.status.platformStatus.aws.region',
+  );
   configMap.matching('AWS_REGION', region, AWS_REGION, 'an AWS region name such as us-east-2');
   const securityGroupIds = (configMap.optional('AWS_SG_IDS') ?? '')
     .split(',')

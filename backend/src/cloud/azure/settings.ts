@@ -92,14 +92,11 @@ export function parseAzureSettings(
   );
 
   const clusterResourceGroup = status?.resourceGroupName?.trim();
-  const resourceGroup = configMap.optional('AZURE_RESOURCE_GROUP') ?? clusterResourceGroup;
-  if (!resourceGroup) {
-    throw new CloudSettingsError(
-      'AZURE_RESOURCE_GROUP',
-      configMap.ref,
-      'is missing and infrastructure/cluster has no .status.platformStatus.azure.resourceGroupName; set AZURE_RESOURCE_GROUP',
-    );
-  }
+  const resourceGroup = configMap.orInfrastructure(
+    'AZURE_RESOURCE_GROUP',
+    clusterResourceGroup,
+    '.status.platformStatus.azure.resourceGroupName',
+  );
   configMap.matching('AZURE_RESOURCE_GROUP', resourceGroup, RESOURCE_GROUP, 'a resource group name');
 
   const cloudName = status?.cloudName ?? 'AzurePublicCloud';

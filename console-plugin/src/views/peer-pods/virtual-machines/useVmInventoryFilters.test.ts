@@ -1,21 +1,10 @@
 import { act, renderHook } from '@testing-library/react';
 
 import { useVmInventoryFilters } from './useVmInventoryFilters';
+import { inventoryVm } from '../../../test/fixtures';
 import type { InventoryVm } from './vmInventoryRows';
 
-const vm = (name: string, overrides: Partial<InventoryVm> = {}): InventoryVm => ({
-  id: `i-${name}`,
-  name,
-  state: 'running',
-  instanceType: null,
-  launchedAt: null,
-  pod: null,
-  nodeName: null,
-  peerPod: null,
-  orphan: false,
-  orphanReason: null,
-  ...overrides,
-});
+const vm = inventoryVm;
 
 const orphan = (name: string) => vm(name, { orphan: true, orphanReason: 'nobody claims it' });
 

@@ -1,18 +1,7 @@
+import { inventoryVm } from '../../../test/fixtures';
 import { filterVms, type InventoryVm, sortVms } from './vmInventoryRows';
 
-const vm = (name: string, overrides: Partial<InventoryVm> = {}): InventoryVm => ({
-  id: `i-${name}`,
-  name,
-  state: 'running',
-  instanceType: null,
-  launchedAt: null,
-  pod: null,
-  nodeName: null,
-  peerPod: null,
-  orphan: false,
-  orphanReason: null,
-  ...overrides,
-});
+const vm = inventoryVm;
 
 const names = (vms: InventoryVm[]) => vms.map((entry) => entry.name);
 
