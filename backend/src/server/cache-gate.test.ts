@@ -100,13 +100,16 @@ describe('API routes while the informer caches load', () => {
     let received = '';
     // One read in flight at a time, kept across calls: a read that loses the race still delivers.
     let pending: ReturnType<typeof reader.read> | undefined;
-    const readFor = async (ms: number) => {
-      const deadline = Date.now() + ms;
-      while (Date.now() < deadline && !received.includes('event: capacity')) {
+    /** Reads until `done(received)`, or until `ms` have passed when given (a quiet period). */
+    const readUntil = async (done: (text: string) => boolean, ms?: number) => {
+      const deadline = ms === undefined ? Infinity : Date.now() + ms;
+      while (Date.now() < deadline && !done(received)) {
         pending ??= reader.read();
         const chunk = await Promise.race([
           pending,
-          new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), deadline - Date.now())),
+          ...(ms === undefined
+            ? []
+            : [new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), deadline - Date.now()))]),
         ]);
         if (!chunk) break;
         pending = undefined;
@@ -114,10 +117,14 @@ describe('API routes while the informer caches load', () => {
         received += decoder.decode(chunk.value);
       }
     };
-    await readFor(700);
+    const hasCapacity = (text: string) => text.includes('event: capacity');
+    await readUntil((text) => text.includes('retry: 1000\n\n'));
+    // While the caches load, nothing but the retry line: a quiet period can only let a wrong
+    // stream pass on a slow machine, never fail a right one.
+    await readUntil(hasCapacity, 500);
     expect(received).toBe('retry: 1000\n\n');
     unsynced.clear();
-    await readFor(5_000);
+    await readUntil(hasCapacity);
     expect(received).toContain('event: capacity\ndata: {"revision":7}');
     await reader.cancel();
   });

@@ -213,7 +213,7 @@ describe('a user who may list pods cluster-wide', () => {
     expect(JSON.parse(first!)).toMatchObject({ podNames: 'shown' });
     expectNoPodIdentity(second!);
     expect(JSON.parse(second!)).toMatchObject({ podNames: 'hidden' });
-  }, 5_000);
+  });
 
   it('is asked for list pods without a namespace or group (the core API, cluster-wide)', async () => {
     const reviewer = new PodListReviewer();
