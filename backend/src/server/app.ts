@@ -59,8 +59,16 @@ export function createApp(options: AppOptions): Express {
       },
       // Probes and asset loads are frequent and uninteresting; errors are always logged.
       autoLogging: { ignore: (req) => !req.url?.includes(API_PREFIX) },
+      // 503 is "try again" by design (a cache still loading, the cloud throttling, shutting down),
+      // with Retry-After where known: a warning, not an error that pages someone.
       customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+        res.statusCode === 503
+          ? 'warn'
+          : err || res.statusCode >= 500
+            ? 'error'
+            : res.statusCode >= 400
+              ? 'warn'
+              : 'info',
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,

@@ -14,6 +14,8 @@ let close: () => void;
 beforeAll(async () => {
   const api = express.Router();
   api.get('/capacity', (_req, res) => void res.json({ ok: true }));
+  api.get('/loading', (_req, res) => void res.status(503).json({ error: { code: 'not_ready' } }));
+  api.get('/broken', (_req, res) => void res.status(500).json({ error: { code: 'internal' } }));
   const app = createApp({ logger: log.logger, basePath: '/', pluginAssetsDir: '', api });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -30,6 +32,21 @@ describe('the request log', () => {
     expect(text).toContain('/api/v1/capacity?access_token=…&includeUdp=…');
     expect(text).toContain('/api/v1/nope?token=…');
     expect(text).not.toContain(TOKEN);
+  });
+
+  it('logs a 503 (try again later) as a warning and other 5xx as errors', async () => {
+    await fetch(`${base}/api/v1/loading`);
+    await fetch(`${base}/api/v1/broken`);
+    const lines = log
+      .text()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { level: number | string; req?: { url: string } });
+    // pino's numbers (40 warn, 50 error) or, with the backend's formatter, their labels.
+    const label = (level: number | string | undefined) =>
+      typeof level === 'number' ? ({ 40: 'warn', 50: 'error' } as Record<number, string>)[level] : level;
+    expect(label(lines.find((l) => l.req?.url === '/api/v1/loading')?.level)).toBe('warn');
+    expect(label(lines.find((l) => l.req?.url === '/api/v1/broken')?.level)).toBe('error');
   });
 
   it('leaves a URL without a query as it is', () => {
