@@ -22,7 +22,9 @@ import {
 } from './test/fixtures.ts';
 
 const SEED = 0x5eed_9e11;
-const CASES = 10_240;
+// 1,024 cases prove the behaviour in CI; bench/reliability/bad-input.ts runs 10,240 (the size that
+// measures staying power belongs to the benchmark) through WEBHOOK_FUZZ_CASES.
+const CASES = Number(process.env.WEBHOOK_FUZZ_CASES) || 1_024;
 const MAX_BODY_BYTES = 256 * 1024;
 const CONCURRENCY = 8;
 const referenceOptions = {
@@ -324,11 +326,12 @@ describe('webhook robustness', () => {
       const count = (predicate: (key: string) => boolean) =>
         [...tally].filter(([key]) => predicate(key)).reduce((sum, [, value]) => sum + value, 0);
       expect(count(() => true)).toBe(CASES);
-      // The generator really exercised every path: answers, refusals and oversize bodies.
-      expect(count((key) => key.endsWith('→ 200'))).toBeGreaterThan(1_000);
-      expect(count((key) => key.endsWith('→ 400'))).toBeGreaterThan(1_000);
-      expect(count((key) => key.endsWith('→ 413'))).toBeGreaterThan(100);
-      expect(denied).toBeGreaterThan(100);
+      // The generator really exercised every path: answers, refusals and oversize bodies (in the
+      // same shares at any size: over a tenth answered and refused, over a hundredth too large).
+      expect(count((key) => key.endsWith('→ 200'))).toBeGreaterThan(CASES / 10);
+      expect(count((key) => key.endsWith('→ 400'))).toBeGreaterThan(CASES / 10);
+      expect(count((key) => key.endsWith('→ 413'))).toBeGreaterThan(CASES / 100);
+      expect(denied).toBeGreaterThan(CASES / 100);
       expect((await send(webhook, '/healthz')).status).toBe(200);
     },
   );
