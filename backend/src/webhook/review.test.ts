@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MEMORY_ANNOTATION, VCPUS_ANNOTATION } from './mutate.ts';
 import { NamespaceMatcher, reviewAdmission, type ReviewOptions, type ReviewResult } from './review.ts';
-import { admissionReview, container, peerPodWithSidecars } from './test/fixtures.ts';
+import { admissionReview, container, openShiftPeerPod, peerPodWithSidecars } from './test/fixtures.ts';
 
 const options: ReviewOptions = {
   targetRuntimeClass: 'kata-remote',
@@ -39,6 +39,12 @@ describe('reviewAdmission answers', () => {
     // requests 1.85 cpu > limits 1.5 cpu → 2 vCPUs; limits 640Mi ≥ requests 480Mi → 640 MiB
     expect(patch).toContainEqual({ op: 'add', path: `/metadata/annotations/${VCPUS_ANNOTATION}`, value: '2' });
     expect(patch).toContainEqual({ op: 'add', path: `/metadata/annotations/${MEMORY_ANNOTATION}`, value: '640' });
+  });
+
+  it('the same pod as OpenShift admission leaves it (the benchmark pod): the same patch', () => {
+    const admitted = responseOf(review(admissionReview(openShiftPeerPod(), { uid: 'same' })));
+    const plain = responseOf(review(admissionReview(peerPodWithSidecars(), { uid: 'same' })));
+    expect(admitted.patch).toBe(plain.patch);
   });
 
   it('encodes the patch as UTF-8 base64 whatever the extended resource', () => {

@@ -65,6 +65,99 @@ export function peerPodWithSidecars(runtimeClassName = 'kata-remote'): PodJson {
   };
 }
 
+/**
+ * The same peer pod as OpenShift hands it to a mutating webhook once its own admission has run: a
+ * Deployment's owner reference, the restricted-v2 SCC's container security contexts, the service
+ * account's projected token volume and pull secret, environment and a probe (~4.7 KB as a review,
+ * the size the reference webhook's README measures with).
+ */
+export function openShiftPeerPod(runtimeClassName = 'kata-remote'): PodJson {
+  const pod = peerPodWithSidecars(runtimeClassName);
+  const token = 'kube-api-access-x7k2p';
+  const restricted = {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    runAsNonRoot: true,
+    runAsUser: 1000680000,
+  };
+  const tokenMount = { name: token, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true };
+  const admitted = (container: ContainerJson): ContainerJson => ({
+    ...container,
+    volumeMounts: [tokenMount],
+    securityContext: restricted,
+  });
+  const web = pod.spec!.containers![0]!;
+  const probe = (path: string) => ({
+    httpGet: { path, port: 8080, scheme: 'HTTP' },
+    periodSeconds: 10,
+    timeoutSeconds: 1,
+    successThreshold: 1,
+    failureThreshold: 3,
+  });
+  return {
+    ...pod,
+    metadata: {
+      ...pod.metadata,
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'ReplicaSet',
+          name: 'shop-7d9f8b6c5',
+          uid: '5c0f3d0e-1b7a-4a53-9d2c-6f6f2e9c41a7',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: {
+      ...pod.spec,
+      containers: [
+        {
+          ...admitted(web),
+          env: [
+            { name: 'SHOP_MODE', value: 'production' },
+            { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
+          ],
+          volumeMounts: [{ name: 'config', mountPath: '/etc/shop', readOnly: true }, tokenMount],
+          readinessProbe: probe('/ready'),
+        },
+        ...pod.spec!.containers!.slice(1).map(admitted),
+      ],
+      initContainers: pod.spec!.initContainers!.map(admitted),
+      imagePullSecrets: [{ name: 'default-dockercfg-9qzkd' }],
+      securityContext: {
+        ...(pod.spec!.securityContext as object),
+        fsGroup: 1000680000,
+        seLinuxOptions: { level: 's0:c26,c15' },
+      },
+      volumes: [
+        { name: 'config', configMap: { name: 'shop-config', defaultMode: 420 } },
+        {
+          name: token,
+          projected: {
+            defaultMode: 420,
+            sources: [
+              { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+              {
+                downwardAPI: {
+                  items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }],
+                },
+              },
+              {
+                configMap: {
+                  name: 'openshift-service-ca.crt',
+                  items: [{ key: 'service-ca.crt', path: 'service-ca.crt' }],
+                },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
 export interface ReviewRequestOverrides {
   uid?: string;
   namespace?: string;
