@@ -3,6 +3,7 @@
 // import-free modules beside this one) may be imported here. The plugin imports only types from
 // this module (ESLint holds it to that): its schemas would bring zod into the browser bundle.
 import { z } from 'zod';
+import { HISTORY_KINDS, STUCK_FIXES, STUCK_REASONS, STUCK_STAGES } from './operations.ts';
 import { SETUP_ACTIONS, SETUP_CHECK_IDS } from './setup-checks.ts';
 
 export const errorBody = z.object({
@@ -303,6 +304,94 @@ export const portRulesApplyResult = z.object({
   verified: portRulesReport,
 });
 export type PortRulesApplyResult = z.infer<typeof portRulesApplyResult>;
+
+// ---- operating: stuck peer pods, console output, history -----------------------------------
+
+/** A peer pod that is Pending, or not Running, for longer than the grace period. */
+export const stuckPeerPod = z.object({
+  namespace: podIdentity,
+  name: podIdentity,
+  stage: z.enum(STUCK_STAGES),
+  /** sandbox: the node it is bound to; pending: the node it is pinned to (else null). */
+  nodeName: z.string().nullable(),
+  /** Pinned to nodeName by spec.nodeName, a nodeSelector or required node affinity naming one node. */
+  pinned: z.boolean(),
+  reason: z.enum(STUCK_REASONS),
+  /** Verbatim: the scheduler's message or the latest telling Event's. Null when the reader may not list events. */
+  message: z.string().nullable(),
+  /** The Event's reason, e.g. FailedScheduling, FailedCreatePodSandBox; null when none was found. */
+  eventReason: z.string().nullable(),
+  /** Since when (pod creation, or the first telling Event). */
+  since: z.string().nullable(),
+  /** How many times the telling Event happened. */
+  count: count,
+  fixes: z.array(z.enum(STUCK_FIXES)),
+  /** The pod's VM when the last inventory has one (its console output can be read); null otherwise or when pod names are hidden. */
+  vmId: z.string().nullable(),
+});
+export type StuckPeerPod = z.infer<typeof stuckPeerPod>;
+
+/** GET /api/v1/stuck (optionally ?node=<name>): the stuck peer pods, oldest first. */
+export const stuckPeerPods = z.object({
+  generatedAt: z.string(),
+  graceSeconds: count,
+  pods: z.array(stuckPeerPod),
+  podNames,
+  /** Whether messages are shown: the reader may `list events` cluster-wide. */
+  messages: z.enum(['shown', 'hidden']),
+});
+export type StuckPeerPods = z.infer<typeof stuckPeerPods>;
+
+/** GET /api/v1/vms/:id/console-output: the VM's serial console (AWS GetConsoleOutput, Azure boot diagnostics). */
+export const vmConsoleOutput = z.object({
+  vmId: z.string(),
+  /** The text, newest part last; empty when the cloud has none yet. */
+  output: z.string(),
+  /** When the cloud captured it, if it says. */
+  capturedAt: z.string().nullable(),
+  /** The cloud's text was longer than the backend returns (the tail is kept). */
+  truncated: z.boolean(),
+  /** Why there is no output (e.g. boot diagnostics disabled on the VM); null when there is. */
+  unavailable: z.string().nullable(),
+});
+export type VmConsoleOutput = z.infer<typeof vmConsoleOutput>;
+
+/** PUT /api/v1/configs/:namespace/:name/limit — written with the signed-in user's own token. */
+export const limitChangeRequest = z.object({ limit: count }).strict();
+export type LimitChangeRequest = z.infer<typeof limitChangeRequest>;
+
+/** PUT /api/v1/nodes/:name/override — null removes the override; written with the user's own token. */
+export const overrideChangeRequest = z.object({ override: count.nullable() }).strict();
+export type OverrideChangeRequest = z.infer<typeof overrideChangeRequest>;
+
+/** The answer of both writes: the value before and after (null: none). */
+export const limitChangeResult = z.object({
+  target: z.string(),
+  old: z.string().nullable(),
+  new: z.string().nullable(),
+  /** The Event that records the change (absent when the value did not change). */
+  event: z.object({ namespace: z.string(), name: z.string() }).nullable(),
+});
+export type LimitChangeResult = z.infer<typeof limitChangeResult>;
+
+export const historyEntry = z.object({
+  at: z.string(),
+  kind: z.enum(HISTORY_KINDS),
+  /** The signed-in user (console), or the field manager that wrote the object (outside). */
+  actor: z.string(),
+  via: z.enum(['console', 'outside']),
+  /** What changed: "<namespace>/<name>" of a PeerPodConfig, a node's name, a security group or NSG, VM ids. */
+  target: z.string(),
+  old: z.string().nullable(),
+  new: z.string().nullable(),
+  /** The Event's message, as `oc get events` shows it. */
+  message: z.string(),
+});
+export type HistoryEntry = z.infer<typeof historyEntry>;
+
+/** GET /api/v1/history: recent changes, newest first. */
+export const history = z.object({ entries: z.array(historyEntry) });
+export type History = z.infer<typeof history>;
 
 // ---- permissions -------------------------------------------------------------------------
 
