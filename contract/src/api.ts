@@ -85,6 +85,12 @@ export const nodeCapacity = z.object({
   pods: count,
   /** Bound peer pods still in phase Pending (their VM is being created). */
   pendingHere: count,
+  /**
+   * Unscheduled peer pods pinned to this node (spec.nodeName, a nodeSelector or required node
+   * affinity that only this node satisfies) waiting for a free VM here: only this node's limit or
+   * override lets them run.
+   */
+  pendingPinned: count,
   drift: drift.nullable(),
   /** cloud-api-adaptor owns the advertisement (its pod uid); the backend never writes the node. */
   caaOwner: z.string().nullable(),
@@ -133,6 +139,8 @@ export const pendingPeerPod = z.object({
   /** When the scheduler first found no node with the resource free. */
   since: z.string().nullable(),
   message: z.string(),
+  /** The one node the pod is pinned to (see NodeCapacity.pendingPinned); null when any node would do. */
+  pinnedNode: z.string().nullable(),
 });
 export type PendingPeerPod = z.infer<typeof pendingPeerPod>;
 

@@ -38,6 +38,7 @@ export const nodeCapacity = (name: string, fields: Partial<NodeCapacity> = {}): 
     overcommitted: used > (allocatable ?? 0),
     pods: used,
     pendingHere: 0,
+    pendingPinned: 0,
     drift: null,
     caaOwner: null,
     problems: [],

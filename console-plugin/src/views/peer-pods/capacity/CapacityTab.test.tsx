@@ -164,7 +164,7 @@ describe('Capacity tab', () => {
           ],
           {
             orphans: 2,
-            pending: [{ namespace: 'demo', name: 'web-3', since: '2025-01-01T11:00:00Z', message: 'Insufficient vm' }],
+            pending: [{ namespace: 'demo', name: 'web-3', since: '2025-01-01T11:00:00Z', message: 'Insufficient vm', pinnedNode: null }],
             unaccounted: [
               { namespace: 'kube-system', name: 'odd', nodeName: 'worker-a', phase: 'Running', reason: 'x' },
             ],
@@ -332,6 +332,7 @@ describe('Capacity tab', () => {
               name: 'web-3',
               since: '2025-01-01T11:00:00Z',
               message: '0/5 nodes are available: 5 Insufficient kata.peerpods.io/vm.',
+              pinnedNode: null,
             },
           ],
           unaccounted: [
@@ -376,8 +377,8 @@ describe('Capacity tab', () => {
         '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 10 })], {
           podNames: 'hidden',
           pending: [
-            { namespace: null, name: null, since: null, message: '0/5 nodes are available: 5 Insufficient vm.' },
-            { namespace: null, name: null, since: null, message: '0/5 nodes are available: 5 Insufficient vm.' },
+            { namespace: null, name: null, since: null, message: '0/5 nodes are available: 5 Insufficient vm.', pinnedNode: null },
+            { namespace: null, name: null, since: null, message: '0/5 nodes are available: 5 Insufficient vm.', pinnedNode: null },
           ],
           unaccounted: [{ namespace: null, name: null, nodeName: 'worker-a', phase: 'Running', reason: 'no request' }],
         }),
@@ -407,7 +408,7 @@ describe('Capacity tab', () => {
       withConfig();
       serveBackend({
         '/capacity': capacitySummary([nodeCapacity('worker-a')], {
-          pending: [{ namespace: 'demo', name: 'web-3', since: null, message: 'Insufficient vm' }],
+          pending: [{ namespace: 'demo', name: 'web-3', since: null, message: 'Insufficient vm', pinnedNode: null }],
         }),
       });
 
