@@ -7,7 +7,9 @@
 //   - AdmissionReviews sent straight to the webhook at --rate per second (paced, 4 keep-alive TLS connections);
 //   - peer pods created through the API server (which calls the webhook) at --churn per second and
 //     deleted 30 s later, so the capacity model changes all the time;
-//   - --sse clients on GET /api/v1/events, each reconnecting every minute (staggered);
+//   - --sse clients on GET /api/v1/events, each reconnecting every minute (staggered), each a
+//     user of its own (a service account with a token from the TokenRequest API): the backend
+//     holds at most 5 open streams per user, as 20 admins' browser tabs would not share one;
 //   - one dashboard reading GET /api/v1/capacity every 2 s.
 // Every 10 s: the backend's RSS and open file descriptors (/proc), its heap and active handles and
 // resources (process.getActiveResourcesInfo, through prom-client's default metrics on /metrics),
@@ -15,6 +17,7 @@
 // within 10% (last minute vs first minute after warm-up), and handles must not grow.
 import { Agent, request } from 'node:https';
 import { parseArgs } from 'node:util';
+import { isAlreadyExists, type KubeClient } from '../../backend/src/kube/client.ts';
 import { admissionReview, peerPodWithSidecars } from '../../backend/src/webhook/test/fixtures.ts';
 import {
   api,
@@ -151,27 +154,44 @@ try {
     }
   })();
 
-  // ---- SSE clients, reconnecting every minute ----
-  const sse = { connects: 0, events: 0, errors: 0, perClientEvents: new Array<number>(SSE_CLIENTS).fill(0) };
+  // ---- SSE clients, reconnecting every minute, one user each ----
+  const viewerTokens = await viewerTokensFor(client, SSE_CLIENTS);
+  const sse = {
+    connects: 0,
+    events: 0,
+    errors: 0,
+    refused: {} as Record<string, number>,
+    perClientEvents: new Array<number>(SSE_CLIENTS).fill(0),
+  };
   const sseUrl = `${backend.url}api/v1/events`;
   const sseClient = async (id: number) => {
     await sleep((id * 60_000) / SSE_CLIENTS);
     while (running) {
       sse.connects++;
-      await new Promise<void>((resolve) => {
-        const req = request(sseUrl, { ca, headers: { Authorization: `Bearer ${cp.adminToken}` } }, (res) => {
+      const refused = await new Promise<boolean>((resolve) => {
+        const headers = { Authorization: `Bearer ${viewerTokens[id]!}` };
+        const req = request(sseUrl, { ca, headers }, (res) => {
+          if (res.statusCode !== 200) {
+            // A refusal is counted, and the client waits before it asks again (a browser's
+            // EventSource would not ask again at all).
+            const status = String(res.statusCode);
+            sse.refused[status] = (sse.refused[status] ?? 0) + 1;
+            res.resume();
+            resolve(true);
+            return;
+          }
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => {
             const events = chunk.split('event: capacity').length - 1;
             sse.events += events;
             sse.perClientEvents[id]! += events;
           });
-          res.on('error', () => resolve());
-          res.on('close', () => resolve());
+          res.on('error', () => resolve(false));
+          res.on('close', () => resolve(false));
         });
         req.on('error', () => {
           sse.errors++;
-          resolve();
+          resolve(true);
         });
         req.end();
         const timer = setInterval(() => {
@@ -180,6 +200,7 @@ try {
         setTimeout(() => req.destroy(), 60_000);
         req.on('close', () => clearInterval(timer));
       });
+      if (refused) await sleep(5_000);
     }
   };
   const sseClients = Array.from({ length: SSE_CLIENTS }, (_, id) => sseClient(id));
@@ -302,6 +323,7 @@ try {
         connects: sse.connects,
         events: sse.events,
         errors: sse.errors,
+        refusedByStatus: sse.refused,
         fewestEventsOneClient: Math.min(...sse.perClientEvents),
       },
       dashboard,
@@ -316,6 +338,7 @@ try {
         fds.lastMinute <= fds.firstMinuteAfterWarmup + 2 &&
         resources.lastMinute <= resources.firstMinuteAfterWarmup + 2,
       noFailedAdmissions: admissions.failed === 0 && churn.failed === 0,
+      everyWatcherServed: Object.keys(sse.refused).length === 0 && Math.min(...sse.perClientEvents) > 0,
     },
     samples,
     backend: {
@@ -328,4 +351,57 @@ try {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 } finally {
   await scenario.stop();
+}
+
+/**
+ * Tokens of `count` service accounts that may read capacity with pod names (list nodes, pods), one
+ * per SSE client, from the TokenRequest API.
+ */
+async function viewerTokensFor(client: KubeClient, count: number): Promise<string[]> {
+  const namespace = 'soak-viewers';
+  const ignoreExists = (err: unknown) => {
+    if (!isAlreadyExists(err)) throw err;
+  };
+  await client
+    .request({ method: 'POST', path: '/api/v1/namespaces', body: { metadata: { name: namespace } } })
+    .catch(ignoreExists);
+  await client
+    .request({
+      method: 'POST',
+      path: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
+      body: {
+        metadata: { name: 'soak-viewer' },
+        rules: [{ apiGroups: [''], resources: ['nodes', 'pods'], verbs: ['get', 'list', 'watch'] }],
+      },
+    })
+    .catch(ignoreExists);
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `viewer-${i}`;
+    await client
+      .request({
+        method: 'POST',
+        path: `/api/v1/namespaces/${namespace}/serviceaccounts`,
+        body: { metadata: { name } },
+      })
+      .catch(ignoreExists);
+    await client
+      .request({
+        method: 'POST',
+        path: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+        body: {
+          metadata: { name: `soak-${name}` },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'soak-viewer' },
+          subjects: [{ kind: 'ServiceAccount', name, namespace }],
+        },
+      })
+      .catch(ignoreExists);
+    const answer = await client.request<{ status: { token: string } }>({
+      method: 'POST',
+      path: `/api/v1/namespaces/${namespace}/serviceaccounts/${name}/token`,
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 7200 } },
+    });
+    tokens.push(answer.status.token);
+  }
+  return tokens;
 }
