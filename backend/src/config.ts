@@ -3,6 +3,7 @@
 // typed, frozen object. Nothing else in the backend reads process.env.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DEFAULT_STUCK_GRACE_SECONDS } from '@peer-pods-console/contract/operations';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -218,6 +219,13 @@ const settings = {
     schema: z.coerce.number().int().min(5).max(3600),
     accepted: 'whole seconds 5-3600 between cloud inventory refreshes',
     default: '60',
+  },
+  stuckGraceSeconds: {
+    flag: 'stuck-grace-seconds',
+    env: 'STUCK_GRACE_SECONDS',
+    schema: z.coerce.number().int().min(0).max(86400),
+    accepted: 'whole seconds 0-86400 a peer pod may stay Pending, or not Running, before it is listed as stuck',
+    default: String(DEFAULT_STUCK_GRACE_SECONDS),
   },
 } satisfies Record<string, Setting<unknown>>;
 

@@ -145,11 +145,65 @@ describe('CapacityModel', () => {
     );
     m.upsertPod(pod('not-yet-tried', { phase: 'Pending' }));
     expect(m.snapshot().pending).toEqual([
-      { namespace: 'apps', name: 'waiting', since: '2026-01-01T00:00:00Z', message: insufficient.message },
+      {
+        namespace: 'apps',
+        name: 'waiting',
+        since: '2026-01-01T00:00:00Z',
+        message: insufficient.message,
+        pinnedNode: null,
+      },
     ]);
     expect(m.totals().pendingForCapacity).toBe(1);
     m.upsertPod(pod('waiting', { nodeName: 'w1', phase: 'Pending' }));
     expect(m.totals().pendingForCapacity).toBe(0);
+  });
+
+  it('counts a pending pod whose nodeSelector names one node as pending on that node', () => {
+    const m = new CapacityModel();
+    m.upsertConfig(config('1'));
+    m.upsertNode(node('w1', { capacity: '1', labels: { [KATA]: '', 'kubernetes.io/hostname': 'w1' } }));
+    m.upsertNode(node('w2', { capacity: '1', labels: { [KATA]: '', 'kubernetes.io/hostname': 'w2' } }));
+    m.upsertPod(
+      pod('pinned', {
+        phase: 'Pending',
+        unschedulable: insufficient,
+        placement: { nodeSelector: { 'kubernetes.io/hostname': 'w2' } },
+      }),
+    );
+    m.upsertPod(pod('anywhere', { phase: 'Pending', unschedulable: insufficient }));
+    const snapshot = m.snapshot();
+    expect(snapshot.pending.map((p) => [p.name, p.pinnedNode])).toEqual([
+      ['anywhere', null],
+      ['pinned', 'w2'],
+    ]);
+    expect(snapshot.nodes.map((n) => [n.name, n.pendingPinned])).toEqual([
+      ['w1', 0],
+      ['w2', 1],
+    ]);
+    m.deletePod(pod('pinned'));
+    expect(m.node('w2')?.pendingPinned).toBe(0);
+  });
+
+  it('moves the pin of required node affinity as nodes come, go and change their labels', () => {
+    const m = new CapacityModel();
+    const zone = (z: string) => ({ [KATA]: '', 'topology.kubernetes.io/zone': z });
+    m.upsertNode(node('w1', { labels: zone('a') }));
+    m.upsertNode(node('w2', { labels: zone('a') }));
+    const affinity = {
+      requiredTerms: [{ matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['a'] }] }],
+    };
+    m.upsertPod(pod('zonal', { phase: 'Pending', unschedulable: insufficient, placement: affinity }));
+    // Two nodes admit it: not pinned.
+    expect(m.snapshot().pending[0]?.pinnedNode).toBeNull();
+    m.upsertNode(node('w2', { labels: zone('b') }));
+    expect(m.snapshot().pending[0]?.pinnedNode).toBe('w1');
+    expect(m.node('w1')?.pendingPinned).toBe(1);
+    m.upsertNode(node('w3', { labels: zone('a') }));
+    expect(m.snapshot().pending[0]?.pinnedNode).toBeNull();
+    expect(m.node('w1')?.pendingPinned).toBe(0);
+    m.deleteNode('w1');
+    expect(m.snapshot().pending[0]?.pinnedNode).toBe('w3');
+    expect(m.node('w3')?.pendingPinned).toBe(1);
   });
 
   it('counts pods of the runtime class without the resource request as unaccounted', () => {
@@ -375,6 +429,11 @@ describe('CapacityModel', () => {
           vmRequest: random(3),
           requestsVm: random(5) !== 0,
           unschedulable: random(2) === 0 ? insufficient : undefined,
+          placement: [
+            undefined,
+            { nodeSelector: { [KATA]: '' } },
+            { requiredTerms: [{ matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] }] },
+          ][random(3)],
         });
         pods.set(name, p);
         m.upsertPod(p);

@@ -39,6 +39,7 @@ import {
 } from './desired.ts';
 import type { NodeView, PeerPodConfigView, PeerPodView, PodView } from './objects.ts';
 import { flapOf, otherWritersOf, type CapacityFlap } from './other-writers.ts';
+import { admits, pinnedNodeOf, type LabelledNode, type PodPlacement } from './pinning.ts';
 
 /** The model holds every pod's namespace and name; only the API leaves them out for some readers. */
 type WithPodName<T> = T & { namespace: string; name: string };
@@ -133,6 +134,14 @@ export class CapacityModel {
   private readonly usage = new Map<string, Usage>();
   private readonly podShares = new Map<string, PodShare>();
   private readonly pending = new Map<string, WithPodName<PendingPeerPod>>();
+  /**
+   * Pending pods with a nodeSelector or required node affinity, and how many known nodes admit
+   * each: a node coming, going or changing its labels moves the count by one, and the pin (the one
+   * node, when exactly one admits the pod) is looked up only when the count lands on one.
+   */
+  private readonly constrained = new Map<string, { placement: PodPlacement; admitting: number }>();
+  /** Node → pending pods pinned to it (NodeCapacity.pendingPinned). */
+  private readonly pinnedCounts = new Map<string, number>();
   private readonly unaccounted = new Map<string, WithPodName<UnaccountedPeerPod>>();
   private readonly peerPods = new Map<string, PeerPodView>();
   private readonly peerPodByPodUid = new Map<string, PeerPodView>();
@@ -193,8 +202,10 @@ export class CapacityModel {
   // ---- updates ----
 
   upsertNode(view: NodeView): void {
+    const old = this.nodes.get(view.metadata.name)?.view;
     this.recomputeNode(view.metadata.name, view);
     this.touch({ node: view.metadata.name });
+    if (!old || !sameLabels(old.metadata.labels, view.metadata.labels)) this.repin(old, view);
   }
 
   deleteNode(name: string): void {
@@ -204,6 +215,7 @@ export class CapacityModel {
     this.countWriters(entry.otherWriters, -1);
     this.nodes.delete(name);
     this.touch({ removedNode: name });
+    this.repin(entry.view, undefined);
   }
 
   upsertConfig(view: PeerPodConfigView): void {
@@ -235,14 +247,23 @@ export class CapacityModel {
       this.usage.set(pod.nodeName!, usage);
       this.refreshUsage(pod.nodeName!);
     }
-    let pendingChanged = this.pending.delete(key);
+    let pendingChanged = this.removePending(key);
     if (!pod.nodeName && !pod.terminal && this.waitsForCapacity(pod)) {
+      let pinnedNode: string | null = null;
+      if (pod.placement) {
+        let admitting = 0;
+        for (const node of this.labelledNodes()) if (admits(pod.placement, node)) admitting += 1;
+        this.constrained.set(key, { placement: pod.placement, admitting });
+        pinnedNode = admitting === 1 ? pinnedNodeOf(pod.placement, this.labelledNodes()) : null;
+      }
       this.pending.set(key, {
         namespace: pod.metadata.namespace,
         name: pod.metadata.name,
         since: pod.unschedulable?.since ?? null,
         message: pod.unschedulable?.message ?? '',
+        pinnedNode,
       });
+      this.countPinned(pinnedNode, 1);
       pendingChanged = true;
     }
     let unaccountedChanged = this.unaccounted.delete(key);
@@ -264,7 +285,7 @@ export class CapacityModel {
   deletePod(pod: PodView): void {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     this.removePodShare(key);
-    const pendingChanged = this.pending.delete(key);
+    const pendingChanged = this.removePending(key);
     const unaccountedChanged = this.unaccounted.delete(key);
     this.touch({ pending: pendingChanged, unaccounted: unaccountedChanged, totals: true });
   }
@@ -302,6 +323,16 @@ export class CapacityModel {
         this.touch({ node: name });
       }
     }
+  }
+
+  /**
+   * The one node a pod is pinned to (pinning.ts), judged against the nodes known now; for a pod
+   * pending for capacity, the model's own answer.
+   */
+  pinnedNodeOf(pod: PodView): string | null {
+    const pending = this.pending.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
+    if (pending && !pod.nodeName) return pending.pinnedNode;
+    return pinnedNodeOf(pod.nodeName ? { nodeName: pod.nodeName } : pod.placement, this.labelledNodes());
   }
 
   /** The PeerPod object (cloud instance record) of a pod, by the pod's uid. */
@@ -394,6 +425,49 @@ export class CapacityModel {
     return (
       u !== undefined && u.reason === 'Unschedulable' && u.message.includes(`Insufficient ${this.extendedResource}`)
     );
+  }
+
+  private *labelledNodes(): Generator<LabelledNode> {
+    for (const [name, entry] of this.nodes) yield { name, labels: entry.view.metadata.labels };
+  }
+
+  private countPinned(nodeName: string | null, sign: 1 | -1): void {
+    if (nodeName === null) return;
+    const count = (this.pinnedCounts.get(nodeName) ?? 0) + sign;
+    if (count > 0) this.pinnedCounts.set(nodeName, count);
+    else this.pinnedCounts.delete(nodeName);
+    if (this.nodes.has(nodeName)) this.touch({ node: nodeName });
+  }
+
+  private removePending(key: string): boolean {
+    const old = this.pending.get(key);
+    if (!old) return false;
+    this.pending.delete(key);
+    this.constrained.delete(key);
+    this.countPinned(old.pinnedNode, -1);
+    return true;
+  }
+
+  /** A node came (before undefined), went (now undefined) or changed its labels: the constrained pods it admits may move. */
+  private repin(before: NodeView | undefined, now: NodeView | undefined): void {
+    let changed = false;
+    const labelled = (view: NodeView | undefined) => view && { name: view.metadata.name, labels: view.metadata.labels };
+    const [was, is] = [labelled(before), labelled(now)];
+    for (const [key, constraint] of this.constrained) {
+      const entry = this.pending.get(key);
+      if (!entry) continue;
+      const delta =
+        (is && admits(constraint.placement, is) ? 1 : 0) - (was && admits(constraint.placement, was) ? 1 : 0);
+      if (delta === 0) continue;
+      constraint.admitting += delta;
+      const pinnedNode = constraint.admitting === 1 ? pinnedNodeOf(constraint.placement, this.labelledNodes()) : null;
+      if (pinnedNode === entry.pinnedNode) continue;
+      this.countPinned(entry.pinnedNode, -1);
+      this.pending.set(key, { ...entry, pinnedNode });
+      this.countPinned(pinnedNode, 1);
+      changed = true;
+    }
+    if (changed) this.touch({ pending: true });
   }
 
   private removePodShare(key: string): void {
@@ -523,6 +597,7 @@ export class CapacityModel {
       overcommitted: usage.used > (allocatable ?? 0),
       pods: usage.pods,
       pendingHere: usage.pendingHere,
+      pendingPinned: this.pinnedCounts.get(view.metadata.name) ?? 0,
       drift: entry.drift,
       caaOwner: decision.caaOwner ?? null,
       problems: decision.problems.map((p) => p.message),
@@ -587,6 +662,11 @@ export class CapacityModel {
       }
     }
   }
+}
+
+function sameLabels(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
 
 /** Sorted, without repeats. */

@@ -5,6 +5,7 @@
 import { CAA_OWNER_ANNOTATION, VM_LIMIT_OVERRIDE_ANNOTATION } from '@peer-pods-console/contract/capacity';
 import type { RawObject, ResourceDescriptor, StoredObject } from '../kube/informer.ts';
 import { parseWholeQuantity } from './desired.ts';
+import { placementOf, type PodPlacement } from './pinning.ts';
 
 export const NODES: ResourceDescriptor = { group: '', version: 'v1', plural: 'nodes', namespaced: false };
 export const PODS: ResourceDescriptor = { group: '', version: 'v1', plural: 'pods', namespaced: true };
@@ -45,6 +46,8 @@ export interface NodeView extends StoredObject {
    * last. Anyone but the reconciler's own field manager is another writer (other-writers.ts).
    */
   capacityManagers: readonly string[];
+  /** Who wrote the override annotation (managedFields); absent when no one owns it. */
+  overrideOwners?: readonly FieldOwner[];
 }
 
 export interface PeerPodConfigView extends StoredObject {
@@ -53,6 +56,8 @@ export interface PeerPodConfigView extends StoredObject {
   limit: unknown;
   /** spec.nodeSelector; undefined when absent. */
   nodeSelector?: Record<string, string>;
+  /** Who wrote spec.limit (managedFields); absent when no one owns it. */
+  limitOwners?: readonly FieldOwner[];
 }
 
 export interface PodView extends StoredObject {
@@ -69,6 +74,8 @@ export interface PodView extends StoredObject {
   terminating: boolean;
   /** The PodScheduled=False condition, when the scheduler could not place the pod. */
   unschedulable?: { reason: string; message: string; since?: string };
+  /** What constrains the node of a pod not bound yet (nodeSelector, required node affinity); absent when nothing does. */
+  placement?: PodPlacement;
 }
 
 export interface PeerPodView extends StoredObject {
@@ -123,6 +130,35 @@ export function capacityManagersOf(managedFields: unknown, resource: string): re
   return managers ?? NO_MANAGERS;
 }
 
+/** A field manager that owns a field, and when its entry last changed (RFC 3339; '' when unknown). */
+export interface FieldOwner {
+  manager: string;
+  time: string;
+}
+
+/**
+ * The managers whose managedFields own the field at `path` (e.g. ['f:spec', 'f:limit']), newest
+ * first; the status subresource's entries never own metadata or spec. Undefined when none does.
+ */
+export function fieldOwnersOf(managedFields: unknown, path: readonly string[]): readonly FieldOwner[] | undefined {
+  if (!Array.isArray(managedFields)) return undefined;
+  const owners: FieldOwner[] = [];
+  for (const entry of managedFields as unknown[]) {
+    const e = obj(entry);
+    const manager = str(e?.manager);
+    if (manager === undefined || e?.subresource === 'status') continue;
+    let node: unknown = obj(e?.fieldsV1);
+    for (const key of path) node = obj(node)?.[key];
+    if (node === undefined) continue;
+    owners.push({ manager, time: str(e?.time) ?? '' });
+  }
+  if (owners.length === 0) return undefined;
+  return owners.sort((a, b) => (a.time < b.time ? 1 : a.time > b.time ? -1 : 0));
+}
+
+const OVERRIDE_FIELD = ['f:metadata', 'f:annotations', `f:${VM_LIMIT_OVERRIDE_ANNOTATION}`];
+const LIMIT_FIELD = ['f:spec', 'f:limit'];
+
 export function nodeTransform(resource: string): (raw: RawObject) => NodeView {
   return (raw) => {
     const meta = raw.metadata ?? {};
@@ -132,7 +168,7 @@ export function nodeTransform(resource: string): (raw: RawObject) => NodeView {
     const status = obj(raw.status);
     const capacity = obj(status?.capacity);
     const allocatable = obj(status?.allocatable);
-    return {
+    const view: NodeView = {
       metadata: { ...baseMeta(raw), labels: stringMap(meta.labels), annotations },
       capacity: str(capacity?.[resource]),
       allocatable: str(allocatable?.[resource]),
@@ -140,17 +176,23 @@ export function nodeTransform(resource: string): (raw: RawObject) => NodeView {
       hasAllocatableMap: allocatable !== undefined,
       capacityManagers: capacityManagersOf(meta.managedFields, resource),
     };
+    const overrideOwners = fieldOwnersOf(meta.managedFields, OVERRIDE_FIELD);
+    if (overrideOwners) view.overrideOwners = overrideOwners;
+    return view;
   };
 }
 
 export function peerPodConfigTransform(raw: RawObject): PeerPodConfigView {
   const spec = obj(raw.spec);
   const selector = spec?.nodeSelector;
-  return {
+  const view: PeerPodConfigView = {
     metadata: { ...baseMeta(raw), namespace: raw.metadata?.namespace ?? '' },
     limit: spec?.limit,
     nodeSelector: selector === undefined || selector === null ? undefined : stringMap(selector),
   };
+  const limitOwners = fieldOwnersOf(raw.metadata?.managedFields, LIMIT_FIELD);
+  if (limitOwners) view.limitOwners = limitOwners;
+  return view;
 }
 
 function containers(spec: Obj | undefined, field: 'containers' | 'initContainers'): Obj[] {
@@ -236,6 +278,9 @@ export function podTransform(resource: string): (raw: RawObject) => PodView {
       terminal: phase === 'Succeeded' || phase === 'Failed',
       terminating: raw.metadata?.deletionTimestamp !== undefined && raw.metadata?.deletionTimestamp !== null,
     };
+    // Only an unbound pod's constraints matter (which node it waits for); bound pods keep none.
+    const placement = view.nodeName === undefined ? placementOf(spec) : undefined;
+    if (placement) view.placement = placement;
     if (scheduled && scheduled.status === 'False') {
       const message = str(scheduled.message) ?? '';
       view.unschedulable = {

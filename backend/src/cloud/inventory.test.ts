@@ -335,6 +335,7 @@ describe('cleanupOrphans', () => {
       },
       applyPortRules: () => Promise.reject(new Error('not used')),
       verifyPortRules: () => Promise.reject(new Error('not used')),
+      consoleOutput: () => Promise.reject(new Error('not used')),
     };
   }
 

@@ -1,10 +1,12 @@
 // The one interface the rest of the backend uses to talk to a cloud. Each cloud implements it
 // in its own folder (aws/, azure/); nothing outside backend/src/cloud names a cloud SDK.
 // Everything returned here is plain JSON-safe data, so the REST API can pass it on as it is.
+import type { ConsoleOutput } from './console-output.ts';
 import type { CloudErrorCode, CloudProviderName } from './errors.ts';
 import type { ClusterIdentity } from './inventory.ts';
 
 export * from './errors.ts';
+export type { ConsoleOutput } from './console-output.ts';
 
 /** A VM's life-cycle state, the same words for every cloud. */
 export type VmState =
@@ -259,4 +261,10 @@ export interface CloudProvider {
   applyPortRules(plan: PortRulePlan, context: ChangeContext): Promise<PortRuleApplyResult>;
   /** Reads the rules back from the cloud and checks each planned rule is there. */
   verifyPortRules(plan: PortRulePlan): Promise<PortRuleVerification>;
+  /**
+   * The VM's serial console, its tail (console-output.ts). AWS: GetConsoleOutput; Azure: the boot
+   * diagnostics serial log (its SAS URI is a secret: never logged, never in an error). The text is
+   * the guest's and is never logged either.
+   */
+  consoleOutput(vmId: string): Promise<ConsoleOutput>;
 }

@@ -14,6 +14,7 @@ import type {
   PortRulesApplyResult,
   PortRulesReport,
   PortRulesRequest,
+  VmConsoleOutput,
   VmInventory,
 } from '@peer-pods-console/contract';
 import type { PeerPodView, PodView } from '../capacity/objects.ts';
@@ -358,6 +359,31 @@ export class CloudService implements VmService, PortRuleService {
 
   cleanup(request: OrphanCleanupRequest, actor: UserInfo): Promise<OrphanCleanupResult> {
     return guarded(() => this.cleanupNow(request, actor));
+  }
+
+  /**
+   * A VM's serial console, only for a VM of this cluster's last inventory: the backend's
+   * credentials reach every VM of the account, a reader only this cluster's. Never logged.
+   */
+  async consoleOutput(vmId: string): Promise<VmConsoleOutput | undefined> {
+    if (!this.lastReport && !this.lastError) await this.refreshInventory();
+    if (!this.lastReport) {
+      throw new NotReadyError(
+        `the cloud inventory has not been read yet, so VM ${vmId} cannot be told to be this cluster's: ${this.lastError?.message ?? 'try again in a moment'}`,
+      );
+    }
+    const wanted = vmId.toLowerCase();
+    const entry = this.lastReport.vms.find((e) => e.vm.id.toLowerCase() === wanted);
+    if (!entry) return undefined;
+    const { provider } = await guarded(() => this.cloud());
+    const read = await guarded(() => provider.consoleOutput(entry.vm.id));
+    return {
+      vmId: entry.vm.id,
+      output: read.output,
+      capturedAt: read.capturedAt ?? null,
+      truncated: read.truncated,
+      unavailable: read.unavailable ?? null,
+    };
   }
 
   private async cleanupNow(request: OrphanCleanupRequest, actor: UserInfo): Promise<OrphanCleanupResult> {

@@ -9,6 +9,9 @@
 //     until Succeeded (VM / NIC / disk deletion, security-rule writes);
 //   - 404 for missing resources and groups, 409 for a priority clash or a concurrent NSG write,
 //     400 NicInUse / 409 for deleting what is still attached;
+//   - boot diagnostics: POST …/virtualMachines/<vm>/retrieveBootDiagnosticsData answers SAS URIs
+//     (409 when boot diagnostics are off), and the serial console log blob is served at its SAS URI
+//     (a storage account's answer: 403 AuthenticationFailed for a bad signature);
 //   - injected faults (e.g. 429 with Retry-After, 403 AuthorizationFailed, or no answer at all)
 //     for error tests.
 // It never logs request bodies or headers, so it cannot leak a client secret either.
@@ -148,6 +151,33 @@ export async function startArmServer(options: StartArmServerOptions): Promise<Ar
   const requests: ArmRequestRecord[] = [];
   let tokensIssued = 0;
   let base = '';
+  /** SAS signature → the VM whose serial log it reads (storage would check the HMAC; a random value does here). */
+  const sasSignatures = new Map<string, string>();
+  const BLOB_PATH = /^\/bootdiagnostics-blobs\/([^/]+)\/serialconsole\.log$/;
+
+  /** Storage, not ARM: no bearer token, the SAS signature in the query is the credential. */
+  function handleBlob(request: IncomingMessage, response: ServerResponse, url: URL): boolean {
+    const match = BLOB_PATH.exec(url.pathname);
+    if (!match) return false;
+    const vmId = sasSignatures.get(url.searchParams.get('sig') ?? '');
+    const log = vmId === undefined ? undefined : state.serialConsoleLog(vmId);
+    if (request.method !== 'GET' || log === undefined || vmId?.split('/').pop() !== match[1]) {
+      const text =
+        '<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthenticationFailed</Code><Message>Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.</Message></Error>';
+      response.writeHead(403, { 'content-type': 'application/xml', 'content-length': String(Buffer.byteLength(text)) });
+      response.end(text);
+      return true;
+    }
+    const body = Buffer.from(log, 'utf8');
+    response.writeHead(200, {
+      'content-type': 'text/plain',
+      'content-length': String(body.length),
+      'last-modified': new Date().toUTCString(),
+      'x-ms-blob-type': 'AppendBlob',
+    });
+    response.end(body);
+    return true;
+  }
 
   function startOperation(provider: string, complete: () => void, lockedNsg?: string): Record<string, string> {
     const id = randomUUID();
@@ -434,6 +464,24 @@ export async function startArmServer(options: StartArmServerOptions): Promise<Ar
         'ResourceNotFound',
         `The Resource '${name}' under resource group '${group}' was not found.`,
       );
+    if (kind === 'vm' && childCollection.toLowerCase() === 'retrievebootdiagnosticsdata' && childName === undefined) {
+      if (method !== 'POST') throw new HttpError(405, 'MethodNotAllowed', `${method} is not supported here.`);
+      if (state.serialConsoleLog(resource.id) === undefined) {
+        throw new HttpError(
+          409,
+          'OperationNotAllowed',
+          `Operation 'retrieveBootDiagnosticsData' is not allowed on VM '${name}' since boot diagnostics is not enabled on it.`,
+        );
+      }
+      const minutes = Number(url.searchParams.get('sasUriExpirationTimeInMinutes') ?? '120') || 120;
+      const sig = randomBytes(32).toString('base64url');
+      sasSignatures.set(sig, resource.id);
+      const sas = `sv=2024-08-04&sr=b&sp=r&se=${encodeURIComponent(new Date(Date.now() + minutes * 60_000).toISOString())}&sig=${sig}`;
+      return send(response, 200, {
+        consoleScreenshotBlobUri: `${base}/bootdiagnostics-blobs/${name}/screenshot.bmp?${sas}`,
+        serialConsoleLogBlobUri: `${base}/bootdiagnostics-blobs/${name}/serialconsole.log?${sas}`,
+      });
+    }
     if (kind === 'vnet' && childCollection.toLowerCase() === 'subnets') {
       const subnets = (resource.properties.subnets as Record<string, unknown>[]) ?? [];
       if (childName === undefined) return send(response, 200, page(subnets, url));
@@ -595,6 +643,7 @@ export async function startArmServer(options: StartArmServerOptions): Promise<Ar
         return;
       }
       if (await handleIdentity(request, response, url)) return;
+      if (handleBlob(request, response, url)) return;
       const operation = OPERATION_PATH.exec(url.pathname);
       const arm = ARM_PREFIX.exec(url.pathname);
       if (!operation && !arm) throw new HttpError(404, 'NotFound', `No route for ${url.pathname}.`);

@@ -60,6 +60,8 @@ export class ArmState {
   readonly location: string;
   readonly #groups = new Set<string>();
   readonly #resources = new Map<string, ArmResource>();
+  /** VM id (lower case) → its boot diagnostics serial log; a VM without one has boot diagnostics off. */
+  readonly #serialLogs = new Map<string, string>();
 
   constructor(subscriptionId: string, location = 'eastus') {
     this.subscriptionId = subscriptionId;
@@ -173,6 +175,19 @@ export class ArmState {
     );
     rules.push(rule);
     nsg.properties.securityRules = rules;
+  }
+
+  /** Turns boot diagnostics on for a VM (managed storage) with this serial console log. */
+  setSerialConsoleLog(resourceGroup: string, vmName: string, log: string): void {
+    const vm = this.get(resourceGroup, 'vm', vmName);
+    if (!vm) throw new Error(`no VM ${vmName}`);
+    vm.properties.diagnosticsProfile = { bootDiagnostics: { enabled: true } };
+    this.#serialLogs.set(vm.id.toLowerCase(), log);
+  }
+
+  /** The serial console log of a VM with boot diagnostics on; undefined when they are off. */
+  serialConsoleLog(vmId: string): string | undefined {
+    return this.#serialLogs.get(vmId.toLowerCase());
   }
 
   addVirtualMachine(resourceGroup: string, seed: SeedVm): ArmResource {

@@ -6,6 +6,7 @@ import {
   DescribeInstancesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
+  GetConsoleOutputCommand,
   TerminateInstancesCommand,
   paginateDescribeInstances,
   type Filter,
@@ -13,6 +14,7 @@ import {
   type IpPermission,
 } from '@aws-sdk/client-ec2';
 import type { Logger } from 'pino';
+import { consoleTail, type ConsoleOutput } from '../console-output.ts';
 import { CloudConfigError, CloudConflictError, CloudError, CloudNotFoundError } from '../errors.ts';
 import { partitionByScope, type ClusterIdentity } from '../inventory.ts';
 import type {
@@ -309,6 +311,37 @@ export class AwsCloudProvider implements CloudProvider {
       audit('failed', failure.message, failure.code);
       throw failure;
     }
+  }
+
+  async consoleOutput(vmId: string): Promise<ConsoleOutput> {
+    if (!/^i-[0-9a-zA-Z]+$/.test(vmId)) {
+      throw new CloudConfigError(`${vmId} is not an EC2 instance id (i-…).`, {
+        provider: 'aws',
+        operation: 'GetConsoleOutput',
+      });
+    }
+    const read = (latest: boolean) =>
+      this.#client.send(new GetConsoleOutputCommand({ InstanceId: vmId, ...(latest ? { Latest: true } : {}) }));
+    let output;
+    try {
+      // Latest: the newest 64 KB, which only Nitro instances keep; the others answer the boot's last output.
+      output = await read(true).catch((error: unknown) => {
+        if (awsErrorCode(error) === 'UnsupportedOperation') return read(false);
+        throw error;
+      });
+    } catch (error) {
+      throw this.#fail(error, 'GetConsoleOutput', `instance ${vmId}`);
+    }
+    const capturedAt = output.Timestamp?.toISOString();
+    if (!output.Output) {
+      return {
+        output: '',
+        capturedAt,
+        truncated: false,
+        unavailable: `EC2 has no console output for instance ${vmId} yet; it appears a few minutes after the instance boots.`,
+      };
+    }
+    return { ...consoleTail(Buffer.from(output.Output, 'base64')), capturedAt };
   }
 
   async #describeInstance(instanceId: string): Promise<Instance | undefined> {

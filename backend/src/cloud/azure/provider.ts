@@ -6,8 +6,16 @@
 import { ComputeManagementClient, type VirtualMachine } from '@azure/arm-compute';
 import { NetworkManagementClient, type SecurityRule } from '@azure/arm-network';
 import { ClientSecretCredential } from '@azure/identity';
+import { get as httpsGet } from 'node:https';
 import type { Logger } from 'pino';
-import { CloudConfigError, CloudConflictError, CloudError, CloudNotFoundError } from '../errors.ts';
+import { TailCollector, type ConsoleOutput } from '../console-output.ts';
+import {
+  CloudConfigError,
+  CloudConflictError,
+  CloudError,
+  CloudNotFoundError,
+  CloudUnavailableError,
+} from '../errors.ts';
 import { partitionByScope, type ClusterIdentity } from '../inventory.ts';
 import type {
   AzureNsgRule,
@@ -124,6 +132,8 @@ export class AzureCloudProvider implements CloudProvider {
   readonly #credentialsSource: string;
   readonly #secrets: string[];
   readonly #logger: Logger;
+  readonly #caCertificates?: string;
+  readonly #requestTimeoutMs: number;
 
   constructor(options: AzureProviderOptions) {
     const armEndpoint = (options.armEndpoint ?? 'https://management.azure.com').replace(/\/+$/, '');
@@ -138,6 +148,8 @@ export class AzureCloudProvider implements CloudProvider {
     this.#resourceGroup = options.resourceGroup;
     this.#networkResourceGroup = options.networkResourceGroup ?? options.resourceGroup;
     this.#nsgId = options.nsgId;
+    this.#caCertificates = options.caCertificates;
+    this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
     this.#pollIntervalMs = options.pollIntervalMs;
     this.#credentialsSource = options.credentialsSource ?? 'the cloud credentials Secret';
     this.#secrets = [options.clientSecret, options.clientId, options.tenantId];
@@ -312,6 +324,89 @@ export class AzureCloudProvider implements CloudProvider {
       audit('failed', failure.message, failure.code);
       throw failure;
     }
+  }
+
+  async consoleOutput(vmId: string): Promise<ConsoleOutput> {
+    const rg = this.#resourceGroup;
+    const name = vmId.split('/').pop() ?? '';
+    const expectedId = `/subscriptions/${this.#subscriptionId}/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`;
+    if (!name || !sameId(vmId, expectedId)) {
+      throw new CloudConfigError(`${vmId} is not a VM of resource group ${rg}; only its VMs are read here.`, {
+        provider: 'azure',
+        operation: 'virtualMachines.retrieveBootDiagnosticsData',
+      });
+    }
+    let uri: string | undefined;
+    try {
+      // The shortest SAS life ARM grants: the URI is read once, at once.
+      const data = await this.#compute.virtualMachines.retrieveBootDiagnosticsData(rg, name, {
+        sasUriExpirationTimeInMinutes: 1,
+      });
+      uri = data.serialConsoleLogBlobUri;
+    } catch (error) {
+      // ARM refuses the call for a VM whose boot diagnostics are off.
+      if (azureStatus(error) !== 409)
+        throw this.#fail(error, 'virtualMachines.retrieveBootDiagnosticsData', `VM ${name}`);
+    }
+    if (!uri) {
+      return {
+        output: '',
+        truncated: false,
+        unavailable: `Boot diagnostics are not enabled on VM ${name}, so Azure keeps no serial console log for it.`,
+      };
+    }
+    return this.#readSerialLog(uri, name);
+  }
+
+  /** GETs the serial log blob; the SAS URI (a secret) appears in no message and no log line. */
+  #readSerialLog(uri: string, vmName: string): Promise<ConsoleOutput> {
+    const failed = (why: string) =>
+      new CloudUnavailableError(`Could not read the serial console log of VM ${vmName} from Azure Storage (${why}).`, {
+        provider: 'azure',
+        operation: 'bootDiagnostics.serialConsoleLog',
+      });
+    return new Promise<ConsoleOutput>((resolve, reject) => {
+      let url: URL;
+      try {
+        url = new URL(uri);
+      } catch {
+        reject(failed('ARM answered a URI that is not one'));
+        return;
+      }
+      if (url.protocol !== 'https:') {
+        reject(failed('ARM answered a URI that is not https'));
+        return;
+      }
+      const request = httpsGet(url, { ca: this.#caCertificates, timeout: this.#requestTimeoutMs }, (response) => {
+        const status = response.statusCode ?? 0;
+        if (status === 404) {
+          response.resume();
+          resolve({
+            output: '',
+            truncated: false,
+            unavailable: `VM ${vmName} has not written a serial console log yet.`,
+          });
+          return;
+        }
+        if (status < 200 || status >= 300) {
+          response.resume();
+          reject(failed(`HTTP ${status}`));
+          return;
+        }
+        const tail = new TailCollector();
+        response.on('data', (chunk: Buffer) => tail.push(chunk));
+        response.on('error', () => reject(failed('the answer broke off')));
+        response.on('end', () => {
+          const modified = response.headers['last-modified'];
+          const capturedAt =
+            modified && !Number.isNaN(Date.parse(modified)) ? new Date(modified).toISOString() : undefined;
+          resolve({ ...tail.result(), capturedAt });
+        });
+      });
+      request.on('timeout', () => request.destroy(new Error('timeout')));
+      // Only the error's code: its message could quote the URL.
+      request.on('error', (error: NodeJS.ErrnoException) => reject(failed(error.code ?? 'no answer')));
+    });
   }
 
   async discoverPortRules(workerProviderId: string): Promise<AzurePortRuleDiscovery> {
