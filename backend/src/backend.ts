@@ -10,7 +10,9 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { Router } from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createCapacityController, type CapacityController } from './capacity/controller.ts';
+import { registerModelGauges } from './capacity/model-metrics.ts';
 import type { InventoryReport } from './cloud/index.ts';
+import { createCloudMetrics } from './cloud/metrics.ts';
 import type { Config } from './config.ts';
 import { KubeClient } from './kube/client.ts';
 import { EventRecorder } from './kube/events.ts';
@@ -23,6 +25,9 @@ import { AccessReviewer } from './server/auth.ts';
 import { Readiness } from './server/readiness.ts';
 import { ModelCapacityService } from './services/capacity-service.ts';
 import { CloudService } from './services/cloud-service.ts';
+import { EventHistoryService } from './services/history-service.ts';
+import { LimitService } from './services/limit-service.ts';
+import { StuckService } from './services/stuck-service.ts';
 import { SetupService } from './setup/setup-service.ts';
 import { CertificateWatcher, loadCertificatePairSync, secureContextOptions } from './webhook/serving-certificate.ts';
 import { readClusterTls, type TlsSettings } from './server/tls-profile.ts';
@@ -72,6 +77,8 @@ interface Services {
   capacity: CapacityController;
   cloud: CloudService;
   setup: SetupService;
+  /** Stuck peer pods; its countStuck() is what a stuck-pods metric reads. */
+  stuck: StuckService;
 }
 
 interface Servers {
@@ -153,11 +160,23 @@ async function createServices(foundation: Foundation): Promise<Services> {
     },
     ports: cloud,
   });
-  return { capacity, cloud, setup };
+  const stuck = new StuckService({
+    client: kubeClient,
+    logger: logger.child({ feature: 'stuck' }),
+    pods: () => informers.pods.values(),
+    model: capacity.model,
+    graceSeconds: config.stuckGraceSeconds,
+  });
+  // Per-node and cluster gauges read the live model and the stuck pods at scrape time (capacity/model-metrics.ts).
+  registerModelGauges(registry, { snapshot: () => capacity.model.snapshot(), stuck });
+  return { capacity, cloud, setup, stuck };
 }
 
 /** The REST API over the services, each request reviewed as its user by the backend's own client. */
-async function createApi({ config, kubeConfig }: Foundation, { capacity, cloud, setup }: Services): Promise<Router> {
+async function createApi(
+  { config, kubeConfig, kubeClient, logger, identity }: Foundation,
+  { capacity, cloud, setup, stuck }: Services,
+): Promise<Router> {
   const { informers } = capacity;
   const cacheWords: Record<CacheName, [string, { hasSynced(): boolean }]> = {
     nodes: ['nodes', informers.nodes],
@@ -174,11 +193,23 @@ async function createApi({ config, kubeConfig }: Foundation, { capacity, cloud, 
       vms: cloud,
       ports: cloud,
       setup,
+      stuck,
       peerPodConfigNamespace: config.peerPodConfigNamespace,
       cloudCredential: () => cloud.cloudCredential(),
       caches: {
         loading: (names) => names.filter((name) => !cacheWords[name][1].hasSynced()).map((name) => cacheWords[name][0]),
       },
+      // Written and read with the user's own token; the Events recorded with the backend's identity.
+      limits: new LimitService({
+        client: kubeClient,
+        recorder: new EventRecorder({ client: kubeClient, logger, component: 'peer-pods-console', instance: identity }),
+        logger: logger.child({ feature: 'limits' }),
+      }),
+      history: new EventHistoryService({
+        client: kubeClient,
+        peerPodConfigNamespace: config.peerPodConfigNamespace,
+        component: 'peer-pods-console',
+      }),
     },
   });
 }
@@ -197,8 +228,9 @@ async function readTlsSettings({ kubeClient, logger }: Foundation): Promise<TlsS
 }
 
 function createCloudService(foundation: Foundation, capacity: CapacityController): CloudService {
-  const { config, logger, kubeClient, identity } = foundation;
+  const { config, logger, kubeClient, identity, registry } = foundation;
   const { informers } = capacity;
+  const cloudMetrics = createCloudMetrics(registry);
   return new CloudService({
     client: kubeClient,
     logger: logger.child({ feature: 'cloud' }),
@@ -217,7 +249,11 @@ function createCloudService(foundation: Foundation, capacity: CapacityController
       return { pods, peerPods };
     },
     claimsSynced: () => informers.pods.hasSynced() && informers.peerPods.hasSynced(),
-    onInventory: (report) => capacity.model.setVms(vmsByNode(report)),
+    onInventory: (report) => {
+      capacity.model.setVms(vmsByNode(report));
+      cloudMetrics.setInventory(report);
+    },
+    onCloudError: (failure) => cloudMetrics.recordError(failure),
   });
 }
 

@@ -59,12 +59,14 @@ export type HistoryKind = (typeof HISTORY_KINDS)[number];
 /**
  * Reasons of the Events the backend records for a change. Limit and override changes made through
  * the console name the user; those seen on the objects without the console name their field manager.
+ * Port rules and cleanups are the cloud service's Events of a change made (their failures and
+ * refusals, PortRuleChangeFailed, PeerPodVmDeleteRefused and PeerPodVmDeleteFailed, change nothing).
  */
 export const HISTORY_EVENT_REASONS = {
   limit: 'PeerPodLimitChanged',
   override: 'PeerPodOverrideChanged',
-  'port-rules': 'PortRulesApplied',
-  cleanup: 'OrphanVmsDeleted',
+  'port-rules': 'PortRuleChanged',
+  cleanup: 'PeerPodVmDeleted',
 } as const satisfies Record<HistoryKind, string>;
 
 /** The field manager of the backend's writes made as the signed-in user. */

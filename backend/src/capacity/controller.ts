@@ -17,6 +17,7 @@ import { EventRecorder } from '../kube/events.ts';
 import type { BackoffOptions } from '../kube/informer.ts';
 import { LeaderElector } from '../kube/leader-election.ts';
 import type { WorkQueueOptions } from '../kube/workqueue.ts';
+import { recordOutsideChanges } from './change-recorder.ts';
 import { createCapacityInformers, type CapacityInformers } from './informers.ts';
 import { createCapacityMetrics } from './metrics.ts';
 import { CapacityModel } from './model.ts';
@@ -128,6 +129,8 @@ export async function createCapacityController(options: CapacityControllerOption
     );
   });
   const recorder = new EventRecorder({ client, logger, component, instance: identity });
+  // Limit and override changes made outside the console become Events too (the leader's).
+  const outsideChanges = recordOutsideChanges({ client, informers, recorder, isLeader, logger });
   const reconciler = new CapacityReconciler({
     client,
     nodes: informers.nodes,
@@ -202,6 +205,7 @@ export async function createCapacityController(options: CapacityControllerOption
       stopped = true;
       options.readiness?.set(READINESS_CONDITION, false, 'stopped');
       leading = false;
+      outsideChanges.stop();
       // Writes in flight finish before the lease is handed over.
       await reconciler.close();
       if (elector) await elector.stop({ release: stopOptions.releaseLease ?? true });

@@ -37,14 +37,51 @@ export class KubeApiError extends Error {
   readonly reason: string;
   readonly method: string;
   readonly path: string;
+  /** The API server's own message (metav1.Status message), without method and path: what a user may be shown. */
+  readonly detail: string;
 
-  constructor(code: number, reason: string, message: string, method: string, path: string) {
+  constructor(code: number, reason: string, message: string, method: string, path: string, detail = message) {
     super(message);
     this.code = code;
     this.reason = reason;
     this.method = method;
     this.path = path;
+    this.detail = detail;
   }
+}
+
+/**
+ * A signed-in user's bearer token, held so that it cannot end up in a log line or a response by
+ * accident: printing, inspecting or serialising it gives "[redacted]".
+ */
+export class BearerToken {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+  }
+
+  /** The token itself, for the Authorization header and nothing else. */
+  reveal(): string {
+    return this.#value;
+  }
+
+  toString(): string {
+    return '[redacted]';
+  }
+
+  toJSON(): string {
+    return '[redacted]';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return 'BearerToken([redacted])';
+  }
+}
+
+/** What sends requests: the backend's own client, or the same client with a user's token. */
+export interface KubeRequester {
+  request<T = unknown>(req: KubeRequest): Promise<T>;
 }
 
 export function isConflict(err: unknown): boolean {
@@ -81,6 +118,8 @@ export class KubeClient {
   private readonly kubeConfig: KubeConfig;
   private readonly server: URL;
   private readonly agent: HttpAgent | HttpsAgent;
+  /** Connections for requests made with a user's token: the server's CA, never the backend's client certificate. */
+  private readonly userAgentPool: HttpAgent | HttpsAgent;
   private readonly tls: Pick<RequestOptions, 'ca' | 'cert' | 'key' | 'rejectUnauthorized' | 'servername'>;
   private readonly requestTimeoutMs: number;
   private readonly userAgent: string;
@@ -93,6 +132,9 @@ export class KubeClient {
     this.userAgent = options.userAgent ?? 'peer-pods-console';
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 32, ...tls };
     this.agent = server.protocol === 'http:' ? new HttpAgent(agentOptions) : new HttpsAgent(agentOptions);
+    const { cert: _cert, key: _key, ...serverTrust } = tls;
+    const userOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 32, ...serverTrust };
+    this.userAgentPool = server.protocol === 'http:' ? new HttpAgent(userOptions) : new HttpsAgent(userOptions);
   }
 
   static async create(kubeConfig: KubeConfig, options: KubeClientOptions = {}): Promise<KubeClient> {
@@ -129,8 +171,35 @@ export class KubeClient {
 
   /** Sends one request; resolves with the parsed JSON body, rejects with KubeApiError. */
   async request<T = unknown>(req: KubeRequest): Promise<T> {
-    const url = this.url(req.path, req.query);
     const { headers, auth } = await this.headers(req.responseType === 'text' ? '*/*' : 'application/json');
+    return this.sendRequest<T>(req, headers, { agent: this.agent, auth: auth.auth, tls: this.tls, own: true });
+  }
+
+  /**
+   * Requests made as a signed-in user, with that user's own bearer token and nothing of the
+   * backend's credentials (no client certificate, no impersonation): the API server authenticates
+   * and authorizes the user, so RBAC stays its decision. A 401 or 403 is the user's, not ours.
+   */
+  asUser(token: BearerToken): KubeRequester {
+    return {
+      request: <T = unknown>(req: KubeRequest): Promise<T> => {
+        const headers: Record<string, string> = {
+          Accept: req.responseType === 'text' ? '*/*' : 'application/json',
+          'User-Agent': this.userAgent,
+          Authorization: `Bearer ${token.reveal()}`,
+        };
+        const { cert: _cert, key: _key, ...serverTrust } = this.tls;
+        return this.sendRequest<T>(req, headers, { agent: this.userAgentPool, tls: serverTrust, own: false });
+      },
+    };
+  }
+
+  private sendRequest<T>(
+    req: KubeRequest,
+    headers: Record<string, string>,
+    via: { agent: HttpAgent | HttpsAgent; auth?: string | null; tls: Partial<KubeClient['tls']>; own: boolean },
+  ): Promise<T> {
+    const url = this.url(req.path, req.query);
     let payload: Buffer | undefined;
     if (req.body !== undefined) {
       payload = Buffer.from(JSON.stringify(req.body));
@@ -140,11 +209,11 @@ export class KubeClient {
     const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
     const timeoutMs = req.timeoutMs ?? this.requestTimeoutMs;
     return new Promise<T>((resolve, reject) => {
-      const fail = (code: number, reason: string, message: string) =>
-        reject(new KubeApiError(code, reason, message, req.method, req.path));
+      const fail = (code: number, reason: string, message: string, detail?: string) =>
+        reject(new KubeApiError(code, reason, message, req.method, req.path, detail));
       const outgoing = send(
         url,
-        { method: req.method, headers, agent: this.agent, auth: auth.auth, ...this.tls },
+        { method: req.method, headers, agent: via.agent, auth: via.auth, ...via.tls },
         (res: IncomingMessage) => {
           const chunks: Buffer[] = [];
           const keep = req.responseType !== 'none' || (res.statusCode ?? 0) >= 300;
@@ -160,7 +229,7 @@ export class KubeClient {
               body = undefined;
             }
             const status = res.statusCode ?? 0;
-            if (status === 401) this.authCache = undefined;
+            if (status === 401 && via.own) this.authCache = undefined;
             if (status >= 200 && status < 300) {
               resolve((req.responseType === 'text' ? text : body) as T);
               return;
@@ -171,7 +240,7 @@ export class KubeClient {
               typeof (body as { message?: unknown })?.message === 'string'
                 ? (body as { message: string }).message
                 : text.slice(0, 200) || res.statusMessage || 'no body';
-            fail(status, reason, `${req.method} ${req.path}: ${status} ${detail}`);
+            fail(status, reason, `${req.method} ${req.path}: ${status} ${detail}`, detail);
           });
         },
       );
@@ -284,6 +353,7 @@ export class KubeClient {
   /** Closes idle keep-alive connections; in-flight requests finish. */
   close(): void {
     this.agent.destroy();
+    this.userAgentPool.destroy();
   }
 }
 

@@ -62,9 +62,23 @@ export class EventRecorder {
     this.log = options.logger.child({ component: 'events' });
   }
 
-  event(ref: ObjectReference, type: EventType, reason: string, message: string): void {
+  /**
+   * Records an Event and answers where it goes (its namespace and name). `annotations` carry a
+   * machine-readable form of what the message says; they are part of the Event's identity.
+   */
+  event(
+    ref: ObjectReference,
+    type: EventType,
+    reason: string,
+    message: string,
+    options: { annotations?: Record<string, string> } = {},
+  ): { namespace: string; name: string } {
     const text = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message;
-    const identity = [ref.kind, ref.namespace ?? '', ref.name, ref.uid ?? '', type, reason, text].join('\u0000');
+    const annotations =
+      options.annotations && Object.keys(options.annotations).length > 0 ? options.annotations : undefined;
+    const identity = [ref.kind, ref.namespace ?? '', ref.name, ref.uid ?? '', type, reason, text]
+      .concat(annotations ? [JSON.stringify(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : 1)))] : [])
+      .join('\u0000');
     let cached = this.cache.get(identity);
     if (cached) {
       this.cache.delete(identity); // re-insert: Map order is the LRU order
@@ -82,10 +96,11 @@ export class EventRecorder {
     this.cache.set(identity, cached);
     if (this.cache.size > this.maxCached) this.cache.delete(this.cache.keys().next().value!);
     const entry = cached;
-    const write = entry.tail.then(() => this.write(entry, ref, type, reason, text));
+    const write = entry.tail.then(() => this.write(entry, ref, type, reason, text, annotations));
     entry.tail = write;
     this.inFlight.add(write);
     void write.finally(() => this.inFlight.delete(write));
+    return { namespace: entry.namespace, name: entry.name };
   }
 
   /** Resolves when every Event recorded so far has been written (or given up on). */
@@ -93,7 +108,14 @@ export class EventRecorder {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
-  private async write(entry: CachedEvent, ref: ObjectReference, type: EventType, reason: string, message: string) {
+  private async write(
+    entry: CachedEvent,
+    ref: ObjectReference,
+    type: EventType,
+    reason: string,
+    message: string,
+    annotations: Record<string, string> | undefined,
+  ) {
     const { client } = this.options;
     const now = metaTime(new Date());
     const path = `/api/v1/namespaces/${encodeURIComponent(entry.namespace)}/events`;
@@ -121,7 +143,7 @@ export class EventRecorder {
           body: {
             apiVersion: 'v1',
             kind: 'Event',
-            metadata: { name: entry.name, namespace: entry.namespace },
+            metadata: { name: entry.name, namespace: entry.namespace, annotations },
             involvedObject: {
               apiVersion: ref.apiVersion,
               kind: ref.kind,

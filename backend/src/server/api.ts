@@ -6,8 +6,10 @@ import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
 import {
+  limitChangeRequest,
   objectName,
   orphanCleanupRequest,
+  overrideChangeRequest,
   portRulesRequest,
   type NodeCapacityDetail,
   type Permissions,
@@ -19,7 +21,19 @@ import {
   LIVE_EVENT_END,
   type LiveStreamEndReason,
 } from '@peer-pods-console/contract/endpoints';
-import type { CapacityService, PortRuleService, SetupReportService, UserInfo, VmService } from '../services/types.ts';
+import { BearerToken } from '../kube/client.ts';
+import type {
+  CapacityService,
+  HistoryService,
+  LimitChangeService,
+  PortRuleService,
+  SetupReportService,
+  StuckPodService,
+  UserInfo,
+  VmService,
+} from '../services/types.ts';
+import { stuckForReader } from '../services/stuck-service.ts';
+import { NODE_EVENTS_NAMESPACE } from '../services/history-service.ts';
 import {
   bearerTokenOf,
   tokenKey,
@@ -42,6 +56,12 @@ export interface ApiServices {
   cloudCredential: () => Promise<{ namespace: string; name: string }>;
   /** The informer caches: a route reading one that is still loading answers 503 (absent: all loaded). */
   caches?: CacheStatus;
+  /** Limit and override writes as the user (absent: those routes are not served). */
+  limits?: LimitChangeService;
+  /** The History of changes (absent: not served). */
+  history?: HistoryService;
+  /** Stuck peer pods (absent: not served). */
+  stuck?: StuckPodService;
 }
 
 export interface ApiOptions {
@@ -64,6 +84,11 @@ export interface ApiOptions {
 const READ: Permission = { verb: 'list', resource: 'nodes' };
 /** Capacity data names pods (pending, unaccounted, each VM's): only for who may list them all. */
 const LIST_PODS: Permission = { verb: 'list', resource: 'pods' };
+/** Why a pod is stuck quotes its Events: only for who may list them all. */
+const LIST_EVENTS: Permission = { verb: 'list', resource: 'events' };
+/** An EC2 instance id, or an Azure VM resource id (sent URL-encoded: it holds slashes). */
+const VM_ID =
+  /^(i-[0-9a-zA-Z]{1,40}|\/subscriptions\/[^/\s]+\/resourceGroups\/[^/\s]+\/providers\/Microsoft\.Compute\/virtualMachines\/[^/\s]+)$/i;
 
 function parseBody<T extends z.ZodType>(schema: T, body: unknown, name?: string): z.output<T> {
   const parsed = schema.safeParse(body ?? {});
@@ -295,6 +320,38 @@ export function createApiRouter(options: ApiOptions): Router {
     },
   );
 
+  // The VM's serial console: cloud data, gated like the inventory it comes from (and only for its VMs).
+  router.get(
+    '/vms/:id/console-output',
+    requirePermission(reviewer, READ),
+    requirePermission(reviewer, LIST_PODS),
+    claimCaches,
+    requireCloudCredential,
+    async (req: Request, res: Response) => {
+      const id = String(req.params.id ?? '');
+      if (id.length > 400 || !VM_ID.test(id)) {
+        throw new ApiError(
+          400,
+          'invalid_request',
+          'id: must be a VM id as GET /vms lists it: an EC2 instance id (i-…) or an Azure VM resource id, URL-encoded',
+          'id',
+        );
+      }
+      const output = await services.vms.consoleOutput(id);
+      if (!output) {
+        throw new ApiError(
+          404,
+          'not_found',
+          `VM ${id} is not among this cluster's peer-pod VMs in the last inventory; reload the Virtual machines tab`,
+          'id',
+        );
+      }
+      // The guest's own words: never cached on the way.
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(output);
+    },
+  );
+
   router.post(
     '/vms/cleanup',
     requirePermission(reviewer, cloudAction),
@@ -340,6 +397,52 @@ export function createApiRouter(options: ApiOptions): Router {
       res.json(await services.setup.report());
     },
   );
+
+  // The limit and the node overrides are written with the user's own token: the API server's RBAC
+  // decides (and refuses in its own words), the backend only records the change. Anonymous callers
+  // were refused above without a review; the per-user mutation limit applies.
+  const { limits, history } = services;
+  if (limits) {
+    const actorOf = (req: Request) => ({ user: req.user!, token: new BearerToken(bearerTokenOf(req)!) });
+    router.put('/configs/:namespace/:name/limit', mutationLimit, async (req: Request, res: Response) => {
+      const namespace = parseBody(objectName, req.params.namespace, 'namespace');
+      const name = parseBody(objectName, req.params.name, 'name');
+      const { limit } = parseBody(limitChangeRequest, req.body);
+      res.json(await limits.changeLimit({ namespace, name }, limit, actorOf(req)));
+    });
+    router.put('/nodes/:name/override', mutationLimit, async (req: Request, res: Response) => {
+      const name = parseBody(objectName, req.params.name, 'name');
+      const { override } = parseBody(overrideChangeRequest, req.body);
+      res.json(await limits.changeOverride(name, override, actorOf(req)));
+    });
+  }
+
+  // The History says who changed what: only for who may read the Events it comes from (`list
+  // events` where they are), and read with the reader's own token besides.
+  if (history) {
+    router.get(
+      '/history',
+      requirePermission(reviewer, { verb: 'list', resource: 'events', namespace: services.peerPodConfigNamespace }),
+      requirePermission(reviewer, { verb: 'list', resource: 'events', namespace: NODE_EVENTS_NAMESPACE }),
+      async (req: Request, res: Response) => {
+        res.setHeader('Cache-Control', 'no-store');
+        res.json(await history.recent(new BearerToken(bearerTokenOf(req)!)));
+      },
+    );
+  }
+
+  // Why peer pods are stuck. Reading needs `list nodes`; pod names (and VM ids) need `list pods`
+  // cluster-wide, the Events' messages `list events` cluster-wide: each hidden without.
+  const { stuck } = services;
+  if (stuck) {
+    router.get('/stuck', requirePermission(reviewer, READ), capacityCaches, async (req: Request, res: Response) => {
+      const node = req.query.node === undefined ? undefined : parseBody(objectName, req.query.node, 'node');
+      const [podNames, events] = await Promise.all([podNamesFor(req.user!), reviewer.check(req.user!, LIST_EVENTS)]);
+      const all = await stuck.stuck({ node });
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(stuckForReader(all, { podNames, messages: events.allowed ? 'shown' : 'hidden' }));
+    });
+  }
 
   router.get('/permissions', async (req: Request, res: Response) => {
     const user = req.user!;

@@ -31,6 +31,11 @@ export function statusOf(err: DomainError): number {
       // Our configuration is wrong: 409; the cloud is busy or away: 503; it refused: 502.
       if (err.cloudCode === 'invalid_config') return 409;
       return err.cloudCode === 'throttled' || err.cloudCode === 'unavailable' ? 503 : 502;
+    case 'invalid':
+      return 400;
+    case 'refused':
+      // The API server's own answer to the user's write, passed on as it came.
+      return { unauthenticated: 401, forbidden: 403, 'not-found': 404, conflict: 409, invalid: 422 }[err.refusal];
   }
 }
 

@@ -4,7 +4,7 @@
 import type { CloudErrorCode } from '../cloud/index.ts';
 
 export abstract class ServiceError extends Error {
-  abstract readonly kind: 'not-configured' | 'not-confirmed' | 'not-ready' | 'cloud';
+  abstract readonly kind: 'not-configured' | 'not-confirmed' | 'not-ready' | 'cloud' | 'invalid' | 'refused';
 
   constructor(
     readonly code: string,
@@ -58,7 +58,41 @@ export class CloudRequestError extends ServiceError {
   }
 }
 
-export type DomainError = NotConfiguredError | NotConfirmedError | NotReadyError | CloudRequestError;
+/** A value the request asks for breaks the domain's rule (e.g. a limit above MAX_LIMIT); `field` names it. */
+export class InvalidValueError extends ServiceError {
+  readonly kind = 'invalid';
+
+  constructor(field: string, message: string) {
+    super('invalid_request', message, field);
+    this.name = 'InvalidValueError';
+  }
+}
+
+/**
+ * The API server refused a write made with the signed-in user's own token: `refusal` says how
+ * (its 401, 403, 404, 409 or 422), the message is the API server's own, so the user reads e.g.
+ * `forbidden: User "x" cannot patch resource "nodes"`.
+ */
+export class ApiServerRefusedError extends ServiceError {
+  readonly kind = 'refused';
+
+  constructor(
+    readonly refusal: 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'invalid',
+    message: string,
+    field?: string,
+  ) {
+    super(refusal === 'not-found' ? 'not_found' : refusal, message, field);
+    this.name = 'ApiServerRefusedError';
+  }
+}
+
+export type DomainError =
+  | NotConfiguredError
+  | NotConfirmedError
+  | NotReadyError
+  | CloudRequestError
+  | InvalidValueError
+  | ApiServerRefusedError;
 
 export function isDomainError(err: unknown): err is DomainError {
   return err instanceof ServiceError;

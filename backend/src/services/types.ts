@@ -2,6 +2,9 @@
 // interfaces and nothing else of a service, so a service can be replaced by a fake in its tests.
 import type {
   CapacitySummary,
+  ConfigRef,
+  History,
+  LimitChangeResult,
   OrphanCleanupRequest,
   OrphanCleanupResult,
   PodNames,
@@ -9,8 +12,11 @@ import type {
   PortRulesReport,
   PortRulesRequest,
   SetupReport,
+  StuckPeerPods,
+  VmConsoleOutput,
   VmInventory,
 } from '@peer-pods-console/contract';
+import type { BearerToken } from '../kube/client.ts';
 
 /** The signed-in user, as the API server's TokenReview names them; the actor of every cloud change. */
 export interface UserInfo {
@@ -31,6 +37,8 @@ export interface CapacityService {
 
 export interface VmService {
   inventory(): Promise<VmInventory>;
+  /** The serial console of a VM of the last inventory; undefined when the inventory has no such VM. */
+  consoleOutput(vmId: string): Promise<VmConsoleOutput | undefined>;
   cleanup(request: OrphanCleanupRequest, actor: UserInfo): Promise<OrphanCleanupResult>;
 }
 
@@ -43,4 +51,28 @@ export interface PortRuleService {
 export interface SetupReportService {
   /** The setup checklist; answers within its checks' deadline. */
   report(): Promise<SetupReport>;
+}
+
+/** A signed-in user with their own token: what a write made as that user (not as the backend) needs. */
+export interface Actor {
+  user: UserInfo;
+  token: BearerToken;
+}
+
+/** Limit and override writes, made with the user's token so that the API server's RBAC decides. */
+export interface LimitChangeService {
+  changeLimit(config: ConfigRef, limit: number, actor: Actor): Promise<LimitChangeResult>;
+  /** null removes the override. */
+  changeOverride(node: string, override: number | null, actor: Actor): Promise<LimitChangeResult>;
+}
+
+export interface HistoryService {
+  /** Recent changes, newest first, read from the Events with the reader's own token. */
+  recent(reader: BearerToken): Promise<History>;
+}
+
+/** Peer pods stuck Pending or not Running (services/stuck-service.ts). */
+export interface StuckPodService {
+  /** The stuck peer pods, oldest first (with `node`: those bound or pinned to it), names and messages in full. */
+  stuck(options?: { node?: string }): Promise<StuckPeerPods>;
 }

@@ -6,10 +6,14 @@ import { consoleFetchJSON } from '@openshift-console/dynamic-plugin-sdk';
 import { API_PREFIX } from '@peer-pods-console/contract/endpoints';
 import type {
   CapacitySummary,
+  History,
+  HistoryEntry,
+  LimitChangeResult,
   NodeCapacity,
   NodeCapacityDetail,
   OrphanCleanupRequest,
   OrphanCleanupResult,
+  PendingPeerPod,
   PodNames,
   PortRulesApplyResult,
   PortRulesReport,
@@ -17,16 +21,23 @@ import type {
   SetupCheck,
   SetupFix,
   SetupReport,
+  StuckPeerPod,
+  StuckPeerPods,
   UnaccountedPeerPod,
+  VmConsoleOutput,
   VmInventory,
 } from '@peer-pods-console/contract';
 
 export type {
   CapacitySummary,
+  History,
+  HistoryEntry,
+  LimitChangeResult,
   NodeCapacity,
   NodeCapacityDetail,
   OrphanCleanupRequest,
   OrphanCleanupResult,
+  PendingPeerPod,
   PodNames,
   PortRulesApplyResult,
   PortRulesReport,
@@ -34,7 +45,10 @@ export type {
   SetupCheck,
   SetupFix,
   SetupReport,
+  StuckPeerPod,
+  StuckPeerPods,
   UnaccountedPeerPod,
+  VmConsoleOutput,
   VmInventory,
 };
 
@@ -59,6 +73,21 @@ export const backendApi = {
     consoleFetchJSON.post(backendUrl('/ports/apply'), { includeUdp }),
   permissions: (): Promise<Permissions> => consoleFetchJSON(backendUrl('/permissions')),
   setup: (): Promise<SetupReport> => consoleFetchJSON(backendUrl('/setup')),
+  /** The stuck peer pods of the cluster, or of one node (the pods bound or pinned to it). */
+  stuck: (nodeName?: string): Promise<StuckPeerPods> =>
+    consoleFetchJSON(backendUrl(nodeName ? `/stuck?node=${encodeURIComponent(nodeName)}` : '/stuck')),
+  vmConsoleOutput: (vmId: string): Promise<VmConsoleOutput> =>
+    consoleFetchJSON(backendUrl(`/vms/${encodeURIComponent(vmId)}/console-output`)),
+  history: (): Promise<History> => consoleFetchJSON(backendUrl('/history')),
+  /** Written with the signed-in user's token; the backend records the change as an Event naming the user. */
+  setLimit: (config: { namespace: string; name: string }, limit: number): Promise<LimitChangeResult> =>
+    consoleFetchJSON.put(
+      backendUrl(`/configs/${encodeURIComponent(config.namespace)}/${encodeURIComponent(config.name)}/limit`),
+      { limit },
+    ),
+  /** null removes the override. */
+  setNodeOverride: (node: string, override: number | null): Promise<LimitChangeResult> =>
+    consoleFetchJSON.put(backendUrl(`/nodes/${encodeURIComponent(node)}/override`), { override }),
 };
 
 export type BackendApi = typeof backendApi;

@@ -1,46 +1,42 @@
+import { renderHook } from '@testing-library/react';
+
+import { consoleFetchJSON, httpError } from '../test/sdk-mock';
 import { node, peerPodConfig } from '../test/fixtures';
-import { limitPatch, nodeOverridePatch } from './usePeerPodLimitActions';
+import { usePeerPodLimitActions } from './usePeerPodLimitActions';
 
-const withAnnotations = (annotations?: Record<string, string>) => {
-  const base = node('worker-a');
-  return { ...base, metadata: { ...base.metadata, annotations } };
-};
+const BACKEND = '/api/proxy/plugin/peer-pods-console-plugin/backend/api/v1';
 
-describe('limit patches', () => {
-  it('replaces spec.limit with the number as a string', () => {
-    expect(limitPatch(peerPodConfig({ limit: '10' }), 7)).toEqual([{ op: 'replace', path: '/spec/limit', value: '7' }]);
+describe('limit writes through the backend', () => {
+  it('puts the new limit of the PeerPodConfig', async () => {
+    const answer = { target: 'ns/config', old: '10', new: '7', event: { namespace: 'ns', name: 'config.1' } };
+    consoleFetchJSON.put.mockResolvedValue(answer);
+    const { result } = renderHook(() => usePeerPodLimitActions());
+    const config = peerPodConfig({ limit: '10' });
+
+    await expect(result.current.setLimit(config, 7)).resolves.toEqual(answer);
+
+    const { namespace, name } = config.metadata!;
+    expect(consoleFetchJSON.put).toHaveBeenCalledWith(`${BACKEND}/configs/${namespace}/${name}/limit`, { limit: 7 });
   });
 
-  it('adds spec.limit when the config has none', () => {
-    const config = peerPodConfig();
-    delete config.spec.limit;
-    expect(limitPatch(config, 0)).toEqual([{ op: 'add', path: '/spec/limit', value: '0' }]);
-  });
-});
+  it('puts a node override, and null to remove it', async () => {
+    consoleFetchJSON.put.mockResolvedValue({ target: 'worker-a', old: null, new: '3', event: null });
+    const { result } = renderHook(() => usePeerPodLimitActions());
 
-describe('node override patches', () => {
-  const path = '/metadata/annotations/peerpods.openshift.io~1vm-limit';
+    await result.current.setNodeOverride(node('worker-a'), 3);
+    await result.current.setNodeOverride(node('worker-a'), null);
 
-  it('adds the annotation next to existing ones', () => {
-    expect(nodeOverridePatch(withAnnotations({ other: 'x' }), 3)).toEqual([{ op: 'add', path, value: '3' }]);
-  });
-
-  it('creates the annotation map when the node has none', () => {
-    expect(nodeOverridePatch(withAnnotations(undefined), 3)).toEqual([
-      { op: 'add', path: '/metadata/annotations', value: { 'peerpods.openshift.io/vm-limit': '3' } },
+    expect(consoleFetchJSON.put.mock.calls).toEqual([
+      [`${BACKEND}/nodes/worker-a/override`, { override: 3 }],
+      [`${BACKEND}/nodes/worker-a/override`, { override: null }],
     ]);
   });
 
-  it('replaces an existing override, also an invalid one', () => {
-    expect(nodeOverridePatch(withAnnotations({ 'peerpods.openshift.io/vm-limit': 'ten' }), 4)).toEqual([
-      { op: 'replace', path, value: '4' },
-    ]);
-  });
+  it("passes the API server's refusal on as it came", async () => {
+    const refusal = httpError(403, 'nodes "worker-a" is forbidden: User "dev" cannot patch resource "nodes"');
+    consoleFetchJSON.put.mockRejectedValue(refusal);
+    const { result } = renderHook(() => usePeerPodLimitActions());
 
-  it('removes the override, and does nothing when there is none', () => {
-    expect(nodeOverridePatch(withAnnotations({ 'peerpods.openshift.io/vm-limit': '4' }), null)).toEqual([
-      { op: 'remove', path },
-    ]);
-    expect(nodeOverridePatch(withAnnotations({ other: 'x' }), null)).toEqual([]);
+    await expect(result.current.setNodeOverride(node('worker-a'), 3)).rejects.toBe(refusal);
   });
 });

@@ -4,9 +4,11 @@ import { MemoryRouter } from 'react-router-dom-v5-compat';
 
 import { NodeModel } from '../../models/Node';
 import { PodKind, PodModel } from '../../models/Pod';
+import { BACKEND_API_BASE } from '../../api/backend';
 import { nodeCapacity, nodeCapacityDetail, serveBackend, unrelatedNodeCapacity } from '../../test/capacityFixtures';
 import { node } from '../../test/fixtures';
-import { fakeAccess, fakeCluster, httpError, k8sPatch, useK8sWatchResource } from '../../test/sdk-mock';
+import { stuckPeerPod, stuckPeerPods } from '../../test/operationsFixtures';
+import { consoleFetchJSON, fakeAccess, fakeCluster, httpError, useK8sWatchResource } from '../../test/sdk-mock';
 import NodePeerPodsTab from './NodePeerPodsTab';
 
 const peerPod = (name: string, nodeName: string, { counted = true, namespace = 'demo' } = {}): PodKind => ({
@@ -231,11 +233,33 @@ describe('Node details → Peer pods tab', () => {
     expect(screen.getByText('pods is forbidden: User "dev" cannot list resource "pods"')).toBeInTheDocument();
   });
 
+  it('lists the stuck peer pods of this node only, and counts the pods pinned to it', async () => {
+    fakeCluster.setObjects(PodModel, []);
+    serveBackend({
+      '/capacity/nodes/worker-a': nodeCapacityDetail(nodeCapacity('worker-a', { used: 10, pendingPinned: 1 })),
+      '/stuck?node=worker-a': stuckPeerPods([
+        stuckPeerPod('db-0', { nodeName: 'worker-a', pinned: true, fixes: ['raise-override'] }),
+      ]),
+    });
+
+    renderTab();
+
+    const stuck = await screen.findByRole('grid', { name: 'Stuck peer pods' });
+    expect(within(stuck).getByRole('link', { name: 'db-0' })).toBeInTheDocument();
+    expect(within(stuck).getByRole('button', { name: 'Raise the override on worker-a' })).toBeInTheDocument();
+    expect(detailOf('Pinned pending')).toHaveTextContent('1');
+  });
+
   it('edits the override of this node', async () => {
     const user = userEvent.setup();
     fakeCluster.setObjects(PodModel, []);
     fakeCluster.setObjects(NodeModel, [node('worker-a')]);
-    k8sPatch.mockResolvedValue(node('worker-a'));
+    consoleFetchJSON.put.mockResolvedValue({
+      target: 'worker-a',
+      old: null,
+      new: '5',
+      event: { namespace: 'default', name: 'worker-a.0123456789abcdef' },
+    });
     serveBackend({ '/capacity/nodes/worker-a': nodeCapacityDetail(nodeCapacity('worker-a')) });
     renderTab();
 
@@ -244,10 +268,8 @@ describe('Node details → Peer pods tab', () => {
     await user.type(within(dialog).getByRole('textbox', { name: /VM limit override/ }), '5');
     await user.click(within(dialog).getByRole('button', { name: 'Save override' }));
 
-    expect(k8sPatch.mock.calls[0]![0]).toMatchObject({
-      model: NodeModel,
-      data: [{ op: 'add', path: '/metadata/annotations', value: { 'peerpods.openshift.io/vm-limit': '5' } }],
-    });
+    // The backend writes the annotation with the user's own token (and records who changed it).
+    expect(consoleFetchJSON.put).toHaveBeenCalledWith(`${BACKEND_API_BASE}/nodes/worker-a/override`, { override: 5 });
   });
 
   it('disables the override button, with the reason, without the permission to patch this node', async () => {

@@ -6,8 +6,18 @@ import { PeerPodConfigModel } from '../../../../models/PeerPodConfig';
 import { capacitySummary, nodeCapacity, serveBackend } from '../../../../test/capacityFixtures';
 import { FakeEventSource } from '../../../../test/fakeEventSource';
 import { peerPodConfig } from '../../../../test/fixtures';
-import { fakeAccess, fakeCluster, httpError, k8sPatch } from '../../../../test/sdk-mock';
+import { consoleFetchJSON, fakeAccess, fakeCluster, httpError, k8sPatch } from '../../../../test/sdk-mock';
 import CapacityTab from '../CapacityTab';
+
+const BACKEND = '/api/proxy/plugin/peer-pods-console-plugin/backend/api/v1';
+
+/** The backend's answer to a limit write. */
+const changed = (old: string | null, value: string) => ({
+  target: 'openshift-sandboxed-containers-operator/peerpodconfig-openshift',
+  old,
+  new: value,
+  event: { namespace: 'openshift-sandboxed-containers-operator', name: 'peerpodconfig-openshift.0123456789abcdef' },
+});
 
 const renderTab = () =>
   render(
@@ -114,23 +124,23 @@ describe('Limit editor', () => {
     expect(within(dialog).queryByText(/running more peer pods than the new limit/)).not.toBeInTheDocument();
   });
 
-  it('patches spec.limit as a string with a JSON patch, then follows the nodes until all advertise it', async () => {
+  it('sends the new limit to the backend, which writes it as the user, then follows the nodes until all advertise it', async () => {
     FakeEventSource.reset();
     vi.stubGlobal('EventSource', FakeEventSource);
     const user = userEvent.setup();
-    k8sPatch.mockResolvedValue(peerPodConfig({ limit: '12' }));
+    consoleFetchJSON.put.mockResolvedValue(changed('10', '12'));
     renderTab();
     const dialog = await openEditor(user);
 
     await typeLimit(user, dialog, ' 012 ');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
 
-    expect(k8sPatch).toHaveBeenCalledTimes(1);
-    expect(k8sPatch).toHaveBeenCalledWith({
-      model: PeerPodConfigModel,
-      resource: expect.objectContaining({ metadata: expect.objectContaining({ name: 'peerpodconfig-openshift' }) }),
-      data: [{ op: 'replace', path: '/spec/limit', value: '12' }],
-    });
+    expect(consoleFetchJSON.put).toHaveBeenCalledTimes(1);
+    expect(consoleFetchJSON.put).toHaveBeenCalledWith(
+      `${BACKEND}/configs/openshift-sandboxed-containers-operator/peerpodconfig-openshift/limit`,
+      { limit: 12 },
+    );
+    expect(k8sPatch).not.toHaveBeenCalled();
     expect(await within(dialog).findByText(/The limit is now 12/)).toBeInTheDocument();
     const progress = within(dialog).getByRole('progressbar', { name: 'Nodes advertising the new limit' });
     expect(progress).toHaveAttribute('aria-valuetext', '0 of 2 nodes');
@@ -177,7 +187,7 @@ describe('Limit editor', () => {
     const withoutLimit = peerPodConfig();
     delete withoutLimit.spec.limit;
     fakeCluster.setObjects(PeerPodConfigModel, [withoutLimit]);
-    k8sPatch.mockResolvedValue(peerPodConfig({ limit: '4' }));
+    consoleFetchJSON.put.mockResolvedValue(changed(null, '4'));
     renderTab();
     const dialog = await openEditor(user);
     expect(within(dialog).getByText('The PeerPodConfig sets no limit now.')).toBeInTheDocument();
@@ -185,12 +195,13 @@ describe('Limit editor', () => {
     await typeLimit(user, dialog, '4');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
 
-    expect(k8sPatch.mock.calls[0]![0].data).toEqual([{ op: 'add', path: '/spec/limit', value: '4' }]);
+    expect(consoleFetchJSON.put.mock.calls[0]![1]).toEqual({ limit: 4 });
+    expect(await within(dialog).findByText(/The limit is now 4/)).toBeInTheDocument();
   });
 
-  it('says which permission is missing when the API server refuses the patch', async () => {
+  it('says which permission is missing when the API server refuses the write', async () => {
     const user = userEvent.setup();
-    k8sPatch.mockRejectedValue(
+    consoleFetchJSON.put.mockRejectedValue(
       httpError(403, 'peerpodconfigs.confidentialcontainers.org "peerpodconfig-openshift" is forbidden'),
     );
     renderTab();
@@ -216,7 +227,9 @@ describe('Limit editor', () => {
 
   it('shows other API errors with their message', async () => {
     const user = userEvent.setup();
-    k8sPatch.mockRejectedValue(httpError(422, 'spec.limit: Invalid value'));
+    consoleFetchJSON.put.mockRejectedValue(
+      httpError(409, 'the limit of PeerPodConfig changed while yours was being saved'),
+    );
     renderTab();
     const dialog = await openEditor(user);
 
@@ -224,7 +237,9 @@ describe('Limit editor', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
 
     expect(await within(dialog).findByText('The limit was not saved')).toBeInTheDocument();
-    expect(within(dialog).getByText('Error: spec.limit: Invalid value')).toBeInTheDocument();
+    expect(
+      within(dialog).getByText('Error: the limit of PeerPodConfig changed while yours was being saved'),
+    ).toBeInTheDocument();
   });
 
   it('keeps the button visible but unusable, with the reason, for a user who may not patch the PeerPodConfig', async () => {
@@ -262,7 +277,7 @@ describe('Limit editor', () => {
   it('says that progress cannot be shown when the backend is not reachable', async () => {
     const user = userEvent.setup();
     serveBackend({ '/capacity': httpError(503, 'unavailable') });
-    k8sPatch.mockResolvedValue(peerPodConfig({ limit: '6' }));
+    consoleFetchJSON.put.mockResolvedValue(changed('10', '6'));
     renderTab();
     await screen.findByText('The peer pods backend is not reachable');
     const dialog = await openEditor(user);

@@ -7,7 +7,7 @@ import { PeerPodConfigModel } from '../../../../models/PeerPodConfig';
 import { capacitySummary, nodeCapacity, serveBackend } from '../../../../test/capacityFixtures';
 import { FakeEventSource } from '../../../../test/fakeEventSource';
 import { node, peerPodConfig } from '../../../../test/fixtures';
-import { fakeAccess, fakeCluster, httpError, k8sPatch } from '../../../../test/sdk-mock';
+import { consoleFetchJSON, fakeAccess, fakeCluster, httpError, k8sPatch } from '../../../../test/sdk-mock';
 import CapacityTab from '../CapacityTab';
 
 const OVERRIDE = 'peerpods.openshift.io/vm-limit';
@@ -16,6 +16,16 @@ const annotated = (name: string, annotations: Record<string, string> | undefined
   const base = node(name);
   return { ...base, metadata: { ...base.metadata, ...(annotations ? { annotations } : {}) } };
 };
+
+const BACKEND = '/api/proxy/plugin/peer-pods-console-plugin/backend/api/v1';
+
+/** The backend's answer to an override write. */
+const changed = (target: string, old: string | null, value: string | null) => ({
+  target,
+  old,
+  new: value,
+  event: { namespace: 'default', name: `${target}.0123456789abcdef` },
+});
 
 const renderTab = () =>
   render(
@@ -52,9 +62,9 @@ describe('Node override editor', () => {
     ]);
   });
 
-  it('adds the annotation beside the ones the node has, as a JSON patch on the Node', async () => {
+  it('sends the override to the backend, which writes the annotation as the user', async () => {
     const user = userEvent.setup();
-    k8sPatch.mockResolvedValue(annotated('worker-a', { [OVERRIDE]: '20' }));
+    consoleFetchJSON.put.mockResolvedValue(changed('worker-a', null, '20'));
     renderTab();
     const dialog = await openOverride(user, /^Set override on worker-a$/);
     expect(
@@ -65,20 +75,17 @@ describe('Node override editor', () => {
     await user.type(field(dialog), '20');
     await user.click(within(dialog).getByRole('button', { name: 'Save override' }));
 
-    expect(k8sPatch).toHaveBeenCalledWith({
-      model: NodeModel,
-      resource: expect.objectContaining({ metadata: expect.objectContaining({ name: 'worker-a' }) }),
-      data: [{ op: 'add', path: '/metadata/annotations/peerpods.openshift.io~1vm-limit', value: '20' }],
-    });
+    expect(consoleFetchJSON.put).toHaveBeenCalledWith(`${BACKEND}/nodes/worker-a/override`, { override: 20 });
+    expect(k8sPatch).not.toHaveBeenCalled();
     expect(
       await within(dialog).findByText('The override is saved: worker-a may run 20 peer pod VMs.'),
     ).toBeInTheDocument();
     expect(within(dialog).getByText('Waiting for worker-a to advertise its new limit…')).toBeInTheDocument();
   });
 
-  it('writes the whole annotation map when the node has no annotations at all', async () => {
+  it('sets an override on a node without annotations', async () => {
     const user = userEvent.setup();
-    k8sPatch.mockResolvedValue(annotated('worker-c', { [OVERRIDE]: '3' }));
+    consoleFetchJSON.put.mockResolvedValue(changed('worker-c', null, '3'));
     renderTab();
     const dialog = await openOverride(user, /^Set override on worker-c$/);
     expect(within(dialog).getByText('Managed by cloud-api-adaptor')).toBeInTheDocument();
@@ -86,14 +93,12 @@ describe('Node override editor', () => {
     await user.type(field(dialog), '3');
     await user.click(within(dialog).getByRole('button', { name: 'Save override' }));
 
-    expect(k8sPatch.mock.calls[0]![0].data).toEqual([
-      { op: 'add', path: '/metadata/annotations', value: { [OVERRIDE]: '3' } },
-    ]);
+    expect(consoleFetchJSON.put).toHaveBeenCalledWith(`${BACKEND}/nodes/worker-c/override`, { override: 3 });
   });
 
   it('replaces an existing override, and shows when the node advertises it', async () => {
     const user = userEvent.setup();
-    k8sPatch.mockResolvedValue(annotated('worker-b', { [OVERRIDE]: '6' }));
+    consoleFetchJSON.put.mockResolvedValue(changed('worker-b', '4', '6'));
     renderTab();
     const dialog = await openOverride(user, /^Edit override on worker-b$/);
     expect(field(dialog)).toHaveValue('4');
@@ -102,9 +107,7 @@ describe('Node override editor', () => {
     await user.type(field(dialog), '6');
     await user.click(within(dialog).getByRole('button', { name: 'Save override' }));
 
-    expect(k8sPatch.mock.calls[0]![0].data).toEqual([
-      { op: 'replace', path: '/metadata/annotations/peerpods.openshift.io~1vm-limit', value: '6' },
-    ]);
+    expect(consoleFetchJSON.put).toHaveBeenCalledWith(`${BACKEND}/nodes/worker-b/override`, { override: 6 });
     expect(await within(dialog).findByText('Waiting for worker-b to advertise its new limit…')).toBeInTheDocument();
 
     FakeEventSource.emit(
@@ -116,15 +119,13 @@ describe('Node override editor', () => {
 
   it('removes the override', async () => {
     const user = userEvent.setup();
-    k8sPatch.mockResolvedValue(annotated('worker-b', {}));
+    consoleFetchJSON.put.mockResolvedValue(changed('worker-b', '4', null));
     renderTab();
     const dialog = await openOverride(user, /^Edit override on worker-b$/);
 
     await user.click(within(dialog).getByRole('button', { name: 'Remove override' }));
 
-    expect(k8sPatch.mock.calls[0]![0].data).toEqual([
-      { op: 'remove', path: '/metadata/annotations/peerpods.openshift.io~1vm-limit' },
-    ]);
+    expect(consoleFetchJSON.put).toHaveBeenCalledWith(`${BACKEND}/nodes/worker-b/override`, { override: null });
     expect(
       await within(dialog).findByText(
         'The override is removed: worker-b takes its limit from its PeerPodConfig again.',
@@ -147,9 +148,9 @@ describe('Node override editor', () => {
     expect(within(dialog).getByRole('button', { name: 'Save override' })).toBeEnabled();
   });
 
-  it('shows a refused patch as a missing permission', async () => {
+  it("shows a refused write as a missing permission, in the API server's words", async () => {
     const user = userEvent.setup();
-    k8sPatch.mockRejectedValue(
+    consoleFetchJSON.put.mockRejectedValue(
       httpError(403, 'nodes "worker-a" is forbidden: User "dev" cannot patch resource "nodes"'),
     );
     renderTab();
@@ -160,6 +161,7 @@ describe('Node override editor', () => {
 
     expect(await within(dialog).findByText('You are not allowed to change the node')).toBeInTheDocument();
     expect(within(dialog).getByText(/needs the permission to patch nodes/)).toBeInTheDocument();
+    expect(within(dialog).getByText(/User "dev" cannot patch resource "nodes"/)).toBeInTheDocument();
   });
 
   it('keeps the override buttons visible but unusable, with the reason, without the permission to patch nodes', async () => {
