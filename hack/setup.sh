@@ -51,6 +51,6 @@ if [[ "$purpose" == "test" || "$purpose" == "all" ]] && compgen -G "$ROOT/../sha
 fi
 
 if ! command -v go >/dev/null 2>&1; then
-  log "Go is missing: the local control plane is built from source with Go 1.24 or newer"
+  log "Go is missing: the local control plane, helm and Prometheus are built from source with Go 1.25 or newer"
   exit 1
 fi

@@ -68,7 +68,8 @@ function versionLdflags(): string {
   return flags.join(' ');
 }
 
-function runGo(args: string[], cwd: string, log: (line: string) => void): Promise<void> {
+/** Runs the go command as every cached build here does: local toolchain, no cgo, no VCS stamping. */
+export function runGo(args: string[], cwd: string, log: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     log(`go ${args.join(' ')}  (in ${cwd})`);
     const child = spawn('go', args, {
@@ -77,7 +78,7 @@ function runGo(args: string[], cwd: string, log: (line: string) => void): Promis
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.on('error', (err) =>
-      reject(new Error(`cannot run go (${err.message}): install Go 1.24 or newer to build the control plane`)),
+      reject(new Error(`cannot run go (${err.message}): install Go 1.25 or newer to build the test tools`)),
     );
     child.on('exit', (code) =>
       code === 0 ? resolve() : reject(new Error(`go ${args[0]} failed with exit code ${code}`)),

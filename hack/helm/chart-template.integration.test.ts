@@ -216,6 +216,8 @@ describe('helm template', () => {
           ca: { configMap: { name: 'openshift-service-ca.crt', key: 'service-ca.crt' } },
           serverName: `${FULLNAME}.${NS}.svc`,
         },
+        // the alert rules read `up` of this job, whatever the release is called
+        relabelings: [{ action: 'replace', targetLabel: 'job', replacement: 'peer-pods-console' }],
       },
     ]);
   });
@@ -420,7 +422,7 @@ describe('RBAC', () => {
         'core/nodes: get,list,watch',
         'core/pods: get,list,watch',
         'core/nodes/status: patch',
-        'core/events: create,patch',
+        'core/events: create,get,list,patch',
         'confidentialcontainers.org/peerpodconfigs: get,list,watch',
         'confidentialcontainers.org/peerpods: get,list,watch',
         'authentication.k8s.io/tokenreviews: create',
