@@ -8,6 +8,7 @@
 //   /api/kubernetes/…         the API server, as the signed-in user (HTTP and WebSocket)
 //   /api/proxy/plugin/<plugin>/backend/…   the plugin's backend, as the signed-in user
 //   /shell/session            which of the two users is signed in (GET), switch user (POST)
+//   /api/prometheus/…, /api/v1/…   404 "not found", as the bridge of a console without monitoring
 //
 // The users' credentials (bearer tokens, or a kubeconfig's client certificate towards the API
 // server) stay in this process. The browser holds only a cookie naming the user ("admin" or
@@ -69,6 +70,8 @@ export interface ConsoleShell {
 const USER_COOKIE = 'console-shell-user';
 const CSRF_COOKIE = 'csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** The bridge's Prometheus and Alertmanager proxies, and the Prometheus API paths they take. */
+const MONITORING_PATHS = /^\/api\/(v1\/|prometheus(-tenancy)?\/|alertmanager(-tenancy)?\/)/;
 // i18next language codes and plugin namespaces; anything else could walk out of locales/.
 const LANGUAGE_PATTERN = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
 
@@ -102,6 +105,10 @@ function indexHtml(pluginName: string): string {
     i18nNamespaces: [`plugin__${pluginName}`],
     // Stated so that a plugin reading it sees the local shell, not a real console.
     productName: 'OpenShift console shell',
+    // The bridge sets these only when cluster monitoring is configured; the shell has none.
+    prometheusBaseURL: '',
+    prometheusTenancyBaseURL: '',
+    alertManagerBaseURL: '',
   };
   return `<!doctype html>
 <html lang="en">
@@ -290,6 +297,15 @@ export async function startConsoleShell(options: ConsoleShellOptions): Promise<C
       }
       res.writeHead(200, headers);
       res.end(indexHtml(pluginName));
+      return;
+    }
+
+    // Without monitoring the bridge registers no Prometheus or Alertmanager proxy: usePrometheusPoll's
+    // `${prometheusBaseURL}/api/v1/…` (an empty base) and those proxies' paths reach its catch-all for
+    // /api/, which answers 404 "not found" in plain text (openshift/console pkg/server notFoundHandler).
+    if (MONITORING_PATHS.test(path)) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+      res.end('not found');
       return;
     }
 

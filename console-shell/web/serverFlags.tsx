@@ -6,6 +6,10 @@ export type ServerFlags = {
   consolePlugins: string[];
   i18nNamespaces: string[];
   productName: string;
+  /** The bridge's Prometheus proxies; empty, as in a console without monitoring configured. */
+  prometheusBaseURL: string;
+  prometheusTenancyBaseURL: string;
+  alertManagerBaseURL: string;
 };
 
 declare global {

@@ -10,6 +10,8 @@ import type {
   K8sModel,
   K8sResourceCommon,
   ListPageHeaderProps,
+  PrometheusPollProps,
+  PrometheusResponse,
   ResourceLinkProps,
   TimestampProps,
   WatchK8sResource,
@@ -113,6 +115,42 @@ export const useAccessReview = vi.fn((attributes: AccessReviewResourceAttributes
   return [!denied, false];
 });
 
+/** What the console's Prometheus proxy answers: a body (e.g. rules), an error, or nothing yet. */
+type PrometheusState = { state: 'loading' } | { state: 'answer'; body: unknown } | { state: 'error'; error: unknown };
+let prometheus: PrometheusState = { state: 'loading' };
+
+export const fakePrometheus = {
+  /** `usePrometheusPoll` answers with this body (e.g. a PrometheusRulesResponse). */
+  answer(body: unknown): void {
+    prometheus = { state: 'answer', body };
+  },
+  /** `usePrometheusPoll` fails, as without monitoring (404) or without permission (403). */
+  fail(error: unknown): void {
+    prometheus = { state: 'error', error };
+  },
+  reset(): void {
+    prometheus = { state: 'loading' };
+  },
+};
+
+/** The SDK's enum of Prometheus API paths. */
+export const PrometheusEndpoint = {
+  LABEL: 'api/v1/label',
+  QUERY: 'api/v1/query',
+  QUERY_RANGE: 'api/v1/query_range',
+  RULES: 'api/v1/rules',
+  TARGETS: 'api/v1/targets',
+};
+
+/** `[response, loaded, error]`, as the SDK's usePrometheusPoll. */
+export const usePrometheusPoll = vi.fn(
+  (_props: PrometheusPollProps): [PrometheusResponse | undefined, boolean, unknown] => {
+    if (prometheus.state === 'answer') return [prometheus.body as PrometheusResponse, true, undefined];
+    if (prometheus.state === 'error') return [undefined, true, prometheus.error];
+    return [undefined, false, undefined];
+  },
+);
+
 /** Renders what the console's link shows: the resource name, as a link. */
 const ResourceLink = ({ groupVersionKind, name, namespace, displayName, children }: ResourceLinkProps): ReactNode => {
   const reference = groupVersionKind
@@ -156,11 +194,15 @@ export const sdkModuleMock = {
   Timestamp,
   ListPageHeader,
   DocumentTitle,
+  PrometheusEndpoint,
+  usePrometheusPoll,
 };
 
 export const resetSdkMock = (): void => {
   fakeCluster.reset();
   fakeAccess.reset();
+  fakePrometheus.reset();
+  usePrometheusPoll.mockClear();
   useAccessReview.mockClear();
   useK8sWatchResource.mockClear();
   k8sPatch.mockReset();

@@ -11,6 +11,7 @@ import * as components from './components';
 import * as fetching from './consoleFetch';
 import * as errors from './errors';
 import * as resources from './k8sResource';
+import * as prometheus from './prometheus';
 import * as rbac from './rbac';
 import * as watching from './useK8sWatchResource';
 
@@ -23,8 +24,10 @@ export const consoleFetchJSON: typeof Sdk.consoleFetchJSON = fetching.consoleFet
 export const k8sCreate: typeof Sdk.k8sCreate = resources.k8sCreate;
 export const k8sDelete: typeof Sdk.k8sDelete = resources.k8sDelete;
 export const k8sPatch: typeof Sdk.k8sPatch = resources.k8sPatch;
+export const PrometheusEndpoint: typeof Sdk.PrometheusEndpoint = prometheus.PrometheusEndpoint;
 export const useAccessReview: typeof Sdk.useAccessReview = rbac.useAccessReview;
 export const useK8sWatchResource: typeof Sdk.useK8sWatchResource = watching.useK8sWatchResource;
+export const usePrometheusPoll: typeof Sdk.usePrometheusPoll = prometheus.usePrometheusPoll;
 
 // Called by e2e/console-sdk.spec.ts to check the shell's CRUD and access reviews against the API server.
 export const k8sGet: typeof Sdk.k8sGet = resources.k8sGet;

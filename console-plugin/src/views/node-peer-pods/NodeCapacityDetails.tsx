@@ -10,6 +10,7 @@ import {
 import { useTranslation } from 'react-i18next';
 
 import type { NodeCapacity } from '../../api/backend';
+import { pendingPinnedOf } from '../peer-pods/capacity/nodeCapacityRows';
 import NodeStatusLabels from '../peer-pods/capacity/NodeStatusLabels';
 import UtilisationBar from '../peer-pods/capacity/UtilisationBar';
 
@@ -30,6 +31,7 @@ const NodeCapacityDetails: FC<{ node: NodeCapacity }> = ({ node }) => {
     [t('In use'), node.used],
     [t('Free'), node.free],
     [t('Pending here'), node.pendingHere],
+    [t('Pinned pending'), pendingPinnedOf(node)],
     [t('Utilisation'), <UtilisationBar key="bar" node={node} />],
     [t('Status'), <NodeStatusLabels key="labels" node={node} />],
   ];

@@ -5,19 +5,23 @@ import { useTranslation } from 'react-i18next';
 
 import LoadingState from '../../components/LoadingState';
 import { useCanEditNodeOverride } from '../../hooks/useCanEditNodeOverride';
+import { useCanEditPeerPodLimit } from '../../hooks/useCanEditPeerPodLimit';
 import { useNodeCapacity } from '../../hooks/useNodeCapacity';
 import { useNodePeerPods } from '../../hooks/useNodePeerPods';
+import { usePeerPodConfig } from '../../hooks/usePeerPodConfig';
 import { isNotFoundError } from '../../k8s/loadErrors';
 import type { NodeKind } from '../../models/Node';
 import { PEER_POD_VM_RESOURCE } from '../../models/PeerPodConfig';
 import BackendErrorAlert from '../peer-pods/capacity/BackendErrorAlert';
+import LimitEditorModal from '../peer-pods/capacity/limit-editor/LimitEditorModal';
 import NodeOverrideModal from '../peer-pods/capacity/limit-editor/NodeOverrideModal';
 import UnaccountedPeerPodsList from '../peer-pods/capacity/UnaccountedPeerPodsList';
+import StuckPeerPodsSection from '../peer-pods/stuck/StuckPeerPodsSection';
 import NodeCapacityDetails from './NodeCapacityDetails';
 import NodePeerPodsTable from './NodePeerPodsTable';
 import NodeVmsTable from './NodeVmsTable';
 
-/** Node details → Peer pods: this node's VM limit and use, its override, its peer pods and VMs. */
+/** Node details → Peer pods: this node's VM limit and use, its override, its peer pods, stuck ones and VMs. */
 const NodePeerPodsTab: FC<PageComponentProps<NodeKind>> = ({ obj }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const name = obj?.metadata?.name;
@@ -25,6 +29,9 @@ const NodePeerPodsTab: FC<PageComponentProps<NodeKind>> = ({ obj }) => {
   const pods = useNodePeerPods(name);
   const overrideAccess = useCanEditNodeOverride(name);
   const [editingOverride, setEditingOverride] = useState(false);
+  const { peerPodConfig } = usePeerPodConfig();
+  const limitAccess = useCanEditPeerPodLimit();
+  const [editingLimit, setEditingLimit] = useState(false);
   const node = capacity.detail?.node;
 
   if (!name) return <LoadingState label={t('Loading the node')} />;
@@ -98,6 +105,16 @@ const NodePeerPodsTab: FC<PageComponentProps<NodeKind>> = ({ obj }) => {
           <NodePeerPodsTable pods={pods.pods} loaded={pods.loaded} loadError={pods.loadError} vms={node?.vms ?? []} />
         </StackItem>
         <StackItem>
+          <StuckPeerPodsSection
+            nodeName={name}
+            peerPodConfig={peerPodConfig}
+            onRaiseLimit={peerPodConfig ? () => setEditingLimit(true) : undefined}
+            limitAccess={limitAccess}
+            onRaiseOverride={() => setEditingOverride(true)}
+            overrideAccess={overrideAccess}
+          />
+        </StackItem>
+        <StackItem>
           <Title headingLevel="h2">{t('Virtual machines')}</Title>
         </StackItem>
         <StackItem>
@@ -116,6 +133,16 @@ const NodePeerPodsTab: FC<PageComponentProps<NodeKind>> = ({ obj }) => {
               showNode={false}
             />
           </StackItem>
+        )}
+        {editingLimit && peerPodConfig && (
+          <LimitEditorModal
+            peerPodConfig={peerPodConfig}
+            nodes={node ? [node] : undefined}
+            onClose={() => {
+              setEditingLimit(false);
+              capacity.refresh();
+            }}
+          />
         )}
         {editingOverride && (
           <NodeOverrideModal

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom-v5-compat';
 
 import { PEER_PODS_PAGE_PATH, PeerPodsTabId, peerPodsTabIds } from './peerPodsRoutes';
+import PeerPodAlertsBanner from './alerts/PeerPodAlertsBanner';
 import CapacityTab from './capacity/CapacityTab';
 import NetworkSetupTab from './network-setup/NetworkSetupTab';
 import SetupTab from './setup/SetupTab';
@@ -38,6 +39,7 @@ const PeerPodsPage: FC = () => {
           'Peer pods run each OpenShift sandboxed containers pod in its own cloud VM. See how many of those VMs each node may run.',
         )}
       />
+      <PeerPodAlertsBanner />
       <PageSection>
         <Tabs
           activeKey={activeTab}

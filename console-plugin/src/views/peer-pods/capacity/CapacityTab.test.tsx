@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom-v5-compat';
 
 import type { NodeCapacity } from '../../../api/backend';
+import { NodeModel } from '../../../models/Node';
 import { PeerPodConfigModel } from '../../../models/PeerPodConfig';
 import {
   backendCalls,
@@ -12,7 +13,7 @@ import {
   unrelatedNodeCapacity,
 } from '../../../test/capacityFixtures';
 import { FakeEventSource } from '../../../test/fakeEventSource';
-import { peerPodConfig } from '../../../test/fixtures';
+import { node, peerPodConfig } from '../../../test/fixtures';
 import { fakeCluster, httpError } from '../../../test/sdk-mock';
 import CapacityTab from './CapacityTab';
 
@@ -164,7 +165,15 @@ describe('Capacity tab', () => {
           ],
           {
             orphans: 2,
-            pending: [{ namespace: 'demo', name: 'web-3', since: '2025-01-01T11:00:00Z', message: 'Insufficient vm', pinnedNode: null }],
+            pending: [
+              {
+                namespace: 'demo',
+                name: 'web-3',
+                since: '2025-01-01T11:00:00Z',
+                message: 'Insufficient vm',
+                pinnedNode: null,
+              },
+            ],
             unaccounted: [
               { namespace: 'kube-system', name: 'odd', nodeName: 'worker-a', phase: 'Running', reason: 'x' },
             ],
@@ -371,14 +380,67 @@ describe('Capacity tab', () => {
       expect(screen.getByText(/What to do: delete and re-create each of them in a namespace the webhook mutates/));
     });
 
+    it('marks nodes with peer pods pinned to them and pending, and explains on click why only that node helps', async () => {
+      const user = userEvent.setup();
+      withConfig();
+      serveBackend({ '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 10, pendingPinned: 2 })]) });
+
+      renderTab();
+
+      await screen.findByRole('grid', { name: 'Peer pod VM capacity per node' });
+      await user.click(within(cellsOf('worker-a')).getByRole('button', { name: '2 pinned pending' }));
+      expect(await screen.findByRole('dialog', { name: 'Pinned to worker-a' })).toHaveTextContent(
+        /only a higher override on this node, or its PeerPodConfig limit, or a VM freed here lets them run/,
+      );
+    });
+
+    it("names the node a pending pod is pinned to and opens that node's override editor from it", async () => {
+      const user = userEvent.setup();
+      withConfig();
+      fakeCluster.setObjects(NodeModel, [node('worker-b')]);
+      serveBackend({
+        '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 10 }), nodeCapacity('worker-b', { used: 10 })], {
+          pending: [
+            { namespace: 'demo', name: 'any-0', since: null, message: 'no VM', pinnedNode: null },
+            { namespace: 'demo', name: 'pinned-0', since: null, message: 'no VM', pinnedNode: 'worker-b' },
+          ],
+        }),
+      });
+
+      renderTab();
+
+      const pending = await screen.findByRole('grid', { name: 'Peer pods waiting for capacity' });
+      const [anyRow, pinnedRow] = within(pending).getAllByRole('row').slice(1);
+      expect(anyRow).toHaveTextContent('Any node');
+      expect(anyRow).toHaveTextContent('A higher limit, or a VM freed on any node');
+      expect(within(pinnedRow!).getByRole('link', { name: 'worker-b' })).toBeInTheDocument();
+      expect(pinnedRow).toHaveTextContent('A higher override on worker-b, or a VM freed there');
+      expect(screen.getByText(/A pod pinned to one node waits for that node only/)).toBeInTheDocument();
+
+      await user.click(within(pinnedRow!).getByRole('button', { name: 'Set the override on worker-b' }));
+      expect(screen.getByRole('dialog', { name: 'VM limit override' })).toHaveTextContent('Node worker-b');
+    });
+
     it('says once per list that pod names are hidden when the user may not list pods, and links no pod', async () => {
       withConfig();
       serveBackend({
         '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 10 })], {
           podNames: 'hidden',
           pending: [
-            { namespace: null, name: null, since: null, message: '0/5 nodes are available: 5 Insufficient vm.', pinnedNode: null },
-            { namespace: null, name: null, since: null, message: '0/5 nodes are available: 5 Insufficient vm.', pinnedNode: null },
+            {
+              namespace: null,
+              name: null,
+              since: null,
+              message: '0/5 nodes are available: 5 Insufficient vm.',
+              pinnedNode: null,
+            },
+            {
+              namespace: null,
+              name: null,
+              since: null,
+              message: '0/5 nodes are available: 5 Insufficient vm.',
+              pinnedNode: null,
+            },
           ],
           unaccounted: [{ namespace: null, name: null, nodeName: 'worker-a', phase: 'Running', reason: 'no request' }],
         }),

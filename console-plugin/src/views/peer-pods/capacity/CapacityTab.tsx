@@ -7,7 +7,10 @@ import LoadingState from '../../../components/LoadingState';
 import { useCanEditNodeOverride } from '../../../hooks/useCanEditNodeOverride';
 import { useCanEditPeerPodLimit } from '../../../hooks/useCanEditPeerPodLimit';
 import { useCapacitySummary } from '../../../hooks/useCapacitySummary';
+import { useHistory } from '../../../hooks/useHistory';
 import { usePeerPodConfig } from '../../../hooks/usePeerPodConfig';
+import HistoryPanel from '../history/HistoryPanel';
+import StuckPeerPodsSection from '../stuck/StuckPeerPodsSection';
 import BackendErrorAlert from './BackendErrorAlert';
 import CapacityTotals from './CapacityTotals';
 import EditLimitButton from './limit-editor/EditLimitButton';
@@ -29,7 +32,8 @@ const hasPeerPodActivity = (summary: CapacitySummary | undefined): boolean =>
 
 /**
  * Capacity tab: the PeerPodConfig (watched from the API server, with the limit editor) and the
- * backend's live capacity model — cluster totals, the node table, pending and unaccounted peer pods.
+ * backend's live capacity model — cluster totals, the node table, pending, unaccounted and stuck peer
+ * pods — and the history of changes.
  */
 const CapacityTab: FC = () => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
@@ -39,6 +43,7 @@ const CapacityTab: FC = () => {
   const overrideAccess = useCanEditNodeOverride();
   const [editingLimit, setEditingLimit] = useState(false);
   const [overrideNode, setOverrideNode] = useState<string>();
+  const history = useHistory();
 
   const { peerPodConfig } = config;
   const noConfig = config.loaded && !config.loadError && !peerPodConfig;
@@ -127,6 +132,7 @@ const CapacityTab: FC = () => {
                   pending={capacity.summary.pending}
                   extendedResource={capacity.summary.extendedResource}
                   podNames={capacity.summary.podNames}
+                  onEditOverride={overrideAccess.allowed ? setOverrideNode : undefined}
                 />
               </StackItem>
               <StackItem>
@@ -136,18 +142,40 @@ const CapacityTab: FC = () => {
                   podNames={capacity.summary.podNames}
                 />
               </StackItem>
+              <StackItem>
+                <StuckPeerPodsSection
+                  peerPodConfig={peerPodConfig}
+                  onRaiseLimit={peerPodConfig ? () => setEditingLimit(true) : undefined}
+                  limitAccess={limitAccess}
+                  onRaiseOverride={setOverrideNode}
+                  overrideAccess={overrideAccess}
+                />
+              </StackItem>
+              <StackItem>
+                <HistoryPanel history={history} />
+              </StackItem>
             </>
           )}
         </>
       )}
       {editingLimit && peerPodConfig && (
-        <LimitEditorModal peerPodConfig={peerPodConfig} nodes={nodes} onClose={() => setEditingLimit(false)} />
+        <LimitEditorModal
+          peerPodConfig={peerPodConfig}
+          nodes={nodes}
+          onClose={() => {
+            setEditingLimit(false);
+            history.refresh();
+          }}
+        />
       )}
       {overrideNode && (
         <NodeOverrideModal
           nodeName={overrideNode}
           capacity={nodes?.find((node) => node.name === overrideNode)}
-          onClose={() => setOverrideNode(undefined)}
+          onClose={() => {
+            setOverrideNode(undefined);
+            history.refresh();
+          }}
         />
       )}
     </Stack>

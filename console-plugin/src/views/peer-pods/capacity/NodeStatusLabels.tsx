@@ -1,21 +1,22 @@
 import type { FC, ReactElement, ReactNode } from 'react';
-import { Label, LabelGroup, List, ListItem, Tooltip } from '@patternfly/react-core';
+import { Label, LabelGroup, List, ListItem, Popover, Tooltip } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
 
 import type { NodeCapacity } from '../../../api/backend';
-import { orphanVmsOf, otherWritersOf } from './nodeCapacityRows';
+import { orphanVmsOf, otherWritersOf, pendingPinnedOf } from './nodeCapacityRows';
 
 /** A label with an explanation on hover and focus. */
 const Explained: FC<{ explanation: ReactNode; children: ReactElement }> = ({ explanation, children }) => (
   <Tooltip content={explanation}>{children}</Tooltip>
 );
 
-/** Drift, override, CAA ownership, another writer, pending pods, orphan VMs and configuration problems of one node. */
+/** Drift, override, CAA ownership, another writer, pending and pinned pending pods, orphan VMs and configuration problems of one node. */
 const NodeStatusLabels: FC<{ node: NodeCapacity }> = ({ node }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const labels: ReactElement[] = [];
   const orphans = orphanVmsOf(node).length;
   const otherWriters = otherWritersOf(node);
+  const pinned = pendingPinnedOf(node);
 
   if (node.drift === 'not-advertised') {
     labels.push(
@@ -77,6 +78,22 @@ const NodeStatusLabels: FC<{ node: NodeCapacity }> = ({ node }) => {
           {t('Pending here: {{number}}', { number: node.pendingHere })}
         </Label>
       </Explained>,
+    );
+  }
+  if (pinned > 0) {
+    labels.push(
+      <Popover
+        key="pinned"
+        headerContent={t('Pinned to {{node}}', { node: node.name })}
+        bodyContent={t(
+          'These peer pods can run only on this node (spec.nodeName, a nodeSelector or a node affinity names it) and wait for a free VM here. Raising the limit of other nodes does not help: only a higher override on this node, or its PeerPodConfig limit, or a VM freed here lets them run.',
+        )}
+      >
+        {/* A clickable label is a button: the popover opens on click, Enter and Space alike. */}
+        <Label status="warning" isCompact onClick={() => undefined}>
+          {t('{{number}} pinned pending', { number: pinned })}
+        </Label>
+      </Popover>,
     );
   }
   if (orphans > 0) {

@@ -15,6 +15,11 @@ describe('node table rows', () => {
     expect(isPeerPodNode({ ...unrelatedNodeCapacity('b'), pods: 1 })).toBe(true);
     expect(isPeerPodNode({ ...unrelatedNodeCapacity('c'), advertised: 10, drift: 'unexpected' })).toBe(true);
     expect(isPeerPodNode({ ...unrelatedNodeCapacity('d'), otherWriters: ['manager'], flaps: 1 })).toBe(true);
+    expect(isPeerPodNode({ ...unrelatedNodeCapacity('e'), pendingPinned: 2 })).toBe(true);
+  });
+
+  it('counts peer pods pinned to a node and waiting for it as pending there', () => {
+    expect(problemsOf(nodeCapacity('a', { pendingPinned: 3 }))).toEqual(['pending']);
   });
 
   it('finds every kind of problem of a node', () => {

@@ -29,13 +29,17 @@ export const otherWritersOf = (node: Pick<NodeCapacity, 'otherWriters'>): readon
 export const clusterOtherWritersOf = (totals: Pick<CapacitySummary['totals'], 'otherWriters'>): readonly string[] =>
   (totals.otherWriters as CapacitySummary['totals']['otherWriters'] | undefined) ?? [];
 
+/** Unscheduled peer pods that only this node can take (0 from a backend older than the field). */
+export const pendingPinnedOf = (node: Pick<NodeCapacity, 'pendingPinned'>): number =>
+  (node.pendingPinned as NodeCapacity['pendingPinned'] | undefined) ?? 0;
+
 /** VMs on the node that no pod claims: the inventory's orphans that still carry a node. */
 export const orphanVmsOf = (node: NodeCapacity): NodeCapacity['vms'] => node.vms.filter((vm) => !vm.pod);
 
 export const problemsOf = (node: NodeCapacity): NodeProblem[] => {
   const problems: NodeProblem[] = [];
   if (node.drift !== null) problems.push('drift');
-  if (node.pendingHere > 0) problems.push('pending');
+  if (node.pendingHere > 0 || pendingPinnedOf(node) > 0) problems.push('pending');
   if (orphanVmsOf(node).length > 0) problems.push('orphans');
   if (node.overcommitted) problems.push('overcommitted');
   if (node.problems.length > 0) problems.push('misconfigured');
@@ -52,6 +56,7 @@ export const isPeerPodNode = (node: NodeCapacity): boolean =>
   node.advertised !== null ||
   node.drift !== null ||
   node.pods > 0 ||
+  pendingPinnedOf(node) > 0 ||
   node.vms.length > 0 ||
   node.caaOwner !== null ||
   node.problems.length > 0 ||
