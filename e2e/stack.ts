@@ -58,8 +58,10 @@ export async function startE2eStack(options: E2eStackOptions = {}): Promise<E2eS
     pluginDistDir,
     backendOutput: { file: backendLog },
     demo: options.demo,
-    // The orphan VM is an orphan at once, and the inventory follows cloud changes within seconds.
+    // The orphan VM is an orphan at once, the stuck demo pod stuck at once, and the inventory
+    // follows cloud changes within seconds.
     orphanGraceSeconds: 0,
+    stuckGraceSeconds: 0,
     inventoryIntervalSeconds: 5,
     realConsoles: options.realConsoles,
     logDir: join(artifactsDir, 'logs'),

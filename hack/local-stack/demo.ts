@@ -5,7 +5,10 @@
 //
 // One node is "small": its override annotation allows a single VM, and three peer pods ask for
 // that node, so one runs there and two stay Pending with the scheduler's "Insufficient
-// kata.peerpods.io/vm" — peer pods pending for lack of capacity, decided by the scheduler.
+// kata.peerpods.io/vm" — peer pods pending for lack of capacity, decided by the scheduler, and
+// pinned to that node. One more peer pod is placed and gets its VM, but the node cannot reach the
+// VM's agent (port 15150 closed, as before the port wizard has run): it stays in sandbox creation
+// with the kubelet's FailedCreatePodSandBox Event — a stuck peer pod.
 import { randomBytes } from 'node:crypto';
 import {
   CoreV1Api,
@@ -26,11 +29,22 @@ export const SPREAD_PODS = ['web-frontend', 'api-gateway', 'ml-inference'];
 /** Peer pods that ask for the small node: one fits, the rest wait for capacity. */
 export const SMALL_NODE_PODS = ['nightly-report-0', 'nightly-report-1', 'nightly-report-2'];
 export const SMALL_NODE_LIMIT = 1;
+/** A peer pod whose VM starts but whose agent the node cannot reach: stuck in sandbox creation. */
+export const STUCK_POD = 'batch-worker';
+
+/**
+ * The kubelet's Event for a sandbox that cloud-api-adaptor could not finish, in the words kata's
+ * remote hypervisor and the adaptor's agent proxy use when port 15150 is closed.
+ */
+export const stuckSandboxMessage = (agentAddress: string): string =>
+  `Failed to create pod sandbox: rpc error: code = Unknown desc = remote hypervisor call failed: rpc error: code = Unknown desc = error connecting to agent: failed to establish agent proxy connection to ${agentAddress}:15150: dial tcp ${agentAddress}:15150: i/o timeout`;
 
 export interface DemoResult {
   smallNode?: string;
   running: { name: string; node: string; vm: string }[];
   pending: { name: string; message: string }[];
+  /** Placed, with a VM, but its sandbox does not come up. */
+  stuck: { name: string; node: string; vm: string }[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -98,8 +112,57 @@ async function scheduled(core: CoreV1Api, name: string): Promise<V1Pod> {
   });
 }
 
-/** Plays the cloud-api-adaptor and the kubelet for a placed pod: its VM, its PeerPod, Running. */
-async function runOnPeerPodVm(kc: KubeConfig, cloud: SimulatedCloud, pod: V1Pod): Promise<string> {
+/**
+ * Plays the kubelet for a pod whose sandbox cloud-api-adaptor could not finish: its container
+ * waiting in ContainerCreating, and a Warning Event on the pod.
+ */
+async function recordSandboxFailure(core: CoreV1Api, pod: V1Pod): Promise<void> {
+  const now = new Date().toISOString();
+  const name = pod.metadata!.name!;
+  await core.patchNamespacedPodStatus(
+    {
+      namespace: DEMO_NAMESPACE,
+      name,
+      body: {
+        status: {
+          phase: 'Pending',
+          startTime: now,
+          containerStatuses: [
+            {
+              name: 'app',
+              ready: false,
+              restartCount: 0,
+              image: 'registry.access.redhat.com/ubi9/ubi-minimal',
+              imageID: '',
+              started: false,
+              state: { waiting: { reason: 'ContainerCreating' } },
+            },
+          ],
+        },
+      },
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+  );
+  await core.createNamespacedEvent({
+    namespace: DEMO_NAMESPACE,
+    body: {
+      metadata: { name: `${name}.${randomBytes(8).toString('hex')}` },
+      involvedObject: { apiVersion: 'v1', kind: 'Pod', namespace: DEMO_NAMESPACE, name, uid: pod.metadata!.uid! },
+      type: 'Warning',
+      reason: 'FailedCreatePodSandBox',
+      message: stuckSandboxMessage('10.0.1.23'),
+      source: { component: 'kubelet', host: pod.spec!.nodeName! },
+      reportingComponent: 'kubelet',
+      reportingInstance: pod.spec!.nodeName!,
+      count: 1,
+      firstTimestamp: new Date(now),
+      lastTimestamp: new Date(now),
+    },
+  });
+}
+
+/** Plays the cloud-api-adaptor for a placed pod: its VM in the simulated cloud, and its PeerPod. */
+async function launchPeerPodVm(kc: KubeConfig, cloud: SimulatedCloud, pod: V1Pod): Promise<string> {
   const name = pod.metadata!.name!;
   const vmName = podVmName(name, randomBytes(4).toString('hex'));
   const instanceID = await cloud.launchPodVm(vmName);
@@ -118,6 +181,13 @@ async function runOnPeerPodVm(kc: KubeConfig, cloud: SimulatedCloud, pod: V1Pod)
       spec: { cloudProvider: cloud.platform, instanceID },
     },
   });
+  return vmName;
+}
+
+/** Plays the cloud-api-adaptor and the kubelet for a placed pod: its VM, its PeerPod, Running. */
+async function runOnPeerPodVm(kc: KubeConfig, cloud: SimulatedCloud, pod: V1Pod): Promise<string> {
+  const vmName = await launchPeerPodVm(kc, cloud, pod);
+  const name = pod.metadata!.name!;
   const now = new Date().toISOString();
   await kc.makeApiClient(CoreV1Api).patchNamespacedPodStatus(
     {
@@ -154,7 +224,7 @@ async function runOnPeerPodVm(kc: KubeConfig, cloud: SimulatedCloud, pod: V1Pod)
 /**
  * Creates the demo peer pods (after the webhook is registered and capacity is advertised): first
  * the three that ask for the small node, so that one of them takes its single slot, then three
- * the scheduler spreads over the other workers.
+ * the scheduler spreads over the other workers, then the one whose sandbox does not come up.
  */
 export async function createDemoPeerPods(
   kc: KubeConfig,
@@ -162,7 +232,7 @@ export async function createDemoPeerPods(
   smallNode: string | undefined,
 ): Promise<DemoResult> {
   const core = kc.makeApiClient(CoreV1Api);
-  const result: DemoResult = { smallNode, running: [], pending: [] };
+  const result: DemoResult = { smallNode, running: [], pending: [], stuck: [] };
   const outcomes: V1Pod[] = [];
   if (smallNode) {
     for (const name of SMALL_NODE_PODS) {
@@ -177,6 +247,16 @@ export async function createDemoPeerPods(
     await core.createNamespacedPod({ namespace: DEMO_NAMESPACE, body: peerPod(name) });
   }
   for (const name of SPREAD_PODS) outcomes.push(await scheduled(core, name));
+
+  await core.createNamespacedPod({ namespace: DEMO_NAMESPACE, body: peerPod(STUCK_POD) });
+  const stuck = await scheduled(core, STUCK_POD);
+  if (stuck.spec?.nodeName) {
+    const vm = await launchPeerPodVm(kc, cloud, stuck);
+    await recordSandboxFailure(core, stuck);
+    result.stuck.push({ name: STUCK_POD, node: stuck.spec.nodeName, vm });
+  } else {
+    outcomes.push(stuck);
+  }
 
   for (const pod of outcomes) {
     const name = pod.metadata!.name!;

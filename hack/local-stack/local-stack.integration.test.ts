@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StuckPeerPods, VmConsoleOutput } from '@peer-pods-console/contract';
 import { PEERPOD_RESOURCE } from '../controlplane/fixtures.ts';
-import { DEMO_NAMESPACE, SMALL_NODE_PODS, SPREAD_PODS } from './demo.ts';
+import { DEMO_NAMESPACE, SMALL_NODE_PODS, SPREAD_PODS, STUCK_POD } from './demo.ts';
 import { ORPHAN_VM_NAME } from './simulated-cloud.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
 
@@ -63,6 +64,7 @@ describe.each(['aws', 'azure'] as const)('the local stack on %s', (platform) => 
       pluginDistDir,
       backendOutput: { file: join(dir, 'backend.log') },
       orphanGraceSeconds: 0,
+      stuckGraceSeconds: 0,
       inventoryIntervalSeconds: 5,
       log: () => {},
     });
@@ -112,14 +114,47 @@ describe.each(['aws', 'azure'] as const)('the local stack on %s', (platform) => 
     expect(pods[0]!.spec!.containers[0]!.resources?.requests).toEqual({ [PEERPOD_RESOURCE]: '1' });
 
     const capacity = await call<{ totals: { pendingForCapacity: number; used: number } }>('GET', '/capacity');
-    expect(capacity.totals).toMatchObject({ pendingForCapacity: 2, used: 4 });
+    // Four running, and the stuck one: bound, so it holds its node's VM.
+    expect(capacity.totals).toMatchObject({ pendingForCapacity: 2, used: 5 });
+  });
+
+  it('lists the demo pod whose agent port is closed as stuck in sandbox creation, with the fix and its VM’s console', async () => {
+    let stuck: StuckPeerPods | undefined;
+    // The VM id comes from the inventory, which is taken every 5 s.
+    for (let attempt = 0; attempt < 60; attempt++) {
+      stuck = await call<StuckPeerPods>('GET', '/stuck');
+      if (stuck.pods.some((p) => p.name === STUCK_POD && p.vmId)) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const pod = stuck!.pods.find((p) => p.name === STUCK_POD)!;
+    expect(pod).toMatchObject({
+      namespace: DEMO_NAMESPACE,
+      stage: 'sandbox',
+      reason: 'network',
+      eventReason: 'FailedCreatePodSandBox',
+      fixes: ['open-ports'],
+    });
+    expect(pod.message).toContain(':15150');
+    expect(pod.vmId).toEqual(expect.any(String));
+    // The pinned demo pods wait for the small node: stuck for capacity, and their fix names its override.
+    const pinned = stuck!.pods.filter((p) => p.stage === 'pending');
+    expect(pinned.map((p) => p.name).sort()).toEqual(
+      (await call<{ pending: { name: string }[] }>('GET', '/capacity')).pending.map((p) => p.name).sort(),
+    );
+    for (const p of pinned)
+      expect(p).toMatchObject({ reason: 'capacity', pinned: true, fixes: expect.arrayContaining(['raise-override']) });
+
+    const serial = await call<VmConsoleOutput>('GET', `/vms/${encodeURIComponent(pod.vmId!)}/console-output`);
+    expect(serial.vmId).toBe(pod.vmId);
+    // moto answers with console text; an Azure VM without boot diagnostics says why there is none.
+    expect(serial.output.length > 0 || serial.unavailable !== null).toBe(true);
   });
 
   it('reports the orphan VM and the running pods’ VMs, each with its pod, node and PeerPod', async () => {
-    const vms = await inventoryWith((list) => list.length === 5 && list.some((vm) => vm.orphan));
+    const vms = await inventoryWith((list) => list.length === 6 && list.some((vm) => vm.orphan));
     expect(vms.filter((vm) => vm.orphan).map((vm) => vm.name)).toEqual([ORPHAN_VM_NAME]);
     const claimed = vms.filter((vm) => !vm.orphan);
-    expect(claimed).toHaveLength(4);
+    expect(claimed).toHaveLength(5);
     const peerPods = await kc.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
       group: 'confidentialcontainers.org',
       version: 'v1alpha1',
@@ -167,6 +202,6 @@ describe.each(['aws', 'azure'] as const)('the local stack on %s', (platform) => 
     ]);
     const after = await inventoryWith((list) => !list.some((vm) => vm.name === ORPHAN_VM_NAME));
     expect(after.map((vm) => vm.name)).not.toContain(ORPHAN_VM_NAME);
-    expect(after).toHaveLength(4);
+    expect(after).toHaveLength(5);
   });
 });

@@ -69,6 +69,8 @@ export interface LocalStackOptions {
   demo?: boolean;
   /** Age before an unclaimed VM counts as orphaned; default 60. */
   orphanGraceSeconds?: number;
+  /** Seconds before a peer pod that is not running counts as stuck (STUCK_GRACE_SECONDS); default 60. */
+  stuckGraceSeconds?: number;
   /** Default 15. */
   inventoryIntervalSeconds?: number;
   /** Environment read for the kubeconfig mode's tokens; default process.env. */
@@ -275,6 +277,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         WEBHOOK_CERT_FILE: join(stateDir, 'webhook.crt'),
         WEBHOOK_KEY_FILE: join(stateDir, 'webhook.key'),
         ORPHAN_GRACE_SECONDS: String(options.orphanGraceSeconds ?? 60),
+        STUCK_GRACE_SECONDS: String(options.stuckGraceSeconds ?? 60),
         INVENTORY_INTERVAL_SECONDS: String(options.inventoryIntervalSeconds ?? 15),
       });
     }
@@ -376,6 +379,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           ...(otherwise.length > 0
             ? [`  ${otherwise.length} unschedulable (no node to run on): ${otherwise.map((p) => p.name).join(', ')}`]
             : []),
+          ...result.stuck.map(
+            (p) =>
+              `  ${p.name} on ${p.node}: its VM runs, its agent port is closed; stuck in sandbox creation ${options.stuckGraceSeconds ?? 60} s after start`,
+          ),
           `orphan VM ${cloud.platform === 'aws' ? `counts as orphaned ${options.orphanGraceSeconds ?? 60} s after start (grace period)` : 'is 3 hours old: orphaned at once'}`,
         );
       }
