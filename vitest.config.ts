@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 //   build or install — the contract's rules, the backend's and hack's logic, the console shell's
 //   SDK runtime, and the plugin's components in jsdom;
 // - integration (`npm run test:integration`, files named *.integration.test.ts): real control
-//   planes (etcd + kube-apiserver + kube-scheduler), moto, the ARM test server, helm and hadolint.
+//   planes (etcd + kube-apiserver + kube-scheduler), moto, the ARM test server, helm, hadolint,
+//   Prometheus, and the production webpack build of the plugin (its manifest test).
 // Forked workers, so that the processes an integration test starts are torn down with it. The
 // timeouts are a last resort for a hung test, not a budget: tests await conditions.
 const integration = '**/*.integration.test.ts';
@@ -41,6 +42,7 @@ export default defineConfig({
           environment: 'jsdom',
           globals: true,
           include: ['console-plugin/**/*.test.{ts,tsx}'],
+          exclude: [integration, '**/node_modules/**'],
           setupFiles: ['console-plugin/src/test/setup.ts'],
         },
       },
@@ -51,7 +53,12 @@ export default defineConfig({
           environment: 'node',
           // Builds or confirms the control-plane binaries once, before any integration test starts.
           globalSetup: ['hack/test/global-setup.ts'],
-          include: [`backend/${integration}`, `hack/${integration}`, `bench/${integration}`],
+          include: [
+            `backend/${integration}`,
+            `hack/${integration}`,
+            `bench/${integration}`,
+            `console-plugin/${integration}`,
+          ],
         },
       },
     ],

@@ -31,7 +31,7 @@ const { exposedModules } = packageJson.consolePlugin;
 const readManifest = (): PluginManifest => JSON.parse(readFileSync(manifestPath, 'utf8')) as PluginManifest;
 
 const buildPlugin = async (reason: string): Promise<void> => {
-  console.info(`manifest.test: building the plugin (${reason})…`);
+  console.info(`manifest.integration.test: building the plugin (${reason})…`);
   const nodeEnv = process.env.NODE_ENV;
   try {
     const stats = await new Promise<webpack.Stats>((resolve, reject) => {
