@@ -12,14 +12,13 @@ import { expect, signInAs, test } from './support/console.ts';
 import { PEERPOD_RESOURCE } from '../hack/controlplane/fixtures.ts';
 import { adminKubeConfig, readPeerPodConfig, setPeerPodConfigLimit } from './cluster.ts';
 import {
-  advertisedOf,
+  configGovernedNodes,
   createNamespace,
   deleteNamespaceAndPods,
+  expectNodesAdvertise,
   type ExpectedNodeRow,
   type ExpectedTotals,
-  nodeLimit,
   peerPodManifest,
-  readClusterState,
   readExpectedCapacity,
   vmRequest,
   waitsForCapacity,
@@ -107,31 +106,6 @@ async function expectPageMatchesCluster(page: Page, kc: KubeConfig, timeout = 30
 const markPage = (page: Page) => page.evaluate(() => Object.assign(globalThis, { capacitySpecMark: true }));
 const pageKeptMark = (page: Page) =>
   page.evaluate(() => (globalThis as { capacitySpecMark?: boolean }).capacitySpecMark === true);
-
-/** Names of the nodes that take their limit from the PeerPodConfig (no override), sorted. */
-async function configGovernedNodes(kc: KubeConfig): Promise<string[]> {
-  const state = await readClusterState(kc);
-  return state.nodes
-    .filter((node) => nodeLimit(state, node).source === 'config')
-    .map((node) => node.metadata!.name!)
-    .sort();
-}
-
-/** Waits until each named node advertises `limit` in both status.capacity and status.allocatable. */
-async function expectNodesAdvertise(kc: KubeConfig, names: string[], limit: number): Promise<void> {
-  const core = kc.makeApiClient(CoreV1Api);
-  await expect
-    .poll(
-      async () => {
-        const nodes = (await core.listNode()).items.filter((n) => names.includes(n.metadata!.name!));
-        return nodes
-          .map((n) => `${n.metadata!.name}: ${advertisedOf(n, 'capacity')}/${advertisedOf(n, 'allocatable')}`)
-          .sort();
-      },
-      { timeout: 30_000, message: `nodes ${names.join(', ')} advertise ${limit} ${PEERPOD_RESOURCE}` },
-    )
-    .toEqual(names.map((name) => `${name}: ${limit}/${limit}`).sort());
-}
 
 test('the capacity totals and every node row equal what the API server and the cloud hold', async ({ page }) => {
   const kc = adminKubeConfig();

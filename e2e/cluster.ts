@@ -29,11 +29,15 @@ export async function readPeerPodConfig(kc: KubeConfig): Promise<PeerPodConfig> 
   return (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject(ppcCoordinates)) as PeerPodConfig;
 }
 
-export async function setPeerPodConfigLimit(kc: KubeConfig, limit: string): Promise<void> {
+/**
+ * A merge patch of spec.limit, as `oc patch --type merge` sends it; `fieldManager` names the writer
+ * in managedFields (`oc patch` sends kubectl-patch), else the API server derives it from the client.
+ */
+export async function setPeerPodConfigLimit(kc: KubeConfig, limit: string, fieldManager?: string): Promise<void> {
   await kc
     .makeApiClient(CustomObjectsApi)
     .patchNamespacedCustomObject(
-      { ...ppcCoordinates, body: { spec: { limit } } },
+      { ...ppcCoordinates, body: { spec: { limit } }, fieldManager },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
 }

@@ -1,5 +1,6 @@
-// Every page of the plugin — the four tabs of Peer pods, the Node details "Peer pods" tab and the
-// Peer pods item of the Status card on Home → Overview — in the light and the dark theme: an
+// Every page of the plugin — the four tabs of Peer pods (Capacity with its stuck peer pods and
+// History, and with a VM's console output open), the Node details "Peer pods" tab and the Peer
+// pods item of the Status card on Home → Overview — in the light and the dark theme: an
 // axe-core scan finds no serious or critical violation, and a full-page screenshot lands in
 // e2e/artifacts/screenshots/ (a real console's in a folder of its name). Then in Simplified
 // Chinese, picked as a user does in that console, every page shows the plugin's zh translations.
@@ -8,6 +9,17 @@ import type { Page } from '@playwright/test';
 import { chooseLanguage, expect, test, applyTheme } from './support/console.ts';
 import { adminKubeConfig, readPeerPodConfig, selectedNodeNames } from './cluster.ts';
 import { chinese, seriousAxeViolations, SETUP_CHECK_TITLES, setupChecksTable } from './support/pages.ts';
+import {
+  consoleOutputDialog,
+  historyHeading,
+  historyTable,
+  podRow,
+  readDemoOperations,
+  STUCK_POD,
+  STUCK_TEXT,
+  stuckHeading,
+  stuckTable,
+} from './support/operations.ts';
 import { screenshot } from './support/screenshots.ts';
 
 type Translate = (english: string) => string;
@@ -37,6 +49,23 @@ async function peerPodsTab(page: Page, t: Translate, tab: string): Promise<void>
   await expect(page.getByRole('tab', { name: t(tab), exact: true })).toHaveAttribute('aria-selected', 'true');
 }
 
+/**
+ * The Capacity tab with everything the demo makes it show: the summary and node table, the pinned
+ * label of the small node, the stuck peer pods and the History (each read on its own).
+ */
+async function capacityReady(page: Page): Promise<void> {
+  await expect(page.getByLabel('PeerPodConfig summary')).toBeVisible();
+  const nodes = page.getByLabel('Peer pod VM capacity per node');
+  await expect(nodes.locator('tbody > tr').first()).toBeVisible();
+  await expect(nodes.getByText(/^\d+ pinned pending$/)).toBeVisible();
+  await expect(stuckHeading(page)).toBeVisible();
+  await expect(podRow(stuckTable(page), STUCK_POD)).toBeVisible();
+  await expect(historyHeading(page)).toBeVisible();
+  await expect(historyTable(page).or(page.getByText('No changes recorded yet', { exact: true }))).toBeVisible();
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const PAGES: PluginPage[] = [
   {
     name: 'peer-pods-setup',
@@ -60,16 +89,43 @@ const PAGES: PluginPage[] = [
   {
     name: 'peer-pods-capacity',
     path: () => '/peer-pods/capacity',
-    ready: async (page) => {
-      await expect(page.getByLabel('PeerPodConfig summary')).toBeVisible();
-      await expect(page.getByLabel('Peer pod VM capacity per node').locator('tbody > tr').first()).toBeVisible();
-    },
+    ready: capacityReady,
     translated: async (page, t) => {
       await peerPodsTab(page, t, 'Capacity');
       await expect(page.getByLabel(t('PeerPodConfig summary'))).toContainText(t('VM limit per node'));
       await expect(page.getByRole('button', { name: t('Edit limit') })).toBeVisible();
       await expect(page.getByRole('heading', { level: 2, name: t('Nodes'), exact: true })).toBeVisible();
       await expect(page.getByLabel(t('Peer pod VM capacity per node')).locator('tbody > tr').first()).toBeVisible();
+      await expect(page.getByRole('heading', { level: 2, name: t('Stuck peer pods'), exact: true })).toBeVisible();
+      await expect(
+        podRow(page.getByLabel(t('Stuck peer pods'), { exact: true }), STUCK_POD).getByText(t('VM not reachable')),
+      ).toBeVisible();
+      await expect(page.getByRole('heading', { level: 2, name: t('History'), exact: true })).toBeVisible();
+    },
+  },
+  {
+    // The Capacity tab with the stuck pod's VM console output open.
+    name: 'peer-pods-console-output',
+    path: () => '/peer-pods/capacity',
+    ready: async (page) => {
+      await capacityReady(page);
+      await podRow(stuckTable(page), STUCK_POD)
+        .getByRole('button', { name: STUCK_TEXT.viewConsoleOutput(STUCK_POD) })
+        .click();
+      await expect(consoleOutputDialog(page).getByRole('region', { name: /^Console output of VM / })).not.toBeEmpty();
+    },
+    translated: async (page, t) => {
+      await peerPodsTab(page, t, 'Capacity');
+      await podRow(page.getByLabel(t('Stuck peer pods'), { exact: true }), STUCK_POD)
+        .getByRole('button', { name: t('View the console output of the VM of {{pod}}').replace('{{pod}}', STUCK_POD) })
+        .click();
+      const [before, after] = t('Console output of VM {{vm}}').split('{{vm}}') as [string, string];
+      const dialog = page.getByRole('dialog', {
+        name: new RegExp(`^${escapeRegExp(before)}i-.+${escapeRegExp(after)}$`),
+      });
+      await expect(dialog.getByRole('button', { name: t('Read again') })).toBeVisible();
+      await expect(dialog.getByRole('button', { name: t('Close'), exact: true })).toBeVisible();
+      await expect(dialog.getByRole('region')).not.toBeEmpty();
     },
   },
   {
@@ -105,6 +161,7 @@ const PAGES: PluginPage[] = [
     ready: async (page) => {
       await expect(page.getByRole('heading', { level: 2, name: 'Peer pod capacity' })).toBeVisible();
       await expect(page.getByLabel('Peer pod capacity of the node')).toBeVisible();
+      await expect(podRow(stuckTable(page), STUCK_POD)).toBeVisible();
     },
     translated: async (page, t) => {
       // The Node page's tabs: links of a horizontal nav in the shell, tabs in the console 4.22.
@@ -117,6 +174,10 @@ const PAGES: PluginPage[] = [
       await expect(page.getByRole('heading', { level: 2, name: t('Peer pod capacity') })).toBeVisible();
       await expect(page.getByRole('heading', { level: 2, name: t('Virtual machines'), exact: true })).toBeVisible();
       await expect(page.getByLabel(t('Peer pod capacity of the node'))).toBeVisible();
+      await expect(page.getByRole('heading', { level: 2, name: t('Stuck peer pods'), exact: true })).toBeVisible();
+      await expect(
+        podRow(page.getByLabel(t('Stuck peer pods'), { exact: true }), STUCK_POD).getByText(t('Sandbox not starting')),
+      ).toBeVisible();
     },
   },
   {
@@ -141,13 +202,14 @@ const PAGES: PluginPage[] = [
   },
 ];
 
-/** A node the PeerPodConfig selects: its "Peer pods" tab has capacity to show. */
+/** The node of the demo's stuck pod, which the PeerPodConfig selects: its "Peer pods" tab has capacity and a stuck pod to show. */
 async function peerPodNode(): Promise<string> {
   const kc = adminKubeConfig();
   const config = await readPeerPodConfig(kc);
   const nodes = await selectedNodeNames(kc, config.spec.nodeSelector ?? {});
-  expect(nodes.length, 'the PeerPodConfig selects no node').toBeGreaterThan(0);
-  return nodes[0]!;
+  const { stuckNode } = await readDemoOperations(kc);
+  expect(nodes, 'the PeerPodConfig does not select the stuck pod’s node').toContain(stuckNode);
+  return stuckNode;
 }
 
 for (const theme of ['light', 'dark'] as const) {

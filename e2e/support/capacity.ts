@@ -6,6 +6,7 @@
 // tests create and remove.
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { expect } from '@playwright/test';
 import { DescribeInstancesCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import {
   CoreV1Api,
@@ -110,6 +111,31 @@ export function nodeLimit(state: Pick<ClusterState, 'configs'>, node: V1Node): N
 export function advertisedOf(node: V1Node, field: 'capacity' | 'allocatable' = 'capacity'): number | undefined {
   const raw = node.status?.[field]?.[PEERPOD_RESOURCE];
   return raw === undefined ? undefined : Number(raw);
+}
+
+/** Names of the nodes that take their limit from the PeerPodConfig (no override), sorted. */
+export async function configGovernedNodes(kc: KubeConfig): Promise<string[]> {
+  const state = await readClusterState(kc);
+  return state.nodes
+    .filter((node) => nodeLimit(state, node).source === 'config')
+    .map((node) => node.metadata!.name!)
+    .sort();
+}
+
+/** Waits until each named node advertises `limit` in both status.capacity and status.allocatable. */
+export async function expectNodesAdvertise(kc: KubeConfig, names: string[], limit: number): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  await expect
+    .poll(
+      async () => {
+        const nodes = (await core.listNode()).items.filter((n) => names.includes(n.metadata!.name!));
+        return nodes
+          .map((n) => `${n.metadata!.name}: ${advertisedOf(n, 'capacity')}/${advertisedOf(n, 'allocatable')}`)
+          .sort();
+      },
+      { timeout: 30_000, message: `nodes ${names.join(', ')} advertise ${limit} ${PEERPOD_RESOURCE}` },
+    )
+    .toEqual(names.map((name) => `${name}: ${limit}/${limit}`).sort());
 }
 
 // ---- what peer pods use --------------------------------------------------------------------
