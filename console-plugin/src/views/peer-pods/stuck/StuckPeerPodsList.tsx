@@ -50,15 +50,25 @@ const MessageCell: FC<{ pod: StuckPeerPod }> = ({ pod }) => {
  * Peer pods that have not been running for longer than the grace period: where they are stuck,
  * why (classified by the backend), since when, the message that says so, and what fixes it.
  */
+/** The grace period in the reader's language: whole minutes as minutes, anything else as seconds ("2 minutes", "45 seconds"). */
+const formatGrace = (seconds: number, language: string): string => {
+  const inMinutes = seconds >= 60 && seconds % 60 === 0;
+  return new Intl.NumberFormat(language, {
+    style: 'unit',
+    unit: inMinutes ? 'minute' : 'second',
+    unitDisplay: 'long',
+  }).format(inMinutes ? seconds / 60 : seconds);
+};
+
 const StuckPeerPodsList: FC<StuckPeerPodsListProps> = ({
   stuck,
   showNode = true,
   headingLevel = 'h2',
   ...handlers
 }) => {
-  const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  const { t, i18n } = useTranslation('plugin__peer-pods-console-plugin');
   const text = useStuckText();
-  const minutes = Math.round(stuck.graceSeconds / 60);
+  const grace = formatGrace(stuck.graceSeconds, i18n.language);
 
   const nodeColumn: PeerPodColumn<StuckPeerPod> = {
     title: t('Node'),
@@ -85,16 +95,14 @@ const StuckPeerPodsList: FC<StuckPeerPodsListProps> = ({
       headingLevel={headingLevel}
       pods={stuck.pods}
       podNames={stuck.podNames}
-      emptyText={t('No peer pod is stuck: every one runs, or started less than {{minutes}} minutes ago.', {
-        minutes,
-      })}
+      emptyText={t('No peer pod is stuck: every one runs, or started less than {{grace}} ago.', { grace })}
       intro={
         <Stack hasGutter>
           <StackItem>
             <Content component="p">
               {t(
-                "These peer pods have not been running for more than {{minutes}} minutes: the scheduler has not placed them, or their VM does not start. The message is the scheduler's or the latest Event's, as they wrote it.",
-                { minutes },
+                "These peer pods have not been running for more than {{grace}}: the scheduler has not placed them, or their VM does not start. The message is the scheduler's or the latest Event's, as they wrote it.",
+                { grace },
               )}
             </Content>
           </StackItem>

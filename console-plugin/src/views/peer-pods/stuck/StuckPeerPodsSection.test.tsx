@@ -66,6 +66,14 @@ describe('Stuck peer pods', () => {
     ).toBeInTheDocument();
   });
 
+  it('says a grace period shorter than a minute in seconds', async () => {
+    serveBackend({ '/stuck': stuckPeerPods([sandboxPod], { graceSeconds: 45 }) });
+
+    renderSection();
+
+    expect(await screen.findByText(/have not been running for more than 45 seconds:/)).toBeInTheDocument();
+  });
+
   it('reads only the pods of one node when given one', async () => {
     serveBackend({ '/stuck?node=worker-a': stuckPeerPods([sandboxPod]) });
 
