@@ -143,9 +143,9 @@ test('an SDK export the shell lacks fails with a clear error and is named in the
   await page.goto('/dashboards');
   const message = await withSdk<string>(
     page,
-    `try { sdk.usePrometheusPoll({}); return 'no error'; } catch (e) { return e.message; }`,
+    `try { sdk.useActivePerspective(); return 'no error'; } catch (e) { return e.message; }`,
   );
-  expect(message).toContain('The console shell does not implement "usePrometheusPoll"');
+  expect(message).toContain('The console shell does not implement "useActivePerspective"');
   await expect(page.getByText('The plugin used console SDK APIs the shell does not implement')).toBeVisible();
-  await expect(page.getByText('usePrometheusPoll', { exact: true })).toBeVisible();
+  await expect(page.getByText('useActivePerspective', { exact: true })).toBeVisible();
 });
