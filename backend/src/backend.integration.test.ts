@@ -191,12 +191,14 @@ describe('backend API as the signed-in user', () => {
       user: 'test-developer',
       canRead: false,
       canChangeCloud: false,
+      canReadCloud: false,
       canListPods: false,
     });
     expect((await call('/permissions', cp.adminToken)).json()).toEqual({
       user: 'test-admin',
       canRead: true,
       canChangeCloud: true,
+      canReadCloud: true,
       canListPods: true,
     });
   });

@@ -410,6 +410,8 @@ export const permissions = z.object({
   canRead: z.boolean(),
   /** `patch peerpodconfigs` in the operator namespace: needed to change anything in the cloud */
   canChangeCloud: z.boolean(),
+  /** `list nodes` and `get` the cloud credentials Secret: needed to read cloud data (port rules, a VM's console) */
+  canReadCloud: z.boolean(),
   /** `list pods` cluster-wide: without it capacity data carries no pod namespace or name */
   canListPods: z.boolean(),
 });

@@ -457,6 +457,7 @@ export function createApiRouter(options: ApiOptions): Router {
       user: user.username,
       canRead: read.allowed,
       canChangeCloud: act.allowed && credential.allowed,
+      canReadCloud: read.allowed && credential.allowed,
       canListPods: pods.allowed,
     };
     res.json(body);

@@ -11,7 +11,13 @@ import { httpError } from '../../../test/sdk-mock';
 import StuckPeerPodsSection from './StuckPeerPodsSection';
 
 const allowed = { allowed: true, loading: false };
-const mayReadEverything: Permissions = { user: 'admin', canRead: true, canChangeCloud: true, canListPods: true };
+const mayReadEverything: Permissions = {
+  user: 'admin',
+  canRead: true,
+  canChangeCloud: true,
+  canReadCloud: true,
+  canListPods: true,
+};
 
 const renderSection = (props: Partial<ComponentProps<typeof StuckPeerPodsSection>> = {}) => {
   const handlers = { onRaiseLimit: vi.fn(), onRaiseOverride: vi.fn() };
@@ -228,10 +234,13 @@ describe('Stuck peer pods', () => {
       expect(within(await rowOf('db-0')).queryByRole('button', { name: /console output/ })).not.toBeInTheDocument();
     });
 
-    it('is not offered to users who may not read the inventory', async () => {
+    it.each([
+      ['may not list pods', { canListPods: false }],
+      ['may not get the cloud credentials Secret', { canReadCloud: false }],
+    ])('is not offered to users who %s', async (_who, denied) => {
       serveBackend({
         '/stuck': stuckPeerPods([sandboxPod]),
-        '/permissions': { ...mayReadEverything, canListPods: false },
+        '/permissions': { ...mayReadEverything, ...denied },
       });
 
       renderSection();

@@ -25,7 +25,7 @@ const StuckPeerPodsSection: FC<StuckPeerPodsSectionProps> = ({ nodeName, heading
   const { permissions } = usePermissions();
   const [consoleOutputOf, setConsoleOutputOf] = useState<StuckPeerPod>();
   // The console output is cloud data about a pod: shown to those who may read the VM inventory.
-  const mayReadConsoleOutput = permissions?.canRead === true && permissions.canListPods;
+  const mayReadConsoleOutput = permissions?.canReadCloud === true && permissions.canListPods;
 
   if (!stuck) {
     return (
