@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { beforeAll, describe, expect, it } from 'vitest';
 import webpack from 'webpack';
 
 import { PLUGIN_I18N_NAMESPACE, PLUGIN_LOCALES } from '../../i18next-parser.config.js';
