@@ -1,33 +1,9 @@
 // What every cloud module parses its settings with: the objects as the cluster holds them, a
 // reader of their keys whose errors name the key and the object (never the value), Secret values
 // wrapped so they print as "[redacted]", and the settings every cloud shares.
-import { inspect } from 'node:util';
 import { CloudConfigError, type CloudProviderName } from './errors.ts';
 
-export class SecretValue {
-  readonly #value: string;
-
-  constructor(value: string) {
-    this.#value = value;
-  }
-
-  /** The plain value, for handing to an SDK credential and nowhere else. */
-  reveal(): string {
-    return this.#value;
-  }
-
-  toString(): string {
-    return '[redacted]';
-  }
-
-  toJSON(): string {
-    return '[redacted]';
-  }
-
-  [inspect.custom](): string {
-    return 'SecretValue([redacted])';
-  }
-}
+export { SecretValue } from '../secret-value.ts';
 
 /** A ConfigMap or Secret as the Kubernetes API returns it (only the fields used here). */
 export interface KeyValueObject {

@@ -11,6 +11,7 @@
 import { request as httpRequest, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { request as httpsRequest, Agent as HttpsAgent, type RequestOptions } from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { SecretValue } from '../secret-value.ts';
 
 export type QueryValue = string | number | boolean | undefined;
 
@@ -54,30 +55,7 @@ export class KubeApiError extends Error {
  * A signed-in user's bearer token, held so that it cannot end up in a log line or a response by
  * accident: printing, inspecting or serialising it gives "[redacted]".
  */
-export class BearerToken {
-  readonly #value: string;
-
-  constructor(value: string) {
-    this.#value = value;
-  }
-
-  /** The token itself, for the Authorization header and nothing else. */
-  reveal(): string {
-    return this.#value;
-  }
-
-  toString(): string {
-    return '[redacted]';
-  }
-
-  toJSON(): string {
-    return '[redacted]';
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return 'BearerToken([redacted])';
-  }
-}
+export class BearerToken extends SecretValue {}
 
 /** What sends requests: the backend's own client, or the same client with a user's token. */
 export interface KubeRequester {

@@ -1,4 +1,4 @@
-import { type FC, useState } from 'react';
+import { type ComponentProps, type FC, useState } from 'react';
 import { ClipboardCopyButton, CodeBlock, CodeBlockAction, CodeBlockCode } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
 import { useStableId } from '../hooks/useStableId';
@@ -8,10 +8,12 @@ type CopyableCodeBlockProps = {
   code: string;
   /** Names the copy button for assistive technology, e.g. "Copy the PeerPodConfig YAML". */
   copyAriaLabel: string;
+  /** Props of the code element, e.g. to make long text a focusable scrolling region. */
+  codeProps?: Omit<ComponentProps<typeof CodeBlockCode>, 'children'>;
 };
 
-/** Multi-line code with a copy button, for YAML and commands the admin runs themselves. */
-const CopyableCodeBlock: FC<CopyableCodeBlockProps> = ({ code, copyAriaLabel }) => {
+/** Multi-line code with a copy button, for YAML and commands the admin runs themselves, and console output. */
+const CopyableCodeBlock: FC<CopyableCodeBlockProps> = ({ code, copyAriaLabel, codeProps }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const buttonId = useStableId();
   const [copied, setCopied] = useState(false);
@@ -38,7 +40,7 @@ const CopyableCodeBlock: FC<CopyableCodeBlockProps> = ({ code, copyAriaLabel }) 
         </CodeBlockAction>
       }
     >
-      <CodeBlockCode>{code}</CodeBlockCode>
+      <CodeBlockCode {...codeProps}>{code}</CodeBlockCode>
     </CodeBlock>
   );
 };

@@ -1,22 +1,13 @@
-import { type FC, useState } from 'react';
+import { type FC } from 'react';
 import { Timestamp } from '@openshift-console/dynamic-plugin-sdk';
-import {
-  Alert,
-  Button,
-  ClipboardCopyButton,
-  CodeBlock,
-  CodeBlockAction,
-  CodeBlockCode,
-  Content,
-  Stack,
-  StackItem,
-} from '@patternfly/react-core';
+import { Alert, Button, Content, Stack, StackItem } from '@patternfly/react-core';
 import { SyncAltIcon } from '@patternfly/react-icons';
 import { useTranslation } from 'react-i18next';
 
 import BackendProblemAlert from '../../../components/BackendProblemAlert';
 import { backendProblemOf } from '../../../components/backendProblem';
 import ConfirmModal from '../../../components/ConfirmModal';
+import CopyableCodeBlock from '../../../components/CopyableCodeBlock';
 import LoadingState from '../../../components/LoadingState';
 import { useStableId } from '../../../hooks/useStableId';
 import { useVmConsoleOutput } from '../../../hooks/useVmConsoleOutput';
@@ -119,39 +110,18 @@ const VmConsoleOutputModal: FC<VmConsoleOutputModalProps> = ({ vmId, podLabel, o
 /** The text in a monospace block that scrolls within the dialog, with a copy button that stays in view. */
 const ConsoleOutputBlock: FC<{ text: string; vmId: string }> = ({ text, vmId }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
-  const buttonId = useStableId();
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    await navigator.clipboard.writeText(text);
-    setCopied(true);
-  };
   return (
-    <CodeBlock
-      actions={
-        <CodeBlockAction>
-          <ClipboardCopyButton
-            id={buttonId}
-            aria-label={t('Copy the console output of VM {{vm}}', { vm: vmId })}
-            onClick={() => void copy()}
-            exitDelay={copied ? 1500 : 600}
-            variant="plain"
-            onTooltipHidden={() => setCopied(false)}
-          >
-            {copied ? t('Copied') : t('Copy')}
-          </ClipboardCopyButton>
-        </CodeBlockAction>
-      }
-    >
-      <CodeBlockCode
-        className="peer-pods-console-plugin__console-output"
+    <CopyableCodeBlock
+      code={text}
+      copyAriaLabel={t('Copy the console output of VM {{vm}}', { vm: vmId })}
+      codeProps={{
+        className: 'peer-pods-console-plugin__console-output',
         // A scrolling region: focusable, so that keyboard users can scroll it too.
-        role="region"
-        tabIndex={0}
-        aria-label={t('Console output of VM {{vm}}', { vm: vmId })}
-      >
-        {text}
-      </CodeBlockCode>
-    </CodeBlock>
+        role: 'region',
+        tabIndex: 0,
+        'aria-label': t('Console output of VM {{vm}}', { vm: vmId }),
+      }}
+    />
   );
 };
 
