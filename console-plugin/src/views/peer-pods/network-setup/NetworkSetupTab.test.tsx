@@ -45,8 +45,20 @@ const awsReport = (rules: PortRule[], overrides: Partial<PortRulesReport> = {}):
 const MISSING = awsReport([rule('kata-agent', 15150, 'missing'), rule('vxlan', 9000, 'present')]);
 const ALL_OPEN = awsReport([rule('kata-agent', 15150, 'present'), rule('vxlan', 9000, 'present')]);
 
-const ADMIN: Permissions = { user: 'admin', canRead: true, canChangeCloud: true, canReadCloud: true, canListPods: true };
-const VIEWER: Permissions = { user: 'viewer', canRead: true, canChangeCloud: false, canReadCloud: true, canListPods: false };
+const ADMIN: Permissions = {
+  user: 'admin',
+  canRead: true,
+  canChangeCloud: true,
+  canReadCloud: true,
+  canListPods: true,
+};
+const VIEWER: Permissions = {
+  user: 'viewer',
+  canRead: true,
+  canChangeCloud: false,
+  canReadCloud: true,
+  canListPods: false,
+};
 
 const backendError = (status: number, code: string, message: string) =>
   Object.assign(httpError(status, message), { json: { error: { code, message }, message } });

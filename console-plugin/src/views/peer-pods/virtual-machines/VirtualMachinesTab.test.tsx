@@ -42,8 +42,20 @@ const inventory = (overrides: Partial<VmInventory> = {}): VmInventory => ({
   ...overrides,
 });
 
-const ADMIN: Permissions = { user: 'admin', canRead: true, canChangeCloud: true, canReadCloud: true, canListPods: true };
-const VIEWER: Permissions = { user: 'viewer', canRead: true, canChangeCloud: false, canReadCloud: true, canListPods: false };
+const ADMIN: Permissions = {
+  user: 'admin',
+  canRead: true,
+  canChangeCloud: true,
+  canReadCloud: true,
+  canListPods: true,
+};
+const VIEWER: Permissions = {
+  user: 'viewer',
+  canRead: true,
+  canChangeCloud: false,
+  canReadCloud: true,
+  canListPods: false,
+};
 
 /** The backend's error answer as consoleFetchJSON throws it: status, message and the JSON body. */
 const backendError = (status: number, code: string, message: string) =>
