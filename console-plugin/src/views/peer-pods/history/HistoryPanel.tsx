@@ -1,7 +1,6 @@
 import type { FC } from 'react';
 import { Timestamp } from '@openshift-console/dynamic-plugin-sdk';
 import {
-  Button,
   Content,
   EmptyState,
   EmptyStateBody,
@@ -13,9 +12,10 @@ import {
   StackItem,
   Title,
 } from '@patternfly/react-core';
-import { HistoryIcon, SyncAltIcon } from '@patternfly/react-icons';
+import { HistoryIcon } from '@patternfly/react-icons';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
+import RefreshButton from '../../../components/RefreshButton';
 import type { HistoryKind } from '@peer-pods-console/contract/operations';
 
 import type { HistoryEntry } from '../../../api/backend';
@@ -61,16 +61,9 @@ const HistoryPanel: FC<{ history: HistoryState }> = ({ history }) => {
             </Title>
           </FlexItem>
           <FlexItem>
-            <Button
-              variant="secondary"
-              size="sm"
-              icon={<SyncAltIcon />}
-              onClick={refresh}
-              isLoading={refreshing && loaded}
-              isDisabled={refreshing}
-            >
+            <RefreshButton size="sm" onClick={refresh} refreshing={refreshing} loaded={loaded}>
               {t('Refresh')}
-            </Button>
+            </RefreshButton>
           </FlexItem>
         </Flex>
       </StackItem>

@@ -1,9 +1,9 @@
 import type { FC } from 'react';
 import { Timestamp } from '@openshift-console/dynamic-plugin-sdk';
-import { Button, Content, Flex, FlexItem, Label, LabelGroup, Stack, StackItem, Title } from '@patternfly/react-core';
-import { SyncAltIcon } from '@patternfly/react-icons';
+import { Content, Flex, FlexItem, Label, LabelGroup, Stack, StackItem, Title } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
+import RefreshButton from '../../../components/RefreshButton';
 import type { SetupAction } from '@peer-pods-console/contract/setup-checks';
 
 import type { SetupReport } from '../../../api/backend';
@@ -37,15 +37,9 @@ const SetupChecklist: FC<SetupChecklistProps> = ({ report, loaded, error, refres
             <Title headingLevel="h2">{t('Setup checklist')}</Title>
           </FlexItem>
           <FlexItem>
-            <Button
-              variant="secondary"
-              icon={<SyncAltIcon />}
-              onClick={onRefresh}
-              isLoading={refreshing && loaded}
-              isDisabled={refreshing}
-            >
+            <RefreshButton onClick={onRefresh} refreshing={refreshing} loaded={loaded}>
               {t('Check again')}
-            </Button>
+            </RefreshButton>
           </FlexItem>
         </Flex>
       </StackItem>

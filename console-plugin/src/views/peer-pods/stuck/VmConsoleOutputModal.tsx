@@ -1,8 +1,8 @@
 import { type FC } from 'react';
 import { Timestamp } from '@openshift-console/dynamic-plugin-sdk';
-import { Alert, Button, Content, Stack, StackItem } from '@patternfly/react-core';
-import { SyncAltIcon } from '@patternfly/react-icons';
+import { Alert, Content, Stack, StackItem } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
+import RefreshButton from '../../../components/RefreshButton';
 
 import BackendProblemAlert from '../../../components/BackendProblemAlert';
 import { backendProblemOf } from '../../../components/backendProblem';
@@ -90,16 +90,9 @@ const VmConsoleOutputModal: FC<VmConsoleOutputModalProps> = ({ vmId, podLabel, o
     >
       <Stack hasGutter>
         <StackItem>
-          <Button
-            variant="secondary"
-            size="sm"
-            icon={<SyncAltIcon />}
-            onClick={refresh}
-            isLoading={refreshing && loaded}
-            isDisabled={refreshing}
-          >
+          <RefreshButton size="sm" onClick={refresh} refreshing={refreshing} loaded={loaded}>
             {t('Read again')}
-          </Button>
+          </RefreshButton>
         </StackItem>
         <StackItem>{body}</StackItem>
       </Stack>

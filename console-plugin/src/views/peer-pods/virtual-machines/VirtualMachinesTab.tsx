@@ -12,8 +12,9 @@ import {
   StackItem,
   ToolbarItem,
 } from '@patternfly/react-core';
-import { CubesIcon, SyncAltIcon } from '@patternfly/react-icons';
+import { CubesIcon } from '@patternfly/react-icons';
 import { useTranslation } from 'react-i18next';
+import RefreshButton from '../../../components/RefreshButton';
 
 import type { VmInventory } from '../../../api/backend';
 import BackendProblemAlert from '../../../components/BackendProblemAlert';
@@ -113,9 +114,9 @@ const Inventory: FC<InventoryProps> = ({ inventory, requestError, refresh, refre
   };
 
   const refreshButton = (
-    <Button variant="secondary" icon={<SyncAltIcon />} onClick={refresh} isLoading={refreshing} isDisabled={refreshing}>
+    <RefreshButton onClick={refresh} refreshing={refreshing}>
       {t('Refresh')}
-    </Button>
+    </RefreshButton>
   );
 
   return (
