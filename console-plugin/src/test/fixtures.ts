@@ -1,4 +1,5 @@
 // Kubernetes objects as the API server returns them, for component tests.
+import type { Permissions } from '../api/backend';
 import type { NodeKind } from '../models/Node';
 import type { InventoryVm } from '../views/peer-pods/virtual-machines/vmInventoryRows';
 import { DEFAULT_PEER_POD_CONFIG, PEER_POD_VM_RESOURCE, PeerPodConfigKind } from '../models/PeerPodConfig';
@@ -59,3 +60,21 @@ export const inventoryVm = (name: string, overrides: Partial<InventoryVm> = {}):
   orphanReason: null,
   ...overrides,
 });
+
+/** GET /permissions of an admin: reads and changes everything. */
+export const ADMIN_PERMISSIONS: Permissions = {
+  user: 'admin',
+  canRead: true,
+  canChangeCloud: true,
+  canReadCloud: true,
+  canListPods: true,
+};
+
+/** GET /permissions of a viewer: reads the cloud, changes nothing, sees no pod names. */
+export const VIEWER_PERMISSIONS: Permissions = {
+  user: 'viewer',
+  canRead: true,
+  canChangeCloud: false,
+  canReadCloud: true,
+  canListPods: false,
+};

@@ -1,8 +1,9 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
+import { ADMIN_PERMISSIONS, VIEWER_PERMISSIONS } from '../../../test/fixtures';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom-v5-compat';
 
-import { backendUrl, type Permissions, type PortRulesApplyResult, type PortRulesReport } from '../../../api/backend';
+import { backendUrl, type PortRulesApplyResult, type PortRulesReport } from '../../../api/backend';
 import { consoleFetchJSON, httpError } from '../../../test/sdk-mock';
 import NetworkSetupTab from './NetworkSetupTab';
 
@@ -45,21 +46,6 @@ const awsReport = (rules: PortRule[], overrides: Partial<PortRulesReport> = {}):
 const MISSING = awsReport([rule('kata-agent', 15150, 'missing'), rule('vxlan', 9000, 'present')]);
 const ALL_OPEN = awsReport([rule('kata-agent', 15150, 'present'), rule('vxlan', 9000, 'present')]);
 
-const ADMIN: Permissions = {
-  user: 'admin',
-  canRead: true,
-  canChangeCloud: true,
-  canReadCloud: true,
-  canListPods: true,
-};
-const VIEWER: Permissions = {
-  user: 'viewer',
-  canRead: true,
-  canChangeCloud: false,
-  canReadCloud: true,
-  canListPods: false,
-};
-
 const backendError = (status: number, code: string, message: string) =>
   Object.assign(httpError(status, message), { json: { error: { code, message }, message } });
 
@@ -70,7 +56,7 @@ type Answers = {
   permissions?: () => Promise<unknown>;
 };
 
-const answerGets = ({ ports = pending, permissions = () => Promise.resolve(ADMIN) }: Answers) =>
+const answerGets = ({ ports = pending, permissions = () => Promise.resolve(ADMIN_PERMISSIONS) }: Answers) =>
   consoleFetchJSON.mockImplementation((url: string) => {
     if (url === backendUrl('/ports?fresh=true')) return ports(false);
     if (url === backendUrl('/ports?fresh=true&includeUdp=true')) return ports(true);
@@ -79,7 +65,7 @@ const answerGets = ({ ports = pending, permissions = () => Promise.resolve(ADMIN
   });
 
 /** After an apply the backend reads the rules again: `after` is what the second read returns. */
-const serveReports = (first: PortRulesReport, after: PortRulesReport = first, permissions = ADMIN) => {
+const serveReports = (first: PortRulesReport, after: PortRulesReport = first, permissions = ADMIN_PERMISSIONS) => {
   let reads = 0;
   answerGets({
     ports: () => Promise.resolve(reads++ === 0 ? first : after),
@@ -367,7 +353,7 @@ describe('Network setup tab: port wizard', () => {
 
   it('shows a user without permission the commands and why, instead of an apply button', async () => {
     const user = userEvent.setup();
-    serveReports(MISSING, MISSING, VIEWER);
+    serveReports(MISSING, MISSING, VIEWER_PERMISSIONS);
     renderTab();
     await screen.findByText('Amazon Web Services (AWS)');
 
@@ -409,7 +395,7 @@ describe('Network setup tab: port wizard', () => {
   it('names the permission needed to read the port rules', async () => {
     answerGets({
       ports: () => Promise.reject(backendError(403, 'forbidden', 'user "viewer" may not list nodes')),
-      permissions: () => Promise.resolve(VIEWER),
+      permissions: () => Promise.resolve(VIEWER_PERMISSIONS),
     });
 
     renderTab();

@@ -3,21 +3,14 @@ import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom-v5-compat';
 import type { ComponentProps } from 'react';
 
-import type { Permissions, VmConsoleOutput } from '../../../api/backend';
+import type { VmConsoleOutput } from '../../../api/backend';
 import { serveBackend, backendCalls } from '../../../test/capacityFixtures';
-import { peerPodConfig } from '../../../test/fixtures';
+import { ADMIN_PERMISSIONS, peerPodConfig } from '../../../test/fixtures';
 import { stuckPeerPod, stuckPeerPods } from '../../../test/operationsFixtures';
 import { httpError } from '../../../test/sdk-mock';
 import StuckPeerPodsSection from './StuckPeerPodsSection';
 
 const allowed = { allowed: true, loading: false };
-const mayReadEverything: Permissions = {
-  user: 'admin',
-  canRead: true,
-  canChangeCloud: true,
-  canReadCloud: true,
-  canListPods: true,
-};
 
 const renderSection = (props: Partial<ComponentProps<typeof StuckPeerPodsSection>> = {}) => {
   const handlers = { onRaiseLimit: vi.fn(), onRaiseOverride: vi.fn() };
@@ -223,7 +216,7 @@ describe('Stuck peer pods', () => {
     it('is offered for a VM whose sandbox does not start, to users who may read the inventory', async () => {
       serveBackend({
         '/stuck': stuckPeerPods([sandboxPod, stuckPeerPod('db-0', { vmId: 'i-0def' })]),
-        '/permissions': mayReadEverything,
+        '/permissions': ADMIN_PERMISSIONS,
       });
 
       renderSection();
@@ -240,7 +233,7 @@ describe('Stuck peer pods', () => {
     ])('is not offered to users who %s', async (_who, denied) => {
       serveBackend({
         '/stuck': stuckPeerPods([sandboxPod]),
-        '/permissions': { ...mayReadEverything, ...denied },
+        '/permissions': { ...ADMIN_PERMISSIONS, ...denied },
       });
 
       renderSection();
@@ -254,7 +247,7 @@ describe('Stuck peer pods', () => {
       const user = userEvent.setup();
       serveBackend({
         '/stuck': stuckPeerPods([sandboxPod]),
-        '/permissions': mayReadEverything,
+        '/permissions': ADMIN_PERMISSIONS,
         '/vms/i-0abc/console-output': answer,
       });
       renderSection();

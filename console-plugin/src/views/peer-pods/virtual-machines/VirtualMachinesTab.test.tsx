@@ -1,4 +1,5 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
+import { ADMIN_PERMISSIONS, VIEWER_PERMISSIONS } from '../../../test/fixtures';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom-v5-compat';
 
@@ -42,21 +43,6 @@ const inventory = (overrides: Partial<VmInventory> = {}): VmInventory => ({
   ...overrides,
 });
 
-const ADMIN: Permissions = {
-  user: 'admin',
-  canRead: true,
-  canChangeCloud: true,
-  canReadCloud: true,
-  canListPods: true,
-};
-const VIEWER: Permissions = {
-  user: 'viewer',
-  canRead: true,
-  canChangeCloud: false,
-  canReadCloud: true,
-  canListPods: false,
-};
-
 /** The backend's error answer as consoleFetchJSON throws it: status, message and the JSON body. */
 const backendError = (status: number, code: string, message: string) =>
   Object.assign(httpError(status, message), { json: { error: { code, message }, message } });
@@ -71,7 +57,7 @@ const answerGets = (answers: { vms?: () => Promise<unknown>; permissions?: () =>
     return Promise.reject(new Error(`unexpected GET ${url}`));
   });
 
-const serve = (value: VmInventory, permissions: Permissions = ADMIN) =>
+const serve = (value: VmInventory, permissions: Permissions = ADMIN_PERMISSIONS) =>
   answerGets({ vms: () => Promise.resolve(value), permissions: () => Promise.resolve(permissions) });
 
 const renderTab = () =>
@@ -186,7 +172,7 @@ describe('Virtual machines tab', () => {
               'user "viewer" may not list nodes; ask a cluster administrator for that permission',
             ),
           ),
-        permissions: () => Promise.resolve(VIEWER),
+        permissions: () => Promise.resolve(VIEWER_PERMISSIONS),
       });
 
       renderTab();
@@ -581,7 +567,7 @@ describe('Virtual machines tab', () => {
     });
 
     it('gives a user who may not change the cloud no cleanup action, and says why', async () => {
-      serve(inventory({ vms: [vm('podvm-web-1a2b3c4d'), orphan('podvm-old-11111111')] }), VIEWER);
+      serve(inventory({ vms: [vm('podvm-web-1a2b3c4d'), orphan('podvm-old-11111111')] }), VIEWER_PERMISSIONS);
 
       renderTab();
 
