@@ -3,6 +3,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startArmServer, type ArmServer } from '../../../test/arm-server/server.ts';
+import { armTestProvider, CLIENT_ID, SUBSCRIPTION, TENANT } from '../test/arm-provider.ts';
 import { memoryLogger } from '../../../test/memory-logger.ts';
 import { createCloudProvider } from '../create-provider.ts';
 import {
@@ -21,9 +22,6 @@ import { parseCloudSettings } from '../settings.ts';
 import { AzureCloudProvider, type AzureProviderOptions } from './provider.ts';
 import { failure } from '../test/failure.ts';
 
-const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
-const TENANT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
-const CLIENT_ID = '99999999-8888-7777-6666-555555555555';
 const CLIENT_SECRET = 'Q8~peerpods-azure-client-secret-must-not-leak';
 const RG = 'test-cluster-rg';
 const NSG = 'test-cluster-nsg';
@@ -39,15 +37,9 @@ let arm: ArmServer;
 const logs = memoryLogger();
 
 function provider(overrides: Partial<AzureProviderOptions> = {}): AzureCloudProvider {
-  return new AzureCloudProvider({
-    subscriptionId: SUBSCRIPTION,
+  return armTestProvider(arm, {
     resourceGroup: RG,
-    tenantId: TENANT,
-    clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
-    armEndpoint: arm.endpoint,
-    authorityHost: arm.authorityHost,
-    caCertificates: arm.caCertificate,
     pollIntervalMs: 5,
     credentialsSource: 'Secret openshift-sandboxed-containers-operator/peer-pods-secret',
     logger: logs.logger,

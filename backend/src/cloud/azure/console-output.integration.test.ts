@@ -3,13 +3,11 @@
 // it answers. The SAS URI is a credential: it appears in no error and no log line.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startArmServer, type ArmServer } from '../../../test/arm-server/server.ts';
+import { armTestProvider, CLIENT_ID, SUBSCRIPTION, TENANT } from '../test/arm-provider.ts';
 import { memoryLogger } from '../../../test/memory-logger.ts';
 import { CONSOLE_TAIL_BYTES } from '../console-output.ts';
 import { AzureCloudProvider } from './provider.ts';
 
-const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
-const TENANT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
-const CLIENT_ID = '99999999-8888-7777-6666-555555555555';
 const CLIENT_SECRET = 'Q8~peerpods-azure-console-secret-must-not-leak';
 const RG = 'test-cluster-rg';
 const vmId = (name: string) =>
@@ -19,18 +17,7 @@ let arm: ArmServer;
 const logs = memoryLogger();
 
 function provider(): AzureCloudProvider {
-  return new AzureCloudProvider({
-    subscriptionId: SUBSCRIPTION,
-    resourceGroup: RG,
-    tenantId: TENANT,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    armEndpoint: arm.endpoint,
-    authorityHost: arm.authorityHost,
-    caCertificates: arm.caCertificate,
-    maxRetries: 0,
-    logger: logs.logger,
-  });
+  return armTestProvider(arm, { resourceGroup: RG, clientSecret: CLIENT_SECRET, maxRetries: 0, logger: logs.logger });
 }
 
 /** Every SAS signature the server handed out, to look for in what the backend says. */

@@ -6,15 +6,13 @@
 // the bound is each test's timeout: without the fix these calls never finish.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startArmServer, type ArmServer } from '../../../test/arm-server/server.ts';
+import { armTestProvider, CLIENT_ID, SUBSCRIPTION, TENANT } from '../test/arm-provider.ts';
 import { memoryLogger } from '../../../test/memory-logger.ts';
 import type { CloudError } from '../errors.ts';
 import type { ClusterIdentity } from '../inventory.ts';
 import { AzureCloudProvider } from './provider.ts';
 import { failure } from '../test/failure.ts';
 
-const SUBSCRIPTION = '11111111-2222-3333-4444-555555555555';
-const TENANT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
-const CLIENT_ID = '99999999-8888-7777-6666-555555555555';
 const CLIENT_SECRET = 'Q8~peerpods-azure-timeout-secret-must-not-leak';
 const RG = 'timeout-cluster-rg';
 const NSG = 'timeout-cluster-nsg';
@@ -29,15 +27,9 @@ const logs = memoryLogger();
 
 /** A fresh provider each time: no token cached from an earlier test. */
 function provider(maxRetries: number): AzureCloudProvider {
-  return new AzureCloudProvider({
-    subscriptionId: SUBSCRIPTION,
+  return armTestProvider(arm, {
     resourceGroup: RG,
-    tenantId: TENANT,
-    clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
-    armEndpoint: arm.endpoint,
-    authorityHost: arm.authorityHost,
-    caCertificates: arm.caCertificate,
     requestTimeoutMs: REQUEST_TIMEOUT_MS,
     maxRetries,
     credentialsSource: 'Secret openshift-sandboxed-containers-operator/peer-pods-secret',
