@@ -211,6 +211,13 @@ export const peerPodVm = z.object({
   orphan: z.boolean(),
   /** why the VM is (or is not yet) an orphan, for the UI */
   orphanReason: z.string().nullable(),
+  /** AWS availability zone; Azure zone, else the region. */
+  zone: z.string().nullable(),
+  /** AWS AMI id; Azure image (gallery image version / image resource id, or publisher:offer:sku:version). */
+  image: z.string().nullable(),
+  /** vCPUs and memory of the instance type, from the cloud's size list; null until that was read. */
+  vcpus: count.nullable(),
+  memoryMiB: count.nullable(),
 });
 export type PeerPodVm = z.infer<typeof peerPodVm>;
 
@@ -365,7 +372,13 @@ export const vmConsoleOutput = z.object({
 export type VmConsoleOutput = z.infer<typeof vmConsoleOutput>;
 
 /** PUT /api/v1/configs/:namespace/:name/limit — written with the signed-in user's own token. */
-export const limitChangeRequest = z.object({ limit: count }).strict();
+export const limitChangeRequest = z
+  .object({
+    limit: count,
+    /** Also write PEERPODS_LIMIT_PER_NODE in the PeerPodConfig's ConfigMap (peer-pods-cm), so the adaptor's own limit agrees. */
+    syncConfigMap: z.boolean().optional(),
+  })
+  .strict();
 export type LimitChangeRequest = z.infer<typeof limitChangeRequest>;
 
 /** PUT /api/v1/nodes/:name/override — null removes the override; written with the user's own token. */
@@ -379,6 +392,11 @@ export const limitChangeResult = z.object({
   new: z.string().nullable(),
   /** The Event that records the change (absent when the value did not change). */
   event: z.object({ namespace: z.string(), name: z.string() }).nullable(),
+  /** With syncConfigMap: PEERPODS_LIMIT_PER_NODE in the ConfigMap before and after (null: unset). */
+  configMap: z
+    .object({ namespace: z.string(), name: z.string(), old: z.string().nullable(), new: z.string() })
+    .nullable()
+    .optional(),
 });
 export type LimitChangeResult = z.infer<typeof limitChangeResult>;
 
@@ -400,6 +418,79 @@ export type HistoryEntry = z.infer<typeof historyEntry>;
 /** GET /api/v1/history: recent changes, newest first. */
 export const history = z.object({ entries: z.array(historyEntry) });
 export type History = z.infer<typeof history>;
+
+// ---- room: sizes and quotas ------------------------------------------------------------
+// GET /api/v1/capacity/room. The rules (size selection, the promise) live in sizing.ts.
+
+/** One VM size as the cloud describes it (DescribeInstanceTypes; Azure resource SKUs). */
+export const vmSize = z.object({
+  name: z.string(),
+  vcpus: count,
+  memoryMiB: count,
+  gpus: count,
+  /** The quota it counts against: AWS quota code (L-1216C47A…); Azure usage name (standardDSv5Family). Null: none known. */
+  quota: z.string().nullable(),
+});
+export type VmSize = z.infer<typeof vmSize>;
+
+/**
+ * One vCPU quota that the default size counts against. known: limit and use were read;
+ * not-permitted: the backend's cloud credentials may not read it (`permission` names the IAM
+ * action / Azure permission to grant); unknown: it could not be read or told (`detail` says why).
+ */
+export const vcpuQuota = z.object({
+  /** AWS quota code, or Azure usage name (`cores` is the region's total). */
+  code: z.string(),
+  /** The name the cloud's console shows, e.g. "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances". */
+  name: z.string(),
+  state: z.enum(['known', 'not-permitted', 'unknown']),
+  /** vCPUs */
+  limit: count.nullable(),
+  used: count.nullable(),
+  free: count.nullable(),
+  permission: z.string().nullable(),
+  detail: z.string().nullable(),
+});
+export type VcpuQuota = z.infer<typeof vcpuQuota>;
+
+export const capacityRoom = z.object({
+  provider: z.enum(['aws', 'azure']).nullable(),
+  /** AWS region, or Azure location. */
+  region: z.string().nullable(),
+  /** When the sizes and quotas were read from the cloud (the backend caches them). */
+  fetchedAt: z.string().nullable(),
+  /** What a peer pod without sizing annotations gets, and where that comes from. */
+  defaultSize: z.string().nullable(),
+  defaultSizeSource: z.enum(['config-map', 'adaptor-default']).nullable(),
+  /** The allowed list as written in peer-pods-cm (empty: only the default size). */
+  allowedSizes: z.array(z.string()),
+  /** What the cloud says of the default size and every allowed one (a size it does not know is left out). */
+  sizes: z.array(vmSize),
+  /** The quotas the default size counts against; the tightest one decides. */
+  quotas: z.array(vcpuQuota),
+  /** Sum of every advertising node's limit, and VMs peer pods hold now (capacity totals). */
+  promisedVms: count,
+  usedVms: count,
+  /** vCPUs of the default size; null when the cloud did not describe it. */
+  vcpusPerVm: count.nullable(),
+  /** Free vCPUs of the tightest known quota; null when none is known. */
+  freeVcpus: count.nullable(),
+  /** See sizing.ts roomVerdict. */
+  promisedVcpus: count.nullable(),
+  stillPromisedVms: count,
+  moreVms: count.nullable(),
+  exceeds: z.boolean().nullable(),
+  /**
+   * The adaptor's own per-node limit, PEERPODS_LIMIT_PER_NODE in the PeerPodConfig's ConfigMap
+   * (value null: unset, the adaptor uses 10); null when the ConfigMap could not be read.
+   */
+  adaptorLimit: z
+    .object({ namespace: z.string(), name: z.string(), text: z.string().nullable(), value: count.nullable() })
+    .nullable(),
+  /** The sizes or quotas could not be read at all (settings missing, cloud unreachable). */
+  error: errorBody.shape.error.nullable(),
+});
+export type CapacityRoom = z.infer<typeof capacityRoom>;
 
 // ---- permissions -------------------------------------------------------------------------
 

@@ -15,6 +15,8 @@ export const SETUP_CHECK_IDS = [
   'webhook',
   'ports',
   'advertised-capacity',
+  'adaptor-limit',
+  'cloud-quota',
   'capacity-writers',
   'unaccounted-pods',
   'namespace-policy',
@@ -93,6 +95,23 @@ export const SETUP_TEXT = {
   capacityNotAdvertised: '{{number}} of {{total}} matching nodes do not advertise {{resource}}: {{nodes}}.',
   capacityDrift: 'Nodes that advertise a different {{resource}} than their limit: {{nodes}}.',
   capacityOk: 'All {{total}} matching nodes advertise {{resource}} ({{capacity}} VMs in all).',
+
+  adaptorLimitOk: '{{key}} in the ConfigMap {{name}} is {{value}}, the same as the PeerPodConfig limit.',
+  adaptorLimitUnsetOk:
+    'The ConfigMap {{name}} does not set {{key}}, so the cloud-api-adaptor uses {{value}}, the same as the PeerPodConfig limit.',
+  adaptorLimitDrift:
+    '{{key}} in the ConfigMap {{name}} is {{value}}, but the PeerPodConfig limit is {{limit}}: where the cloud-api-adaptor advertises the capacity itself, nodes get {{value}}. Keep the two in step; the cloud-api-adaptor reads it when its pods start.',
+  adaptorLimitUnsetDrift:
+    'The ConfigMap {{name}} does not set {{key}}, so the cloud-api-adaptor uses {{value}}, but the PeerPodConfig limit is {{limit}}: where the cloud-api-adaptor advertises the capacity itself, nodes get {{value}}. Keep the two in step.',
+  adaptorLimitNoConfigLimit:
+    'The PeerPodConfig has no valid limit, so {{key}} in the ConfigMap {{name}} cannot be compared with it.',
+
+  quotaRoom:
+    'The limits allow {{promised}} peer pod VMs of {{size}} ({{vcpus}} vCPUs each); {{used}} run now, and the quota {{quota}} has {{free}} vCPUs free: at most {{more}} more can start.',
+  quotaShort:
+    'The limits allow {{promised}} peer pod VMs of {{size}} ({{vcpus}} vCPUs each) and {{used}} run now, but the quota {{quota}} has only {{free}} vCPUs free: at most {{more}} more can start, so {{short}} promised VMs would fail in ContainerCreating. Lower the limits or ask the cloud for a higher quota.',
+  quotaNotPermitted: 'The backend may not read the vCPU quota {{quota}}: grant its cloud credentials {{permission}}.',
+  quotaUnknown: 'The room in the vCPU quota could not be told: {{error}}',
 
   capacityWritersNone: 'No other field manager writes {{resource}} on the nodes this console manages.',
   capacityOtherWriters:
