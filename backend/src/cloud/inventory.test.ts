@@ -309,6 +309,9 @@ describe('cleanupOrphans', () => {
     return {
       name: 'aws',
       deletions,
+      region: async () => 'us-east-2',
+      describeSizes: async () => [],
+      readVcpuQuotas: async () => [],
       resolveClusterScope: async (scope) => scope,
       // As the providers do: only the VMs in the scope, the others counted.
       listPeerPodVms: async (scope) =>

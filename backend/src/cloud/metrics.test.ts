@@ -70,6 +70,9 @@ describe('the cloud inventory gauges', () => {
 function failingProvider(): CloudProvider {
   return {
     name: 'aws',
+    region: () => Promise.resolve('us-east-2'),
+    describeSizes: () => Promise.resolve([]),
+    readVcpuQuotas: () => Promise.resolve([]),
     resolveClusterScope: (identity) => Promise.resolve(identity),
     listPeerPodVms: () =>
       Promise.reject(new CloudQuotaError('vCPU quota used up', { provider: 'aws', operation: 'DescribeInstances' })),

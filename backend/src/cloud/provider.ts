@@ -36,6 +36,10 @@ export interface PeerPodVm {
   resourceGroup?: string;
   /** AWS availability zone, or Azure region. */
   location?: string;
+  /** AWS availability zone; Azure availability zone as `<region>-<zone>`, unset for a VM in no zone. */
+  zone?: string;
+  /** AWS AMI id; Azure image reference (its resource id, or publisher:offer:sku:version). */
+  image?: string;
   /**
    * The disks attached to the VM as the listing saw them, and whether the cloud deletes each with
    * the VM (AWS: EBS volumes and their DeleteOnTermination). Unset where the listing does not say.
@@ -231,6 +235,43 @@ export interface PortRuleVerification {
   rules: { key: PortRuleKey; targetId: string; sourceId?: string; status: PortRuleStatus; detail: string }[];
 }
 
+// ---- Sizes and quotas ----------------------------------------------------------------------
+
+/** One VM size as the cloud describes it in the region (AWS instance type, Azure VM size). */
+export interface VmSizeInfo {
+  name: string;
+  vcpus: number;
+  memoryMiB: number;
+  gpus: number;
+  /**
+   * The vCPU quota the size counts against: AWS the On-Demand quota code of its family (e.g.
+   * L-1216C47A for A, C, D, H, I, M, R, T, Z); Azure the SKU's family, the name of its usage (e.g.
+   * standardDCASv5Family). Undefined when the cloud does not tell.
+   */
+  quota?: string;
+}
+
+/**
+ * One vCPU quota with its limit and use. A quota the credentials may not read is a reading in
+ * state `not-permitted` naming the permission to grant (never an exception); one that cannot be
+ * read or told otherwise is `unknown` with the reason in `detail`.
+ */
+export interface VcpuQuotaReading {
+  /** AWS quota code; Azure usage name (`cores`: the region's total regional vCPUs). */
+  code: string;
+  /** As the cloud names it, e.g. "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances". */
+  name: string;
+  state: 'known' | 'not-permitted' | 'unknown';
+  /** vCPUs */
+  limit?: number;
+  /** vCPUs in use now: AWS the region's running and pending On-Demand instances of the quota's families; Azure the usage's currentValue. */
+  used?: number;
+  /** not-permitted: the IAM action (`servicequotas:GetServiceQuota`) or Azure permission (`Microsoft.Compute/locations/usages/read`). */
+  permission?: string;
+  /** One sentence: why it is not known. No secret, no raw SDK error. */
+  detail?: string;
+}
+
 // ---- The provider --------------------------------------------------------------------------
 
 export interface CloudProvider {
@@ -267,4 +308,18 @@ export interface CloudProvider {
    * the guest's and is never logged either.
    */
   consoleOutput(vmId: string): Promise<ConsoleOutput>;
+  /** The region the sizes and quotas are read in: AWS_REGION, or the Azure location of the resource group. */
+  region(): Promise<string>;
+  /**
+   * The named sizes as the cloud describes them in the region (AWS DescribeInstanceTypes, Azure
+   * resource SKUs of the location); a name the cloud does not know is left out. The caller caches.
+   */
+  describeSizes(names: readonly string[]): Promise<VmSizeInfo[]>;
+  /**
+   * The vCPU quotas `size` counts against, each with its limit and what is in use in the region:
+   * AWS the On-Demand quota of the size's family (Service Quotas GetServiceQuota, then the AWS
+   * default when the account has no applied value; use from DescribeInstances); Azure the family's
+   * usage and the region's total (`cores`). The caller caches.
+   */
+  readVcpuQuotas(size: VmSizeInfo): Promise<VcpuQuotaReading[]>;
 }

@@ -37,6 +37,12 @@ export interface CommonCloudSettings {
   secretRef: string;
   vxlanPort: number;
   limitPerNode?: number;
+  /**
+   * The pod VM sizes the adaptor picks from (contract/src/sizing.ts): the default size key
+   * (PODVM_INSTANCE_TYPE / AZURE_INSTANCE_SIZE) when set, and the allowed list
+   * (PODVM_INSTANCE_TYPES / AZURE_INSTANCE_SIZES), empty when unset.
+   */
+  sizes: { defaultSize?: string; allowed: string[] };
   /** TAGS from the ConfigMap (`k1=v1,k2=v2`): the cloud-api-adaptor puts them on every pod VM. */
   tags: Record<string, string>;
 }

@@ -4,6 +4,7 @@
 // The keys every cloud shares are read here; CLOUD_PROVIDER picks the cloud module that reads the
 // rest. A missing or bad key is an error that names the key and the object and never shows the
 // value. Every value from the Secret is wrapped in SecretValue, which prints as "[redacted]".
+import { ADAPTOR_LIMIT_KEY, parseSizeList, SIZE_KEYS } from '@peer-pods-console/contract/sizing';
 import {
   cloudIdsText,
   cloudModuleOfPlatform,
@@ -99,7 +100,11 @@ export function parseCloudSettings(input: CloudSettingsInput): CloudSettings {
     configMapRef: configMap.ref,
     secretRef,
     vxlanPort: parseVxlanPort(configMap, DEFAULT_VXLAN_PORT),
-    limitPerNode: parseCount(configMap, 'PEERPODS_LIMIT_PER_NODE'),
+    limitPerNode: parseCount(configMap, ADAPTOR_LIMIT_KEY),
+    sizes: {
+      defaultSize: configMap.optional(SIZE_KEYS[module.id].default),
+      allowed: parseSizeList(configMap.optional(SIZE_KEYS[module.id].allowed)),
+    },
     tags: parseTags(configMap.optional('TAGS'), configMap.ref),
   };
   // The module parses for its own id only, so its settings are of the registered kind.

@@ -1,9 +1,11 @@
-// EC2 failures → CloudError. Only the error's code, HTTP status and request id are read from the
-// SDK error; its message is used (redacted) only where it helps an admin.
+// EC2 and Service Quotas failures → CloudError. Only the error's code, HTTP status and request id
+// are read from the SDK error; its message is used (redacted) only where it helps an admin.
 import { cloudError, redactSecrets, type CloudError, type CloudErrorCode } from '../errors.ts';
 
 export interface AwsErrorContext {
-  /** EC2 API action, e.g. DescribeInstances. */
+  /** The API's IAM prefix; default ec2. */
+  service?: AwsService;
+  /** The API action, e.g. DescribeInstances. */
   operation: string;
   /** What the call was about, e.g. "security group sg-123" or "instance i-0abc". */
   subject?: string;
@@ -12,6 +14,10 @@ export interface AwsErrorContext {
   credentialsSource: string;
   secrets: readonly (string | undefined)[];
 }
+
+export type AwsService = 'ec2' | 'servicequotas';
+
+const ENDPOINT_NAMES: Record<AwsService, string> = { ec2: 'EC2', servicequotas: 'Service Quotas' };
 
 interface SdkErrorShape {
   name?: unknown;
@@ -72,11 +78,12 @@ function classify(code: string, status: number | undefined): CloudErrorCode {
 
 function sentence(kind: CloudErrorCode, code: string, context: AwsErrorContext, attempts: number | undefined): string {
   const about = context.subject ? ` for ${context.subject}` : '';
+  const service = context.service ?? 'ec2';
   switch (kind) {
     case 'auth':
       return `AWS rejected the credentials in ${context.credentialsSource} (${code}). Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN if it expired).`;
     case 'permission':
-      return `The AWS credentials in ${context.credentialsSource} are not allowed to call ec2:${context.operation}${about} (${code}). Grant that permission to the IAM user, or run the shown command as someone who has it.`;
+      return `The AWS credentials in ${context.credentialsSource} are not allowed to call ${service}:${context.operation}${about} (${code}). Grant that permission to the IAM user, or run the shown command as someone who has it.`;
     case 'throttled':
       return `AWS kept throttling ${context.operation}${about} in ${context.region} after ${attempts ?? 'several'} attempts with backoff (${code}). Try again in a minute.`;
     case 'not_found':
@@ -86,7 +93,7 @@ function sentence(kind: CloudErrorCode, code: string, context: AwsErrorContext, 
     case 'conflict':
       return `AWS refused ${context.operation}${about} because of the resource’s current state (${code}).`;
     case 'unavailable':
-      return `The EC2 endpoint for ${context.region} could not be reached or failed (${code}) during ${context.operation}. Check the cluster’s egress to AWS and try again.`;
+      return `The ${ENDPOINT_NAMES[service]} endpoint for ${context.region} could not be reached or failed (${code}) during ${context.operation}. Check the cluster’s egress to AWS and try again.`;
     case 'invalid_config':
       return `AWS rejected the parameters of ${context.operation}${about} (${code}). Check AWS_REGION and the ids in peer-pods-cm.`;
     default:

@@ -25,6 +25,7 @@ export const awsCloudModule: CloudModule<AwsCloudSettings> = {
     { name: 'AWS_SUBNET_ID', in: 'configMap', need: 'recommended' },
     { name: 'AWS_SG_IDS', in: 'configMap', need: 'recommended' },
     { name: 'PODVM_INSTANCE_TYPE', in: 'configMap', need: 'optional' },
+    { name: 'PODVM_INSTANCE_TYPES', in: 'configMap', need: 'optional' },
     { name: 'PODVM_AMI_ID', in: 'configMap', need: 'optional' },
   ],
   placement: {

@@ -1,5 +1,6 @@
-// CloudProvider for AWS (EC2 through @aws-sdk/client-ec2). Endpoint, region and credentials are
-// options, so it can point at moto in tests. Throttling (RequestLimitExceeded) is retried by the
+// CloudProvider for AWS (EC2 through @aws-sdk/client-ec2, vCPU quotas through
+// @aws-sdk/client-service-quotas). Endpoint, region and credentials are options, shared by both
+// clients, so it can point at moto in tests. Throttling (RequestLimitExceeded) is retried by the
 // SDK's standard retry strategy: exponential backoff with jitter, up to `maxAttempts` attempts.
 import {
   AuthorizeSecurityGroupIngressCommand,
@@ -8,11 +9,18 @@ import {
   EC2Client,
   GetConsoleOutputCommand,
   TerminateInstancesCommand,
+  paginateDescribeInstanceTypes,
   paginateDescribeInstances,
+  type _InstanceType,
   type Filter,
   type Instance,
   type IpPermission,
 } from '@aws-sdk/client-ec2';
+import {
+  GetAWSDefaultServiceQuotaCommand,
+  GetServiceQuotaCommand,
+  ServiceQuotasClient,
+} from '@aws-sdk/client-service-quotas';
 import type { Logger } from 'pino';
 import { consoleTail, type ConsoleOutput } from '../console-output.ts';
 import { CloudConfigError, CloudConflictError, CloudError, CloudNotFoundError } from '../errors.ts';
@@ -30,16 +38,26 @@ import type {
   PortRuleOptions,
   PortRulePlan,
   PortRuleVerification,
+  VcpuQuotaReading,
   VmDeletionResult,
+  VmSizeInfo,
   VmState,
 } from '../provider.ts';
-import { awsErrorCode, toAwsCloudError } from './errors.ts';
+import { awsErrorCode, toAwsCloudError, type AwsService } from './errors.ts';
 import { instanceIdFromProviderId, planAwsPortRules } from './port-rules.ts';
+import {
+  countsAgainst,
+  onDemandQuotaByCode,
+  toVmSizeInfo,
+  typesWithoutCpuOptions,
+  vcpusInUse,
+  type OnDemandQuota,
+} from './sizing.ts';
 
 export interface AwsProviderOptions {
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** e.g. http://127.0.0.1:5000 for moto; default: the regional EC2 endpoint. */
+  /** e.g. http://127.0.0.1:5000 for moto (EC2 and Service Quotas); default: the regional endpoints. */
   endpoint?: string;
   /** Attempts per call, first one included (throttling and 5xx are retried); default 5. */
   maxAttempts?: number;
@@ -55,6 +73,16 @@ export interface AwsProviderOptions {
 }
 
 const LISTED_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
+
+/** The instances that count against an On-Demand vCPU quota. */
+const QUOTA_STATES = ['pending', 'running'];
+
+/** DescribeInstanceTypes takes at most 100 names per call. */
+const INSTANCE_TYPES_PER_CALL = 100;
+
+/** A value read from AWS, or why it could not be: the parts of a VcpuQuotaReading that say so. */
+type Read =
+  { ok: true; value: number } | { ok: false; state: 'not-permitted' | 'unknown'; permission?: string; detail: string };
 
 const STATES: Record<string, VmState> = {
   pending: 'pending',
@@ -86,6 +114,8 @@ function toPeerPodVm(instance: Instance): PeerPodVm {
     subnetId: instance.SubnetId,
     vpcId: instance.VpcId,
     location: instance.Placement?.AvailabilityZone,
+    zone: instance.Placement?.AvailabilityZone,
+    image: instance.ImageId,
     disks: (instance.BlockDeviceMappings ?? []).flatMap((mapping) =>
       mapping.Ebs?.VolumeId
         ? [{ id: mapping.Ebs.VolumeId, deletedWithVm: mapping.Ebs.DeleteOnTermination === true }]
@@ -129,6 +159,7 @@ function ingressRules(permissions: IpPermission[] | undefined): AwsIngressRule[]
 export class AwsCloudProvider implements CloudProvider {
   readonly name = 'aws' as const;
   readonly #client: EC2Client;
+  readonly #quotas: ServiceQuotasClient;
   readonly #region: string;
   readonly #pageSize: number;
   readonly #credentialsSource: string;
@@ -149,7 +180,7 @@ export class AwsCloudProvider implements CloudProvider {
       options.credentials.accessKeyId,
     ];
     this.#logger = options.logger.child({ cloud: 'aws', region: options.region });
-    this.#client = new EC2Client({
+    const clientOptions = {
       region: options.region,
       endpoint: options.endpoint,
       credentials: { ...options.credentials },
@@ -163,17 +194,21 @@ export class AwsCloudProvider implements CloudProvider {
         socketTimeout: options.requestTimeoutMs ?? 30_000,
         connectionTimeout: 10_000,
       },
-    });
+    };
+    this.#client = new EC2Client(clientOptions);
+    this.#quotas = new ServiceQuotasClient(clientOptions);
   }
 
-  /** Closes the SDK's sockets. */
+  /** Closes the SDKs' sockets. */
   destroy(): void {
     this.#client.destroy();
+    this.#quotas.destroy();
   }
 
-  #fail(error: unknown, operation: string, subject?: string): CloudError {
+  #fail(error: unknown, operation: string, subject?: string, service: AwsService = 'ec2'): CloudError {
     if (error instanceof CloudError) return error;
     const mapped = toAwsCloudError(error, {
+      service,
       operation,
       subject,
       region: this.#region,
@@ -181,8 +216,8 @@ export class AwsCloudProvider implements CloudProvider {
       secrets: this.#secrets,
     });
     this.#logger.warn(
-      { operation, code: mapped.code, cloudCode: mapped.cloudCode, requestId: mapped.requestId },
-      'EC2 call failed',
+      { service, operation, code: mapped.code, cloudCode: mapped.cloudCode, requestId: mapped.requestId },
+      'AWS call failed',
     );
     return mapped;
   }
@@ -342,6 +377,153 @@ export class AwsCloudProvider implements CloudProvider {
       };
     }
     return { ...consoleTail(Buffer.from(output.Output, 'base64')), capturedAt };
+  }
+
+  region(): Promise<string> {
+    return Promise.resolve(this.#region);
+  }
+
+  async describeSizes(names: readonly string[]): Promise<VmSizeInfo[]> {
+    const wanted = [...new Set(names.map((name) => name.trim()).filter(Boolean))];
+    const found = new Map<string, VmSizeInfo>();
+    for (let start = 0; start < wanted.length; start += INSTANCE_TYPES_PER_CALL) {
+      const batch = wanted.slice(start, start + INSTANCE_TYPES_PER_CALL);
+      for (const size of await this.#describeKnownTypes(batch)) found.set(size.name, size);
+    }
+    return wanted.flatMap((name) => found.get(name) ?? []);
+  }
+
+  /** One name EC2 does not know fails the whole call (InvalidInstanceType): then each name alone. */
+  async #describeKnownTypes(batch: string[]): Promise<VmSizeInfo[]> {
+    const unknownType = (error: unknown) => awsErrorCode(error)?.startsWith('InvalidInstanceType') === true;
+    try {
+      return await this.#describeTypes(batch);
+    } catch (error) {
+      if (!unknownType(error)) throw this.#fail(error, 'DescribeInstanceTypes', `instance types ${batch.join(', ')}`);
+      if (batch.length === 1) return [];
+    }
+    const sizes: VmSizeInfo[] = [];
+    for (const name of batch) {
+      try {
+        sizes.push(...(await this.#describeTypes([name])));
+      } catch (error) {
+        if (!unknownType(error)) throw this.#fail(error, 'DescribeInstanceTypes', `instance type ${name}`);
+      }
+    }
+    return sizes;
+  }
+
+  async #describeTypes(names: string[]): Promise<VmSizeInfo[]> {
+    const sizes: VmSizeInfo[] = [];
+    const pages = paginateDescribeInstanceTypes(
+      { client: this.#client, pageSize: INSTANCE_TYPES_PER_CALL },
+      { InstanceTypes: names as _InstanceType[] },
+    );
+    for await (const page of pages) {
+      for (const info of page.InstanceTypes ?? []) {
+        const size = toVmSizeInfo(info);
+        if (size) sizes.push(size);
+      }
+    }
+    return sizes;
+  }
+
+  async readVcpuQuotas(size: VmSizeInfo): Promise<VcpuQuotaReading[]> {
+    const quota = size.quota === undefined ? undefined : onDemandQuotaByCode(size.quota);
+    if (!quota) {
+      return [
+        {
+          code: size.quota ?? '',
+          name: `On-Demand vCPU quota of ${size.name}`,
+          state: 'unknown',
+          detail: `Which On-Demand vCPU quota instance type ${size.name} counts against is not known here, so its room in ${this.#region} cannot be told; see the EC2 quotas in the Service Quotas console.`,
+        },
+      ];
+    }
+    const [limit, used] = await Promise.all([this.#quotaLimit(quota), this.#vcpusInUse(quota)]);
+    const reading: VcpuQuotaReading = {
+      code: quota.code,
+      name: quota.name,
+      state: 'known',
+      limit: limit.ok ? limit.value : undefined,
+      used: used.ok ? used.value : undefined,
+    };
+    // The limit decides more than the use: when neither was read, say why the limit was not.
+    const missing = !limit.ok ? limit : !used.ok ? used : undefined;
+    if (missing) return [{ ...reading, state: missing.state, permission: missing.permission, detail: missing.detail }];
+    return [reading];
+  }
+
+  /** The account's applied value, or the AWS default when none was ever applied (NoSuchResourceException). */
+  async #quotaLimit(quota: OnDemandQuota): Promise<Read> {
+    const ask = { ServiceCode: 'ec2', QuotaCode: quota.code };
+    let operation = 'GetServiceQuota';
+    try {
+      const output = await this.#quotas.send(new GetServiceQuotaCommand(ask)).catch((error: unknown) => {
+        if (awsErrorCode(error) !== 'NoSuchResourceException') throw error;
+        operation = 'GetAWSDefaultServiceQuota';
+        return this.#quotas.send(new GetAWSDefaultServiceQuotaCommand(ask));
+      });
+      const value = output.Quota?.Value;
+      if (value === undefined || !Number.isFinite(value)) {
+        return {
+          ok: false,
+          state: 'unknown',
+          detail: `Service Quotas gave no value for ${quota.name} in ${this.#region}.`,
+        };
+      }
+      return { ok: true, value: Math.max(0, Math.floor(value)) };
+    } catch (error) {
+      return this.#unreadable(error, 'servicequotas', operation, `the limit of ${quota.name} (${quota.code})`);
+    }
+  }
+
+  /** vCPUs of the region's running and pending On-Demand instances of the quota's families. */
+  async #vcpusInUse(quota: OnDemandQuota): Promise<Read> {
+    const counted: Instance[] = [];
+    try {
+      const pages = paginateDescribeInstances(
+        { client: this.#client, pageSize: this.#pageSize },
+        { Filters: [{ Name: 'instance-state-name', Values: QUOTA_STATES }] },
+      );
+      for await (const page of pages) {
+        const instances = (page.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []);
+        counted.push(...instances.filter((instance) => countsAgainst(instance, quota.code)));
+      }
+    } catch (error) {
+      return this.#unreadable(error, 'ec2', 'DescribeInstances', `the vCPUs in use against ${quota.name}`);
+    }
+    let defaults: VmSizeInfo[];
+    try {
+      defaults = await this.describeSizes(typesWithoutCpuOptions(counted));
+    } catch (error) {
+      return this.#unreadable(error, 'ec2', 'DescribeInstanceTypes', `the vCPUs in use against ${quota.name}`);
+    }
+    const { vcpus, untold } = vcpusInUse(counted, new Map(defaults.map((size) => [size.name, size.vcpus])));
+    if (untold.length > 0) {
+      return {
+        ok: false,
+        state: 'unknown',
+        detail: `EC2 did not describe instance types ${untold.join(', ')} running in ${this.#region}, so the vCPUs in use against ${quota.name} cannot be told.`,
+      };
+    }
+    return { ok: true, value: vcpus };
+  }
+
+  /** A failed read as a reading's state: a refused permission is named; anything else is unknown. */
+  #unreadable(error: unknown, service: AwsService, operation: string, what: string): Read {
+    const failure = this.#fail(error, operation, what, service);
+    const refused = failure.code === 'permission' || (failure.httpStatus === 403 && failure.code !== 'auth');
+    if (refused) {
+      const permission = `${service}:${operation}`;
+      return {
+        ok: false,
+        state: 'not-permitted',
+        permission,
+        detail: `The AWS credentials in ${this.#credentialsSource} may not call ${permission}, so ${what} in ${this.#region} cannot be read. Grant that permission to the IAM user.`,
+      };
+    }
+    return { ok: false, state: 'unknown', detail: failure.message };
   }
 
   async #describeInstance(instanceId: string): Promise<Instance | undefined> {
