@@ -1,9 +1,11 @@
 // Builds an Azure world in the ARM test server the way the OpenShift installer leaves it: a
 // resource group with the cluster's network security group, a VNet with master and worker
-// subnets (both behind that NSG) and one VM per worker node; and the peer-pods Secret and
-// ConfigMap that point the cloud-api-adaptor (and the backend) at it.
+// subnets (both behind that NSG), one VM per worker node spread over the zones, and the vCPU
+// quotas raised as installing OpenShift needs; and the peer-pods Secret and ConfigMap that point
+// the cloud-api-adaptor (and the backend) at it. Pod VMs the tests add get the pod-VM gallery
+// image (state.ts) and no zone, as the adaptor creates them.
 import type { CoreV1Api } from '@kubernetes/client-node';
-import type { ArmServer, ArmResource } from './server.ts';
+import { RHCOS_WORKER_IMAGE, type ArmServer, type ArmResource } from './server.ts';
 
 /** Test identities; any GUIDs work with the ARM test server. */
 export const ARM_TENANT_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
@@ -54,12 +56,19 @@ export function createAzureWorkerNetwork(arm: ArmServer, options: AzureWorkerNet
     ],
   });
   const workerSubnetId = `${vnet.id}/subnets/${clusterName}-worker-subnet`;
-  const workerProviderIds = options.workerNames.map((name) => {
+  // OpenShift's installation guide asks for at least 40 regional vCPUs; an admin who installed a
+  // cluster asked for room: 100 in all, 100 for the nodes' Dsv5 family. Pod-VM families keep the
+  // subscription's defaults (state.ts).
+  state.setUsageLimit(state.location, 'cores', 100);
+  state.setUsageLimit(state.location, 'standardDSv5Family', 100);
+  const workerProviderIds = options.workerNames.map((name, index) => {
     const vm = state.addVirtualMachine(rg, {
       name,
       vmSize: 'Standard_D4s_v5',
       withDisk: false,
       subnetId: workerSubnetId,
+      zones: [String((index % 3) + 1)],
+      image: RHCOS_WORKER_IMAGE,
     });
     return `azure://${vm.id}`;
   });

@@ -5,6 +5,9 @@
 //     endpoint /<tenant>/oauth2/v2.0/token (invalid_client / AADSTS errors for bad secrets);
 //   - bearer-token checks on every ARM call, and the api-version query parameter;
 //   - VMs, NICs, disks, NSGs with security rules, VNets with subnets; list pages with nextLink;
+//   - resource groups (GET, for their location), the compute resource SKUs of a location
+//     ($filter=location eq '…') and its vCPU usages, counted from the VMs held (skus.ts); actions
+//     listed in `state.denyActions` are refused with 403 AuthorizationFailed;
 //   - long-running operations: 201/202 with Azure-AsyncOperation and Location headers, polled
 //     until Succeeded (VM / NIC / disk deletion, security-rule writes);
 //   - 404 for missing resources and groups, 409 for a priority clash or a concurrent NSG write,
@@ -20,10 +23,11 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCertificateAuthority, issueCertificate } from '../../../hack/pki.ts';
+import { usageWire } from './skus.ts';
 import { ArmState, type ArmResource, type ResourceKind } from './state.ts';
 
-export { ArmState } from './state.ts';
-export type { ArmResource, SeedSecurityRule, SeedVm } from './state.ts';
+export { ArmState, podVmImageId, RHCOS_WORKER_IMAGE } from './state.ts';
+export type { ArmResource, SeedImage, SeedSecurityRule, SeedVm } from './state.ts';
 
 export type ArmFault = {
   method?: string;
@@ -52,7 +56,7 @@ export interface StartArmServerOptions {
   tenantId: string;
   clientId: string;
   clientSecret: string;
-  /** Items per list page; default 100. */
+  /** Items per list page (usages and SKUs too); default 100. */
   pageSize?: number;
   /** How many polls a long-running operation answers InProgress before it completes; default 2. */
   operationPolls?: number;
@@ -96,6 +100,10 @@ class HttpError extends Error {
 
 const ARM_PREFIX =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/(Microsoft\.Compute|Microsoft\.Network)\/([A-Za-z]+)(?:\/([^/]+))?(?:\/([A-Za-z]+)(?:\/([^/]+))?)?$/i;
+const RESOURCE_GROUP_PATH = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)$/i;
+const SKUS_PATH = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Compute\/skus$/i;
+const USAGES_PATH = /^\/subscriptions\/([^/]+)\/providers\/Microsoft\.Compute\/locations\/([^/]+)\/usages$/i;
+const LOCATION_FILTER = /^\s*location\s+eq\s+'([^']*)'\s*$/i;
 const OPERATION_PATH =
   /^\/subscriptions\/([^/]+)\/providers\/(Microsoft\.Compute|Microsoft\.Network)\/locations\/([^/]+)\/(operations|operationResults)\/([^/]+)$/i;
 
@@ -217,8 +225,8 @@ export async function startArmServer(options: StartArmServerOptions): Promise<Ar
     const slice = items.slice(offset, offset + pageSize);
     const result: Record<string, unknown> = { value: slice };
     if (offset + pageSize < items.length) {
-      const next = new URL(url.pathname, base);
-      next.searchParams.set('api-version', url.searchParams.get('api-version') ?? '');
+      // Every parameter of the first request ($filter too), as ARM's own nextLink carries them.
+      const next = new URL(`${url.pathname}${url.search}`, base);
       next.searchParams.set('$skiptoken', String(offset + pageSize));
       result.nextLink = next.toString();
     }
@@ -313,6 +321,59 @@ export async function startArmServer(options: StartArmServerOptions): Promise<Ar
         'The api-version query parameter (?api-version=) is required for all requests.',
       );
     }
+  }
+
+  function requireSubscription(subscription: string | undefined): void {
+    if (subscription !== options.subscriptionId)
+      throw new HttpError(404, 'SubscriptionNotFound', `The subscription '${subscription}' could not be found.`);
+  }
+
+  function requireAction(action: string, scope: string): void {
+    if (!state.denyActions.has(action)) return;
+    throw new HttpError(
+      403,
+      'AuthorizationFailed',
+      `The client '${options.clientId}' with object id '${options.clientId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    );
+  }
+
+  /** Subscription-level reads: a resource group, the compute SKUs, a location's usages. */
+  function handleSubscriptionRead(request: IncomingMessage, response: ServerResponse, url: URL): boolean {
+    const group = RESOURCE_GROUP_PATH.exec(url.pathname);
+    const skus = SKUS_PATH.exec(url.pathname);
+    const usages = USAGES_PATH.exec(url.pathname);
+    if (!group && !skus && !usages) return false;
+    if (request.method !== 'GET')
+      throw new HttpError(405, 'MethodNotAllowed', `${request.method} is not supported here.`);
+    const subscription = (group ?? skus ?? usages)?.[1];
+    requireSubscription(subscription);
+    const scope = `/subscriptions/${subscription}`;
+    if (group) {
+      const name = decodeURIComponent(group[2] ?? '');
+      requireAction('Microsoft.Resources/subscriptions/resourceGroups/read', `${scope}/resourceGroups/${name}`);
+      const found = state.resourceGroup(name);
+      if (!found) throw new HttpError(404, 'ResourceGroupNotFound', `Resource group '${name}' could not be found.`);
+      send(response, 200, {
+        id: `${scope}/resourceGroups/${found.name}`,
+        name: found.name,
+        type: 'Microsoft.Resources/resourceGroups',
+        location: found.location,
+        properties: { provisioningState: 'Succeeded' },
+      });
+    } else if (skus) {
+      requireAction('Microsoft.Compute/skus/read', scope);
+      const filter = url.searchParams.get('$filter');
+      const location = filter === null ? undefined : LOCATION_FILTER.exec(filter)?.[1];
+      if (filter !== null && location === undefined) {
+        throw new HttpError(400, 'InvalidFilter', `Only a location filter is supported: ${filter}.`);
+      }
+      send(response, 200, page(state.skus(location), url));
+    } else if (usages) {
+      requireAction('Microsoft.Compute/locations/usages/read', scope);
+      const location = decodeURIComponent(usages[2] ?? '');
+      send(response, 200, page(state.usages(location).map(usageWire), url));
+    }
+    return true;
   }
 
   function handleOperation(response: ServerResponse, match: RegExpExecArray): void {
@@ -646,9 +707,12 @@ export async function startArmServer(options: StartArmServerOptions): Promise<Ar
       if (handleBlob(request, response, url)) return;
       const operation = OPERATION_PATH.exec(url.pathname);
       const arm = ARM_PREFIX.exec(url.pathname);
-      if (!operation && !arm) throw new HttpError(404, 'NotFound', `No route for ${url.pathname}.`);
+      const subscriptionLevel = [RESOURCE_GROUP_PATH, SKUS_PATH, USAGES_PATH].some((path) => path.test(url.pathname));
+      if (!operation && !arm && !subscriptionLevel)
+        throw new HttpError(404, 'NotFound', `No route for ${url.pathname}.`);
       authorize(request);
       requireApiVersion(url);
+      if (handleSubscriptionRead(request, response, url)) return;
       if (operation) return handleOperation(response, operation);
       if (arm) return handleArm(request, response, url, arm);
     })().catch((error: unknown) => {

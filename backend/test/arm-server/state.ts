@@ -1,12 +1,16 @@
-// The resources a test ARM server holds, in ARM's wire format ({id, name, type, location, tags,
-// properties}). Tests seed it directly (the way a cluster installer would have created things)
-// and read it back to check what the code under test changed through the HTTP API.
+// The resources a test ARM server holds, in ARM's wire format ({id, name, type, location, zones,
+// tags, properties}), and the subscription's compute quotas. Tests seed it directly (the way a
+// cluster installer would have created things) and read it back to check what the code under test
+// changed through the HTTP API.
+import { familyUsageName, otherSkusWire, VM_SKUS, vmSkuSpec, vmSkuWire, type UsageEntry } from './skus.ts';
 
 export interface ArmResource {
   id: string;
   name: string;
   type: string;
   location: string;
+  /** Availability zones ("1", "2", "3"), for a zonal resource. */
+  zones?: string[];
   tags?: Record<string, string>;
   managedBy?: string;
   etag?: string;
@@ -39,7 +43,55 @@ export interface SeedVm {
   diskDeleteOption?: 'Delete' | 'Detach';
   /** Subnet the NIC sits in (resource id). */
   subnetId?: string;
+  /** Default: the resource group's location. */
+  location?: string;
+  /** Availability zone(s); default none (a regional VM, as the adaptor creates them). */
+  zones?: string[];
+  /** Default: the pod-VM gallery image for `podvm-*` VMs, the RHCOS marketplace image for others. */
+  image?: SeedImage;
 }
+
+/** storageProfile.imageReference, in one of the forms ARM accepts. */
+export type SeedImage =
+  | { id: string }
+  | { communityGalleryImageId: string }
+  | { sharedGalleryImageId: string }
+  | { publisher: string; offer: string; sku: string; version: string };
+
+/** The gallery image version the operator builds and the adaptor boots pod VMs from (AZURE_IMAGE_ID). */
+export function podVmImageId(subscriptionId: string, resourceGroup: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/galleries/PodVMGallery/images/podvm_image0/versions/0.0.1`;
+}
+
+/** The marketplace image an OpenShift installer gives its Azure nodes. */
+export const RHCOS_WORKER_IMAGE = {
+  publisher: 'redhat',
+  offer: 'rh-ocp-worker',
+  sku: 'rh-ocp-worker',
+  version: '4.15.2024072409',
+} as const;
+
+/**
+ * A new pay-as-you-go subscription's limits: 20 regional vCPUs (OpenShift's installation guide
+ * asks for 40 or more), 10 per VM family, none for GPU families (granted on request only).
+ */
+const DEFAULT_LIMITS: Record<string, number> = {
+  availabilitySets: 2500,
+  cores: 20,
+  virtualMachines: 25000,
+  virtualMachineScaleSets: 2500,
+  lowPriorityCores: 3,
+};
+const DEFAULT_FAMILY_LIMIT = 10;
+const GPU_FAMILIES = new Set(VM_SKUS.filter((spec) => (spec.gpus ?? 0) > 0).map((spec) => spec.family));
+/** The usages that are not a VM family, in ARM's order, with their localized names. */
+const FIXED_USAGES: [string, string][] = [
+  ['availabilitySets', 'Availability Sets'],
+  ['cores', 'Total Regional vCPUs'],
+  ['virtualMachines', 'Virtual Machines'],
+  ['virtualMachineScaleSets', 'Virtual Machine Scale Sets'],
+  ['lowPriorityCores', 'Total Regional Low-priority vCPUs'],
+];
 
 const TYPES = {
   vm: 'Microsoft.Compute/virtualMachines',
@@ -58,7 +110,18 @@ export function resourceType(kind: ResourceKind): string {
 export class ArmState {
   readonly subscriptionId: string;
   readonly location: string;
-  readonly #groups = new Set<string>();
+  /**
+   * ARM actions the service principal may not perform: the server answers 403 AuthorizationFailed
+   * to the calls that need them. Checked for Microsoft.Compute/skus/read,
+   * Microsoft.Compute/locations/usages/read and Microsoft.Resources/subscriptions/resourceGroups/read.
+   */
+  readonly denyActions = new Set<string>();
+  /** lower-case name → the group as created. */
+  readonly #groups = new Map<string, { name: string; location: string }>();
+  /** `<location>/<usage name>`, lower case → the limit set, and the name as it was given. */
+  readonly #usageLimits = new Map<string, { name: string; limit: number }>();
+  /** `<location>/<size>`, lower case: SKUs the subscription may not deploy there. */
+  readonly #restrictedSkus = new Set<string>();
   readonly #resources = new Map<string, ArmResource>();
   /** VM id (lower case) → its boot diagnostics serial log; a VM without one has boot diagnostics off. */
   readonly #serialLogs = new Map<string, string>();
@@ -72,12 +135,88 @@ export class ArmState {
     return `/subscriptions/${this.subscriptionId}/resourceGroups/${resourceGroup}/providers/${TYPES[kind]}/${name}`;
   }
 
-  addResourceGroup(name: string): void {
-    this.#groups.add(name.toLowerCase());
+  /** Creates the group (in `location`, default the server's) unless it exists; a location given moves it. */
+  addResourceGroup(name: string, location?: string): void {
+    const existing = this.#groups.get(name.toLowerCase());
+    if (existing && location === undefined) return;
+    this.#groups.set(name.toLowerCase(), { name: existing?.name ?? name, location: location ?? this.location });
   }
 
   hasResourceGroup(name: string): boolean {
     return this.#groups.has(name.toLowerCase());
+  }
+
+  resourceGroup(name: string): { name: string; location: string } | undefined {
+    return this.#groups.get(name.toLowerCase());
+  }
+
+  /** Sets a usage's limit in a location (`cores`, or a family such as standardDCASv5Family). */
+  setUsageLimit(location: string, name: string, limit: number): void {
+    this.#usageLimits.set(`${location}/${name}`.toLowerCase(), { name, limit });
+  }
+
+  /** The subscription may not deploy `size` in `location` (a Location restriction on its SKU). */
+  restrictSku(size: string, location = this.location): void {
+    this.#restrictedSkus.add(`${location}/${size}`.toLowerCase());
+  }
+
+  #limit(location: string, name: string): number {
+    const set = this.#usageLimits.get(`${location}/${name}`.toLowerCase());
+    if (set !== undefined) return set.limit;
+    if (name in DEFAULT_LIMITS) return DEFAULT_LIMITS[name] ?? 0;
+    return GPU_FAMILIES.has(name) ? 0 : DEFAULT_FAMILY_LIMIT;
+  }
+
+  /**
+   * The compute usages of a location, counted from the VMs held (in any resource group): vCPUs per
+   * family and in total. A VM whose size the SKU table does not know counts as a VM, not in vCPUs.
+   */
+  usages(location: string): UsageEntry[] {
+    const where = location.toLowerCase();
+    const vms = [...this.#resources.values()].filter(
+      (resource) => resource.type === TYPES.vm && resource.location.toLowerCase() === where,
+    );
+    const perFamily = new Map<string, number>();
+    let cores = 0;
+    for (const vm of vms) {
+      const size = (vm.properties.hardwareProfile as { vmSize?: string } | undefined)?.vmSize ?? '';
+      const spec = vmSkuSpec(size);
+      if (!spec) continue;
+      cores += spec.vcpus;
+      perFamily.set(spec.family, (perFamily.get(spec.family) ?? 0) + spec.vcpus);
+    }
+    const current: Record<string, number> = { cores, virtualMachines: vms.length };
+    const families = new Set(VM_SKUS.map((spec) => spec.family));
+    // A family given a limit is listed even when no size of the table belongs to it.
+    for (const [key, { name }] of this.#usageLimits) {
+      const known = VM_SKUS.find((spec) => spec.family.toLowerCase() === name.toLowerCase());
+      if (key.startsWith(`${where}/`) && /family$/i.test(name)) families.add(known?.family ?? name);
+    }
+    return [
+      ...FIXED_USAGES.map(([name, localizedName]) => ({
+        name,
+        localizedName,
+        limit: this.#limit(location, name),
+        currentValue: current[name] ?? 0,
+      })),
+      ...[...families].map((family) => ({
+        name: family,
+        localizedName: familyUsageName(family),
+        limit: this.#limit(location, family),
+        currentValue: perFamily.get(family) ?? 0,
+      })),
+    ];
+  }
+
+  /** The resource SKUs of one location (`$filter=location eq '…'`), or of every location in use. */
+  skus(location?: string): Record<string, unknown>[] {
+    const locations = location
+      ? [location.toLowerCase()]
+      : [...new Set([this.location, ...[...this.#groups.values()].map((group) => group.location)])];
+    return locations.flatMap((where) => [
+      ...VM_SKUS.map((spec) => vmSkuWire(spec, where, this.#restrictedSkus.has(`${where}/${spec.name}`.toLowerCase()))),
+      ...otherSkusWire(where),
+    ]);
   }
 
   get(resourceGroup: string, kind: ResourceKind, name: string): ArmResource | undefined {
@@ -192,6 +331,10 @@ export class ArmState {
 
   addVirtualMachine(resourceGroup: string, seed: SeedVm): ArmResource {
     this.addResourceGroup(resourceGroup);
+    const location = seed.location ?? this.resourceGroup(resourceGroup)?.location ?? this.location;
+    const image =
+      seed.image ??
+      (seed.name.startsWith('podvm-') ? { id: podVmImageId(this.subscriptionId, resourceGroup) } : RHCOS_WORKER_IMAGE);
     const id = this.resourceId(resourceGroup, 'vm', seed.name);
     const nicId = this.resourceId(resourceGroup, 'nic', `${seed.name}-net`);
     const diskId = this.resourceId(resourceGroup, 'disk', `${seed.name}-disk`);
@@ -200,7 +343,7 @@ export class ArmState {
         id: nicId,
         name: `${seed.name}-net`,
         type: TYPES.nic,
-        location: this.location,
+        location,
         properties: {
           provisioningState: 'Succeeded',
           virtualMachine: { id },
@@ -222,7 +365,8 @@ export class ArmState {
         id: diskId,
         name: `${seed.name}-disk`,
         type: TYPES.disk,
-        location: this.location,
+        location,
+        ...(seed.zones ? { zones: [...seed.zones] } : {}),
         managedBy: id,
         properties: { provisioningState: 'Succeeded', diskSizeGB: 30, diskState: 'Attached' },
       });
@@ -231,7 +375,8 @@ export class ArmState {
       id,
       name: seed.name,
       type: TYPES.vm,
-      location: this.location,
+      location,
+      ...(seed.zones ? { zones: [...seed.zones] } : {}),
       tags: seed.tags,
       properties: {
         vmId: crypto.randomUUID(),
@@ -239,6 +384,7 @@ export class ArmState {
         timeCreated: (seed.timeCreated ?? new Date()).toISOString(),
         hardwareProfile: { vmSize: seed.vmSize ?? 'Standard_B2als_v2' },
         storageProfile: {
+          imageReference: 'publisher' in image ? { ...image, exactVersion: image.version } : { ...image },
           osDisk: {
             osType: 'Linux',
             name: `${seed.name}-disk`,

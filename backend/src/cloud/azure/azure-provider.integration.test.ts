@@ -2,7 +2,7 @@
 // clients, against the stateful ARM + Entra ID test server over HTTPS (backend/test/arm-server).
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startArmServer, type ArmServer } from '../../../test/arm-server/server.ts';
+import { podVmImageId, startArmServer, type ArmServer } from '../../../test/arm-server/server.ts';
 import { armTestProvider, CLIENT_ID, SUBSCRIPTION, TENANT } from '../test/arm-provider.ts';
 import { memoryLogger } from '../../../test/memory-logger.ts';
 import { createCloudProvider } from '../create-provider.ts';
@@ -184,7 +184,7 @@ describe('inventory, correlation and orphans (1,500 peer-pod VMs)', () => {
     }
   });
 
-  it('reports id, name, state, size, creation time, tags and resource group of each VM', () => {
+  it('reports id, name, state, size, creation time, tags, resource group and image of each VM', () => {
     const first = listed.find((vm) => vm.name === 'podvm-web-0-00000000');
     expect(first).toEqual({
       provider: 'azure',
@@ -197,6 +197,7 @@ describe('inventory, correlation and orphans (1,500 peer-pod VMs)', () => {
       tags: CLUSTER_TAGS,
       resourceGroup: RG,
       location: 'eastus',
+      image: podVmImageId(SUBSCRIPTION, RG),
     });
   });
 

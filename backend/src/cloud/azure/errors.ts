@@ -9,6 +9,8 @@ export interface AzureErrorContext {
   subject?: string;
   /** Where the credentials come from, named in messages. */
   credentialsSource: string;
+  /** The Azure permission the call needs, named when it is refused (e.g. Microsoft.Compute/skus/read). */
+  permission?: string;
   secrets: readonly (string | undefined)[];
 }
 
@@ -76,6 +78,9 @@ function sentence(kind: CloudErrorCode, code: string, context: AzureErrorContext
     case 'auth':
       return `Microsoft Entra ID or Azure Resource Manager rejected the service principal in ${context.credentialsSource} (${code}). Check AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, and that the secret has not expired.`;
     case 'permission':
+      if (context.permission) {
+        return `The service principal in ${context.credentialsSource} may not call ${context.operation}${about} (${code}). Give it a role that includes ${context.permission} (Reader on the subscription does).`;
+      }
       return `The service principal in ${context.credentialsSource} may not call ${context.operation}${about} (${code}). Give it a role that allows this (e.g. Network Contributor on the resource group), or run the shown command as someone who can.`;
     case 'throttled':
       return `Azure kept throttling ${context.operation}${about} after retries with backoff (${code}). Try again in a minute.`;

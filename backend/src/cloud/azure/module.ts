@@ -27,6 +27,7 @@ export const azureCloudModule: CloudModule<AzureCloudSettings> = {
     { name: 'AZURE_SUBNET_ID', in: 'configMap', need: 'recommended' },
     { name: 'AZURE_NSG_ID', in: 'configMap', need: 'recommended' },
     { name: 'AZURE_INSTANCE_SIZE', in: 'configMap', need: 'optional' },
+    { name: 'AZURE_INSTANCE_SIZES', in: 'configMap', need: 'optional' },
   ],
   placement: {
     key: 'AZURE_RESOURCE_GROUP',
@@ -51,6 +52,7 @@ export const azureCloudModule: CloudModule<AzureCloudSettings> = {
       authorityHost: options.azureAuthorityHost || settings.authorityHost,
       caCertificates: options.azureCaCertificates,
       nsgId: settings.nsgId,
+      region: settings.region,
       credentialsSource: settings.secretRef,
       logger: options.logger,
     });

@@ -2,9 +2,17 @@
 // service principal with @azure/identity). ARM endpoint, authority host and an extra CA are
 // options, so it can point at a test ARM server. Throttling (429 + Retry-After) and 5xx are
 // retried by the SDK pipeline, and so is an attempt that gets no answer within `requestTimeoutMs`;
-// deletions and rule writes are long-running operations polled to the end.
-import { ComputeManagementClient, type VirtualMachine } from '@azure/arm-compute';
+// deletions and rule writes are long-running operations polled to the end. Sizes and vCPU quotas
+// are read from the location's resource SKUs and usages (mapped in sizing.ts).
+import {
+  ComputeManagementClient,
+  type ImageReference,
+  type ResourceSku,
+  type Usage,
+  type VirtualMachine,
+} from '@azure/arm-compute';
 import { NetworkManagementClient, type SecurityRule } from '@azure/arm-network';
+import { createDefaultHttpClient, createPipelineRequest, RestError, type HttpClient } from '@azure/core-rest-pipeline';
 import { ClientSecretCredential } from '@azure/identity';
 import { get as httpsGet } from 'node:https';
 import type { Logger } from 'pino';
@@ -29,7 +37,9 @@ import type {
   PortRuleOptions,
   PortRulePlan,
   PortRuleVerification,
+  VcpuQuotaReading,
   VmDeletionResult,
+  VmSizeInfo,
   VmState,
 } from '../provider.ts';
 import { attemptTimeoutPolicy } from './attempt-timeout.ts';
@@ -42,6 +52,15 @@ import {
   vmFromProviderId,
 } from './port-rules.ts';
 import { podVmResourceNames } from './resources.ts';
+import {
+  normalizeLocation,
+  skuLocationFilter,
+  SKUS_PERMISSION,
+  unreadVcpuReadings,
+  USAGES_PERMISSION,
+  vcpuReadings,
+  vmSizesFromSkus,
+} from './sizing.ts';
 
 export interface AzureProviderOptions {
   subscriptionId: string;
@@ -49,6 +68,8 @@ export interface AzureProviderOptions {
   resourceGroup: string;
   /** Where the cluster's NSG and VNet live; default `resourceGroup`. */
   networkResourceGroup?: string;
+  /** AZURE_REGION: where sizes and quotas are read; default the location of `resourceGroup`. */
+  region?: string;
   tenantId: string;
   clientId: string;
   clientSecret: string;
@@ -72,6 +93,8 @@ export interface AzureProviderOptions {
 }
 
 const PUBLIC_AUTHORITY = 'https://login.microsoftonline.com';
+const RESOURCE_GROUPS_API_VERSION = '2021-04-01';
+const RESOURCE_GROUP_PERMISSION = 'Microsoft.Resources/subscriptions/resourceGroups/read';
 
 const PROVISIONING_STATES: Record<string, VmState> = {
   creating: 'pending',
@@ -96,7 +119,18 @@ function toPeerPodVm(vm: VirtualMachine): PeerPodVm {
     tags: { ...(vm.tags ?? {}) },
     resourceGroup: resourceGroupOf(id),
     location: vm.location,
+    zone: vm.location && vm.zones?.[0] ? `${vm.location}-${vm.zones[0]}` : undefined,
+    image: imageOf(vm.storageProfile?.imageReference),
   };
+}
+
+/** The image a VM was created from: its resource id, a gallery image id, or publisher:offer:sku:version. */
+function imageOf(reference: ImageReference | undefined): string | undefined {
+  if (!reference) return undefined;
+  const id = reference.id || reference.communityGalleryImageId || reference.sharedGalleryImageId;
+  if (id) return id;
+  const parts = [reference.publisher, reference.offer, reference.sku, reference.version];
+  return parts.every(Boolean) ? parts.join(':') : undefined;
 }
 
 function both(single: string | undefined, many: string[] | undefined): string[] {
@@ -134,6 +168,11 @@ export class AzureCloudProvider implements CloudProvider {
   readonly #logger: Logger;
   readonly #caCertificates?: string;
   readonly #requestTimeoutMs: number;
+  readonly #armEndpoint: string;
+  readonly #configuredRegion?: string;
+  /** The region, once read; cleared when reading it failed so that the next call tries again. */
+  #region?: Promise<string>;
+  readonly #httpClient: HttpClient = createDefaultHttpClient();
 
   constructor(options: AzureProviderOptions) {
     const armEndpoint = (options.armEndpoint ?? 'https://management.azure.com').replace(/\/+$/, '');
@@ -147,6 +186,8 @@ export class AzureCloudProvider implements CloudProvider {
     this.#subscriptionId = options.subscriptionId;
     this.#resourceGroup = options.resourceGroup;
     this.#networkResourceGroup = options.networkResourceGroup ?? options.resourceGroup;
+    this.#armEndpoint = armEndpoint;
+    this.#configuredRegion = options.region?.trim() || undefined;
     this.#nsgId = options.nsgId;
     this.#caCertificates = options.caCertificates;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
@@ -182,11 +223,12 @@ export class AzureCloudProvider implements CloudProvider {
     });
   }
 
-  #fail(error: unknown, operation: string, subject?: string): CloudError {
+  #fail(error: unknown, operation: string, subject?: string, permission?: string): CloudError {
     if (error instanceof CloudError) return error;
     const mapped = toAzureCloudError(error, {
       operation,
       subject,
+      permission,
       credentialsSource: this.#credentialsSource,
       secrets: this.#secrets,
     });
@@ -582,5 +624,96 @@ export class AzureCloudProvider implements CloudProvider {
       };
     });
     return { ok: rules.every((rule) => rule.status === 'present'), rules };
+  }
+
+  region(): Promise<string> {
+    this.#region ??= this.#readRegion().catch((error: unknown) => {
+      this.#region = undefined;
+      throw error;
+    });
+    return this.#region;
+  }
+
+  /**
+   * AZURE_REGION, else the location of the pod-VM resource group. No installed client reads resource
+   * groups (that is @azure/arm-resources), so the compute client's own pipeline (its token, retries,
+   * TLS and timeouts) sends the one GET.
+   */
+  async #readRegion(): Promise<string> {
+    if (this.#configuredRegion) return normalizeLocation(this.#configuredRegion);
+    const rg = this.#resourceGroup;
+    try {
+      const url = `${this.#armEndpoint}/subscriptions/${encodeURIComponent(this.#subscriptionId)}/resourcegroups/${encodeURIComponent(rg)}?api-version=${RESOURCE_GROUPS_API_VERSION}`;
+      const response = await this.#compute.pipeline.sendRequest(
+        this.#httpClient,
+        createPipelineRequest({ url, method: 'GET' }),
+      );
+      let body: { location?: unknown; error?: { code?: unknown; message?: unknown } } = {};
+      try {
+        body = JSON.parse(response.bodyAsText ?? '{}') as typeof body;
+      } catch {
+        // Not JSON: the status says what happened.
+      }
+      if (response.status !== 200) {
+        const message = typeof body.error?.message === 'string' ? body.error.message : `HTTP ${response.status}`;
+        const code = typeof body.error?.code === 'string' ? body.error.code : undefined;
+        throw new RestError(message, { code, statusCode: response.status, response });
+      }
+      if (typeof body.location !== 'string' || !body.location) {
+        throw new CloudUnavailableError(`Azure answered no location for resource group ${rg}.`, {
+          provider: 'azure',
+          operation: 'resourceGroups.get',
+        });
+      }
+      return normalizeLocation(body.location);
+    } catch (error) {
+      throw this.#fail(error, 'resourceGroups.get', `resource group ${rg}`, RESOURCE_GROUP_PERMISSION);
+    }
+  }
+
+  async describeSizes(names: readonly string[]): Promise<VmSizeInfo[]> {
+    if (names.length === 0) return [];
+    const region = await this.region();
+    const wanted = new Set(names.map((name) => name.trim().toLowerCase()));
+    const skus: ResourceSku[] = [];
+    try {
+      // The location's SKUs of every resource type: only the asked VM sizes are kept.
+      for await (const sku of this.#compute.resourceSkus.list({ filter: skuLocationFilter(region) })) {
+        if (sku.resourceType === 'virtualMachines' && wanted.has(sku.name?.toLowerCase() ?? '')) skus.push(sku);
+      }
+    } catch (error) {
+      throw this.#fail(error, 'resourceSkus.list', `the VM sizes of ${region}`, SKUS_PERMISSION);
+    }
+    return vmSizesFromSkus(skus, names);
+  }
+
+  async readVcpuQuotas(size: VmSizeInfo): Promise<VcpuQuotaReading[]> {
+    let region: string;
+    try {
+      region = await this.region();
+    } catch (error) {
+      const failure = this.#fail(error, 'resourceGroups.get', `resource group ${this.#resourceGroup}`);
+      return failure.code === 'permission'
+        ? unreadVcpuReadings(size, {
+            state: 'not-permitted',
+            permission: RESOURCE_GROUP_PERMISSION,
+            detail: `The region is the location of resource group ${this.#resourceGroup}, which the service principal in ${this.#credentialsSource} may not read; set AZURE_REGION in peer-pods-cm, or grant the permission.`,
+          })
+        : unreadVcpuReadings(size, { state: 'unknown', detail: failure.message });
+    }
+    const usages: Usage[] = [];
+    try {
+      for await (const usage of this.#compute.usage.list(region)) usages.push(usage);
+    } catch (error) {
+      const failure = this.#fail(error, 'usage.list', `the vCPU usage of ${region}`, USAGES_PERMISSION);
+      return failure.code === 'permission'
+        ? unreadVcpuReadings(size, {
+            state: 'not-permitted',
+            permission: USAGES_PERMISSION,
+            detail: `The service principal in ${this.#credentialsSource} may not read the vCPU usage of ${region} (${failure.cloudCode ?? 'refused'}).`,
+          })
+        : unreadVcpuReadings(size, { state: 'unknown', detail: failure.message });
+    }
+    return vcpuReadings(size, usages, region);
   }
 }
