@@ -12,7 +12,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { createCapacityController, type CapacityController } from './capacity/controller.ts';
 import { registerModelGauges } from './capacity/model-metrics.ts';
 import type { InventoryReport } from './cloud/index.ts';
-import { createCloudMetrics } from './cloud/metrics.ts';
+import { createCloudMetrics, type CloudMetrics } from './cloud/metrics.ts';
 import type { Config } from './config.ts';
 import { KubeClient } from './kube/client.ts';
 import { EventRecorder } from './kube/events.ts';
@@ -24,7 +24,8 @@ import { createHealthHandler } from './server/health.ts';
 import { AccessReviewer } from './server/auth.ts';
 import { Readiness } from './server/readiness.ts';
 import { ModelCapacityService } from './services/capacity-service.ts';
-import { CloudService } from './services/cloud-service.ts';
+import { CloudService, type CloudServiceOptions } from './services/cloud-service.ts';
+import { RoomService } from './services/room-service.ts';
 import { EventHistoryService } from './services/history-service.ts';
 import { LimitService } from './services/limit-service.ts';
 import { StuckService } from './services/stuck-service.ts';
@@ -76,6 +77,8 @@ interface Foundation {
 interface Services {
   capacity: CapacityController;
   cloud: CloudService;
+  /** Sizes and vCPU quotas against what the limits promise. */
+  room: RoomService;
   setup: SetupService;
   /** Stuck peer pods; its countStuck() is what a stuck-pods metric reads. */
   stuck: StuckService;
@@ -145,7 +148,19 @@ async function createServices(foundation: Foundation): Promise<Services> {
     metricsRegistry: registry,
     readiness: readiness.informational(),
   });
-  const cloud = createCloudService(foundation, capacity);
+  const cloudMetrics = createCloudMetrics(foundation.registry);
+  // The room describes the sizes the inventory shows; the inventory tells it which sizes it saw.
+  let room: RoomService | undefined;
+  const cloud = createCloudService(foundation, capacity, cloudMetrics, {
+    sizeOf: (name) => room?.sizeOf(name),
+    onInventorySizes: (names) => room?.learnInventorySizes(names),
+  });
+  room = new RoomService({
+    loadCloud: () => cloud.loadedCloud(),
+    snapshot: () => capacity.model.snapshot(),
+    logger: logger.child({ feature: 'room' }),
+    onCloudRead: (read) => cloudMetrics.recordRoomRead(read),
+  });
   const { informers } = capacity;
   const setup = new SetupService({
     client: kubeClient,
@@ -159,6 +174,7 @@ async function createServices(foundation: Foundation): Promise<Services> {
       pods: () => informers.pods.values(),
     },
     ports: cloud,
+    room,
   });
   const stuck = new StuckService({
     client: kubeClient,
@@ -169,13 +185,13 @@ async function createServices(foundation: Foundation): Promise<Services> {
   });
   // Per-node and cluster gauges read the live model and the stuck pods at scrape time (capacity/model-metrics.ts).
   registerModelGauges(registry, { snapshot: () => capacity.model.snapshot(), stuck });
-  return { capacity, cloud, setup, stuck };
+  return { capacity, cloud, room, setup, stuck };
 }
 
 /** The REST API over the services, each request reviewed as its user by the backend's own client. */
 async function createApi(
   { config, kubeConfig, kubeClient, logger, identity }: Foundation,
-  { capacity, cloud, setup, stuck }: Services,
+  { capacity, cloud, room, setup, stuck }: Services,
 ): Promise<Router> {
   const { informers } = capacity;
   const cacheWords: Record<CacheName, [string, { hasSynced(): boolean }]> = {
@@ -192,6 +208,7 @@ async function createApi(
       capacity: new ModelCapacityService({ model: capacity.model, orphanCount: () => cloud.orphanCount() }),
       vms: cloud,
       ports: cloud,
+      room,
       setup,
       stuck,
       peerPodConfigNamespace: config.peerPodConfigNamespace,
@@ -227,11 +244,16 @@ async function readTlsSettings({ kubeClient, logger }: Foundation): Promise<TlsS
   return settings;
 }
 
-function createCloudService(foundation: Foundation, capacity: CapacityController): CloudService {
-  const { config, logger, kubeClient, identity, registry } = foundation;
+function createCloudService(
+  foundation: Foundation,
+  capacity: CapacityController,
+  cloudMetrics: CloudMetrics,
+  sizes: { sizeOf: CloudServiceOptions['sizeOf']; onInventorySizes: (names: string[]) => void },
+): CloudService {
+  const { config, logger, kubeClient, identity } = foundation;
   const { informers } = capacity;
-  const cloudMetrics = createCloudMetrics(registry);
   return new CloudService({
+    sizeOf: sizes.sizeOf,
     client: kubeClient,
     logger: logger.child({ feature: 'cloud' }),
     recorder: new EventRecorder({ client: kubeClient, logger, component: 'peer-pods-console', instance: identity }),
@@ -252,6 +274,7 @@ function createCloudService(foundation: Foundation, capacity: CapacityController
     onInventory: (report) => {
       capacity.model.setVms(vmsByNode(report));
       cloudMetrics.setInventory(report);
+      sizes.onInventorySizes([...new Set(report.vms.flatMap((entry) => entry.vm.instanceType ?? []))]);
     },
     onCloudError: (failure) => cloudMetrics.recordError(failure),
   });

@@ -224,6 +224,7 @@ try {
     { name: 'GET /api/v1/setup', url: `${base}/api/v1/setup` },
     { name: 'GET /api/v1/vms', url: `${base}/api/v1/vms` },
     { name: 'GET /api/v1/ports', url: `${base}/api/v1/ports` },
+    { name: 'GET /api/v1/capacity/room', url: `${base}/api/v1/capacity/room` },
     {
       name: 'POST /api/v1/vms/cleanup (dry run)',
       url: `${base}/api/v1/vms/cleanup`,

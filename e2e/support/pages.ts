@@ -53,6 +53,8 @@ export const SETUP_CHECK_TITLES = {
   webhook: 'Mutating webhook',
   ports: 'Ports 15150 and VXLAN',
   'advertised-capacity': 'Advertised VM capacity',
+  'adaptor-limit': "Adaptor's own VM limit",
+  'cloud-quota': 'Room in the vCPU quota',
   'capacity-writers': 'Other writers of the VM capacity',
   'unaccounted-pods': 'Unaccounted peer pods',
   'namespace-policy': 'Namespace policy',

@@ -36,6 +36,16 @@ import {
 /** The peer-pod VM nobody claims: the cloud-api-adaptor created it, then its pod went away. */
 export const ORPHAN_VM_NAME = 'podvm-forgotten-job-0badc0de';
 
+/** The pod VM sizes the demo's peer-pods-cm names: the default, and the allowed list annotations pick from. */
+export const DEMO_SIZES = {
+  aws: { default: 't3.medium', allowed: ['t3.medium', 'm6a.large', 'm6a.xlarge'] },
+  azure: { default: 'Standard_DC2as_v5', allowed: ['Standard_DC2as_v5', 'Standard_DC4as_v5'] },
+} as const;
+
+/** The vCPU quotas of the demo accounts: the Standard On-Demand quota on AWS, the DCasv5 family on Azure. */
+export const DEMO_AWS_QUOTA = { code: 'L-1216C47A', vcpus: 64 } as const;
+export const DEMO_AZURE_QUOTA = { family: 'standardDCASv5Family', vcpus: 48 } as const;
+
 export interface SimulatedCloud {
   platform: Platform;
   /** spec.providerID of each worker node, in order. */
@@ -68,7 +78,9 @@ export async function startSimulatedCloud(options: SimulatedCloudOptions): Promi
 }
 
 async function startSimulatedAws(options: SimulatedCloudOptions): Promise<SimulatedCloud> {
-  const moto = await startMotoServer();
+  // The account's Standard On-Demand quota as an admin would have raised it once: room for some
+  // peer-pod VMs, fewer than the demo's limits promise (the Capacity tab's warning).
+  const moto = await startMotoServer({ ec2Quotas: { [DEMO_AWS_QUOTA.code]: DEMO_AWS_QUOTA.vcpus } });
   try {
     const credentials = motoCredentials('local-demo');
     const ec2 = motoClient(moto.endpoint, credentials);
@@ -100,9 +112,15 @@ async function startSimulatedAws(options: SimulatedCloudOptions): Promise<Simula
       writePeerPodsSettings: (kc) =>
         createAwsPeerPodsSettings(kc.makeApiClient(CoreV1Api), OPERATOR_NAMESPACE, network, credentials, {
           PEERPODS_LIMIT_PER_NODE: '10',
+          PODVM_INSTANCE_TYPE: DEMO_SIZES.aws.default,
+          PODVM_INSTANCE_TYPES: DEMO_SIZES.aws.allowed.join(','),
         }),
       async launchPodVm(name) {
-        const [vm] = await launchPodVms(ec2, { names: [name], subnetId: network.subnetId });
+        const [vm] = await launchPodVms(ec2, {
+          names: [name],
+          subnetId: network.subnetId,
+          instanceType: DEMO_SIZES.aws.default,
+        });
         return vm!.id;
       },
       summary: `moto EC2 ${moto.endpoint} (${MOTO_REGION}): ${count} worker instances in security group ${network.workerGroupId}, orphan VM ${ORPHAN_VM_NAME}`,
@@ -134,9 +152,11 @@ async function startSimulatedAzure(options: SimulatedCloudOptions): Promise<Simu
       clusterName: 'peerpods-local',
       workerNames: options.workerNames,
     });
+    arm.state.setUsageLimit(network.location, DEMO_AZURE_QUOTA.family, DEMO_AZURE_QUOTA.vcpus);
     // Created three hours ago by an adaptor that then lost its pod: past any grace period.
     arm.state.addVirtualMachine(AZURE_RESOURCE_GROUP, {
       name: ORPHAN_VM_NAME,
+      vmSize: DEMO_SIZES.azure.default,
       timeCreated: new Date(Date.now() - 3 * 3600_000),
       subnetId: network.workerSubnetId,
     });
@@ -160,12 +180,16 @@ async function startSimulatedAzure(options: SimulatedCloudOptions): Promise<Simu
           OPERATOR_NAMESPACE,
           network,
           { tenantId: ARM_TENANT_ID, clientId: ARM_CLIENT_ID, clientSecret },
-          { PEERPODS_LIMIT_PER_NODE: '10' },
+          {
+            PEERPODS_LIMIT_PER_NODE: '10',
+            AZURE_INSTANCE_SIZE: DEMO_SIZES.azure.default,
+            AZURE_INSTANCE_SIZES: DEMO_SIZES.azure.allowed.join(','),
+          },
         ),
       async launchPodVm(name) {
         return arm.state.addVirtualMachine(AZURE_RESOURCE_GROUP, {
           name,
-          vmSize: 'Standard_B2als_v2',
+          vmSize: DEMO_SIZES.azure.default,
           subnetId: network.workerSubnetId,
         }).id;
       },

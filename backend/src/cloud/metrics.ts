@@ -20,6 +20,8 @@ export interface CloudMetrics {
   recordError(failure: CloudCallFailure): void;
   /** Hands the gauges the newest inventory. */
   setInventory(report: InventoryReport): void;
+  /** Counts one reading of VM sizes or vCPU quotas from the cloud (the room service's cache misses). */
+  recordRoomRead(read: 'sizes' | 'quotas'): void;
 }
 
 export interface CloudMetricsOptions {
@@ -87,8 +89,15 @@ export function createCloudMetrics(registry: Registry, options: CloudMetricsOpti
     (r) => Date.parse(r.generatedAt) / 1000,
   );
   fromReport('peerpods_cloud_orphan_grace_seconds', 'The orphan grace period', (r) => r.gracePeriodMs / 1000);
+  const roomReads = new Counter({
+    name: 'peerpods_cloud_room_reads_total',
+    help: 'Readings of VM sizes or vCPU quotas from the cloud for the capacity room (cache misses), by what was read',
+    labelNames: ['read'],
+    registers,
+  });
   return {
     recordError: ({ provider, operation, code }) => errors.inc({ provider, operation, code }),
+    recordRoomRead: (read) => roomReads.inc({ read }),
     setInventory: (next) => {
       report = next;
     },

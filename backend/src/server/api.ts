@@ -27,6 +27,7 @@ import type {
   HistoryService,
   LimitChangeService,
   PortRuleService,
+  RoomReadService,
   SetupReportService,
   StuckPodService,
   UserInfo,
@@ -62,6 +63,8 @@ export interface ApiServices {
   history?: HistoryService;
   /** Stuck peer pods (absent: not served). */
   stuck?: StuckPodService;
+  /** Sizes and vCPU quotas against the promise of the limits (absent: not served). */
+  room?: RoomReadService;
 }
 
 export interface ApiOptions {
@@ -138,7 +141,7 @@ export function createApiRouter(options: ApiOptions): Router {
     (await reviewer.check(user, LIST_PODS)).allowed ? 'shown' : 'hidden';
 
   router.use(express.json({ limit: '64kb', strict: true, type: 'application/json' }));
-  router.use(['/vms', '/ports'], cloudLimit);
+  router.use(['/vms', '/ports', '/capacity/room'], cloudLimit);
   router.use(requireUser(reviewer));
 
   const capacityCaches = requireCaches(services.caches, CAPACITY_CACHES);
@@ -364,6 +367,22 @@ export function createApiRouter(options: ApiOptions): Router {
     },
   );
 
+  // The room reads the cloud with the backend's credentials (sizes, quotas: account data), and sums
+  // the nodes' limits (what `list nodes` shows): no pod is named.
+  const { room } = services;
+  if (room) {
+    router.get(
+      '/capacity/room',
+      requirePermission(reviewer, READ),
+      capacityCaches,
+      requireCloudCredential,
+      async (req: Request, res: Response) => {
+        // ?fresh=true: the reader pressed Refresh; others share the cached quota reading.
+        res.json(await room.room({ fresh: req.query.fresh === 'true' }));
+      },
+    );
+  }
+
   router.get(
     '/ports',
     requirePermission(reviewer, READ),
@@ -407,8 +426,8 @@ export function createApiRouter(options: ApiOptions): Router {
     router.put('/configs/:namespace/:name/limit', mutationLimit, async (req: Request, res: Response) => {
       const namespace = parseBody(objectName, req.params.namespace, 'namespace');
       const name = parseBody(objectName, req.params.name, 'name');
-      const { limit } = parseBody(limitChangeRequest, req.body);
-      res.json(await limits.changeLimit({ namespace, name }, limit, actorOf(req)));
+      const { limit, syncConfigMap } = parseBody(limitChangeRequest, req.body);
+      res.json(await limits.changeLimit({ namespace, name }, limit, actorOf(req), { syncConfigMap }));
     });
     router.put('/nodes/:name/override', mutationLimit, async (req: Request, res: Response) => {
       const name = parseBody(objectName, req.params.name, 'name');

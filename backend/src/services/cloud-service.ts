@@ -75,6 +75,8 @@ export interface CloudServiceOptions extends CreateCloudProviderOptions {
   claimsNow: () => Promise<{ pods: PodView[]; peerPods: PeerPodView[] }>;
   /** Whether those caches have been listed at all; cleanup is refused before. */
   claimsSynced: () => boolean;
+  /** vCPUs and memory of an instance type as the cloud described it (the room service's cache); undefined: not read yet. */
+  sizeOf?: (instanceType: string) => { vcpus: number; memoryMiB: number } | undefined;
   /** Called with every new inventory (feeds the capacity model's VMs per node). */
   onInventory?: (report: InventoryReport) => void;
   /** How long one reading of the port rules serves every reader (ms); default 15 s. */
@@ -85,6 +87,8 @@ interface LoadedCloud {
   fingerprint: string;
   settings: CloudSettings;
   provider: CloudProvider;
+  /** The ConfigMap the settings came from (the PeerPodConfig names it). */
+  configMap: ObjectRef;
   /** Signs and checks cleanup confirmations (cloud/cleanup-confirmation.ts). */
   confirmationKey: Buffer;
 }
@@ -193,6 +197,15 @@ export class CloudService implements VmService, PortRuleService {
     if (this.timer) clearTimeout(this.timer);
   }
 
+  /**
+   * The cloud as the settings objects describe it now (re-read; the provider is rebuilt only when
+   * they changed), for the room service. Throws NotConfiguredError / CloudRequestError.
+   */
+  async loadedCloud(): Promise<{ provider: CloudProvider; settings: CloudSettings; configMap: ObjectRef }> {
+    const { provider, settings, configMap } = await guarded(() => this.cloud());
+    return { provider, settings, configMap };
+  }
+
   orphanCount(): number | null {
     return this.lastReport ? this.lastReport.orphans.length : null;
   }
@@ -240,7 +253,13 @@ export class CloudService implements VmService, PortRuleService {
       infrastructure,
     });
     const provider = createCloudProvider(settings, this.options);
-    this.loaded = { fingerprint, settings, provider, confirmationKey: confirmationKey(secret.data) };
+    this.loaded = {
+      fingerprint,
+      settings,
+      provider,
+      configMap: configMapRef,
+      confirmationKey: confirmationKey(secret.data),
+    };
     this.options.logger.info({ provider: provider.name }, 'cloud settings loaded');
     return this.loaded;
   }
@@ -346,6 +365,9 @@ export class CloudService implements VmService, PortRuleService {
         peerPod: entry.peerPod ? { namespace: entry.peerPod.namespace, name: entry.peerPod.name } : null,
         orphan: entry.ownership === 'orphan',
         orphanReason: entry.ownership === 'in-use' ? null : entry.reason,
+        zone: entry.vm.zone ?? entry.vm.location ?? null,
+        image: entry.vm.image ?? null,
+        ...this.sizeFields(entry.vm.instanceType),
       })),
       scope: report ? this.lastScope : null,
       dangling: (report?.dangling ?? []).map((d) => ({
@@ -355,6 +377,11 @@ export class CloudService implements VmService, PortRuleService {
       })),
       error: this.lastError ?? null,
     };
+  }
+
+  private sizeFields(instanceType: string | undefined): { vcpus: number | null; memoryMiB: number | null } {
+    const size = instanceType ? this.options.sizeOf?.(instanceType) : undefined;
+    return { vcpus: size?.vcpus ?? null, memoryMiB: size?.memoryMiB ?? null };
   }
 
   cleanup(request: OrphanCleanupRequest, actor: UserInfo): Promise<OrphanCleanupResult> {

@@ -343,3 +343,81 @@ describe('the patch', () => {
     expect(pointerToken('a~b/c')).toBe('a~0b~1c');
   });
 });
+
+describe('keeping PEERPODS_LIMIT_PER_NODE in step', () => {
+  const CM_PATH = '/api/v1/namespaces/ns/configmaps/peer-pods-cm';
+  const configMap = (data?: Record<string, string>): Json => ({
+    metadata: { name: 'peer-pods-cm', namespace: 'ns', uid: 'uid-cm' },
+    ...(data ? { data } : {}),
+  });
+
+  /** The PeerPodConfig and its ConfigMap, each at its own path, behind one client. */
+  function cluster(configMapObject: Json, options: FakeOptions = {}) {
+    const ppc = fakeApiServer(CONFIG_PATH, config('10'));
+    const cm = fakeApiServer(CM_PATH, configMapObject, options);
+    const client = {
+      asUser: (token: BearerToken): KubeRequester => ({
+        request: <T>(req: KubeRequest) => (req.path === CM_PATH ? cm : ppc).client.asUser(token).request<T>(req),
+      }),
+    };
+    return { ppc, cm, client };
+  }
+
+  it('writes the limit, then the key with the same value, as the user, each recorded', async () => {
+    const { ppc, cm, client } = cluster(configMap({ CLOUD_PROVIDER: 'aws', PEERPODS_LIMIT_PER_NODE: '10' }));
+    const recorder = recordingRecorder();
+    const limits = new LimitService({ client, recorder, logger: createLogger('silent') });
+
+    const result = await limits.changeLimit({ namespace: 'ns', name: 'ppc' }, 4, actor, { syncConfigMap: true });
+
+    expect(result).toMatchObject({
+      old: '10',
+      new: '4',
+      configMap: { namespace: 'ns', name: 'peer-pods-cm', old: '10', new: '4' },
+    });
+    expect((ppc.state.stored.spec as Json).limit).toBe('4');
+    expect(cm.state.stored.data).toEqual({ CLOUD_PROVIDER: 'aws', PEERPODS_LIMIT_PER_NODE: '4' });
+    expect(cm.state.tokens.every((token) => token === 'secret-token')).toBe(true);
+    expect(cm.state.requests.find((r) => r.method === 'PATCH')!.body).toEqual([
+      { op: 'test', path: '/data/PEERPODS_LIMIT_PER_NODE', value: '10' },
+      { op: 'replace', path: '/data/PEERPODS_LIMIT_PER_NODE', value: '4' },
+    ]);
+    expect(recorder.events.map((e) => e.reason)).toEqual(['PeerPodLimitChanged', 'AdaptorLimitChanged']);
+    expect(recorder.events[1]).toMatchObject({
+      ref: { kind: 'PeerPodConfig', name: 'ppc', namespace: 'ns' },
+      message: 'test-admin changed PEERPODS_LIMIT_PER_NODE in ConfigMap ns/peer-pods-cm: 10 → 4',
+    });
+  });
+
+  it('adds the key to a ConfigMap without it (and a data map to one without any)', async () => {
+    const { cm, client } = cluster(configMap());
+    const limits = new LimitService({ client, recorder: recordingRecorder(), logger: createLogger('silent') });
+    const result = await limits.changeLimit({ namespace: 'ns', name: 'ppc' }, 12, actor, { syncConfigMap: true });
+    expect(result.configMap).toEqual({ namespace: 'ns', name: 'peer-pods-cm', old: null, new: '12' });
+    expect(cm.state.stored.data).toEqual({ PEERPODS_LIMIT_PER_NODE: '12' });
+  });
+
+  it('without the option leaves the ConfigMap alone', async () => {
+    const { cm, client } = cluster(configMap({ PEERPODS_LIMIT_PER_NODE: '10' }));
+    const limits = new LimitService({ client, recorder: recordingRecorder(), logger: createLogger('silent') });
+    const result = await limits.changeLimit({ namespace: 'ns', name: 'ppc' }, 4, actor);
+    expect(result.configMap).toBeUndefined();
+    expect(cm.state.requests).toEqual([]);
+  });
+
+  it('a refused ConfigMap write says the limit was saved and the key was not, naming the field', async () => {
+    const { ppc, client } = cluster(configMap({ PEERPODS_LIMIT_PER_NODE: '10' }), {
+      forbidden: 'configmaps "peer-pods-cm" is forbidden: User "test-admin" cannot patch resource "configmaps"',
+    });
+    const limits = new LimitService({ client, recorder: recordingRecorder(), logger: createLogger('silent') });
+    const attempt = limits.changeLimit({ namespace: 'ns', name: 'ppc' }, 4, actor, { syncConfigMap: true });
+    await expect(attempt).rejects.toBeInstanceOf(ApiServerRefusedError);
+    await expect(attempt).rejects.toMatchObject({
+      field: 'syncConfigMap',
+      message: expect.stringMatching(
+        /^The limit was saved \(10 → 4\), but PEERPODS_LIMIT_PER_NODE in ConfigMap ns\/peer-pods-cm was not: /,
+      ),
+    });
+    expect((ppc.state.stored.spec as Json).limit).toBe('4');
+  });
+});

@@ -11,10 +11,11 @@
 import type { ConfigRef, LimitChangeResult } from '@peer-pods-console/contract';
 import { checkLimit, MAX_LIMIT, VM_LIMIT_OVERRIDE_ANNOTATION } from '@peer-pods-console/contract/capacity';
 import { CONSOLE_FIELD_MANAGER } from '@peer-pods-console/contract/operations';
+import { ADAPTOR_LIMIT_KEY } from '@peer-pods-console/contract/sizing';
 import type { Logger } from 'pino';
 import { changeEvent, type LimitChange } from '../capacity/change-event.ts';
 import { KubeApiError, type BearerToken, type KubeRequester } from '../kube/client.ts';
-import type { EventRecorder } from '../kube/events.ts';
+import type { EventRecorder, ObjectReference } from '../kube/events.ts';
 import { ApiServerRefusedError, InvalidValueError } from './errors.ts';
 import { refusalOf } from './refusal.ts';
 import type { Actor, LimitChangeService } from './types.ts';
@@ -56,7 +57,22 @@ interface ValueLocation {
   /** The value as found: a string, null when absent (anything else is shown as its JSON). */
   read(object: KubeObject): { raw: unknown; text: string | null };
   hasParent(object: KubeObject): boolean;
+  /**
+   * The Event of a change that is not a VM limit the History lists (PEERPODS_LIMIT_PER_NODE in the
+   * ConfigMap): about which object, its reason and sentence. Absent: the limit/override Event.
+   */
+  event?: (
+    old: string | null,
+    wanted: string | null,
+    actor: string,
+  ) => { ref: ObjectReference; reason: string; message: string };
 }
+
+/** The ConfigMap the cloud-api-adaptor reads when the PeerPodConfig names none (the operator's default). */
+const DEFAULT_CONFIG_MAP = 'peer-pods-cm';
+
+/** Reason of the Event that records a console change of PEERPODS_LIMIT_PER_NODE. */
+export const ADAPTOR_LIMIT_EVENT_REASON = 'AdaptorLimitChanged';
 
 /** RFC 6901: `~` is written `~0`, `/` is written `~1`. */
 export function pointerToken(key: string): string {
@@ -114,25 +130,95 @@ export class LimitService implements LimitChangeService {
     this.options = options;
   }
 
-  async changeLimit(config: ConfigRef, limit: number, actor: Actor): Promise<LimitChangeResult> {
-    const wanted = checkedValue('limit', limit);
-    const target = `${config.namespace}/${config.name}`;
-    return this.change(
-      {
-        kind: 'limit',
-        field: 'limit',
-        description: `the limit of PeerPodConfig ${target}`,
-        target,
-        path: `/apis/confidentialcontainers.org/v1alpha1/namespaces/${encodeURIComponent(config.namespace)}/peerpodconfigs/${encodeURIComponent(config.name)}`,
-        pointer: '/spec/limit',
-        parent: '/spec',
-        key: 'limit',
-        read: (object) => ({ raw: object.spec?.limit, text: textOf(object.spec?.limit) }),
-        hasParent: (object) => object.spec !== undefined && object.spec !== null,
+  /**
+   * Sets the PeerPodConfig's limit; with `syncConfigMap`, then also PEERPODS_LIMIT_PER_NODE in the
+   * ConfigMap it names (the cloud-api-adaptor's own per-node limit), each as the user, each its own
+   * guarded write and Event. The limit is written first: when the ConfigMap write is refused, the
+   * limit stays saved and the refusal says so.
+   */
+  async changeLimit(
+    config: ConfigRef,
+    limit: number,
+    actor: Actor,
+    options: { syncConfigMap?: boolean } = {},
+  ): Promise<LimitChangeResult> {
+    const result = await this.changeConfigLimit(config, limit, actor);
+    if (!options.syncConfigMap || result.new === null) return result;
+    const kube = this.options.client.asUser(actor.token);
+    const peerPodConfig = await this.read(kube, this.configLocation(config));
+    const configMapName =
+      typeof peerPodConfig.spec?.configMapName === 'string' && peerPodConfig.spec.configMapName
+        ? peerPodConfig.spec.configMapName
+        : DEFAULT_CONFIG_MAP;
+    const ref = { namespace: config.namespace, name: configMapName };
+    try {
+      const synced = await this.change(this.adaptorLimitLocation(ref, peerPodConfig), result.new, actor);
+      return { ...result, configMap: { ...ref, old: synced.old, new: result.new } };
+    } catch (err) {
+      if (err instanceof ApiServerRefusedError) {
+        throw new ApiServerRefusedError(
+          err.refusal,
+          `The limit was saved (${result.old ?? 'none'} → ${result.new}), but ${ADAPTOR_LIMIT_KEY} in ConfigMap ${ref.namespace}/${ref.name} was not: ${err.message}`,
+          'syncConfigMap',
+        );
+      }
+      throw err;
+    }
+  }
+
+  private adaptorLimitLocation(ref: ConfigRef, peerPodConfig: KubeObject): ValueLocation {
+    const target = `${ref.namespace}/${ref.name}`;
+    return {
+      kind: 'limit',
+      field: 'limit',
+      description: `${ADAPTOR_LIMIT_KEY} of ConfigMap ${target}`,
+      target,
+      path: `/api/v1/namespaces/${encodeURIComponent(ref.namespace)}/configmaps/${encodeURIComponent(ref.name)}`,
+      pointer: `/data/${pointerToken(ADAPTOR_LIMIT_KEY)}`,
+      parent: '/data',
+      key: ADAPTOR_LIMIT_KEY,
+      read: (object) => {
+        const raw = (object as { data?: Record<string, unknown> }).data?.[ADAPTOR_LIMIT_KEY];
+        return { raw, text: textOf(raw) };
       },
-      wanted,
-      actor,
-    );
+      hasParent: (object) => {
+        const data = (object as { data?: unknown }).data;
+        return data !== undefined && data !== null;
+      },
+      // Recorded on the PeerPodConfig, beside its limit's own Event.
+      event: (old, wanted, user) => ({
+        ref: {
+          apiVersion: 'confidentialcontainers.org/v1alpha1',
+          kind: 'PeerPodConfig',
+          namespace: peerPodConfig.metadata?.namespace,
+          name: peerPodConfig.metadata?.name ?? '',
+          uid: peerPodConfig.metadata?.uid,
+        },
+        reason: ADAPTOR_LIMIT_EVENT_REASON,
+        message: `${user} changed ${ADAPTOR_LIMIT_KEY} in ConfigMap ${target}: ${old ?? 'none'} → ${wanted ?? 'none'}`,
+      }),
+    };
+  }
+
+  private configLocation(config: ConfigRef): ValueLocation {
+    const target = `${config.namespace}/${config.name}`;
+    return {
+      kind: 'limit',
+      field: 'limit',
+      description: `the limit of PeerPodConfig ${target}`,
+      target,
+      path: `/apis/confidentialcontainers.org/v1alpha1/namespaces/${encodeURIComponent(config.namespace)}/peerpodconfigs/${encodeURIComponent(config.name)}`,
+      pointer: '/spec/limit',
+      parent: '/spec',
+      key: 'limit',
+      read: (object) => ({ raw: object.spec?.limit, text: textOf(object.spec?.limit) }),
+      hasParent: (object) => object.spec !== undefined && object.spec !== null,
+    };
+  }
+
+  private async changeConfigLimit(config: ConfigRef, limit: number, actor: Actor): Promise<LimitChangeResult> {
+    const wanted = checkedValue('limit', limit);
+    return this.change(this.configLocation(config), wanted, actor);
   }
 
   async changeOverride(node: string, override: number | null, actor: Actor): Promise<LimitChangeResult> {
@@ -237,6 +323,15 @@ export class LimitService implements LimitChangeService {
       resourceVersion: written.metadata?.resourceVersion ?? '',
     };
     const meta = written.metadata ?? {};
+    if (location.event) {
+      const other = location.event(old, wanted, actor.user.username);
+      this.options.logger.info(
+        { audit: { ...change, target: location.description, resourceVersion: undefined } },
+        other.message,
+      );
+      const recorded = this.options.recorder.event(other.ref, 'Normal', other.reason, other.message);
+      return { target: location.target, old, new: wanted, event: recorded };
+    }
     const event = changeEvent(change, { name: meta.name ?? location.target, namespace: meta.namespace, uid: meta.uid });
     this.options.logger.info({ audit: { ...change, resourceVersion: undefined } }, event.message);
     const recorded = this.options.recorder.event(event.ref, 'Normal', event.reason, event.message, {

@@ -1,6 +1,7 @@
 // What the services offer the API, and who asks: the server (server/api.ts) calls these
 // interfaces and nothing else of a service, so a service can be replaced by a fake in its tests.
 import type {
+  CapacityRoom,
   CapacitySummary,
   ConfigRef,
   History,
@@ -61,7 +62,13 @@ export interface Actor {
 
 /** Limit and override writes, made with the user's token so that the API server's RBAC decides. */
 export interface LimitChangeService {
-  changeLimit(config: ConfigRef, limit: number, actor: Actor): Promise<LimitChangeResult>;
+  /** syncConfigMap: also set PEERPODS_LIMIT_PER_NODE in the PeerPodConfig's ConfigMap to the same value. */
+  changeLimit(
+    config: ConfigRef,
+    limit: number,
+    actor: Actor,
+    options?: { syncConfigMap?: boolean },
+  ): Promise<LimitChangeResult>;
   /** null removes the override. */
   changeOverride(node: string, override: number | null, actor: Actor): Promise<LimitChangeResult>;
 }
@@ -75,4 +82,9 @@ export interface HistoryService {
 export interface StuckPodService {
   /** The stuck peer pods, oldest first (with `node`: those bound or pinned to it), names and messages in full. */
   stuck(options?: { node?: string }): Promise<StuckPeerPods>;
+}
+
+/** GET /capacity/room (room-service.ts). */
+export interface RoomReadService {
+  room(options?: { fresh?: boolean }): Promise<CapacityRoom>;
 }

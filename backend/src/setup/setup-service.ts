@@ -2,7 +2,7 @@
 // capacity informers' caches for nodes and pods, the capacity model for advertised capacity and
 // unaccounted peer pods, single GETs for the rest, each object read once per report), runs the
 // pure checks of checks/ concurrently under a deadline, and returns the checklist.
-import type { CapacitySnapshot, PortRulesReport, SetupReport } from '@peer-pods-console/contract';
+import type { CapacityRoom, CapacitySnapshot, PortRulesReport, SetupReport } from '@peer-pods-console/contract';
 import { NAMESPACE_POLICY_BINDING_NAME, NAMESPACE_POLICY_NAME } from '@peer-pods-console/contract/namespace-policy';
 import { SETUP_CHECK_IDS, type SetupCheckId } from '@peer-pods-console/contract/setup-checks';
 import { DEFAULT_NODE_SELECTOR } from '../capacity/desired.ts';
@@ -11,9 +11,11 @@ import type { PodView } from '../capacity/objects.ts';
 import { isNotFound, type KubeClient } from '../kube/client.ts';
 import { PeerPodConfigResolver, type ResolvedPeerPodConfig } from '../kube/peer-pod-config-resolver.ts';
 import type { SetupReportService } from '../services/types.ts';
+import { checkAdaptorLimit } from './checks/adaptor-limit.ts';
 import { checkAdvertisedCapacity } from './checks/advertised-capacity.ts';
 import { checkCapacityWriters } from './checks/capacity-writers.ts';
 import { checkCloudConfigMap } from './checks/cloud-config-map.ts';
+import { checkCloudQuota } from './checks/cloud-quota.ts';
 import { checkCloudSecret } from './checks/cloud-secret.ts';
 import { checkNamespacePolicy } from './checks/namespace-policy.ts';
 import { checkPeerPodConfig } from './checks/peer-pod-config.ts';
@@ -47,6 +49,8 @@ export interface SetupServiceOptions {
    * flight, so a slow answer that missed one report's deadline serves the next.
    */
   ports: { status(request: { includeUdp: boolean }): Promise<PortRulesReport> };
+  /** The room service (sizes, vCPU quotas, the promise); caches the cloud's answers for minutes. Absent: the check says unknown. */
+  room?: { room(): Promise<CapacityRoom> };
   /** Deadline of each check (default 1500 ms): the whole checklist answers within it. */
   checkTimeoutMs?: number;
   /** How long the webhook may take to answer the probe (default 1000 ms). */
@@ -196,8 +200,23 @@ export class SetupService implements SetupReportService {
   }
 
   /** The cloud's Secret and ConfigMap, and the port rules in the cloud. */
-  private cloudChecks(reads: ReportReads): CheckRuns<'cloud-secret' | 'cloud-config-map' | 'ports'> {
+  private cloudChecks(
+    reads: ReportReads,
+  ): CheckRuns<'cloud-secret' | 'cloud-config-map' | 'ports' | 'adaptor-limit' | 'cloud-quota'> {
     return {
+      'adaptor-limit': async () => {
+        const { config, configMap } = await reads.peerPodConfig();
+        return checkAdaptorLimit({ configMap, data: await reads.configMapData(), limit: config?.spec?.limit });
+      },
+      'cloud-quota': async () => {
+        const { room } = this.options;
+        if (!room) return checkCloudQuota({ error: 'this backend does not read the cloud quotas' });
+        try {
+          return checkCloudQuota({ room: await room.room() });
+        } catch (err) {
+          return checkCloudQuota({ error: errorText(err) });
+        }
+      },
       'cloud-secret': async () =>
         checkCloudSecret({
           ref: (await reads.peerPodConfig()).secret,

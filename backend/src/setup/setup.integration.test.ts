@@ -165,9 +165,24 @@ describe('GET /api/v1/setup', () => {
       // moto's worker security group starts without the peer-pods rules.
       ports: 'fail',
       'advertised-capacity': 'pass',
+      // The PeerPodConfig says 4 and peer-pods-cm leaves PEERPODS_LIMIT_PER_NODE at the adaptor's 10.
+      'adaptor-limit': 'warning',
+      // moto's Standard On-Demand quota keeps its new-account default, 5 vCPUs: less than 4 m6a.large.
+      'cloud-quota': 'warning',
       'capacity-writers': 'pass',
       'unaccounted-pods': 'pass',
       'namespace-policy': 'warning',
+    });
+    const found = Object.fromEntries(answer.checks.map((c) => [c.id, c.found]));
+    expect(found['adaptor-limit']).toMatchObject({ key: 'adaptorLimitUnsetDrift', values: { value: 10, limit: 4 } });
+    expect(found['cloud-quota']).toMatchObject({
+      key: 'quotaShort',
+      values: {
+        promised: 4,
+        size: 'm6a.large',
+        vcpus: 2,
+        quota: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances',
+      },
     });
     const text = Object.fromEntries(answer.checks.map((c) => [c.id, c.found.message]));
     expect(text.platform).toBe(`AWS, region ${MOTO_REGION}.`);

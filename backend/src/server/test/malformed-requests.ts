@@ -94,6 +94,7 @@ export function backendEndpoints(basePath: string): Endpoint[] {
     { method: 'GET', path: `${basePath}locales/en/plugin__peer-pods-console-plugin.json` },
     { method: 'GET', path: `${api}/capacity` },
     { method: 'GET', path: `${api}/capacity/nodes/fuzz-node-0` },
+    { method: 'GET', path: `${api}/capacity/room` },
     { method: 'GET', path: `${api}/events`, stream: true },
     { method: 'GET', path: `${api}/vms` },
     { method: 'POST', path: `${api}/vms/cleanup`, body: { vmIds: ['i-00000000000fuzz00'], dryRun: true } },
