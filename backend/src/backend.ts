@@ -149,17 +149,16 @@ async function createServices(foundation: Foundation): Promise<Services> {
     readiness: readiness.informational(),
   });
   const cloudMetrics = createCloudMetrics(foundation.registry);
-  // The room describes the sizes the inventory shows; the inventory tells it which sizes it saw.
-  let room: RoomService | undefined;
-  const cloud = createCloudService(foundation, capacity, cloudMetrics, {
-    sizeOf: (name) => room?.sizeOf(name),
-    onInventorySizes: (names) => room?.learnInventorySizes(names),
-  });
-  room = new RoomService({
+  // The room describes the sizes the inventory shows; it reads the cloud the inventory's service loads.
+  const room: RoomService = new RoomService({
     loadCloud: () => cloud.loadedCloud(),
     snapshot: () => capacity.model.snapshot(),
     logger: logger.child({ feature: 'room' }),
     onCloudRead: (read) => cloudMetrics.recordRoomRead(read),
+  });
+  const cloud = createCloudService(foundation, capacity, cloudMetrics, {
+    learn: (provider, names) => room.learnSizes(names, provider),
+    sizeOf: (name) => room.sizeOf(name),
   });
   const { informers } = capacity;
   const setup = new SetupService({
@@ -248,12 +247,12 @@ function createCloudService(
   foundation: Foundation,
   capacity: CapacityController,
   cloudMetrics: CloudMetrics,
-  sizes: { sizeOf: CloudServiceOptions['sizeOf']; onInventorySizes: (names: string[]) => void },
+  sizes: CloudServiceOptions['sizes'],
 ): CloudService {
   const { config, logger, kubeClient, identity } = foundation;
   const { informers } = capacity;
   return new CloudService({
-    sizeOf: sizes.sizeOf,
+    sizes,
     client: kubeClient,
     logger: logger.child({ feature: 'cloud' }),
     recorder: new EventRecorder({ client: kubeClient, logger, component: 'peer-pods-console', instance: identity }),
@@ -274,7 +273,6 @@ function createCloudService(
     onInventory: (report) => {
       capacity.model.setVms(vmsByNode(report));
       cloudMetrics.setInventory(report);
-      sizes.onInventorySizes([...new Set(report.vms.flatMap((entry) => entry.vm.instanceType ?? []))]);
     },
     onCloudError: (failure) => cloudMetrics.recordError(failure),
   });

@@ -75,8 +75,14 @@ export interface CloudServiceOptions extends CreateCloudProviderOptions {
   claimsNow: () => Promise<{ pods: PodView[]; peerPods: PeerPodView[] }>;
   /** Whether those caches have been listed at all; cleanup is refused before. */
   claimsSynced: () => boolean;
-  /** vCPUs and memory of an instance type as the cloud described it (the room service's cache); undefined: not read yet. */
-  sizeOf?: (instanceType: string) => { vcpus: number; memoryMiB: number } | undefined;
+  /**
+   * The room service's size cache: `learn` describes the sizes the inventory saw (once an hour),
+   * `sizeOf` answers from what was described; undefined: not read yet.
+   */
+  sizes?: {
+    learn(provider: CloudProvider, instanceTypes: string[]): Promise<void>;
+    sizeOf(instanceType: string): { vcpus: number; memoryMiB: number } | undefined;
+  };
   /** Called with every new inventory (feeds the capacity model's VMs per node). */
   onInventory?: (report: InventoryReport) => void;
   /** How long one reading of the port rules serves every reader (ms); default 15 s. */
@@ -325,6 +331,12 @@ export class CloudService implements VmService, PortRuleService {
         const { provider, settings } = await this.cloud();
         const scope = await this.clusterScope(provider, settings);
         const { vms, excluded } = await provider.listPeerPodVms(scope, { countExcluded: true });
+        // The sizes' vCPUs and memory for the inventory's columns; without them the columns stay empty.
+        await this.options.sizes
+          ?.learn(provider, [...new Set(vms.flatMap((vm) => vm.instanceType ?? []))])
+          .catch((err: unknown) =>
+            this.options.logger.warn({ error: errorOf(err) }, 'could not describe the VM sizes of the inventory'),
+          );
         const report = correlateInventory({
           provider: provider.name,
           vms,
@@ -380,7 +392,7 @@ export class CloudService implements VmService, PortRuleService {
   }
 
   private sizeFields(instanceType: string | undefined): { vcpus: number | null; memoryMiB: number | null } {
-    const size = instanceType ? this.options.sizeOf?.(instanceType) : undefined;
+    const size = instanceType ? this.options.sizes?.sizeOf(instanceType) : undefined;
     return { vcpus: size?.vcpus ?? null, memoryMiB: size?.memoryMiB ?? null };
   }
 

@@ -215,8 +215,7 @@ describe('RoomService', () => {
     const cloud = fakeCloud([]);
     const { room } = service(cloud);
     await room.room();
-    room.learnInventorySizes(['g5.xlarge', 'm6a.large']);
-    await room.learnSizes(['g5.xlarge', 'm6a.large']);
+    await room.learnSizes(['g5.xlarge', 'm6a.large'], cloud.provider);
     expect(room.sizeOf('G5.XLARGE')).toMatchObject({ vcpus: 4, memoryMiB: 16384 });
     expect(cloud.calls.describeSizes).toEqual([['m6a.large'], ['g5.xlarge']]);
   });

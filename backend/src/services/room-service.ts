@@ -132,13 +132,6 @@ export class RoomService {
     await Promise.all(stale.map((name) => this.sizeReads.get(sizeKey(name))).filter(Boolean));
   }
 
-  /** The sizes after the inventory saw them, so its table shows vCPUs and memory; failures only logged. */
-  learnInventorySizes(names: readonly string[]): void {
-    this.learnSizes(names).catch((err: unknown) =>
-      this.options.logger.warn({ error: errorOf(err) }, 'could not describe the VM sizes of the inventory'),
-    );
-  }
-
   /** The room; `fresh` reads the quotas again (the sizes keep their hour). */
   async room(options: { fresh?: boolean } = {}): Promise<CapacityRoom> {
     const snapshot = this.options.snapshot();
