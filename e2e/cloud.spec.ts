@@ -1,7 +1,10 @@
 // The cloud side of the product against moto EC2 behind the shared stack: the port wizard opens
 // the two rules peer pods need in the worker security group — once, without duplicates — and a
-// second run finds them open; the orphan VM cleanup previews, asks for the count, and terminates
+// second run finds them open; the VM inventory shows what the cloud says of each VM, links to its
+// orphans and exports them; the orphan VM cleanup previews, asks for the count, and terminates
 // only the approved orphans. Each test sets up its own cloud state first.
+import { readFile } from 'node:fs/promises';
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { expect, test } from './support/console.ts';
 import { adminKubeConfig } from './cluster.ts';
 import {
@@ -117,6 +120,79 @@ test('the AWS wizard opens both port rules in moto, and a second run shows them 
   await nextStep(page, 'Rule status');
   await expect(page.getByText('Every required rule is present')).toBeVisible();
   expect(await selfIngressGrants(cloud)).toEqual({ [agentPort]: 1, [vxlanPort]: 1 });
+});
+
+// Before the cleanup test below: that one terminates the seeded orphan this one looks for.
+test('the VM inventory shows each VM’s type, size, zone and image, the orphans link filters it, and the CSV holds what is shown', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const kc = adminKubeConfig();
+  const cloud = await motoCloud(kc);
+  const [orphanId] = await liveInstancesNamed(cloud, SEEDED_ORPHAN);
+  expect(orphanId, `the stack seeds the orphan VM ${SEEDED_ORPHAN}`).toBeDefined();
+  const inUse = await peerPodInstanceIds(kc);
+  expect(inUse.length).toBeGreaterThan(0);
+  const described = await cloud.ec2.send(new DescribeInstancesCommand({ InstanceIds: [...inUse, orphanId!] }));
+  const instances = (described.Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []);
+  // The narrow end of the widths the table is made for.
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  await page.goto('/peer-pods/virtual-machines');
+  const table = page.getByLabel('Peer pod virtual machines');
+  const row = (text: string) => table.locator('tbody tr').filter({ hasText: text });
+  await expect(row(orphanId!)).toHaveCount(1);
+  const headers = await table.getByRole('columnheader').allTextContents();
+  const cell = (text: string, column: string) => row(text).locator('td').nth(headers.indexOf(column));
+
+  // Every VM as the cloud describes it: type with its vCPUs and memory, zone, image.
+  for (const instance of instances) {
+    const id = instance.InstanceId!;
+    await expect(cell(id, 'Instance type')).toContainText(instance.InstanceType!);
+    await expect(cell(id, 'Instance type')).toContainText(/\d+ vCPUs? · \d+(\.\d)? [GM]iB/);
+    await expect(cell(id, 'Zone')).toHaveText(instance.Placement!.AvailabilityZone!);
+    await expect(cell(id, 'Image')).toHaveText(instance.ImageId!);
+  }
+  await screenshot(page, 'vm-inventory');
+
+  // The Capacity tab's orphan count links to the orphans alone.
+  await page.goto('/peer-pods/capacity');
+  await page.getByRole('link', { name: 'VMs that no pod owns' }).click();
+  await expect(page).toHaveURL(/\/peer-pods\/virtual-machines\?orphans=true$/);
+  const orphansOnly = page.getByRole('switch', { name: 'Orphans only' });
+  await expect(orphansOnly).toBeChecked();
+  await expect(row(SEEDED_ORPHAN)).toContainText('Orphan');
+  for (const id of inUse) await expect(row(id)).toHaveCount(0);
+  // A reload keeps the filter; the switch takes it out of the address, and puts it back.
+  await page.reload();
+  await expect(orphansOnly).toBeChecked();
+  await page.getByText(/^Orphans only \(\d+\)$/).click();
+  await expect(orphansOnly).not.toBeChecked();
+  await expect(page).toHaveURL(/\/peer-pods\/virtual-machines$/);
+  await expect(row(inUse[0]!)).toHaveCount(1);
+  await page.getByText(/^Orphans only \(\d+\)$/).click();
+  await expect(page).toHaveURL(/\/peer-pods\/virtual-machines\?orphans=true$/);
+  await expect(row(inUse[0]!)).toHaveCount(0);
+
+  // The CSV holds the VMs shown: the orphans, with every column.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^peer-pod-vms-\d{8}-\d{6}\.csv$/);
+  const lines = (await readFile(await download.path(), 'utf8')).split('\r\n');
+  expect(lines[0]).toBe(
+    'id,name,state,instance type,vCPUs,memory MiB,zone,image,launched,pod namespace,pod name,node,PeerPod,orphan,orphan reason',
+  );
+  expect(lines.at(-1)).toBe('');
+  const orphan = instances.find((instance) => instance.InstanceId === orphanId)!;
+  const orphanLine = lines.find((line) => line.startsWith(`${orphanId},`));
+  expect(orphanLine).toMatch(
+    new RegExp(
+      `^${orphanId},${SEEDED_ORPHAN},running,${orphan.InstanceType!.replace('.', '\\.')},\\d+,\\d+,${orphan.Placement!.AvailabilityZone},${orphan.ImageId},[^,]+,,,,,true,`,
+    ),
+  );
+  for (const id of inUse) expect(lines.some((line) => line.startsWith(`${id},`))).toBe(false);
 });
 
 test('an orphan VM is found, previewed and terminated, and the VMs of running peer pods stay', async ({ page }) => {

@@ -58,6 +58,10 @@ export const inventoryVm = (name: string, overrides: Partial<InventoryVm> = {}):
   peerPod: null,
   orphan: false,
   orphanReason: null,
+  zone: null,
+  image: null,
+  vcpus: null,
+  memoryMiB: null,
   ...overrides,
 });
 

@@ -193,7 +193,7 @@ describe('Capacity tab', () => {
       expect(totalOf('Orphans')).toHaveTextContent(/^2/);
       expect(within(totalOf('Orphans')).getByRole('link', { name: 'VMs that no pod owns' })).toHaveAttribute(
         'href',
-        '/peer-pods/virtual-machines',
+        '/peer-pods/virtual-machines?orphans=true',
       );
       expect(totalOf('Unaccounted')).toHaveTextContent(/^1/);
     });

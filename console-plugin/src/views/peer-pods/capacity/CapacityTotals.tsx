@@ -19,7 +19,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom-v5-compat';
 
 import type { CapacitySummary } from '../../../api/backend';
-import { PEER_PODS_PAGE_PATH } from '../peerPodsRoutes';
+import { ORPHAN_VMS_PATH } from '../virtual-machines/vmTabLinks';
 
 // One large number per card, in the theme's own type scale.
 const totalStyle = {
@@ -92,7 +92,7 @@ const CapacityTotals: FC<{ summary: CapacitySummary }> = ({ summary }) => {
           orphans === null ? (
             t('The cloud inventory has not been read yet')
           ) : (
-            <Link to={`${PEER_PODS_PAGE_PATH}/virtual-machines`}>{t('VMs that no pod owns')}</Link>
+            <Link to={ORPHAN_VMS_PATH}>{t('VMs that no pod owns')}</Link>
           )
         }
         needsAttention={(orphans ?? 0) > 0}

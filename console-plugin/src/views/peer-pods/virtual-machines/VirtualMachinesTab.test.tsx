@@ -1,7 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import { ADMIN_PERMISSIONS, VIEWER_PERMISSIONS } from '../../../test/fixtures';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router-dom-v5-compat';
+import { MemoryRouter, useLocation } from 'react-router-dom-v5-compat';
 
 import { backendUrl, type OrphanCleanupResult, type Permissions, type VmInventory } from '../../../api/backend';
 import { consoleFetchJSON, httpError } from '../../../test/sdk-mock';
@@ -20,6 +20,10 @@ const vm = (name: string, overrides: Partial<InventoryVm> = {}): InventoryVm => 
   peerPod: { namespace: 'demo', name: name.replace(/^podvm-/, '').replace(/-[0-9a-f]{8}$/, '') },
   orphan: false,
   orphanReason: null,
+  zone: 'us-east-2a',
+  image: 'ami-0123456789abcdef0',
+  vcpus: 2,
+  memoryMiB: 4096,
   ...overrides,
 });
 
@@ -60,12 +64,20 @@ const answerGets = (answers: { vms?: () => Promise<unknown>; permissions?: () =>
 const serve = (value: VmInventory, permissions: Permissions = ADMIN_PERMISSIONS) =>
   answerGets({ vms: () => Promise.resolve(value), permissions: () => Promise.resolve(permissions) });
 
-const renderTab = () =>
+const CurrentAddress = () => {
+  const { pathname, search } = useLocation();
+  return <output aria-label="current address">{pathname + search}</output>;
+};
+
+const renderTab = (url = '/peer-pods/virtual-machines') =>
   render(
-    <MemoryRouter>
+    <MemoryRouter initialEntries={[url]}>
       <VirtualMachinesTab />
+      <CurrentAddress />
     </MemoryRouter>,
   );
+
+const currentAddress = () => screen.getByRole('status', { name: 'current address' }).textContent;
 
 const vmTable = () => screen.findByRole('grid', { name: 'Peer pod virtual machines' });
 
@@ -310,6 +322,239 @@ describe('Virtual machines tab', () => {
       await user.click(screen.getByRole('button', { name: 'Refresh' }));
 
       await waitFor(() => expect(vmGets()).toBe(before + 1));
+    });
+  });
+
+  describe('zone, image and size', () => {
+    /** The cell of `column` in the row of the VM `name`. */
+    const cellOf = async (name: string, column: string) => {
+      const table = await vmTable();
+      const index = within(table)
+        .getAllByRole('columnheader')
+        .findIndex((header) => header.textContent === column);
+      return within(table)
+        .getByRole('row', { name: new RegExp(name) })
+        .querySelectorAll('td')[index]!;
+    };
+
+    it('shows each VM’s zone and image, and its instance type with vCPUs and memory', async () => {
+      serve(inventory({ vms: [vm('podvm-web-1a2b3c4d', { instanceType: 'm6a.large', vcpus: 2, memoryMiB: 8192 })] }));
+
+      renderTab();
+
+      expect(await cellOf('podvm-web-1a2b3c4d', 'Instance type')).toHaveTextContent(/^m6a\.large2 vCPUs · 8 GiB$/);
+      expect(await cellOf('podvm-web-1a2b3c4d', 'Zone')).toHaveTextContent(/^us-east-2a$/);
+      expect(await cellOf('podvm-web-1a2b3c4d', 'Image')).toHaveTextContent(/^ami-0123456789abcdef0$/);
+    });
+
+    it.each([
+      [1024, '1 GiB'],
+      [1536, '1.5 GiB'],
+      [3840, '3.8 GiB'],
+      [786_432, '768 GiB'],
+      [512, '512 MiB'],
+    ])('shows %i MiB of memory as %s', async (memoryMiB, shown) => {
+      serve(inventory({ vms: [vm('podvm-web-1a2b3c4d', { vcpus: 1, memoryMiB })] }));
+
+      renderTab();
+
+      expect(await cellOf('podvm-web-1a2b3c4d', 'Instance type')).toHaveTextContent(`1 vCPU · ${shown}`);
+    });
+
+    it('shows only the instance type until the cloud told its size, and a dash for what it does not know', async () => {
+      serve(
+        inventory({
+          vms: [
+            vm('podvm-web-1a2b3c4d', {
+              instanceType: 'm6a.large',
+              vcpus: null,
+              memoryMiB: null,
+              zone: null,
+              image: null,
+            }),
+          ],
+        }),
+      );
+
+      renderTab();
+
+      expect(await cellOf('podvm-web-1a2b3c4d', 'Instance type')).toHaveTextContent(/^m6a\.large$/);
+      expect(await cellOf('podvm-web-1a2b3c4d', 'Zone')).toHaveTextContent(/^—$/);
+      expect(await cellOf('podvm-web-1a2b3c4d', 'Image')).toHaveTextContent(/^—$/);
+    });
+
+    it('shortens a long image reference to its end, and shows all of it on focus', async () => {
+      const user = userEvent.setup();
+      const image =
+        '/subscriptions/0000/resourceGroups/images/providers/Microsoft.Compute/galleries/podvms/images/podvm/versions/0.13.0';
+      serve(inventory({ provider: 'azure', vms: [vm('podvm-web-1a2b3c4d', { image, zone: 'eastus-2' })] }));
+      renderTab();
+
+      const cell = await cellOf('podvm-web-1a2b3c4d', 'Image');
+      expect(within(cell).getByText(image.slice(-28))).toBeVisible();
+      // The whole reference stays readable: to screen readers at once, to everyone in the tooltip.
+      expect(cell.textContent?.replace('…', '')).toBe(image);
+      await user.tab();
+      while (!cell.contains(document.activeElement)) await user.tab();
+
+      expect(await screen.findByRole('tooltip')).toHaveTextContent(image);
+    });
+
+    it.each([
+      ['the zone', 'us-east-2b'],
+      ['the image', 'ami-0bbb'],
+      ['the instance type', 'm6a.xlarge'],
+    ])('filters by %s', async (_what, text) => {
+      const user = userEvent.setup();
+      serve(
+        inventory({
+          vms: [
+            vm('podvm-a-00000001'),
+            vm('podvm-b-00000002', { zone: 'us-east-2b', image: 'ami-0bbb', instanceType: 'm6a.xlarge' }),
+          ],
+        }),
+      );
+      renderTab();
+      await vmTable();
+
+      await user.type(screen.getByRole('textbox', { name: 'Filter virtual machines' }), text);
+
+      expect(await rowNames()).toEqual(['podvm-b-00000002']);
+    });
+
+    it('sorts by zone', async () => {
+      const user = userEvent.setup();
+      serve(
+        inventory({
+          vms: [
+            vm('podvm-a-00000001', { zone: 'us-east-2c' }),
+            vm('podvm-b-00000002', { zone: 'us-east-2a' }),
+            vm('podvm-c-00000003', { zone: 'us-east-2b' }),
+          ],
+        }),
+      );
+      renderTab();
+      await vmTable();
+
+      await user.click(screen.getByRole('button', { name: 'Zone' }));
+
+      expect(await rowNames()).toEqual(['podvm-b-00000002', 'podvm-c-00000003', 'podvm-a-00000001']);
+    });
+  });
+
+  describe('orphans only in the address', () => {
+    const vms = [vm('podvm-a-00000001'), orphan('podvm-forgotten-job-0badc0de'), vm('podvm-c-00000003')];
+
+    it('starts with only the orphans when opened with ?orphans=true', async () => {
+      serve(inventory({ vms }));
+
+      renderTab('/peer-pods/virtual-machines?orphans=true');
+
+      expect(await rowNames()).toEqual(['podvm-forgotten-job-0badc0de']);
+      expect(screen.getByRole('switch', { name: 'Orphans only' })).toBeChecked();
+    });
+
+    it('writes the switch into the address, and takes it out again', async () => {
+      const user = userEvent.setup();
+      serve(inventory({ vms }));
+      renderTab();
+      expect(await rowNames()).toHaveLength(3);
+
+      await user.click(screen.getByRole('switch', { name: 'Orphans only' }));
+      expect(currentAddress()).toBe('/peer-pods/virtual-machines?orphans=true');
+
+      await user.click(screen.getByRole('switch', { name: 'Orphans only' }));
+      expect(currentAddress()).toBe('/peer-pods/virtual-machines');
+      expect(await rowNames()).toHaveLength(3);
+    });
+
+    it('shows every VM again on "Clear all filters", and drops the parameter', async () => {
+      const user = userEvent.setup();
+      serve(inventory({ vms: [vm('podvm-a-00000001')] }));
+      renderTab('/peer-pods/virtual-machines?orphans=true');
+
+      await user.click(await screen.findByRole('button', { name: 'Clear all filters' }));
+
+      expect(await rowNames()).toEqual(['podvm-a-00000001']);
+      expect(currentAddress()).toBe('/peer-pods/virtual-machines');
+    });
+  });
+
+  describe('CSV export', () => {
+    let saved: { fileName: string; blob: Blob }[];
+
+    beforeEach(() => {
+      saved = [];
+      let blob: Blob | undefined;
+      // jsdom has no object URLs and no downloads: keep what would have been saved.
+      Object.assign(URL, {
+        createObjectURL: (value: Blob) => {
+          blob = value;
+          return 'blob:vm-inventory';
+        },
+        revokeObjectURL: () => undefined,
+      });
+      vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+        saved.push({ fileName: this.download, blob: blob! });
+      });
+    });
+
+    afterEach(() => vi.restoreAllMocks());
+
+    const csvRows = async () => (await saved[0]!.blob.text()).split('\r\n').filter(Boolean);
+
+    it('saves the VMs that pass the filters, from every page, in the order shown', async () => {
+      const user = userEvent.setup();
+      const many = Array.from({ length: 25 }, (_, index) =>
+        vm(`podvm-web${String(index).padStart(2, '0')}-00000000`, { zone: index % 2 ? 'us-east-2b' : 'us-east-2a' }),
+      );
+      serve(inventory({ vms: [...many, orphan('podvm-old-99999999', { zone: 'us-east-2b' })] }));
+      renderTab();
+      await vmTable();
+      await user.type(screen.getByRole('textbox', { name: 'Filter virtual machines' }), 'us-east-2a');
+      await user.click(screen.getByRole('button', { name: 'Name' }));
+      await user.click(screen.getByRole('button', { name: 'Name' }));
+
+      await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+
+      expect(saved).toHaveLength(1);
+      expect(saved[0]!.fileName).toMatch(/^peer-pod-vms-\d{8}-\d{6}\.csv$/);
+      expect(saved[0]!.blob.type).toBe('text/csv;charset=utf-8');
+      const [header, ...rows] = await csvRows();
+      expect(header).toBe(
+        'id,name,state,instance type,vCPUs,memory MiB,zone,image,launched,pod namespace,pod name,node,PeerPod,orphan,orphan reason',
+      );
+      const expected = many.filter((entry) => entry.zone === 'us-east-2a').reverse();
+      expect(rows.map((row) => row.split(',')[1])).toEqual(expected.map((entry) => entry.name));
+      expect(rows[0]).toBe(
+        'i-podvm-web24-00000000,podvm-web24-00000000,running,t3.medium,2,4096,us-east-2a,ami-0123456789abcdef0,2025-01-01T10:00:00.000Z,demo,web24,worker-0,demo/web24,false,',
+      );
+    });
+
+    it('saves the orphans with their reason when only orphans are shown', async () => {
+      serve(inventory({ vms: [vm('podvm-web-1a2b3c4d'), orphan('podvm-forgotten-job-0badc0de')] }));
+      const user = userEvent.setup();
+      renderTab('/peer-pods/virtual-machines?orphans=true');
+      await vmTable();
+
+      await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+
+      const [, ...rows] = await csvRows();
+      expect(rows).toEqual([
+        'i-podvm-forgotten-job-0badc0de,podvm-forgotten-job-0badc0de,running,t3.medium,2,4096,us-east-2a,ami-0123456789abcdef0,2025-01-01T10:00:00.000Z,,,,,true,"No PeerPod and no live pod claims this VM, and it was launched more than 10 minutes ago."',
+      ]);
+    });
+
+    it('offers no export when no VM passes the filters', async () => {
+      const user = userEvent.setup();
+      serve(inventory({ vms: [vm('podvm-web-1a2b3c4d')] }));
+      renderTab();
+      await vmTable();
+
+      await user.type(screen.getByRole('textbox', { name: 'Filter virtual machines' }), 'nothing like this');
+
+      expect(await screen.findByRole('heading', { name: 'No virtual machines match the filters' })).toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Export CSV' })).toBeDisabled();
     });
   });
 

@@ -1,4 +1,4 @@
-import type { FC, ReactNode } from 'react';
+import type { CSSProperties, FC, ReactNode } from 'react';
 import { ResourceLink, Timestamp } from '@openshift-console/dynamic-plugin-sdk';
 import {
   Button,
@@ -10,9 +10,11 @@ import {
   EmptyStateFooter,
   Stack,
   StackItem,
+  Truncate,
 } from '@patternfly/react-core';
 import { SearchIcon } from '@patternfly/react-icons';
 import { InnerScrollContainer, Table, Tbody, Td, Th, type ThProps, Thead, Tr } from '@patternfly/react-table';
+import t_global_background_color_primary_default from '@patternfly/react-tokens/dist/esm/t_global_background_color_primary_default';
 import { useTranslation } from 'react-i18next';
 
 import { groupVersionKindOf } from '../../../models/groupVersionKind';
@@ -20,11 +22,40 @@ import { NodeModel } from '../../../models/Node';
 import { PeerPodModel } from '../../../models/PeerPod';
 import { useVmInventoryFilters, type VmSort } from './useVmInventoryFilters';
 import type { InventoryVm, VmSortColumn } from './vmInventoryRows';
+import VmInstanceTypeCell from './VmInstanceTypeCell';
 import VmInventoryToolbar, { VmTablePagination } from './VmInventoryToolbar';
 import VmOwnershipCell from './VmOwnershipCell';
 import VmStateLabel from './VmStateLabel';
 
 const POD_GROUP_VERSION_KIND = { version: 'v1', kind: 'Pod' };
+
+/**
+ * An AMI id fits whole; a longer Azure image reference shows its end (image, version), with the
+ * whole reference in a tooltip that the keyboard reaches too.
+ */
+const IMAGE_CHARS_SHOWN = 28;
+
+// The table is wider than the page below ~1600px: the selection and the VM's name stay in view
+// while it scrolls sideways. The name column is wide enough for a usual podvm-<pod>-<id> name.
+const SELECTION_COLUMN_WIDTH = '3.5rem';
+const NAME_COLUMN_WIDTH = '15rem';
+// The bundled @patternfly/react-styles 6.6 colours sticky cells with a token that neither console
+// 4.20/4.22 nor the shell defines, so they would be see-through; the table's own token is defined everywhere.
+const stickyBackground = {
+  '--pf-v6-c-table__sticky-cell--BackgroundColor': t_global_background_color_primary_default.var,
+} as CSSProperties;
+const stickySelection = {
+  isStickyColumn: true,
+  stickyMinWidth: SELECTION_COLUMN_WIDTH,
+  style: stickyBackground,
+};
+const stickyName = (selectable: boolean) => ({
+  isStickyColumn: true,
+  hasRightBorder: true,
+  stickyMinWidth: NAME_COLUMN_WIDTH,
+  stickyLeftOffset: selectable ? SELECTION_COLUMN_WIDTH : undefined,
+  style: stickyBackground,
+});
 
 type VmInventoryTableProps = {
   vms: InventoryVm[];
@@ -36,7 +67,7 @@ type VmInventoryTableProps = {
   actions?: ReactNode;
 };
 
-/** The cloud's peer-pod VMs: sortable, filterable (text, orphans only), paginated, orphans selectable. */
+/** The cloud's peer-pod VMs: sortable, filterable (text, orphans only), paginated, exportable, orphans selectable. */
 const VmInventoryTable: FC<VmInventoryTableProps> = ({ vms, selectable, selectedIds, onSelectionChange, actions }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const filters = useVmInventoryFilters(vms);
@@ -109,6 +140,8 @@ const VmInventoryHead: FC<VmInventoryHeadProps> = ({ sort, onSort, selection }) 
     { id: 'name', title: t('Name'), sortable: true },
     { id: 'state', title: t('State'), sortable: true },
     { id: 'instanceType', title: t('Instance type'), sortable: true },
+    { id: 'zone', title: t('Zone'), sortable: true },
+    { id: 'image', title: t('Image'), sortable: true },
     { id: 'launchedAt', title: t('Launched'), sortable: true },
     { id: 'pod', title: t('Pod'), sortable: false },
     { id: 'node', title: t('Node'), sortable: true },
@@ -132,7 +165,7 @@ const VmInventoryHead: FC<VmInventoryHeadProps> = ({ sort, onSort, selection }) 
     <Thead>
       <Tr>
         {selection && (
-          <Th screenReaderText={t('Selection')}>
+          <Th screenReaderText={t('Selection')} {...stickySelection}>
             <Checkbox
               id="peer-pods-console-plugin__select-page-orphans"
               aria-label={t('Select the orphans on this page')}
@@ -143,7 +176,12 @@ const VmInventoryHead: FC<VmInventoryHeadProps> = ({ sort, onSort, selection }) 
           </Th>
         )}
         {columns.map((column, index) => (
-          <Th key={column.id} sort={sortParams(column, index)} modifier="wrap">
+          <Th
+            key={column.id}
+            sort={sortParams(column, index)}
+            modifier="wrap"
+            {...(column.id === 'name' ? stickyName(selection !== undefined) : {})}
+          >
             {column.title}
           </Th>
         ))}
@@ -163,7 +201,7 @@ const VmInventoryRow: FC<{
   return (
     <Tr isSelectable={selectable && vm.orphan} isRowSelected={selected}>
       {selectable && (
-        <Td>
+        <Td {...stickySelection}>
           {vm.orphan ? (
             <Checkbox
               id={`peer-pods-console-plugin__select-${vm.id}`}
@@ -174,7 +212,7 @@ const VmInventoryRow: FC<{
           ) : null}
         </Td>
       )}
-      <Td dataLabel={t('Name')} modifier="breakWord">
+      <Td dataLabel={t('Name')} modifier="breakWord" {...stickyName(selectable)}>
         <Stack>
           <StackItem>{vm.name}</StackItem>
           <StackItem>
@@ -185,7 +223,15 @@ const VmInventoryRow: FC<{
       <Td dataLabel={t('State')}>
         <VmStateLabel state={vm.state} />
       </Td>
-      <Td dataLabel={t('Instance type')}>{vm.instanceType ?? '—'}</Td>
+      <Td dataLabel={t('Instance type')} modifier="nowrap">
+        <VmInstanceTypeCell vm={vm} />
+      </Td>
+      <Td dataLabel={t('Zone')} modifier="nowrap">
+        {vm.zone ?? '—'}
+      </Td>
+      <Td dataLabel={t('Image')} modifier="nowrap">
+        {vm.image ? <Truncate content={vm.image} maxCharsDisplayed={IMAGE_CHARS_SHOWN} position="start" /> : '—'}
+      </Td>
       <Td dataLabel={t('Launched')}>{vm.launchedAt ? <Timestamp timestamp={vm.launchedAt} /> : '—'}</Td>
       {/* Resource names stay whole: the console's ResourceLink may break them anywhere, so a
           narrow column wrapped them one character per line in the real console. */}

@@ -1,5 +1,6 @@
 import type { FC, ReactNode } from 'react';
 import {
+  Button,
   Pagination,
   type PaginationTitles,
   SearchInput,
@@ -9,10 +10,13 @@ import {
   ToolbarGroup,
   ToolbarItem,
 } from '@patternfly/react-core';
+import { DownloadIcon } from '@patternfly/react-icons';
 import { useTranslation } from 'react-i18next';
 
 import type { TablePage } from '../../../hooks/useTablePage';
 import type { VmInventoryFilters } from './useVmInventoryFilters';
+import { saveTextFile } from './saveTextFile';
+import { vmInventoryCsv, vmInventoryCsvFileName } from './vmInventoryCsv';
 import type { InventoryVm } from './vmInventoryRows';
 
 const PER_PAGE_OPTIONS = [10, 20, 50, 100].map((value) => ({ title: String(value), value }));
@@ -57,7 +61,7 @@ type VmInventoryToolbarProps = {
   actions?: ReactNode;
 };
 
-/** Filter by text and to orphans only, the page's actions, and the pages, above the VM table. */
+/** Filter by text and to orphans only, the CSV export, the page's actions, and the pages, above the VM table. */
 const VmInventoryToolbar: FC<VmInventoryToolbarProps> = ({ filters, actions }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const { updateFilters } = filters;
@@ -67,7 +71,7 @@ const VmInventoryToolbar: FC<VmInventoryToolbarProps> = ({ filters, actions }) =
         <ToolbarItem>
           <SearchInput
             aria-label={t('Filter virtual machines')}
-            placeholder={t('Filter by name, ID, pod or node')}
+            placeholder={t('Filter by name, ID, type, zone, image, pod or node')}
             value={filters.filters.text}
             onChange={(_event, text) => updateFilters({ text })}
             onClear={() => updateFilters({ text: '' })}
@@ -82,6 +86,23 @@ const VmInventoryToolbar: FC<VmInventoryToolbarProps> = ({ filters, actions }) =
             isChecked={filters.filters.orphansOnly}
             onChange={(_event, orphansOnly) => updateFilters({ orphansOnly })}
           />
+        </ToolbarItem>
+        <ToolbarItem>
+          {/* Every VM the filters leave, on all pages, in the order shown. */}
+          <Button
+            variant="secondary"
+            icon={<DownloadIcon />}
+            isDisabled={filters.visible.length === 0}
+            onClick={() =>
+              saveTextFile(
+                vmInventoryCsvFileName(new Date()),
+                vmInventoryCsv(filters.visible),
+                'text/csv;charset=utf-8',
+              )
+            }
+          >
+            {t('Export CSV')}
+          </Button>
         </ToolbarItem>
         {actions && <ToolbarGroup>{actions}</ToolbarGroup>}
         <ToolbarItem variant="pagination">

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom-v5-compat';
 
 import { type TablePage, useTablePage } from '../../../hooks/useTablePage';
 import {
@@ -9,6 +10,7 @@ import {
   type VmFilters,
   type VmSortColumn,
 } from './vmInventoryRows';
+import { ORPHANS_ONLY_PARAM } from './vmTabLinks';
 
 const DEFAULT_PER_PAGE = 20;
 
@@ -30,17 +32,30 @@ export type VmInventoryFilters = {
   page: TablePage<InventoryVm>;
 };
 
-/** The VM table's toolbar state (text, orphans only, order, page) and the VMs it leaves. */
+/**
+ * The VM table's toolbar state (text, orphans only, order, page) and the VMs it leaves. "Orphans
+ * only" lives in the URL (`?orphans=true`), so that it can be linked to and survives a reload.
+ */
 export const useVmInventoryFilters = (vms: InventoryVm[]): VmInventoryFilters => {
-  const [filters, setFilters] = useState<VmFilters>({ text: '', orphansOnly: false });
+  const [searchParams, setSearchParams] = useSearchParams();
+  const [text, setText] = useState('');
   const [sort, setSort] = useState<VmSort>({ column: 'status', direction: 'asc' });
+  const orphansOnly = searchParams.get(ORPHANS_ONLY_PARAM) === 'true';
 
+  const filters = useMemo<VmFilters>(() => ({ text, orphansOnly }), [text, orphansOnly]);
   const visible = useMemo(() => sortVms(filterVms(vms, filters), sort.column, sort.direction), [vms, filters, sort]);
   const orphanCount = useMemo(() => vms.filter((vm) => vm.orphan).length, [vms]);
   const page = useTablePage(visible, DEFAULT_PER_PAGE);
 
   const updateFilters = (change: Partial<VmFilters>) => {
-    setFilters((current) => ({ ...current, ...change }));
+    if (change.text !== undefined) setText(change.text);
+    if (change.orphansOnly !== undefined && change.orphansOnly !== orphansOnly) {
+      const next = new URLSearchParams(searchParams);
+      if (change.orphansOnly) next.set(ORPHANS_ONLY_PARAM, 'true');
+      else next.delete(ORPHANS_ONLY_PARAM);
+      // Replace: a switch flipped back and forth leaves no trail of history entries.
+      setSearchParams(next, { replace: true });
+    }
     page.toFirstPage();
   };
 

@@ -1,7 +1,8 @@
 import { inventoryVm } from '../../../test/fixtures';
 import { filterVms, type InventoryVm, sortVms } from './vmInventoryRows';
 
-const vm = inventoryVm;
+const vm = (name: string, overrides: Partial<InventoryVm> = {}): InventoryVm =>
+  inventoryVm(name, { zone: null, image: null, vcpus: null, memoryMiB: null, ...overrides });
 
 const names = (vms: InventoryVm[]) => vms.map((entry) => entry.name);
 
@@ -36,5 +37,28 @@ describe('VM inventory rows', () => {
 
     expect(names(filterVms(vms, { text: 'shop/cart', orphansOnly: false }))).toEqual(['podvm-a', 'podvm-c']);
     expect(names(filterVms(vms, { text: 'WORKER-3', orphansOnly: false }))).toEqual(['podvm-b']);
+  });
+
+  it('matches the filter text in the instance type, zone and image too', () => {
+    const vms = [
+      vm('podvm-a', { instanceType: 'm6a.large', zone: 'us-east-2a', image: 'ami-0aaa' }),
+      vm('podvm-b', { instanceType: 'Standard_DC2as_v5', zone: 'eastus-2', image: 'RedHat:RHEL:9-lvm-gen2:latest' }),
+    ];
+
+    expect(names(filterVms(vms, { text: 'M6A', orphansOnly: false }))).toEqual(['podvm-a']);
+    expect(names(filterVms(vms, { text: 'eastus-2', orphansOnly: false }))).toEqual(['podvm-b']);
+    expect(names(filterVms(vms, { text: 'ami-0aaa', orphansOnly: false }))).toEqual(['podvm-a']);
+    expect(names(filterVms(vms, { text: 'rhel:9', orphansOnly: false }))).toEqual(['podvm-b']);
+  });
+
+  it('sorts by zone and by image, VMs without one first', () => {
+    const vms = [
+      vm('podvm-b', { zone: 'us-east-2b', image: 'ami-0bbb' }),
+      vm('podvm-none'),
+      vm('podvm-a', { zone: 'us-east-2a', image: 'ami-0ccc' }),
+    ];
+
+    expect(names(sortVms(vms, 'zone', 'asc'))).toEqual(['podvm-none', 'podvm-a', 'podvm-b']);
+    expect(names(sortVms(vms, 'image', 'desc'))).toEqual(['podvm-a', 'podvm-b', 'podvm-none']);
   });
 });

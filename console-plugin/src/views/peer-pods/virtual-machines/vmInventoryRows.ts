@@ -3,11 +3,11 @@ import type { VmInventory } from '../../../api/backend';
 
 export type InventoryVm = VmInventory['vms'][number];
 
-export type VmSortColumn = 'name' | 'state' | 'instanceType' | 'launchedAt' | 'node' | 'status';
+export type VmSortColumn = 'name' | 'state' | 'instanceType' | 'zone' | 'image' | 'launchedAt' | 'node' | 'status';
 export type SortDirection = 'asc' | 'desc';
 
 export type VmFilters = {
-  /** Matched, case-insensitively, against name, id, pod, node and PeerPod. */
+  /** Matched, case-insensitively, against name, id, instance type, zone, image, pod, node and PeerPod. */
   text: string;
   orphansOnly: boolean;
 };
@@ -16,6 +16,9 @@ const searchableText = (vm: InventoryVm): string =>
   [
     vm.name,
     vm.id,
+    vm.instanceType ?? '',
+    vm.zone ?? '',
+    vm.image ?? '',
     vm.pod ? `${vm.pod.namespace}/${vm.pod.name}` : '',
     vm.nodeName ?? '',
     vm.peerPod ? `${vm.peerPod.namespace}/${vm.peerPod.name}` : '',
@@ -39,6 +42,10 @@ const sortValue = (vm: InventoryVm, column: VmSortColumn): string | number => {
       return vm.state;
     case 'instanceType':
       return vm.instanceType ?? '';
+    case 'zone':
+      return vm.zone ?? '';
+    case 'image':
+      return vm.image ?? '';
     case 'launchedAt':
       return vm.launchedAt ? Date.parse(vm.launchedAt) : 0;
     case 'node':
