@@ -19,6 +19,20 @@ describe('limit writes through the backend', () => {
     expect(consoleFetchJSON.put).toHaveBeenCalledWith(`${BACKEND}/configs/${namespace}/${name}/limit`, { limit: 7 });
   });
 
+  it('asks the backend to keep PEERPODS_LIMIT_PER_NODE in step only when told to', async () => {
+    consoleFetchJSON.put.mockResolvedValue({ target: 'ns/config', old: '10', new: '7', event: null });
+    const { result } = renderHook(() => usePeerPodLimitActions());
+    const config = peerPodConfig({ limit: '10' });
+
+    await result.current.setLimit(config, 7, { syncConfigMap: true });
+    await result.current.setLimit(config, 7, { syncConfigMap: false });
+
+    expect(consoleFetchJSON.put.mock.calls.map(([, body]) => body)).toEqual([
+      { limit: 7, syncConfigMap: true },
+      { limit: 7 },
+    ]);
+  });
+
   it('puts a node override, and null to remove it', async () => {
     consoleFetchJSON.put.mockResolvedValue({ target: 'worker-a', old: null, new: '3', event: null });
     const { result } = renderHook(() => usePeerPodLimitActions());

@@ -5,8 +5,15 @@ import type { NodeKind } from '../models/Node';
 import type { PeerPodConfigKind } from '../models/PeerPodConfig';
 
 export type PeerPodLimitActions = {
-  /** Sets the PeerPodConfig's `spec.limit` through the backend, as the signed-in user. */
-  setLimit: (peerPodConfig: PeerPodConfigKind, limit: number) => Promise<LimitChangeResult>;
+  /**
+   * Sets the PeerPodConfig's `spec.limit` through the backend, as the signed-in user; with
+   * `syncConfigMap`, also PEERPODS_LIMIT_PER_NODE in its ConfigMap (the result's `configMap`).
+   */
+  setLimit: (
+    peerPodConfig: PeerPodConfigKind,
+    limit: number,
+    options?: { syncConfigMap?: boolean },
+  ) => Promise<LimitChangeResult>;
   /** Sets or (with null) removes a node's override annotation through the backend, as the signed-in user. */
   setNodeOverride: (node: NodeKind, override: number | null) => Promise<LimitChangeResult>;
 };
@@ -19,10 +26,11 @@ export type PeerPodLimitActions = {
 export const usePeerPodLimitActions = (): PeerPodLimitActions =>
   useMemo(
     () => ({
-      setLimit: (peerPodConfig, limit) =>
+      setLimit: (peerPodConfig, limit, options) =>
         backendApi.setLimit(
           { namespace: peerPodConfig.metadata?.namespace ?? '', name: peerPodConfig.metadata?.name ?? '' },
           limit,
+          options,
         ),
       setNodeOverride: (node, override) => backendApi.setNodeOverride(node.metadata?.name ?? '', override),
     }),

@@ -3,11 +3,12 @@ import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom-v5-compat';
 
 import { PeerPodConfigModel } from '../../../../models/PeerPodConfig';
-import { capacitySummary, nodeCapacity, serveBackend } from '../../../../test/capacityFixtures';
+import { backendCalls, capacitySummary, nodeCapacity, serveBackend } from '../../../../test/capacityFixtures';
 import { FakeEventSource } from '../../../../test/fakeEventSource';
-import { peerPodConfig } from '../../../../test/fixtures';
+import { ADMIN_PERMISSIONS, peerPodConfig } from '../../../../test/fixtures';
 import { consoleFetchJSON, fakeAccess, fakeCluster, httpError, k8sPatch } from '../../../../test/sdk-mock';
 import CapacityTab from '../CapacityTab';
+import { capacityRoom, refusedQuota } from './capacityRoomFixture';
 
 const BACKEND = '/api/proxy/plugin/peer-pods-console-plugin/backend/api/v1';
 
@@ -286,5 +287,198 @@ describe('Limit editor', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
 
     await waitFor(() => expect(within(dialog).getByText('Progress is not available')).toBeInTheDocument());
+  });
+});
+
+describe('Limit editor: the promise against the cloud quota', () => {
+  const threeNodes = () =>
+    capacitySummary([
+      nodeCapacity('worker-a', { used: 8 }),
+      nodeCapacity('worker-b', { used: 3 }),
+      nodeCapacity('worker-c', { used: 9, source: 'override', override: 12, desired: 12 }),
+    ]);
+
+  const serveRoom = (room: ReturnType<typeof capacityRoom>, capacity = threeNodes()) =>
+    serveBackend({ '/capacity': capacity, '/permissions': ADMIN_PERMISSIONS, '/capacity/room': room });
+
+  beforeEach(() => {
+    fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig({ limit: '10' })]);
+  });
+
+  it('says what the value typed promises, in VMs and vCPUs, and how many more VMs the quota lets start', async () => {
+    const user = userEvent.setup();
+    serveRoom(capacityRoom({ usedVms: 20 }));
+    renderTab();
+    const dialog = await openEditor(user);
+
+    // Two nodes at 10 and one override of 12.
+    expect(
+      await within(dialog).findByText(
+        'With this limit, the nodes promise 32 VMs = 64 vCPUs (m6a.large); the quota has 64 vCPUs free: at most 32 more VMs can start.',
+      ),
+    ).toBeInTheDocument();
+    const roomReads = () => backendCalls().filter((path) => path === '/capacity/room').length;
+    const readsBefore = roomReads();
+
+    await typeLimit(user, dialog, '15');
+    expect(
+      within(dialog).getByText(
+        'With this limit, the nodes promise 42 VMs = 84 vCPUs (m6a.large); the quota has 64 vCPUs free: at most 32 more VMs can start.',
+      ),
+    ).toBeInTheDocument();
+
+    // Nothing is promised by a value that is not a limit.
+    await typeLimit(user, dialog, 'x');
+    expect(within(dialog).queryByText(/the nodes promise/)).not.toBeInTheDocument();
+
+    // Typing asks the backend nothing: the room is read when the dialog opens.
+    expect(roomReads()).toBe(readsBefore);
+  });
+
+  it('warns, without blocking the save, when the limits promise more VMs than the quota holds', async () => {
+    const user = userEvent.setup();
+    fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig({ limit: '1' })]);
+    const twentyNodes = Array.from({ length: 20 }, (_, index) => nodeCapacity(`worker-${index}`, { desired: 1 }));
+    serveRoom(capacityRoom(), capacitySummary(twentyNodes));
+    renderTab();
+    const dialog = await openEditor(user);
+
+    await typeLimit(user, dialog, '10');
+
+    const warning = await within(dialog).findByText(
+      'With this limit, the nodes promise 200 VMs = 400 vCPUs (m6a.large); the quota has 64 vCPUs free: at most 32 more VMs can start. The limits promise 168 more VMs than the quota holds; peer pods beyond that will fail in ContainerCreating.',
+    );
+    expect(warning).toHaveTextContent(/: Warning;$/);
+    expect(within(dialog).getByRole('button', { name: 'Save' })).toBeEnabled();
+  });
+
+  it('states the promise alone, and why, when the quota cannot be read', async () => {
+    const user = userEvent.setup();
+    serveRoom(capacityRoom({ quotas: [refusedQuota], freeVcpus: null, moreVms: null, exceeds: null }));
+    renderTab();
+    const dialog = await openEditor(user);
+
+    expect(
+      await within(dialog).findByText(
+        "With this limit, the nodes promise 32 VMs = 64 vCPUs (m6a.large); the vCPU quota could not be read: the backend's cloud credentials may not read Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances; they need servicequotas:GetServiceQuota",
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows no promise and offers no ConfigMap change to a user who may not read the cloud', async () => {
+    const user = userEvent.setup();
+    serveBackend({
+      '/capacity': threeNodes(),
+      '/permissions': { ...ADMIN_PERMISSIONS, canReadCloud: false },
+      '/capacity/room': capacityRoom(),
+    });
+    renderTab();
+    const dialog = await openEditor(user);
+
+    await typeLimit(user, dialog, '12');
+
+    await waitFor(() => expect(backendCalls()).toContain('/permissions'));
+    expect(within(dialog).queryByText(/the nodes promise/)).not.toBeInTheDocument();
+    expect(within(dialog).queryByRole('checkbox')).not.toBeInTheDocument();
+    expect(backendCalls()).not.toContain('/capacity/room');
+  });
+});
+
+describe('Limit editor: keeping PEERPODS_LIMIT_PER_NODE in step', () => {
+  const keepInStep = (dialog: HTMLElement) =>
+    within(dialog).queryByRole('checkbox', { name: /PEERPODS_LIMIT_PER_NODE/ });
+
+  const serveRoom = (adaptor: { text: string | null; value: number | null }) =>
+    serveBackend({
+      '/capacity': capacitySummary([nodeCapacity('worker-a'), nodeCapacity('worker-b')]),
+      '/permissions': ADMIN_PERMISSIONS,
+      '/capacity/room': capacityRoom({
+        adaptorLimit: { namespace: 'openshift-sandboxed-containers-operator', name: 'peer-pods-cm', ...adaptor },
+      }),
+    });
+
+  beforeEach(() => {
+    fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig({ limit: '10' })]);
+  });
+
+  it('offers it, checked, only while the value typed differs from what the adaptor applies', async () => {
+    const user = userEvent.setup();
+    serveRoom({ text: null, value: null });
+    renderTab();
+    const dialog = await openEditor(user);
+    await within(dialog).findByText(/the nodes promise 20 VMs/);
+
+    // Unset means the adaptor's default of 10, the same as the limit.
+    expect(keepInStep(dialog)).not.toBeInTheDocument();
+
+    await typeLimit(user, dialog, '12');
+    const checkbox = keepInStep(dialog);
+    expect(checkbox).toBeChecked();
+    expect(checkbox).toHaveAccessibleName(
+      'Also set PEERPODS_LIMIT_PER_NODE in ConfigMap openshift-sandboxed-containers-operator/peer-pods-cm to 12 (now unset, 10)',
+    );
+    expect(within(dialog).getByText(/cloud-api-adaptor uses it on the nodes where it advertises the capacity itself/));
+
+    await typeLimit(user, dialog, '10');
+    expect(keepInStep(dialog)).not.toBeInTheDocument();
+  });
+
+  it('saves the ConfigMap value with the limit when checked, and says what it wrote', async () => {
+    const user = userEvent.setup();
+    serveRoom({ text: null, value: null });
+    consoleFetchJSON.put.mockResolvedValue({
+      ...changed('10', '12'),
+      configMap: { namespace: 'openshift-sandboxed-containers-operator', name: 'peer-pods-cm', old: null, new: '12' },
+    });
+    renderTab();
+    const dialog = await openEditor(user);
+    await within(dialog).findByText(/the nodes promise 20 VMs/);
+
+    await typeLimit(user, dialog, '12');
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(consoleFetchJSON.put.mock.calls[0]![1]).toEqual({ limit: 12, syncConfigMap: true });
+    expect(
+      await within(dialog).findByText(
+        'PEERPODS_LIMIT_PER_NODE in ConfigMap openshift-sandboxed-containers-operator/peer-pods-cm is now 12 (was unset). cloud-api-adaptor reads it when its pods start, so it applies once they restart.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('saves the limit alone when unchecked', async () => {
+    const user = userEvent.setup();
+    serveRoom({ text: '8', value: 8 });
+    consoleFetchJSON.put.mockResolvedValue(changed('10', '12'));
+    renderTab();
+    const dialog = await openEditor(user);
+    await within(dialog).findByText(/the nodes promise 20 VMs/);
+
+    await typeLimit(user, dialog, '12');
+    expect(keepInStep(dialog)).toHaveAccessibleName(/to 12 \(now 8\)$/);
+    await user.click(keepInStep(dialog)!);
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+
+    expect(consoleFetchJSON.put.mock.calls[0]![1]).toEqual({ limit: 12 });
+    expect(await within(dialog).findByText(/The limit is now 12/)).toBeInTheDocument();
+    expect(within(dialog).queryByText(/in ConfigMap/)).not.toBeInTheDocument();
+  });
+
+  it('lets the ConfigMap be brought in step when the limit itself stays', async () => {
+    const user = userEvent.setup();
+    serveRoom({ text: '5', value: 5 });
+    consoleFetchJSON.put.mockResolvedValue({
+      ...changed('10', '10'),
+      configMap: { namespace: 'openshift-sandboxed-containers-operator', name: 'peer-pods-cm', old: '5', new: '10' },
+    });
+    renderTab();
+    const dialog = await openEditor(user);
+
+    expect(await within(dialog).findByRole('checkbox', { name: /to 10 \(now 5\)$/ })).toBeChecked();
+    const save = within(dialog).getByRole('button', { name: 'Save' });
+    expect(save).toBeEnabled();
+    await user.click(save);
+
+    expect(consoleFetchJSON.put.mock.calls[0]![1]).toEqual({ limit: 10, syncConfigMap: true });
+    expect(await within(dialog).findByText(/peer-pods-cm is now 10 \(was 5\)/)).toBeInTheDocument();
   });
 });

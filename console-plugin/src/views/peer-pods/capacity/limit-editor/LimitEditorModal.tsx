@@ -1,14 +1,19 @@
 import { type FC, type FormEvent, useState } from 'react';
-import { Alert, Content, Form, List, ListItem, Stack, StackItem } from '@patternfly/react-core';
+import { Alert, Checkbox, Content, Form, List, ListItem, Stack, StackItem } from '@patternfly/react-core';
+import { ADAPTOR_DEFAULT_LIMIT, ADAPTOR_LIMIT_KEY } from '@peer-pods-console/contract/sizing';
 import { useTranslation } from 'react-i18next';
 
-import type { NodeCapacity } from '../../../../api/backend';
+import type { LimitChangeResult, NodeCapacity } from '../../../../api/backend';
 import ConfirmModal from '../../../../components/ConfirmModal';
+import { useCapacityRoom } from '../../../../hooks/useCapacityRoom';
 import { usePeerPodLimitActions } from '../../../../hooks/usePeerPodLimitActions';
+import { usePermissions } from '../../../../hooks/usePermissions';
 import { PeerPodConfigKind, PeerPodConfigModel } from '../../../../models/PeerPodConfig';
 import ConvergenceProgress from './ConvergenceProgress';
+import { adaptorAgrees, type AdaptorLimit } from './limitPromise';
 import LimitInput from './LimitInput';
 import { nodesAboveLimit, validateLimit } from './limitValidation';
+import PromiseHint from './PromiseHint';
 import SaveErrorAlert from './SaveErrorAlert';
 import { useLimitSave } from './useLimitSave';
 import { useStableId } from '../../../../hooks/useStableId';
@@ -25,14 +30,22 @@ type LimitEditorModalProps = {
 
 /**
  * Edits PeerPodConfig spec.limit: validates it, warns about nodes already running more peer pods,
- * patches it as the signed-in user, then follows the nodes as they advertise the new limit.
+ * says what it promises against the cloud's vCPU quota, offers to keep the adaptor's
+ * PEERPODS_LIMIT_PER_NODE in step, patches it as the signed-in user, then follows the nodes as they
+ * advertise the new limit.
  */
 const LimitEditorModal: FC<LimitEditorModalProps> = ({ peerPodConfig, nodes, onClose }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const { setLimit } = usePeerPodLimitActions();
   const current = peerPodConfig.spec.limit;
   const [value, setValue] = useState(current ?? '');
-  const write = useLimitSave((limit: number) => setLimit(peerPodConfig, limit));
+  const [keepInStep, setKeepInStep] = useState(true);
+  const write = useLimitSave((change: { limit: number; syncConfigMap: boolean }) =>
+    setLimit(peerPodConfig, change.limit, change.syncConfigMap ? { syncConfigMap: true } : {}),
+  );
+  // The room (quota, adaptor limit) only for users who may read the cloud; read once, not per keystroke.
+  const canReadCloud = usePermissions().permissions?.canReadCloud === true;
+  const room = useCapacityRoom(canReadCloud);
   const titleId = useStableId();
   const formId = useStableId();
   const inputId = useStableId();
@@ -42,15 +55,21 @@ const LimitEditorModal: FC<LimitEditorModalProps> = ({ peerPodConfig, nodes, onC
   const config = { namespace, name };
   const validation = validateLimit(value);
   const unchanged = validation.ok && String(validation.value) === current;
+  const adaptorLimit = room.room?.adaptorLimit ?? null;
+  const offerKeepInStep = validation.ok && adaptorLimit !== null && !adaptorAgrees(adaptorLimit, validation.value);
+  const syncConfigMap = offerKeepInStep && keepInStep;
+  // Keeping the ConfigMap in step is worth a save of its own, even when the limit stays.
+  const nothingToSave = unchanged && !syncConfigMap;
   const aboveLimit = validation.ok && nodes ? nodesAboveLimit(nodes, config, validation.value) : [];
   const currentIsValid = current === undefined || validateLimit(current).ok;
   const saving = write.saving !== undefined;
-  const savedLimit = write.saved?.value;
+  const savedLimit = write.saved?.value.limit;
+  const syncedConfigMap = write.saved?.result.configMap ?? null;
   const { error } = write;
 
   const save = (event: FormEvent) => {
     event.preventDefault();
-    if (validation.ok && !unchanged && !saving) void write.save(validation.value);
+    if (validation.ok && !nothingToSave && !saving) void write.save({ limit: validation.value, syncConfigMap });
   };
 
   return (
@@ -70,7 +89,7 @@ const LimitEditorModal: FC<LimitEditorModalProps> = ({ peerPodConfig, nodes, onC
               variant: 'primary',
               form: formId,
               busy: saving,
-              isDisabled: !validation.ok || unchanged || saving,
+              isDisabled: !validation.ok || nothingToSave || saving,
             }
           : undefined
       }
@@ -86,6 +105,11 @@ const LimitEditorModal: FC<LimitEditorModalProps> = ({ peerPodConfig, nodes, onC
               })}
             </Content>
           </StackItem>
+          {syncedConfigMap && (
+            <StackItem>
+              <SyncedConfigMap synced={syncedConfigMap} />
+            </StackItem>
+          )}
           <StackItem>
             <ConvergenceProgress nodes={nodes} config={config} limit={savedLimit} />
           </StackItem>
@@ -122,7 +146,24 @@ const LimitEditorModal: FC<LimitEditorModalProps> = ({ peerPodConfig, nodes, onC
                 help={t(
                   'How many peer pod VMs each node selected by the PeerPodConfig may run. Nodes with an override keep their own limit.',
                 )}
+                hint={
+                  canReadCloud && (
+                    <PromiseHint
+                      changes={validation.ok ? [{ kind: 'limit', config, limit: validation.value }] : []}
+                      room={room}
+                    />
+                  )
+                }
               />
+              {offerKeepInStep && adaptorLimit && (
+                <KeepInStepCheckbox
+                  adaptorLimit={adaptorLimit}
+                  limit={validation.value}
+                  isChecked={keepInStep}
+                  onChange={setKeepInStep}
+                  isDisabled={saving}
+                />
+              )}
             </Form>
           </StackItem>
           {aboveLimit.length > 0 && (
@@ -161,17 +202,78 @@ const LimitEditorModal: FC<LimitEditorModalProps> = ({ peerPodConfig, nodes, onC
               <SaveErrorAlert
                 error={error}
                 title={t('The limit was not saved')}
-                forbiddenTitle={t('You are not allowed to change the PeerPodConfig')}
-                forbiddenText={t(
-                  'Changing the limit needs the permission to patch peerpodconfigs in the namespace {{namespace}}. Ask a cluster administrator for it.',
-                  { namespace },
-                )}
+                forbiddenTitle={
+                  syncConfigMap
+                    ? t('You are not allowed to change the PeerPodConfig or its ConfigMap')
+                    : t('You are not allowed to change the PeerPodConfig')
+                }
+                forbiddenText={
+                  syncConfigMap
+                    ? t(
+                        'Changing the limit needs the permission to patch peerpodconfigs in the namespace {{namespace}}, and keeping {{setting}} in step the permission to patch configmaps there. Ask a cluster administrator for them, or clear the checkbox.',
+                        { namespace, setting: ADAPTOR_LIMIT_KEY },
+                      )
+                    : t(
+                        'Changing the limit needs the permission to patch peerpodconfigs in the namespace {{namespace}}. Ask a cluster administrator for it.',
+                        { namespace },
+                      )
+                }
               />
             </StackItem>
           )}
         </Stack>
       )}
     </ConfirmModal>
+  );
+};
+
+type KeepInStepCheckboxProps = {
+  adaptorLimit: AdaptorLimit;
+  limit: number;
+  isChecked: boolean;
+  onChange: (checked: boolean) => void;
+  isDisabled: boolean;
+};
+
+/** Offers to write the same limit into PEERPODS_LIMIT_PER_NODE, which differs from it now. */
+const KeepInStepCheckbox: FC<KeepInStepCheckboxProps> = ({ adaptorLimit, limit, isChecked, onChange, isDisabled }) => {
+  const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  const id = useStableId();
+  const now = adaptorLimit.text === null ? t('unset, {{limit}}', { limit: ADAPTOR_DEFAULT_LIMIT }) : adaptorLimit.text;
+  return (
+    <Checkbox
+      id={id}
+      isChecked={isChecked}
+      onChange={(_event, checked) => onChange(checked)}
+      isDisabled={isDisabled}
+      label={t('Also set {{setting}} in ConfigMap {{namespace}}/{{name}} to {{limit}} (now {{now}})', {
+        setting: ADAPTOR_LIMIT_KEY,
+        namespace: adaptorLimit.namespace,
+        name: adaptorLimit.name,
+        limit,
+        now,
+      })}
+      description={t(
+        'cloud-api-adaptor uses it on the nodes where it advertises the capacity itself; the same value there keeps every node at the same limit, whoever advertises it.',
+      )}
+    />
+  );
+};
+
+/** What the save wrote into the ConfigMap beside the limit. */
+const SyncedConfigMap: FC<{ synced: NonNullable<LimitChangeResult['configMap']> }> = ({ synced }) => {
+  const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  const where = { setting: ADAPTOR_LIMIT_KEY, namespace: synced.namespace, name: synced.name, limit: synced.new };
+  const old = synced.old ?? t('unset');
+  return (
+    <Content component="p">
+      {synced.old === synced.new
+        ? t('{{setting}} in ConfigMap {{namespace}}/{{name}} was already {{limit}}.', where)
+        : t(
+            '{{setting}} in ConfigMap {{namespace}}/{{name}} is now {{limit}} (was {{old}}). cloud-api-adaptor reads it when its pods start, so it applies once they restart.',
+            { ...where, old },
+          )}
+    </Content>
   );
 };
 

@@ -1,4 +1,4 @@
-import type { FC } from 'react';
+import type { FC, ReactNode } from 'react';
 import {
   FormGroup,
   FormHelperText,
@@ -18,11 +18,23 @@ type LimitInputProps = {
   validation: LimitCheck;
   /** Shown while the value is valid: what the number means. */
   help: string;
+  /** Helper text items under the help, e.g. what the value promises (PromiseHint). */
+  hint?: ReactNode;
   isDisabled?: boolean;
 } & Pick<TextInputProps, 'autoFocus'>;
 
 /** A VM limit field: digits only, with the rule it breaks under it. */
-const LimitInput: FC<LimitInputProps> = ({ id, label, value, onChange, validation, help, isDisabled, autoFocus }) => {
+const LimitInput: FC<LimitInputProps> = ({
+  id,
+  label,
+  value,
+  onChange,
+  validation,
+  help,
+  hint,
+  isDisabled,
+  autoFocus,
+}) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const problemText = (() => {
     if (validation.ok) return undefined;
@@ -57,6 +69,7 @@ const LimitInput: FC<LimitInputProps> = ({ id, label, value, onChange, validatio
       <FormHelperText>
         <HelperText id={`${id}-helper`}>
           <HelperTextItem variant={validation.ok ? 'default' : 'error'}>{problemText ?? help}</HelperTextItem>
+          {hint}
         </HelperText>
       </FormHelperText>
     </FormGroup>

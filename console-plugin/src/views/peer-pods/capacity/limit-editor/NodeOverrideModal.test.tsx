@@ -1,14 +1,15 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom-v5-compat';
 
 import { NodeKind, NodeModel } from '../../../../models/Node';
 import { PeerPodConfigModel } from '../../../../models/PeerPodConfig';
-import { capacitySummary, nodeCapacity, serveBackend } from '../../../../test/capacityFixtures';
+import { backendCalls, capacitySummary, nodeCapacity, serveBackend } from '../../../../test/capacityFixtures';
 import { FakeEventSource } from '../../../../test/fakeEventSource';
-import { node, peerPodConfig } from '../../../../test/fixtures';
+import { ADMIN_PERMISSIONS, node, peerPodConfig } from '../../../../test/fixtures';
 import { consoleFetchJSON, fakeAccess, fakeCluster, httpError, k8sPatch } from '../../../../test/sdk-mock';
 import CapacityTab from '../CapacityTab';
+import { capacityRoom } from './capacityRoomFixture';
 
 const OVERRIDE = 'peerpods.openshift.io/vm-limit';
 
@@ -179,5 +180,100 @@ describe('Node override editor', () => {
         'Setting an override needs the permission to patch nodes. Ask a cluster administrator for it.',
       ),
     ).toBeInTheDocument();
+  });
+});
+
+describe('Node override editor: the promise against the cloud quota', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  beforeEach(() => {
+    FakeEventSource.reset();
+    vi.stubGlobal('EventSource', FakeEventSource);
+    fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig({ limit: '10' })]);
+    // worker-a and worker-c at the config's 10, worker-b at its override of 4; 6 VMs run.
+    serveBackend({
+      '/capacity': capacitySummary([
+        nodeCapacity('worker-a', { used: 6 }),
+        nodeCapacity('worker-b', { source: 'override', override: 4, desired: 4 }),
+        nodeCapacity('worker-c'),
+      ]),
+      '/permissions': ADMIN_PERMISSIONS,
+      '/capacity/room': capacityRoom({ usedVms: 6 }),
+    });
+    fakeCluster.setObjects(NodeModel, [
+      annotated('worker-a', undefined),
+      annotated('worker-b', { [OVERRIDE]: '4' }),
+      annotated('worker-c', undefined),
+    ]);
+  });
+
+  it('says what the override typed promises, over every node', async () => {
+    const user = userEvent.setup();
+    renderTab();
+    const dialog = await openOverride(user, /^Set override on worker-a$/);
+
+    await user.type(field(dialog), '20');
+
+    expect(
+      await within(dialog).findByText(
+        'With this override, the nodes promise 34 VMs = 68 vCPUs (m6a.large); the quota has 64 vCPUs free: at most 32 more VMs can start.',
+      ),
+    ).toBeInTheDocument();
+    // No override to remove on worker-a.
+    expect(within(dialog).queryByText(/Without the override/)).not.toBeInTheDocument();
+  });
+
+  it('warns when the override promises more VMs than the quota holds', async () => {
+    const user = userEvent.setup();
+    renderTab();
+    const dialog = await openOverride(user, /^Set override on worker-a$/);
+
+    await user.type(field(dialog), '100');
+
+    expect(
+      await within(dialog).findByText(
+        'With this override, the nodes promise 114 VMs = 228 vCPUs (m6a.large); the quota has 64 vCPUs free: at most 32 more VMs can start. The limits promise 76 more VMs than the quota holds; peer pods beyond that will fail in ContainerCreating.',
+      ),
+    ).toHaveTextContent(/: Warning;$/);
+    expect(within(dialog).getByRole('button', { name: 'Save override' })).toBeEnabled();
+  });
+
+  it("says what removing the override promises: the node back on its PeerPodConfig's limit", async () => {
+    const user = userEvent.setup();
+    renderTab();
+    const dialog = await openOverride(user, /^Edit override on worker-b$/);
+
+    expect(
+      await within(dialog).findByText(
+        'With this override, the nodes promise 24 VMs = 48 vCPUs (m6a.large); the quota has 64 vCPUs free: at most 32 more VMs can start.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(
+        'Without the override, the nodes promise 30 VMs = 60 vCPUs (m6a.large); the quota has 64 vCPUs free: at most 32 more VMs can start.',
+      ),
+    ).toBeInTheDocument();
+
+    // While the value typed is not a limit, only the removal is stated.
+    await user.clear(field(dialog));
+    expect(within(dialog).queryByText(/With this override/)).not.toBeInTheDocument();
+    expect(within(dialog).getByText(/Without the override, the nodes promise 30 VMs/)).toBeInTheDocument();
+  });
+
+  it('shows no promise to a user who may not read the cloud', async () => {
+    const user = userEvent.setup();
+    serveBackend({
+      '/capacity': capacitySummary([nodeCapacity('worker-a')]),
+      '/permissions': { ...ADMIN_PERMISSIONS, canReadCloud: false },
+      '/capacity/room': capacityRoom(),
+    });
+    renderTab();
+    const dialog = await openOverride(user, /^Set override on worker-a$/);
+
+    await user.type(field(dialog), '20');
+
+    await waitFor(() => expect(backendCalls()).toContain('/permissions'));
+    expect(within(dialog).queryByText(/the nodes promise/)).not.toBeInTheDocument();
+    expect(backendCalls()).not.toContain('/capacity/room');
   });
 });

@@ -5,12 +5,16 @@ import { useTranslation } from 'react-i18next';
 import type { NodeCapacity } from '../../../../api/backend';
 import ConfirmModal from '../../../../components/ConfirmModal';
 import LoadingState from '../../../../components/LoadingState';
+import { useCapacityRoom } from '../../../../hooks/useCapacityRoom';
 import { useNode } from '../../../../hooks/useNode';
 import { usePeerPodLimitActions } from '../../../../hooks/usePeerPodLimitActions';
+import { usePermissions } from '../../../../hooks/usePermissions';
 import { messageOf } from '../../../../k8s/loadErrors';
 import { type NodeKind, VM_LIMIT_OVERRIDE_ANNOTATION } from '../../../../models/Node';
+import type { PlannedChange } from './limitPromise';
 import LimitInput from './LimitInput';
 import { nodeConverged, validateLimit } from './limitValidation';
+import PromiseHint from './PromiseHint';
 import SaveErrorAlert from './SaveErrorAlert';
 import { useLimitSave } from './useLimitSave';
 import { useStableId } from '../../../../hooks/useStableId';
@@ -23,8 +27,8 @@ type NodeOverrideModalProps = {
 };
 
 /**
- * Sets or removes one node's VM limit override (its annotation), as the signed-in user, then shows
- * when the node advertises the result.
+ * Sets or removes one node's VM limit override (its annotation), as the signed-in user, saying what
+ * either promises against the cloud's vCPU quota, then shows when the node advertises the result.
  */
 const NodeOverrideModal: FC<NodeOverrideModalProps> = ({ nodeName, capacity, onClose }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
@@ -35,6 +39,9 @@ const NodeOverrideModal: FC<NodeOverrideModalProps> = ({ nodeName, capacity, onC
   const write = useLimitSave((change: { node: NodeKind; override: number | null }) =>
     setNodeOverride(change.node, change.override),
   );
+  // The room only for users who may read the cloud; read once, not per keystroke.
+  const canReadCloud = usePermissions().permissions?.canReadCloud === true;
+  const room = useCapacityRoom(canReadCloud);
   const titleId = useStableId();
   const formId = useStableId();
   const inputId = useStableId();
@@ -43,6 +50,11 @@ const NodeOverrideModal: FC<NodeOverrideModalProps> = ({ nodeName, capacity, onC
   const value = edited ?? annotation ?? '';
   const validation = validateLimit(value);
   const unchanged = validation.ok && String(validation.value) === annotation;
+  const promised: PlannedChange[] = [
+    ...(validation.ok ? [{ kind: 'override' as const, node: nodeName, override: validation.value }] : []),
+    // What "Remove override" would promise: the node back on its PeerPodConfig's limit.
+    ...(annotation !== undefined ? [{ kind: 'override' as const, node: nodeName, override: null }] : []),
+  ];
 
   const saving = write.saving && (write.saving.value.override === null ? 'remove' : 'set');
   const saved = write.saved && { override: write.saved.value.override };
@@ -108,6 +120,7 @@ const NodeOverrideModal: FC<NodeOverrideModalProps> = ({ nodeName, capacity, onC
               isDisabled={saving !== undefined}
               autoFocus
               help={t('How many peer pod VMs this node may run, whatever the PeerPodConfig says.')}
+              hint={canReadCloud && <PromiseHint changes={promised} room={room} />}
             />
           </Form>
         </StackItem>
