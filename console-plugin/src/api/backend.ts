@@ -26,9 +26,15 @@ import type {
   UnaccountedPeerPod,
   VmConsoleOutput,
   VmInventory,
+  CapacityRoom,
+  VcpuQuota,
+  VmSize,
 } from '@peer-pods-console/contract';
 
 export type {
+  CapacityRoom,
+  VcpuQuota,
+  VmSize,
   CapacitySummary,
   History,
   HistoryEntry,
@@ -80,11 +86,19 @@ export const backendApi = {
     consoleFetchJSON(backendUrl(`/vms/${encodeURIComponent(vmId)}/console-output`)),
   history: (): Promise<History> => consoleFetchJSON(backendUrl('/history')),
   /** Written with the signed-in user's token; the backend records the change as an Event naming the user. */
-  setLimit: (config: { namespace: string; name: string }, limit: number): Promise<LimitChangeResult> =>
+  /** syncConfigMap: also set PEERPODS_LIMIT_PER_NODE in peer-pods-cm to the same value. */
+  setLimit: (
+    config: { namespace: string; name: string },
+    limit: number,
+    options: { syncConfigMap?: boolean } = {},
+  ): Promise<LimitChangeResult> =>
     consoleFetchJSON.put(
       backendUrl(`/configs/${encodeURIComponent(config.namespace)}/${encodeURIComponent(config.name)}/limit`),
-      { limit },
+      options.syncConfigMap ? { limit, syncConfigMap: true } : { limit },
     ),
+  /** The promise of the limits against the cloud account's vCPU quota, and the sizes peer pods get. */
+  room: (options: { fresh?: boolean } = {}): Promise<CapacityRoom> =>
+    consoleFetchJSON(backendUrl(options.fresh ? '/capacity/room?fresh=true' : '/capacity/room')),
   /** null removes the override. */
   setNodeOverride: (node: string, override: number | null): Promise<LimitChangeResult> =>
     consoleFetchJSON.put(backendUrl(`/nodes/${encodeURIComponent(node)}/override`), { override }),

@@ -9,7 +9,9 @@ import { consoleFetchJSON } from './sdk-mock';
  */
 export const serveBackend = (answers: Record<string, unknown>): void => {
   consoleFetchJSON.mockImplementation((url: string) => {
-    const path = url.startsWith(BACKEND_API_BASE) ? url.slice(BACKEND_API_BASE.length) : url;
+    const full = url.startsWith(BACKEND_API_BASE) ? url.slice(BACKEND_API_BASE.length) : url;
+    // An answer for the exact path and query, else for the path alone (e.g. /capacity/room?fresh=true).
+    const path = full in answers ? full : full.split('?')[0]!;
     if (!(path in answers)) return new Promise(() => undefined);
     const answer = answers[path];
     return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);

@@ -1,14 +1,22 @@
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router-dom-v5-compat';
+import { SIZING_ANNOTATIONS } from '@peer-pods-console/contract/sizing';
 
 import { NodeModel } from '../../models/Node';
 import { PodKind, PodModel } from '../../models/Pod';
 import { BACKEND_API_BASE } from '../../api/backend';
-import { nodeCapacity, nodeCapacityDetail, serveBackend, unrelatedNodeCapacity } from '../../test/capacityFixtures';
-import { node } from '../../test/fixtures';
+import {
+  backendCalls,
+  nodeCapacity,
+  nodeCapacityDetail,
+  serveBackend,
+  unrelatedNodeCapacity,
+} from '../../test/capacityFixtures';
+import { ADMIN_PERMISSIONS, node, VIEWER_PERMISSIONS } from '../../test/fixtures';
 import { stuckPeerPod, stuckPeerPods } from '../../test/operationsFixtures';
 import { consoleFetchJSON, fakeAccess, fakeCluster, httpError, useK8sWatchResource } from '../../test/sdk-mock';
+import { capacityRoom, vmSize } from '../peer-pods/capacity/capacityRoomTestData';
 import NodePeerPodsTab from './NodePeerPodsTab';
 
 const peerPod = (name: string, nodeName: string, { counted = true, namespace = 'demo' } = {}): PodKind => ({
@@ -28,6 +36,12 @@ const peerPod = (name: string, nodeName: string, { counted = true, namespace = '
   status: { phase: 'Running' },
 });
 
+/** A counted peer pod with the sizing annotations the webhook (or the user) put on it. */
+const sizedPeerPod = (name: string, annotations: Record<string, string>): PodKind => {
+  const pod = peerPod(name, 'worker-a');
+  return { ...pod, metadata: { ...pod.metadata, annotations } };
+};
+
 const plainPod = (name: string, nodeName: string): PodKind => ({
   apiVersion: 'v1',
   kind: 'Pod',
@@ -42,6 +56,20 @@ const renderTab = (name = 'worker-a') =>
       <NodePeerPodsTab obj={node(name)} />
     </MemoryRouter>,
   );
+
+/** The VM size cell of each pod, by pod name. */
+const vmSizeCells = async (): Promise<Record<string, HTMLElement>> => {
+  const table = await screen.findByRole('grid', { name: 'Peer pods on this node' });
+  return Object.fromEntries(
+    within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => [
+        within(row).getByRole('link').textContent,
+        row.querySelector<HTMLElement>('td[data-label="VM size"]')!,
+      ]),
+  );
+};
 
 /** The <dd> that belongs to the <dt> with this text. */
 const detailOf = (term: string) => {
@@ -282,5 +310,125 @@ describe('Node details → Peer pods tab', () => {
     expect(button).toHaveAttribute('aria-disabled', 'true');
     await user.hover(button);
     expect(await screen.findByText(/Setting an override needs the permission to patch nodes/)).toBeInTheDocument();
+  });
+
+  describe('VM size', () => {
+    const pods = [
+      peerPod('web-1', 'worker-a'),
+      sizedPeerPod('asks-by-name', { [SIZING_ANNOTATIONS.machineType]: 'm6a.xlarge' }),
+      sizedPeerPod('asks-by-amount', { [SIZING_ANNOTATIONS.vcpus]: '3', [SIZING_ANNOTATIONS.memory]: '6144' }),
+      sizedPeerPod('asks-nothing', {}),
+      sizedPeerPod('asks-not-allowed', { [SIZING_ANNOTATIONS.machineType]: 'c5.4xlarge' }),
+      sizedPeerPod('asks-too-much', { [SIZING_ANNOTATIONS.vcpus]: '64', [SIZING_ANNOTATIONS.memory]: '262144' }),
+    ];
+    const nodeWithVm = nodeCapacityDetail(
+      nodeCapacity('worker-a', {
+        used: 1,
+        vms: [
+          {
+            id: 'i-0a1',
+            name: 'podvm-web-1-abcd1234',
+            state: 'running',
+            instanceType: 'm6a.large',
+            pod: { namespace: 'demo', name: 'web-1' },
+          },
+        ],
+      }),
+    );
+    const room = capacityRoom({
+      allowedSizes: ['m6a.large', 'm6a.xlarge'],
+      sizes: [vmSize('m6a.large', 2, 8192), vmSize('m6a.xlarge', 4, 16384)],
+    });
+
+    it("shows the real size of a pod's VM, and the size the adaptor will pick for a pod without one", async () => {
+      fakeCluster.setObjects(PodModel, pods);
+      serveBackend({
+        '/capacity/nodes/worker-a': nodeWithVm,
+        '/permissions': ADMIN_PERMISSIONS,
+        '/capacity/room': room,
+      });
+
+      renderTab();
+
+      await screen.findAllByText('m6a.xlarge (expected)');
+      const cells = await vmSizeCells();
+      expect(cells['web-1']).toHaveTextContent(/^m6a\.large2 vCPUs · 8 GiB$/);
+      expect(cells['asks-by-name']).toHaveTextContent(/^m6a\.xlarge \(expected\)4 vCPUs · 16 GiB$/);
+      // 3 vCPUs and 6 GiB: the smallest allowed size with at least both.
+      expect(cells['asks-by-amount']).toHaveTextContent(/^m6a\.xlarge \(expected\)/);
+      expect(cells['asks-nothing']).toHaveTextContent(/^m6a\.large \(expected\)2 vCPUs · 8 GiB$/);
+    });
+
+    it('warns, with the reason, when the adaptor will refuse to create the VM', async () => {
+      const user = userEvent.setup();
+      fakeCluster.setObjects(PodModel, pods);
+      serveBackend({
+        '/capacity/nodes/worker-a': nodeWithVm,
+        '/permissions': ADMIN_PERMISSIONS,
+        '/capacity/room': room,
+      });
+
+      renderTab();
+
+      const refused = await screen.findByText('c5.4xlarge not allowed');
+      await user.hover(refused);
+      expect(
+        await screen.findByText(
+          'machine_type c5.4xlarge is not in PODVM_INSTANCE_TYPES; the adaptor refuses to create this VM.',
+        ),
+      ).toBeInTheDocument();
+
+      const cells = await vmSizeCells();
+      const tooBig = within(cells['asks-too-much']!).getByText('No size fits');
+      await user.hover(tooBig);
+      expect(
+        await screen.findByText(
+          'The pod asks for 64 vCPUs and 256 GiB, and no size in PODVM_INSTANCE_TYPES has that much; the adaptor refuses to create this VM.',
+        ),
+      ).toBeInTheDocument();
+    });
+
+    it('refuses a machine_type other than the default size when there is no allowed list', async () => {
+      const user = userEvent.setup();
+      fakeCluster.setObjects(PodModel, [
+        sizedPeerPod('asks-by-name', { [SIZING_ANNOTATIONS.machineType]: 'm6a.xlarge' }),
+      ]);
+      serveBackend({
+        '/capacity/nodes/worker-a': nodeCapacityDetail(nodeCapacity('worker-a')),
+        '/permissions': ADMIN_PERMISSIONS,
+        '/capacity/room': capacityRoom(),
+      });
+
+      renderTab();
+
+      await user.hover(await screen.findByText('m6a.xlarge not allowed'));
+      expect(
+        await screen.findByText(
+          'machine_type m6a.xlarge is not the default size m6a.large, and PODVM_INSTANCE_TYPES lists no other size; the adaptor refuses to create this VM.',
+        ),
+      ).toBeInTheDocument();
+    });
+
+    it('shows only the real sizes to a user who may not read the cloud, and reads no sizes', async () => {
+      fakeCluster.setObjects(PodModel, pods.slice(0, 2));
+      serveBackend({
+        '/capacity/nodes/worker-a': nodeWithVm,
+        '/permissions': { ...VIEWER_PERMISSIONS, canReadCloud: false },
+        '/capacity/room': room,
+      });
+
+      renderTab();
+
+      expect(
+        await within(await screen.findByRole('grid', { name: 'Peer pods on this node' })).findByText(
+          'podvm-web-1-abcd1234',
+        ),
+      ).toBeInTheDocument();
+      const cells = await vmSizeCells();
+      expect(cells['web-1']).toHaveTextContent(/^m6a\.large$/);
+      expect(cells['asks-by-name']).toHaveTextContent(/^—$/);
+      expect(backendCalls()).toContain('/permissions');
+      expect(backendCalls()).not.toContain('/capacity/room');
+    });
   });
 });

@@ -6,9 +6,11 @@ import { useTranslation } from 'react-i18next';
 import LoadingState from '../../components/LoadingState';
 import { useCanEditNodeOverride } from '../../hooks/useCanEditNodeOverride';
 import { useCanEditPeerPodLimit } from '../../hooks/useCanEditPeerPodLimit';
+import { useCapacityRoom } from '../../hooks/useCapacityRoom';
 import { useNodeCapacity } from '../../hooks/useNodeCapacity';
 import { useNodePeerPods } from '../../hooks/useNodePeerPods';
 import { usePeerPodConfig } from '../../hooks/usePeerPodConfig';
+import { usePermissions } from '../../hooks/usePermissions';
 import { isNotFoundError } from '../../k8s/loadErrors';
 import type { NodeKind } from '../../models/Node';
 import { PEER_POD_VM_RESOURCE } from '../../models/PeerPodConfig';
@@ -33,6 +35,9 @@ const NodePeerPodsTab: FC<PageComponentProps<NodeKind>> = ({ obj }) => {
   const limitAccess = useCanEditPeerPodLimit();
   const [editingLimit, setEditingLimit] = useState(false);
   const node = capacity.detail?.node;
+  // The sizes the adaptor picks from are read with the backend's cloud credentials.
+  const { permissions } = usePermissions();
+  const { room } = useCapacityRoom(permissions?.canReadCloud === true);
 
   if (!name) return <LoadingState label={t('Loading the node')} />;
 
@@ -102,7 +107,13 @@ const NodePeerPodsTab: FC<PageComponentProps<NodeKind>> = ({ obj }) => {
           <Title headingLevel="h2">{t('Peer pods')}</Title>
         </StackItem>
         <StackItem>
-          <NodePeerPodsTable pods={pods.pods} loaded={pods.loaded} loadError={pods.loadError} vms={node?.vms ?? []} />
+          <NodePeerPodsTable
+            pods={pods.pods}
+            loaded={pods.loaded}
+            loadError={pods.loadError}
+            vms={node?.vms ?? []}
+            room={room}
+          />
         </StackItem>
         <StackItem>
           <StuckPeerPodsSection

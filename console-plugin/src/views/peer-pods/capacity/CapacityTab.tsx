@@ -13,6 +13,7 @@ import HistoryPanel from '../history/HistoryPanel';
 import StuckPeerPodsSection from '../stuck/StuckPeerPodsSection';
 import BackendErrorAlert from './BackendErrorAlert';
 import CapacityTotals from './CapacityTotals';
+import CloudRoomCard from './CloudRoomCard';
 import EditLimitButton from './limit-editor/EditLimitButton';
 import LimitEditorModal from './limit-editor/LimitEditorModal';
 import NodeOverrideModal from './limit-editor/NodeOverrideModal';
@@ -115,6 +116,14 @@ const CapacityTab: FC = () => {
               <StackItem>
                 <CapacityTotals summary={capacity.summary} />
               </StackItem>
+              {peerPodConfig && (
+                <StackItem>
+                  <CloudRoomCard
+                    peerPodConfig={peerPodConfig}
+                    capacityKey={`${capacity.summary.totals.desired}/${capacity.summary.totals.used}`}
+                  />
+                </StackItem>
+              )}
               <StackItem>
                 <Title headingLevel="h2" size="lg">
                   {t('Nodes')}

@@ -16,4 +16,28 @@ describe('setup checklist text', () => {
     expect(Object.keys(setupCheckTitles(translate)).sort()).toEqual([...SETUP_CHECK_IDS].sort());
     expect(Object.keys(setupActionLabels(translate)).sort()).toEqual([...SETUP_ACTIONS].sort());
   });
+
+  it("names the checks of the adaptor's own limit and of the vCPU quota", () => {
+    const titles = setupCheckTitles(translate);
+    expect(titles['adaptor-limit']).toBe("Adaptor's own VM limit");
+    expect(titles['cloud-quota']).toBe('Room in the vCPU quota');
+  });
+
+  it('says how many more VMs the quota holds, with the numbers filled in', () => {
+    const sentences = setupTextTranslations(translate);
+    expect(
+      sentences.quotaShort({
+        promised: 200,
+        size: 'm6a.large',
+        vcpus: 2,
+        used: 10,
+        quota: 'L-1216C47A',
+        free: 64,
+        more: 32,
+        short: 158,
+      }),
+    ).toBe(
+      'The limits allow 200 peer pod VMs of m6a.large (2 vCPUs each) and 10 run now, but the quota L-1216C47A has only 64 vCPUs free: at most 32 more can start, so 158 promised VMs would fail in ContainerCreating. Lower the limits or ask the cloud for a higher quota.',
+    );
+  });
 });

@@ -104,6 +104,39 @@ export const setupTextTranslations = (t: Translate): Record<SetupTextKey, (v: Se
   capacityDrift: (v) => t('Nodes that advertise a different {{resource}} than their limit: {{nodes}}.', v),
   capacityOk: (v) => t('All {{total}} matching nodes advertise {{resource}} ({{capacity}} VMs in all).', v),
 
+  adaptorLimitOk: (v) => t('{{key}} in the ConfigMap {{name}} is {{value}}, the same as the PeerPodConfig limit.', v),
+  adaptorLimitUnsetOk: (v) =>
+    t(
+      'The ConfigMap {{name}} does not set {{key}}, so the cloud-api-adaptor uses {{value}}, the same as the PeerPodConfig limit.',
+      v,
+    ),
+  adaptorLimitDrift: (v) =>
+    t(
+      '{{key}} in the ConfigMap {{name}} is {{value}}, but the PeerPodConfig limit is {{limit}}: where the cloud-api-adaptor advertises the capacity itself, nodes get {{value}}. Keep the two in step; the cloud-api-adaptor reads it when its pods start.',
+      v,
+    ),
+  adaptorLimitUnsetDrift: (v) =>
+    t(
+      'The ConfigMap {{name}} does not set {{key}}, so the cloud-api-adaptor uses {{value}}, but the PeerPodConfig limit is {{limit}}: where the cloud-api-adaptor advertises the capacity itself, nodes get {{value}}. Keep the two in step.',
+      v,
+    ),
+  adaptorLimitNoConfigLimit: (v) =>
+    t('The PeerPodConfig has no valid limit, so {{key}} in the ConfigMap {{name}} cannot be compared with it.', v),
+
+  quotaRoom: (v) =>
+    t(
+      'The limits allow {{promised}} peer pod VMs of {{size}} ({{vcpus}} vCPUs each); {{used}} run now, and the quota {{quota}} has {{free}} vCPUs free: at most {{more}} more can start.',
+      v,
+    ),
+  quotaShort: (v) =>
+    t(
+      'The limits allow {{promised}} peer pod VMs of {{size}} ({{vcpus}} vCPUs each) and {{used}} run now, but the quota {{quota}} has only {{free}} vCPUs free: at most {{more}} more can start, so {{short}} promised VMs would fail in ContainerCreating. Lower the limits or ask the cloud for a higher quota.',
+      v,
+    ),
+  quotaNotPermitted: (v) =>
+    t('The backend may not read the vCPU quota {{quota}}: grant its cloud credentials {{permission}}.', v),
+  quotaUnknown: (v) => t('The room in the vCPU quota could not be told: {{error}}', v),
+
   capacityWritersNone: (v) => t('No other field manager writes {{resource}} on the nodes this console manages.', v),
   capacityOtherWriters: (v) =>
     t(
@@ -139,6 +172,8 @@ export const setupCheckTitles = (t: Translate): Record<SetupCheckId, string> => 
   webhook: t('Mutating webhook'),
   ports: t('Ports 15150 and VXLAN'),
   'advertised-capacity': t('Advertised VM capacity'),
+  'adaptor-limit': t("Adaptor's own VM limit"),
+  'cloud-quota': t('Room in the vCPU quota'),
   'capacity-writers': t('Other writers of the VM capacity'),
   'unaccounted-pods': t('Unaccounted peer pods'),
   'namespace-policy': t('Namespace policy'),
