@@ -11,7 +11,7 @@ import type { PeerPodView, PodView } from '../capacity/objects.ts';
 import { partitionByScope } from '../cloud/inventory.ts';
 import type { CloudProvider, PeerPodVm } from '../cloud/provider.ts';
 import { confirmationKey, issueConfirmation } from '../cloud/cleanup-confirmation.ts';
-import { CloudService } from './cloud-service.ts';
+import { CloudService, type CloudServiceOptions } from './cloud-service.ts';
 
 /** A cluster no request reaches: the readings below never leave the service. */
 function unusedKubeConfig(): KubeConfig {
@@ -30,9 +30,17 @@ const unusedClient = await KubeClient.create(unusedKubeConfig());
 type Claims = { pods: PodView[]; peerPods: PeerPodView[] };
 
 function serviceCountingReadings(
-  options: { fail?: () => boolean; recorder?: EventRecorder; cached?: Claims; now?: Claims; synced?: boolean } = {},
+  options: {
+    fail?: () => boolean;
+    recorder?: EventRecorder;
+    cached?: Claims;
+    now?: Claims;
+    synced?: boolean;
+    sizes?: CloudServiceOptions['sizes'];
+  } = {},
 ) {
   const service = new CloudService({
+    sizes: options.sizes,
     client: unusedClient,
     logger: createLogger('silent'),
     recorder: options.recorder ?? ({} as EventRecorder),
@@ -286,9 +294,16 @@ describe('the VM inventory', () => {
   });
 
   /** A cloud with this cluster's VM, one in another VPC and one with another cluster's TAGS. */
-  function serviceWithForeignVms() {
-    const { service } = serviceCountingReadings({ recorder: { event: () => undefined } as unknown as EventRecorder });
-    const cloud = [vm('web'), vm('theirs', { vpcId: 'vpc-theirs' }), vm('other', { tags: { cluster: 'other' } })];
+  function serviceWithForeignVms(sizes?: CloudServiceOptions['sizes']) {
+    const { service } = serviceCountingReadings({
+      recorder: { event: () => undefined } as unknown as EventRecorder,
+      sizes,
+    });
+    const cloud = [
+      vm('web', { instanceType: 'm6a.large', zone: 'us-east-2b', location: 'us-east-2b', image: 'ami-0podvm' }),
+      vm('theirs', { vpcId: 'vpc-theirs' }),
+      vm('other', { tags: { cluster: 'other' } }),
+    ];
     const nodeLookups: string[][] = [];
     const deleteVm = vi.fn();
     const provider = {
@@ -322,6 +337,39 @@ describe('the VM inventory', () => {
     });
     expect(JSON.stringify(inventory)).not.toMatch(/theirs|i-other/);
     expect(nodeLookups).toEqual([['aws:///us-east-2a/i-0worker']]);
+  });
+
+  it('gives each VM its zone, image, and the vCPUs and memory of its size, described before it answers', async () => {
+    const learned: string[][] = [];
+    const described = new Map<string, { vcpus: number; memoryMiB: number }>();
+    const { service } = serviceWithForeignVms({
+      learn: async (_provider, names) => {
+        learned.push(names);
+        described.set('m6a.large', { vcpus: 2, memoryMiB: 8192 });
+      },
+      sizeOf: (name) => described.get(name),
+    });
+    const [web] = (await service.inventory()).vms;
+    expect(web).toMatchObject({
+      zone: 'us-east-2b',
+      image: 'ami-0podvm',
+      instanceType: 'm6a.large',
+      vcpus: 2,
+      memoryMiB: 8192,
+    });
+    expect(learned).toEqual([['m6a.large']]);
+  });
+
+  it('leaves the size columns empty when the sizes could not be described, and still answers', async () => {
+    const { service } = serviceWithForeignVms({
+      learn: async () => {
+        throw new Error('DescribeInstanceTypes: UnauthorizedOperation');
+      },
+      sizeOf: () => undefined,
+    });
+    const inventory = await service.inventory();
+    expect(inventory.error).toBeNull();
+    expect(inventory.vms[0]).toMatchObject({ id: 'i-web', vcpus: null, memoryMiB: null });
   });
 
   it('never offers another cluster’s VM for cleanup, though no pod claims it', async () => {
