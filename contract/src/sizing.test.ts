@@ -204,6 +204,23 @@ describe('promisedVms', () => {
     expect(promisedVms(nodes, { kind: 'limit', config, limit: 20 })).toBe(20 * 3 + 1 + 4);
   });
 
+  it('a node whose capacity the adaptor advertises allows what it advertises, whatever the change', () => {
+    const owned: PromiseNode[] = [
+      ...nodes,
+      {
+        name: 'c1',
+        source: 'config',
+        config,
+        desiredState: 'advertise',
+        desired: 10,
+        caaOwner: 'uid-caa',
+        advertised: 8,
+      },
+    ];
+    expect(promisedVms(owned)).toBe(25 + 8);
+    expect(promisedVms(owned, { kind: 'limit', config, limit: 20 })).toBe(20 * 3 + 1 + 4 + 8);
+  });
+
   it('a new override changes its node; removing it gives back the config limit', () => {
     expect(promisedVms(nodes, { kind: 'override', node: 'w3', override: 5, configLimit: 10 })).toBe(29);
     expect(promisedVms(nodes, { kind: 'override', node: 'w3', override: null, configLimit: 10 })).toBe(34);

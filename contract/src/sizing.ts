@@ -181,12 +181,18 @@ export interface PromiseNode {
   config: { namespace: string; name: string } | null;
   desiredState: 'advertise' | 'absent' | 'undetermined';
   desired: number | null;
+  /**
+   * The cloud-api-adaptor advertises this node's capacity itself (its pod uid): the node allows
+   * what it advertises (PEERPODS_LIMIT_PER_NODE), whatever the PeerPodConfig says.
+   */
+  caaOwner?: string | null;
+  advertised?: number | null;
 }
 
 /**
  * VMs the limits would promise if `change` were saved: a new limit for one PeerPodConfig (its
  * nodes without an override), or a new override on one node (null: back to the config's limit,
- * `configLimit`). The rest keep what they have.
+ * `configLimit`). The rest keep what they have; a node the adaptor owns keeps what it advertises.
  */
 export function promisedVms(
   nodes: readonly PromiseNode[],
@@ -196,6 +202,10 @@ export function promisedVms(
 ): number {
   let sum = 0;
   for (const node of nodes) {
+    if (node.caaOwner) {
+      sum += node.advertised ?? 0;
+      continue;
+    }
     let value = node.desiredState === 'advertise' ? (node.desired ?? 0) : 0;
     if (change?.kind === 'limit' && node.source === 'config' && node.config) {
       if (node.config.namespace === change.config.namespace && node.config.name === change.config.name) {
