@@ -10,22 +10,13 @@
 import { parseArgs } from 'node:util';
 import { RunInstancesCommand } from '@aws-sdk/client-ec2';
 import type { CapacitySnapshot } from '@peer-pods-console/contract';
-import { AwsCloudProvider } from '../../backend/src/cloud/aws/provider.ts';
 import type { CloudProvider } from '../../backend/src/cloud/provider.ts';
 import type { CloudSettings } from '../../backend/src/cloud/settings.ts';
 import { RoomService } from '../../backend/src/services/room-service.ts';
-import { armTestProvider, CLIENT_ID, SUBSCRIPTION, TENANT } from '../../backend/src/cloud/test/arm-provider.ts';
-import { startArmServer } from '../../backend/test/arm-server/server.ts';
-import { startFaultProxy } from '../../backend/test/fault-proxy.ts';
+import { armTestProvider, startArmTestServer } from '../../backend/src/cloud/test/arm-provider.ts';
+import { motoTestProvider, startMotoBehindProxy } from '../../backend/src/cloud/test/aws-provider.ts';
 import { memoryLogger } from '../../backend/test/memory-logger.ts';
-import { startMotoServer } from '../../backend/test/moto.ts';
-import {
-  createWorkerNetwork,
-  motoClient,
-  motoCredentials,
-  MOTO_IMAGE_ID,
-  MOTO_REGION,
-} from '../../backend/test/moto-seed.ts';
+import { motoCredentials, MOTO_IMAGE_ID } from '../../backend/test/moto-seed.ts';
 
 const { values } = parseArgs({
   options: {
@@ -100,13 +91,11 @@ async function scenario(provider: CloudProvider, countCalls: () => number, cache
 }
 
 async function aws() {
-  const moto = await startMotoServer({ ec2Quotas: { 'L-1216C47A': 64 } });
-  const proxy = await startFaultProxy({ target: moto.endpoint });
+  const credentials = motoCredentials('bench-room');
+  const moto = await startMotoBehindProxy(credentials, { ec2Quotas: { 'L-1216C47A': 64 } });
   try {
-    const credentials = motoCredentials('bench-room');
-    const ec2 = motoClient(moto.endpoint, credentials);
-    const network = await createWorkerNetwork(ec2);
-    await ec2.send(
+    const { proxy, seedClient, network } = moto;
+    await seedClient.send(
       new RunInstancesCommand({
         ImageId: MOTO_IMAGE_ID,
         MinCount: 3,
@@ -115,12 +104,7 @@ async function aws() {
         SubnetId: network.subnetId,
       }),
     );
-    const provider = new AwsCloudProvider({
-      region: MOTO_REGION,
-      endpoint: proxy.endpoint,
-      credentials,
-      logger: memoryLogger('silent').logger,
-    });
+    const provider = motoTestProvider(proxy, { credentials, logger: memoryLogger('silent').logger });
     const countCalls = () => proxy.requests.length;
     log(`aws: ${readers} readers + the setup checklist, ${minutes} min at ${speed}× …`);
     const cached = await scenario(provider, countCalls, true);
@@ -129,7 +113,6 @@ async function aws() {
     provider.destroy();
     return summary(cached, uncached);
   } finally {
-    await proxy.stop();
     await moto.stop();
   }
 }
@@ -137,12 +120,7 @@ async function aws() {
 /** The local stack's Azure: workers of Standard_D4s_v5, the default pod VM size Standard_DC2as_v5. */
 async function azure() {
   const clientSecret = 'bench-room-azure-client-secret';
-  const arm = await startArmServer({
-    subscriptionId: SUBSCRIPTION,
-    tenantId: TENANT,
-    clientId: CLIENT_ID,
-    clientSecret,
-  });
+  const arm = await startArmTestServer(clientSecret);
   try {
     const resourceGroup = 'bench-room-rg';
     arm.state.addResourceGroup(resourceGroup, 'eastus');

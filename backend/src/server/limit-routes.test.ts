@@ -2,17 +2,13 @@
 // service (never a response or the service's errors' text), bodies are checked against the
 // contract, the API server's refusals keep their status and words, and the History is only for
 // who may list Events where they are.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LimitChangeResult } from '@peer-pods-console/contract';
-import { createLogger } from '../logging.ts';
 import { ApiServerRefusedError, InvalidValueError } from '../services/errors.ts';
 import type { Actor, UserInfo } from '../services/types.ts';
-import { createApiRouter, type ApiServices } from './api.ts';
+import type { ApiServices } from './api.ts';
 import type { AccessReviewer, Permission } from './auth.ts';
-import { errorHandler } from './errors.ts';
+import { listenApi } from './test/api-server.ts';
 
 const ADMIN: UserInfo = { username: 'test-admin', groups: ['system:masters'] };
 const DEV: UserInfo = { username: 'dev', groups: ['system:authenticated'] };
@@ -33,12 +29,6 @@ class Reviewer {
   }
 }
 
-let server: Server | undefined;
-afterEach(() => {
-  server?.closeAllConnections();
-  server?.close();
-});
-
 async function startApi(limits: ApiServices['limits'], options: { mutationsPerMinute?: number } = {}) {
   const reviewer = new Reviewer();
   const historyReaders: string[] = [];
@@ -53,12 +43,7 @@ async function startApi(limits: ApiServices['limits'], options: { mutationsPerMi
       },
     },
   } as unknown as ApiServices;
-  const app = express();
-  app.use('/api/v1', createApiRouter({ reviewer: reviewer as unknown as AccessReviewer, services, ...options }));
-  app.use(errorHandler(createLogger('silent')));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server!.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  const { base } = await listenApi({ reviewer: reviewer as unknown as AccessReviewer, services, ...options });
   const call = (method: string, path: string, token: string | undefined, body?: unknown) =>
     fetch(`${base}${path}`, {
       method,

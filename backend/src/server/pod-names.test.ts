@@ -2,17 +2,13 @@
 // nodes` does not cover: a reader who may not also `list pods` cluster-wide gets the same data
 // with every pod namespace and name left out, on every route that carries it. The reviewer here
 // is a stand-in whose answers the tests change, as an admin would grant or revoke a binding.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CapacitySnapshot, CapacitySummary, NodeCapacityDetail, Permissions } from '@peer-pods-console/contract';
-import { createLogger } from '../logging.ts';
 import { ModelCapacityService } from '../services/capacity-service.ts';
 import type { UserInfo } from '../services/types.ts';
-import { createApiRouter, type ApiServices } from './api.ts';
+import type { ApiServices } from './api.ts';
 import type { AccessReviewer, Permission } from './auth.ts';
-import { errorHandler } from './errors.ts';
+import { listenApi } from './test/api-server.ts';
 
 const ADMIN: UserInfo = { username: 'test-admin', groups: ['system:masters'] };
 const NODE_READER: UserInfo = { username: 'node-reader', groups: ['system:authenticated'] };
@@ -79,12 +75,6 @@ const snapshot = {
   ],
 } as unknown as CapacitySnapshot;
 
-let server: Server | undefined;
-afterEach(() => {
-  server?.closeAllConnections();
-  server?.close();
-});
-
 async function startApi(reviewer: PodListReviewer, streamRecheckMs = 60_000) {
   const capacity = new ModelCapacityService({
     model: { revision: 5, snapshot: () => snapshot, subscribe: () => () => {} },
@@ -99,14 +89,8 @@ async function startApi(reviewer: PodListReviewer, streamRecheckMs = 60_000) {
     },
     setup: { report: async () => ({ checks: [] }) },
   } as unknown as ApiServices;
-  const app = express();
-  app.use('/api/v1', createApiRouter({ reviewer: reviewer as unknown as AccessReviewer, services, streamRecheckMs }));
-  app.use(errorHandler(createLogger('silent')));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server!.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
-  return (path: string, token: string, headers: Record<string, string> = {}) =>
-    fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}`, ...headers } });
+  const { get } = await listenApi({ reviewer: reviewer as unknown as AccessReviewer, services, streamRecheckMs });
+  return get;
 }
 
 /** The `data:` of each `event: capacity` a stream sends, read until `count` have arrived. */

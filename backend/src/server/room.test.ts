@@ -1,43 +1,15 @@
 // GET /capacity/room, least privilege: it sums the nodes' limits (what `list nodes` shows) and
 // reads the cloud account's sizes and quotas with the backend's credentials, so it needs both
 // `list nodes` and `get` on the cloud credentials Secret; it names no pod, so not `list pods`.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CapacityRoom } from '@peer-pods-console/contract';
-import { createLogger } from '../logging.ts';
-import type { UserInfo } from '../services/types.ts';
-import { createApiRouter, type ApiServices } from './api.ts';
-import type { AccessReviewer, Permission } from './auth.ts';
-import { errorHandler } from './errors.ts';
+import type { ApiServices } from './api.ts';
+import { listenApi } from './test/api-server.ts';
+import { grantReviewer, type Grant } from './test/grant-reviewer.ts';
 
 const NAMESPACE = 'openshift-sandboxed-containers-operator';
 
-type Grant = 'nodes' | 'pods' | 'secret';
-
-class GrantReviewer {
-  constructor(private readonly grants: Record<string, Grant[]>) {}
-  async authenticate(token: string): Promise<UserInfo | null> {
-    return { username: token, groups: ['system:authenticated'] };
-  }
-  async check(user: UserInfo, permission: Permission): Promise<{ allowed: boolean; reason: string }> {
-    const granted = new Set(this.grants[user.username] ?? []);
-    const allowed =
-      (permission.resource === 'nodes' && granted.has('nodes')) ||
-      (permission.resource === 'pods' && granted.has('pods')) ||
-      (permission.resource === 'secrets' && permission.verb === 'get' && granted.has('secret'));
-    return { allowed, reason: '' };
-  }
-}
-
 const ROOM = { provider: 'aws', promisedVms: 200, moreVms: 32, exceeds: true } as unknown as CapacityRoom;
-
-let server: Server | undefined;
-afterEach(() => {
-  server?.closeAllConnections();
-  server?.close();
-});
 
 async function startApi(grants: Record<string, Grant[]>) {
   const asked: ({ fresh?: boolean } | undefined)[] = [];
@@ -54,14 +26,7 @@ async function startApi(grants: Record<string, Grant[]>) {
       },
     },
   } as unknown as ApiServices;
-  const app = express();
-  app.use('/api/v1', createApiRouter({ reviewer: new GrantReviewer(grants) as unknown as AccessReviewer, services }));
-  app.use(errorHandler(createLogger('silent')));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server!.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
-  const get = (path: string, token: string) =>
-    fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  const { get } = await listenApi({ reviewer: grantReviewer(grants), services });
   return { get, asked };
 }
 

@@ -2,40 +2,16 @@
 // stuck; pod names (and VM ids) need `list pods` cluster-wide, Event messages `list events`
 // cluster-wide. The console output is cloud data, gated as the inventory is. The reviewer is a
 // stand-in whose grants each test sets.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StuckPeerPods, VmConsoleOutput } from '@peer-pods-console/contract';
-import { createLogger } from '../logging.ts';
-import type { UserInfo } from '../services/types.ts';
-import { createApiRouter, type ApiServices } from './api.ts';
-import type { AccessReviewer, Permission } from './auth.ts';
-import { errorHandler } from './errors.ts';
+import type { ApiServices } from './api.ts';
+import type { AccessReviewer } from './auth.ts';
+import { listenApi } from './test/api-server.ts';
+import { grantReviewer, type Grant } from './test/grant-reviewer.ts';
 
 const NAMESPACE = 'openshift-sandboxed-containers-operator';
 const QUOTA_MESSAGE = 'creating an instance : api error VcpuLimitExceeded: You have requested more vCPU capacity';
 const AZURE_VM = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/podvm-web-0-1a2b3c4d';
-
-type Grant = 'nodes' | 'pods' | 'events' | 'secret';
-
-/** Each user is granted what the test names; cluster-wide lists only. */
-class GrantReviewer {
-  grants = new Map<string, Set<Grant>>();
-  async authenticate(token: string): Promise<UserInfo | null> {
-    return { username: token, groups: ['system:authenticated'] };
-  }
-  async check(user: UserInfo, permission: Permission): Promise<{ allowed: boolean; reason: string }> {
-    const granted = this.grants.get(user.username) ?? new Set();
-    const clusterWideList = permission.verb === 'list' && !permission.namespace && !permission.group;
-    const allowed =
-      (permission.resource === 'nodes' && granted.has('nodes')) ||
-      (permission.resource === 'pods' && clusterWideList && granted.has('pods')) ||
-      (permission.resource === 'events' && clusterWideList && granted.has('events')) ||
-      (permission.resource === 'secrets' && permission.verb === 'get' && granted.has('secret'));
-    return { allowed, reason: '' };
-  }
-}
 
 const stuckList: StuckPeerPods = {
   generatedAt: '2026-05-01T12:00:00.000Z',
@@ -60,13 +36,7 @@ const stuckList: StuckPeerPods = {
   ],
 };
 
-let server: Server | undefined;
-afterEach(() => {
-  server?.closeAllConnections();
-  server?.close();
-});
-
-async function startApi(reviewer: GrantReviewer) {
+async function startApi(reviewer: AccessReviewer) {
   const asked: { node?: string }[] = [];
   const consoleAsked: string[] = [];
   const services = {
@@ -95,33 +65,20 @@ async function startApi(reviewer: GrantReviewer) {
       },
     },
   } as unknown as ApiServices;
-  const app = express();
-  app.use('/api/v1', createApiRouter({ reviewer: reviewer as unknown as AccessReviewer, services }));
-  app.use(errorHandler(createLogger('silent')));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server!.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
-  const get = (path: string, token: string) =>
-    fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  const { get } = await listenApi({ reviewer, services });
   return { get, asked, consoleAsked };
-}
-
-function reviewerGranting(grants: Record<string, Grant[]>): GrantReviewer {
-  const reviewer = new GrantReviewer();
-  for (const [user, granted] of Object.entries(grants)) reviewer.grants.set(user, new Set(granted));
-  return reviewer;
 }
 
 describe('GET /stuck', () => {
   it('refuses a user who may not list nodes', async () => {
-    const { get, asked } = await startApi(reviewerGranting({ nobody: [] }));
+    const { get, asked } = await startApi(grantReviewer({ nobody: [] }));
     const res = await get('/stuck', 'nobody');
     expect(res.status).toBe(403);
     expect(asked).toEqual([]);
   });
 
   it('gives a node reader the stages, reasons and fixes, without pod names, VM ids or messages', async () => {
-    const { get } = await startApi(reviewerGranting({ reader: ['nodes'] }));
+    const { get } = await startApi(grantReviewer({ reader: ['nodes'] }));
     const res = await get('/stuck', 'reader');
     const text = await res.text();
     expect(res.status).toBe(200);
@@ -144,9 +101,7 @@ describe('GET /stuck', () => {
   });
 
   it('shows pod names to who may list pods, and messages only to who may list events', async () => {
-    const { get } = await startApi(
-      reviewerGranting({ podReader: ['nodes', 'pods'], admin: ['nodes', 'pods', 'events'] }),
-    );
+    const { get } = await startApi(grantReviewer({ podReader: ['nodes', 'pods'], admin: ['nodes', 'pods', 'events'] }));
     expect(await (await get('/stuck', 'podReader')).json()).toMatchObject({
       podNames: 'shown',
       messages: 'hidden',
@@ -156,7 +111,7 @@ describe('GET /stuck', () => {
   });
 
   it('passes ?node= on, and answers a name that is not a node name with 400 naming the field', async () => {
-    const { get, asked } = await startApi(reviewerGranting({ reader: ['nodes'] }));
+    const { get, asked } = await startApi(grantReviewer({ reader: ['nodes'] }));
     expect((await get('/stuck?node=worker-a', 'reader')).status).toBe(200);
     expect(asked).toEqual([{ node: 'worker-a' }]);
     const bad = await get('/stuck?node=Worker_A', 'reader');
@@ -169,7 +124,7 @@ describe('GET /vms/:id/console-output', () => {
   const everything: Grant[] = ['nodes', 'pods', 'secret'];
 
   it('answers the VM’s console to who may read the inventory, never to be cached', async () => {
-    const { get } = await startApi(reviewerGranting({ admin: everything }));
+    const { get } = await startApi(grantReviewer({ admin: everything }));
     const res = await get('/vms/i-0abc123/console-output', 'admin');
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -177,7 +132,7 @@ describe('GET /vms/:id/console-output', () => {
   });
 
   it('takes an Azure VM resource id URL-encoded', async () => {
-    const { get, consoleAsked } = await startApi(reviewerGranting({ admin: everything }));
+    const { get, consoleAsked } = await startApi(grantReviewer({ admin: everything }));
     const res = await get(`/vms/${encodeURIComponent(AZURE_VM)}/console-output`, 'admin');
     expect(res.status).toBe(200);
     expect(consoleAsked).toEqual([AZURE_VM]);
@@ -188,13 +143,13 @@ describe('GET /vms/:id/console-output', () => {
     ['may not get the cloud credentials', ['nodes', 'pods'] as Grant[]],
     ['may not list nodes', ['pods', 'secret'] as Grant[]],
   ])('refuses a user who %s', async (_why, grants) => {
-    const { get, consoleAsked } = await startApi(reviewerGranting({ user: grants }));
+    const { get, consoleAsked } = await startApi(grantReviewer({ user: grants }));
     expect((await get('/vms/i-0abc123/console-output', 'user')).status).toBe(403);
     expect(consoleAsked).toEqual([]);
   });
 
   it('answers an id that is no VM id with 400 naming the field, and a VM not in the inventory with 404', async () => {
-    const { get } = await startApi(reviewerGranting({ admin: everything }));
+    const { get } = await startApi(grantReviewer({ admin: everything }));
     const bad = await get('/vms/..%2F..%2Fsecrets/console-output', 'admin');
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'invalid_request', field: 'id' } });

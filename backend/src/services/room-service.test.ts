@@ -2,19 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { CapacitySnapshot } from '@peer-pods-console/contract';
 import { CloudError, type CloudProvider, type VcpuQuotaReading, type VmSizeInfo } from '../cloud/provider.ts';
 import type { CloudSettings } from '../cloud/settings.ts';
+import { M6A_LARGE } from '../cloud/test/vm-sizes.ts';
 import { memoryLogger } from '../../test/memory-logger.ts';
 import { RoomService } from './room-service.ts';
+import { STANDARD_QUOTA, STANDARD_QUOTA_NAME } from './test/room-fixtures.ts';
 
 const CONFIG = { namespace: 'openshift-sandboxed-containers-operator', name: 'peerpodconfig-openshift' };
 const CONFIG_MAP = { namespace: CONFIG.namespace, name: 'peer-pods-cm' };
 
 const SIZES: Record<string, VmSizeInfo> = {
-  'm6a.large': { name: 'm6a.large', vcpus: 2, memoryMiB: 8192, gpus: 0, quota: 'L-1216C47A' },
+  'm6a.large': M6A_LARGE,
   't3.small': { name: 't3.small', vcpus: 2, memoryMiB: 2048, gpus: 0, quota: 'L-1216C47A' },
   'g5.xlarge': { name: 'g5.xlarge', vcpus: 4, memoryMiB: 16384, gpus: 1, quota: 'L-DB2E81BA' },
 };
-
-const STANDARD = 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances';
 
 /** A cloud that counts its calls; quotas as given. */
 function fakeCloud(quotas: VcpuQuotaReading[] | (() => Promise<VcpuQuotaReading[]>)) {
@@ -71,7 +71,7 @@ function service(
 
 const known = (limit: number, used: number): VcpuQuotaReading => ({
   code: 'L-1216C47A',
-  name: STANDARD,
+  name: STANDARD_QUOTA_NAME,
   state: 'known',
   limit,
   used,
@@ -97,19 +97,8 @@ describe('RoomService', () => {
       adaptorLimit: { ...CONFIG_MAP, text: '8', value: 8 },
       error: null,
     });
-    expect(answer.quotas).toEqual([
-      {
-        code: 'L-1216C47A',
-        name: STANDARD,
-        state: 'known',
-        limit: 96,
-        used: 32,
-        free: 64,
-        permission: null,
-        detail: null,
-      },
-    ]);
-    expect(answer.sizes).toEqual([{ ...SIZES['m6a.large'], quota: 'L-1216C47A' }]);
+    expect(answer.quotas).toEqual([STANDARD_QUOTA]);
+    expect(answer.sizes).toEqual([M6A_LARGE]);
     expect(answer.fetchedAt).not.toBeNull();
   });
 
@@ -152,7 +141,7 @@ describe('RoomService', () => {
       fakeCloud([
         {
           code: 'L-1216C47A',
-          name: STANDARD,
+          name: STANDARD_QUOTA_NAME,
           state: 'not-permitted',
           permission: 'servicequotas:GetServiceQuota',
         },

@@ -13,13 +13,10 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { awsAction, ec2Error, startFaultProxy, type FaultProxy } from '../../../test/fault-proxy.ts';
+import { awsAction, ec2Error, type FaultProxy } from '../../../test/fault-proxy.ts';
 import { memoryLogger } from '../../../test/memory-logger.ts';
-import { startMotoServer, type MotoServer } from '../../../test/moto.ts';
 import {
-  createWorkerNetwork,
   launchPodVms,
-  motoClient,
   motoCredentials,
   MOTO_IMAGE_ID,
   MOTO_REGION,
@@ -38,7 +35,8 @@ import {
 } from '../inventory.ts';
 import { type AuditEvent, type ChangeContext, type PeerPodVm } from '../provider.ts';
 import { parseCloudSettings } from '../settings.ts';
-import { AwsCloudProvider, type AwsProviderOptions } from './provider.ts';
+import type { AwsCloudProvider, AwsProviderOptions } from './provider.ts';
+import { motoTestProvider, startMotoBehindProxy, type MotoBehindProxy } from '../test/aws-provider.ts';
 import { failure } from '../test/failure.ts';
 
 const CLUSTER_TAGS = { 'peerpods-cluster': 'test-cluster' };
@@ -49,7 +47,7 @@ const IN_USE = (VM_COUNT * 2) / 3;
 const UNCLAIMED = VM_COUNT / 3;
 const ELEVEN_MINUTES = 11 * 60_000;
 
-let moto: MotoServer;
+let moto: MotoBehindProxy;
 let proxy: FaultProxy;
 let seedClient: EC2Client;
 let network: MotoNetwork;
@@ -57,9 +55,7 @@ const logs = memoryLogger();
 const credentials = motoCredentials('aws-provider-test');
 
 function provider(overrides: Partial<AwsProviderOptions> = {}): AwsCloudProvider {
-  return new AwsCloudProvider({
-    region: MOTO_REGION,
-    endpoint: proxy.endpoint,
+  return motoTestProvider(proxy, {
     credentials,
     credentialsSource: 'Secret openshift-sandboxed-containers-operator/peer-pods-secret',
     logger: logs.logger,
@@ -91,15 +87,11 @@ function bodiesOf(action: string): string[] {
 const scope = (): ClusterIdentity => ({ provider: 'aws', tags: CLUSTER_TAGS, subnetId: network.subnetId });
 
 beforeAll(async () => {
-  moto = await startMotoServer();
-  proxy = await startFaultProxy({ target: moto.endpoint });
-  seedClient = motoClient(moto.endpoint, credentials);
-  network = await createWorkerNetwork(seedClient);
+  moto = await startMotoBehindProxy(credentials);
+  ({ proxy, seedClient, network } = moto);
 });
 
 afterAll(async () => {
-  seedClient?.destroy();
-  await proxy?.stop();
   await moto?.stop();
 });
 

@@ -1,43 +1,29 @@
 // The AWS provider's console output (EC2 GetConsoleOutput) against a real moto_server, through the
 // fault-injecting proxy: what moto keeps for an instance, decoded, and never logged.
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ec2Error, startFaultProxy, type FaultProxy } from '../../../test/fault-proxy.ts';
+import { ec2Error, type FaultProxy } from '../../../test/fault-proxy.ts';
 import { memoryLogger } from '../../../test/memory-logger.ts';
-import { startMotoServer, type MotoServer } from '../../../test/moto.ts';
-import {
-  createWorkerNetwork,
-  launchPodVms,
-  motoClient,
-  motoCredentials,
-  MOTO_REGION,
-} from '../../../test/moto-seed.ts';
+import { launchPodVms, motoCredentials } from '../../../test/moto-seed.ts';
 import { CloudError } from '../errors.ts';
-import { AwsCloudProvider } from './provider.ts';
+import { motoTestProvider, startMotoBehindProxy, type MotoBehindProxy } from '../test/aws-provider.ts';
+import type { AwsCloudProvider } from './provider.ts';
 
-let moto: MotoServer;
+let moto: MotoBehindProxy;
 let proxy: FaultProxy;
-let seedClient: EC2Client;
 let instanceId: string;
 const logs = memoryLogger();
 const credentials = motoCredentials('console-output-test');
 
 function provider(): AwsCloudProvider {
-  return new AwsCloudProvider({
-    region: MOTO_REGION,
-    endpoint: proxy.endpoint,
-    credentials,
-    maxAttempts: 1,
-    logger: logs.logger,
-  });
+  return motoTestProvider(proxy, { credentials, maxAttempts: 1, logger: logs.logger });
 }
 
 /** The form bodies of the GetConsoleOutput calls that pass the proxy. */
 const sent: string[] = [];
 
 beforeAll(async () => {
-  moto = await startMotoServer();
-  proxy = await startFaultProxy({ target: moto.endpoint });
+  moto = await startMotoBehindProxy(credentials);
+  proxy = moto.proxy;
   proxy.inject({
     match: (request) => {
       if (request.body.includes('Action=GetConsoleOutput')) sent.push(request.body);
@@ -46,17 +32,13 @@ beforeAll(async () => {
     times: Infinity,
     respond: 'drop',
   });
-  seedClient = motoClient(moto.endpoint, credentials);
-  const network = await createWorkerNetwork(seedClient);
-  [{ id: instanceId }] = (await launchPodVms(seedClient, {
+  [{ id: instanceId }] = (await launchPodVms(moto.seedClient, {
     names: ['podvm-web-0-1a2b3c4d'],
-    subnetId: network.subnetId,
+    subnetId: moto.network.subnetId,
   })) as [{ id: string; name: string }];
 });
 
 afterAll(async () => {
-  seedClient?.destroy();
-  await proxy?.stop();
   await moto?.stop();
 });
 

@@ -4,35 +4,25 @@
 // region's On-Demand instances hold, and a refused read named as the permission to grant.
 import { RunInstancesCommand, StopInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  awsAction,
-  ec2Error,
-  startFaultProxy,
-  type FaultProxy,
-  type ProxiedRequest,
-} from '../../../test/fault-proxy.ts';
+import { awsAction, ec2Error, type FaultProxy, type ProxiedRequest } from '../../../test/fault-proxy.ts';
 import { memoryLogger } from '../../../test/memory-logger.ts';
-import { startMotoServer, type MotoServer } from '../../../test/moto.ts';
 import {
-  createWorkerNetwork,
   launchPodVms,
-  motoClient,
   motoCredentials,
   MOTO_IMAGE_ID,
   MOTO_REGION,
   type MotoNetwork,
 } from '../../../test/moto-seed.ts';
-import type { VmSizeInfo } from '../provider.ts';
-import { AwsCloudProvider } from './provider.ts';
+import { motoTestProvider, startMotoBehindProxy, type MotoBehindProxy } from '../test/aws-provider.ts';
+import { M6A_LARGE } from '../test/vm-sizes.ts';
+import type { AwsCloudProvider } from './provider.ts';
 
 const STANDARD = 'L-1216C47A';
 const G_AND_VT = 'L-DB2E81BA';
 /** The account raised its Standard quota; G and VT keeps the AWS default (moto's stand-in: 0). */
 const APPLIED_STANDARD = 64;
 
-const M6A_LARGE: VmSizeInfo = { name: 'm6a.large', vcpus: 2, memoryMiB: 8192, gpus: 0, quota: STANDARD };
-
-let moto: MotoServer;
+let moto: MotoBehindProxy;
 let proxy: FaultProxy;
 let seedClient: EC2Client;
 let network: MotoNetwork;
@@ -62,11 +52,9 @@ function quotaActionsSeen(): string[] {
 }
 
 beforeAll(async () => {
-  moto = await startMotoServer({ ec2Quotas: { [STANDARD]: APPLIED_STANDARD } });
-  proxy = await startFaultProxy({ target: moto.endpoint });
-  seedClient = motoClient(moto.endpoint, credentials);
-  // The worker: an m6i.xlarge, 4 Standard vCPUs.
-  network = await createWorkerNetwork(seedClient);
+  // With the worker's network: the worker, an m6i.xlarge, 4 Standard vCPUs.
+  moto = await startMotoBehindProxy(credentials, { ec2Quotas: { [STANDARD]: APPLIED_STANDARD } });
+  ({ proxy, seedClient, network } = moto);
   // Two m6a.large and a t3.medium peer-pod VMs running: 3 × 2 Standard vCPUs.
   await launchPodVms(seedClient, {
     names: ['podvm-web-0-1a2b3c4d', 'podvm-web-1-2b3c4d5e'],
@@ -101,9 +89,7 @@ beforeAll(async () => {
       SubnetId: network.subnetId,
     }),
   );
-  provider = new AwsCloudProvider({
-    region: MOTO_REGION,
-    endpoint: proxy.endpoint,
+  provider = motoTestProvider(proxy, {
     credentials,
     credentialsSource: 'Secret openshift-sandboxed-containers-operator/peer-pods-secret',
     logger: logs.logger,
@@ -113,8 +99,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   provider?.destroy();
-  seedClient?.destroy();
-  await proxy?.stop();
   await moto?.stop();
 });
 

@@ -2,8 +2,8 @@
 // clients, against the stateful ARM + Entra ID test server over HTTPS (backend/test/arm-server).
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { podVmImageId, startArmServer, type ArmServer } from '../../../test/arm-server/server.ts';
-import { armTestProvider, CLIENT_ID, SUBSCRIPTION, TENANT } from '../test/arm-provider.ts';
+import { podVmImageId, type ArmServer } from '../../../test/arm-server/server.ts';
+import { armTestProvider, CLIENT_ID, startArmTestServer, SUBSCRIPTION, TENANT } from '../test/arm-provider.ts';
 import { memoryLogger } from '../../../test/memory-logger.ts';
 import { createCloudProvider } from '../create-provider.ts';
 import {
@@ -56,13 +56,7 @@ const requestsTo = (method: string, pattern: RegExp) =>
   arm.requests.filter((request) => request.method === method && pattern.test(request.url.split('?')[0] ?? ''));
 
 beforeAll(async () => {
-  arm = await startArmServer({
-    subscriptionId: SUBSCRIPTION,
-    tenantId: TENANT,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-    pageSize: PAGE_SIZE,
-  });
+  arm = await startArmTestServer(CLIENT_SECRET, { pageSize: PAGE_SIZE });
   arm.state.addNetworkSecurityGroup(RG, NSG, [
     { name: 'allow-ssh-from-bastion', priority: 112, sourceAddressPrefix: '10.0.0.4', destinationPortRange: '22' },
   ]);

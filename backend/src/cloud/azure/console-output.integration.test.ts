@@ -2,8 +2,8 @@
 // @azure/arm-compute client against the ARM test server, then the serial log blob at the SAS URI
 // it answers. The SAS URI is a credential: it appears in no error and no log line.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startArmServer, type ArmServer } from '../../../test/arm-server/server.ts';
-import { armTestProvider, CLIENT_ID, SUBSCRIPTION, TENANT } from '../test/arm-provider.ts';
+import type { ArmServer } from '../../../test/arm-server/server.ts';
+import { armTestProvider, startArmTestServer, SUBSCRIPTION } from '../test/arm-provider.ts';
 import { memoryLogger } from '../../../test/memory-logger.ts';
 import { CONSOLE_TAIL_BYTES } from '../console-output.ts';
 import { AzureCloudProvider } from './provider.ts';
@@ -25,12 +25,7 @@ const signatures = () =>
   arm.requests.flatMap((request) => [...request.url.matchAll(/[?&]sig=([^&]+)/g)].map(([, sig]) => sig!));
 
 beforeAll(async () => {
-  arm = await startArmServer({
-    subscriptionId: SUBSCRIPTION,
-    tenantId: TENANT,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-  });
+  arm = await startArmTestServer(CLIENT_SECRET);
   arm.state.addVirtualMachine(RG, { name: 'podvm-web-0-1a2b3c4d' });
   arm.state.setSerialConsoleLog(
     RG,

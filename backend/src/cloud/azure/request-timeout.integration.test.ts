@@ -5,8 +5,8 @@
 // secret-free error. Through the real @azure clients against the ARM test server's `hang` fault;
 // the bound is each test's timeout: without the fix these calls never finish.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startArmServer, type ArmServer } from '../../../test/arm-server/server.ts';
-import { armTestProvider, CLIENT_ID, SUBSCRIPTION, TENANT } from '../test/arm-provider.ts';
+import type { ArmServer } from '../../../test/arm-server/server.ts';
+import { armTestProvider, CLIENT_ID, startArmTestServer, SUBSCRIPTION, TENANT } from '../test/arm-provider.ts';
 import { memoryLogger } from '../../../test/memory-logger.ts';
 import type { CloudError } from '../errors.ts';
 import type { ClusterIdentity } from '../inventory.ts';
@@ -46,12 +46,7 @@ const requestsTo = (method: string, pattern: RegExp) =>
   arm.requests.filter((request) => request.method === method && pattern.test(request.url.split('?')[0] ?? ''));
 
 beforeAll(async () => {
-  arm = await startArmServer({
-    subscriptionId: SUBSCRIPTION,
-    tenantId: TENANT,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
-  });
+  arm = await startArmTestServer(CLIENT_SECRET);
   arm.state.addNetworkSecurityGroup(RG, NSG, []);
   arm.state.addVirtualNetwork(RG, 'timeout-cluster-vnet', {
     addressPrefixes: ['10.0.0.0/16'],

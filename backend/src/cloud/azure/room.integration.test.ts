@@ -2,11 +2,11 @@
 // test server: the region, VM sizes from the location's resource SKUs, vCPU quotas from its usages
 // (counted by the server from the VMs it holds), and the zone and image of listed peer-pod VMs.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { podVmImageId, startArmServer, type ArmServer } from '../../../test/arm-server/server.ts';
+import { podVmImageId, type ArmServer } from '../../../test/arm-server/server.ts';
 import { memoryLogger } from '../../../test/memory-logger.ts';
-import type { VmSizeInfo } from '../provider.ts';
-import { armTestProvider, CLIENT_ID, SUBSCRIPTION, TENANT } from '../test/arm-provider.ts';
+import { armTestProvider, startArmTestServer, SUBSCRIPTION } from '../test/arm-provider.ts';
 import { failure } from '../test/failure.ts';
+import { DC2AS_V5 } from '../test/vm-sizes.ts';
 import type { AzureCloudProvider, AzureProviderOptions } from './provider.ts';
 
 const CLIENT_SECRET = 'Q8~peerpods-azure-client-secret-room-must-not-leak';
@@ -16,13 +16,6 @@ const LOCATION = 'westeurope';
 const USAGES = 'Microsoft.Compute/locations/usages/read';
 const SKUS = 'Microsoft.Compute/skus/read';
 const GROUPS = 'Microsoft.Resources/subscriptions/resourceGroups/read';
-const DC2AS: VmSizeInfo = {
-  name: 'Standard_DC2as_v5',
-  vcpus: 2,
-  memoryMiB: 8192,
-  gpus: 0,
-  quota: 'standardDCASv5Family',
-};
 
 let arm: ArmServer;
 const logs = memoryLogger();
@@ -40,11 +33,7 @@ function provider(overrides: Partial<AzureProviderOptions> = {}): AzureCloudProv
 const requestsTo = (pattern: RegExp) => arm.requests.filter((request) => pattern.test(request.url.split('?')[0] ?? ''));
 
 beforeAll(async () => {
-  arm = await startArmServer({
-    subscriptionId: SUBSCRIPTION,
-    tenantId: TENANT,
-    clientId: CLIENT_ID,
-    clientSecret: CLIENT_SECRET,
+  arm = await startArmTestServer(CLIENT_SECRET, {
     // A few items per page, so that the SKU and usage listings are read over several pages.
     pageSize: 4,
   });
@@ -96,7 +85,7 @@ describe('describeSizes', () => {
   it('answers the asked VM sizes of the region, spelled as Azure spells them, and drops unknown names', async () => {
     const sizes = await provider().describeSizes(['standard_dc2as_v5', 'Standard_NC6s_v3', 'Standard_Nope_v9']);
     expect(sizes).toEqual([
-      DC2AS,
+      DC2AS_V5,
       { name: 'Standard_NC6s_v3', vcpus: 6, memoryMiB: 114688, gpus: 1, quota: 'standardNCSv3Family' },
     ]);
     const pages = requestsTo(/\/providers\/Microsoft\.Compute\/skus$/i);
@@ -124,7 +113,7 @@ describe('describeSizes', () => {
 describe('readVcpuQuotas', () => {
   it('reads the family’s and the region’s vCPUs, counted from the VMs in the region, over several pages', async () => {
     // In westeurope: DC2as_v5 + DC4as_v5 (family DCASv5: 6), NC6s_v3 (6) and the D4s_v5 worker (4).
-    expect(await provider().readVcpuQuotas(DC2AS)).toEqual([
+    expect(await provider().readVcpuQuotas(DC2AS_V5)).toEqual([
       { code: 'standardDCASv5Family', name: 'Standard DCASv5 Family vCPUs', state: 'known', limit: 24, used: 6 },
       { code: 'cores', name: 'Total Regional vCPUs', state: 'known', limit: 20, used: 16 },
     ]);
@@ -132,14 +121,14 @@ describe('readVcpuQuotas', () => {
   });
 
   it('calls a family the region lists no usage for unknown', async () => {
-    const [family, total] = await provider().readVcpuQuotas({ ...DC2AS, quota: 'standardXYZv9Family' });
+    const [family, total] = await provider().readVcpuQuotas({ ...DC2AS_V5, quota: 'standardXYZv9Family' });
     expect(family).toMatchObject({ code: 'standardXYZv9Family', state: 'unknown', detail: expect.any(String) });
     expect(total).toMatchObject({ code: 'cores', state: 'known' });
   });
 
   it('answers not-permitted, naming the permission, when usages may not be read', async () => {
     arm.state.denyActions.add(USAGES);
-    const readings = await provider().readVcpuQuotas(DC2AS);
+    const readings = await provider().readVcpuQuotas(DC2AS_V5);
     expect(readings.map((reading) => [reading.code, reading.state, reading.permission])).toEqual([
       ['standardDCASv5Family', 'not-permitted', USAGES],
       ['cores', 'not-permitted', USAGES],
@@ -148,7 +137,7 @@ describe('readVcpuQuotas', () => {
 
   it('answers not-permitted when the region would come from a resource group that may not be read', async () => {
     arm.state.denyActions.add(GROUPS);
-    const readings = await provider().readVcpuQuotas(DC2AS);
+    const readings = await provider().readVcpuQuotas(DC2AS_V5);
     expect(readings.map((reading) => [reading.state, reading.permission])).toEqual([
       ['not-permitted', GROUPS],
       ['not-permitted', GROUPS],
@@ -157,7 +146,7 @@ describe('readVcpuQuotas', () => {
 
   it('answers unknown with a sentence, and no secret, when Azure fails', async () => {
     arm.inject({ path: /\/usages$/, status: 500, code: 'InternalServerError' });
-    const readings = await provider({ maxRetries: 0 }).readVcpuQuotas(DC2AS);
+    const readings = await provider({ maxRetries: 0 }).readVcpuQuotas(DC2AS_V5);
     expect(readings.map((reading) => reading.state)).toEqual(['unknown', 'unknown']);
     expect(readings[0]?.detail).toMatch(/^Azure could not be reached or failed \(InternalServerError\)/);
     expect(JSON.stringify(readings)).not.toContain(CLIENT_SECRET);

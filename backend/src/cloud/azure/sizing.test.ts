@@ -1,6 +1,6 @@
 import type { ResourceSku, Usage } from '@azure/arm-compute';
 import { describe, expect, it } from 'vitest';
-import type { VmSizeInfo } from '../provider.ts';
+import { DC2AS_V5 } from '../test/vm-sizes.ts';
 import {
   familyQuotaName,
   normalizeLocation,
@@ -24,14 +24,6 @@ function sku(name: string, capabilities: Record<string, string>, overrides: Part
 function usage(value: string, localizedValue: string, limit: number, currentValue: number): Usage {
   return { unit: 'Count', limit, currentValue, name: { value, localizedValue } };
 }
-
-const DC2AS: VmSizeInfo = {
-  name: 'Standard_DC2as_v5',
-  vcpus: 2,
-  memoryMiB: 8192,
-  gpus: 0,
-  quota: 'standardDCASv5Family',
-};
 
 describe('vmSizeFromSku', () => {
   it('reads vCPUs, memory in MiB, GPUs and the quota family from the capabilities', () => {
@@ -89,7 +81,7 @@ describe('vmSizesFromSkus', () => {
       { vCPUs: '2', MemoryGB: '8' },
       { restrictions: [{ type: 'Location', values: ['eastus'], reasonCode: 'NotAvailableForSubscription' }] },
     );
-    expect(vmSizesFromSkus([restricted], ['Standard_DC2as_v5'])).toEqual([DC2AS]);
+    expect(vmSizesFromSkus([restricted], ['Standard_DC2as_v5'])).toEqual([DC2AS_V5]);
   });
 });
 
@@ -101,14 +93,14 @@ describe('vcpuReadings', () => {
   ];
 
   it('reads the family first, then the region, with their limits and use', () => {
-    expect(vcpuReadings(DC2AS, usages, 'eastus')).toEqual([
+    expect(vcpuReadings(DC2AS_V5, usages, 'eastus')).toEqual([
       { code: 'standardDCASv5Family', name: 'Standard DCASv5 Family vCPUs', state: 'known', limit: 10, used: 4 },
       { code: 'cores', name: 'Total Regional vCPUs', state: 'known', limit: 20, used: 12 },
     ]);
   });
 
   it('calls a family Azure lists no usage for unknown, and says so', () => {
-    const [family, total] = vcpuReadings({ ...DC2AS, quota: 'standardXYZv9Family' }, usages, 'eastus');
+    const [family, total] = vcpuReadings({ ...DC2AS_V5, quota: 'standardXYZv9Family' }, usages, 'eastus');
     expect(family).toMatchObject({
       code: 'standardXYZv9Family',
       name: 'Standard XYZv9 Family vCPUs',
@@ -119,13 +111,13 @@ describe('vcpuReadings', () => {
   });
 
   it('calls the family unknown when the size names none', () => {
-    expect(vcpuReadings({ ...DC2AS, quota: undefined }, usages, 'eastus')[0]).toMatchObject({ state: 'unknown' });
+    expect(vcpuReadings({ ...DC2AS_V5, quota: undefined }, usages, 'eastus')[0]).toMatchObject({ state: 'unknown' });
   });
 });
 
 describe('unreadVcpuReadings', () => {
   it('gives both readings the same outcome, naming the permission to grant', () => {
-    const readings = unreadVcpuReadings(DC2AS, {
+    const readings = unreadVcpuReadings(DC2AS_V5, {
       state: 'not-permitted',
       permission: USAGES_PERMISSION,
       detail: 'Refused.',

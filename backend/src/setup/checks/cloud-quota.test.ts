@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CapacityRoom } from '@peer-pods-console/contract';
+import { M6A_LARGE } from '../../cloud/test/vm-sizes.ts';
+import { STANDARD_QUOTA, STANDARD_QUOTA_NAME } from '../../services/test/room-fixtures.ts';
 import { checkCloudQuota } from './cloud-quota.ts';
-
-const STANDARD = 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances';
 
 function room(change: Partial<CapacityRoom> = {}): CapacityRoom {
   return {
@@ -12,19 +12,8 @@ function room(change: Partial<CapacityRoom> = {}): CapacityRoom {
     defaultSize: 'm6a.large',
     defaultSizeSource: 'adaptor-default',
     allowedSizes: [],
-    sizes: [{ name: 'm6a.large', vcpus: 2, memoryMiB: 8192, gpus: 0, quota: 'L-1216C47A' }],
-    quotas: [
-      {
-        code: 'L-1216C47A',
-        name: STANDARD,
-        state: 'known',
-        limit: 96,
-        used: 32,
-        free: 64,
-        permission: null,
-        detail: null,
-      },
-    ],
+    sizes: [M6A_LARGE],
+    quotas: [STANDARD_QUOTA],
     promisedVms: 20,
     usedVms: 2,
     vcpusPerVm: 2,
@@ -44,7 +33,7 @@ describe('checkCloudQuota', () => {
     const outcome = checkCloudQuota({ room: room() });
     expect(outcome).toMatchObject({ status: 'pass', found: { key: 'quotaRoom' }, fix: null });
     expect(outcome.found.message).toBe(
-      `The limits allow 20 peer pod VMs of m6a.large (2 vCPUs each); 2 run now, and the quota ${STANDARD} has 64 vCPUs free: at most 32 more can start.`,
+      `The limits allow 20 peer pod VMs of m6a.large (2 vCPUs each); 2 run now, and the quota ${STANDARD_QUOTA_NAME} has 64 vCPUs free: at most 32 more can start.`,
     );
   });
 
@@ -64,14 +53,12 @@ describe('checkCloudQuota', () => {
       room: room({
         quotas: [
           {
-            code: 'L-1216C47A',
-            name: STANDARD,
+            ...STANDARD_QUOTA,
             state: 'not-permitted',
             limit: null,
             used: null,
             free: null,
             permission: 'servicequotas:GetServiceQuota',
-            detail: null,
           },
         ],
         freeVcpus: null,
@@ -81,7 +68,7 @@ describe('checkCloudQuota', () => {
     });
     expect(outcome.status).toBe('warning');
     expect(outcome.found.message).toBe(
-      `The backend may not read the vCPU quota ${STANDARD}: grant its cloud credentials servicequotas:GetServiceQuota.`,
+      `The backend may not read the vCPU quota ${STANDARD_QUOTA_NAME}: grant its cloud credentials servicequotas:GetServiceQuota.`,
     );
   });
 
