@@ -1,10 +1,25 @@
-// The port wizard on Azure: a stack of its own on the ARM test server (the shared stack runs on
-// AWS), where the wizard creates the two NSG rules peer pods need in the worker subnet's NSG —
-// once, without duplicates — and a second run finds them open.
+// Azure: a stack of its own on the ARM test server (the shared stack runs on AWS). The port wizard
+// creates the two NSG rules peer pods need in the worker subnet's NSG — once, without duplicates —
+// and a second run finds them open; the Capacity tab's cloud room shows the default size
+// Standard_DC2as_v5, the tighter of its two vCPU quotas (the DCasv5 family's and the region's
+// total) and the room they leave, in the figures of the room API and the cluster.
 import { KubeConfig } from '@kubernetes/client-node';
+import type { VcpuQuota } from '@peer-pods-console/contract';
+import { SIZE_KEYS } from '@peer-pods-console/contract/sizing';
+import { DEMO_AZURE_QUOTA, DEMO_SIZES } from '../hack/local-stack/simulated-cloud.ts';
 import { expect, test } from './support/console.ts';
 import { startE2eStack, type E2eStack } from './stack.ts';
 import { armCloud, deleteRequiredNsgRules, inboundTcpRulesFor, KATA_AGENT_PORT, nsgRules } from './support/cloud.ts';
+import {
+  englishCount,
+  factLines,
+  fetchCapacityRoom,
+  peerPodsConfigMapName,
+  promisedFromCluster,
+  reportRoomFigures,
+  roomCard,
+  roomVerdictText,
+} from './support/room.ts';
 import { screenshot } from './support/screenshots.ts';
 import { nextStep, ruleRow, stepHeading } from './support/wizard.ts';
 
@@ -31,13 +46,24 @@ test.afterAll(async () => {
   await stack?.stop();
 });
 
+/** The admin's address of the Azure stack's console under test. */
+const azureConsoleUrl = (consoleUnderTest: string): string =>
+  consoleUnderTest === 'shell'
+    ? stack.shellUrl
+    : stack.realConsoles[consoleUnderTest as keyof E2eStack['realConsoles']]!.admin;
+
+function azureKubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromFile(stack.kubeconfigPath);
+  return kc;
+}
+
 test('the Azure wizard opens both NSG rules in the ARM test server, and a second run shows them already open', async ({
   page,
   consoleUnderTest,
 }) => {
   test.setTimeout(120_000);
-  const kc = new KubeConfig();
-  kc.loadFromFile(stack.kubeconfigPath);
+  const kc = azureKubeConfig();
   const cloud = await armCloud(kc, stack.cloud);
   const [agentPort, vxlanPort] = cloud.ports as [number, number];
   expect(agentPort).toBe(KATA_AGENT_PORT);
@@ -45,8 +71,7 @@ test('the Azure wizard opens both NSG rules in the ARM test server, and a second
   const before = await nsgRules(cloud);
   expect(cloud.ports.map((port) => inboundTcpRulesFor(before, port).length)).toEqual([0, 0]);
 
-  const consoleUrl = consoleUnderTest === 'shell' ? stack.shellUrl : stack.realConsoles[consoleUnderTest]!.admin;
-  await page.goto(`${consoleUrl}/peer-pods/network-setup`);
+  await page.goto(`${azureConsoleUrl(consoleUnderTest)}/peer-pods/network-setup`);
 
   await expect(stepHeading(page, 'Platform')).toBeVisible();
   await expect(page.getByText('Microsoft Azure')).toBeVisible();
@@ -133,4 +158,76 @@ test('the Azure wizard opens both NSG rules in the ARM test server, and a second
   await nextStep(page, 'Rule status');
   await expect(page.getByText('Every required rule is present')).toBeVisible();
   expect((await nsgRules(cloud)).length).toBe(after.length);
+});
+
+test('on Azure the Capacity tab shows the default size Standard_DC2as_v5, the tighter of the family and regional vCPU quotas, and the room the room API reports', async ({
+  page,
+  consoleUnderTest,
+}) => {
+  test.setTimeout(90_000);
+  const kc = azureKubeConfig();
+  const consoleUrl = azureConsoleUrl(consoleUnderTest);
+  const configMap = await peerPodsConfigMapName(kc);
+  await page.goto(`${consoleUrl}/peer-pods/capacity`);
+  await expect(roomVerdictText(page)).toBeVisible({ timeout: 30_000 });
+
+  const room = await fetchCapacityRoom(page, consoleUrl);
+  await reportRoomFigures('Azure', room);
+  expect(room.provider).toBe('azure');
+  expect(room.error).toBeNull();
+  expect(room.defaultSize).toBe(DEMO_SIZES.azure.default);
+  expect(room.defaultSizeSource).toBe('config-map');
+  const size = room.sizes.find((candidate) => candidate.name === DEMO_SIZES.azure.default);
+  expect(size, `the room describes no ${DEMO_SIZES.azure.default}`).toBeDefined();
+  expect(room.vcpusPerVm).toBe(size!.vcpus);
+
+  // Two quotas count the size's vCPUs: its family's (the demo account's limit) and the region's total.
+  expect(room.quotas.map((quota) => quota.code)).toEqual([DEMO_AZURE_QUOTA.family, 'cores']);
+  const [family, regional] = room.quotas as [VcpuQuota, VcpuQuota];
+  expect(family.limit).toBe(DEMO_AZURE_QUOTA.vcpus);
+  expect(regional.name).toBe('Total Regional vCPUs');
+  for (const quota of room.quotas) {
+    expect(quota.state, `${quota.code}: ${quota.detail}`).toBe('known');
+    expect(quota.free).toBe(Math.max(0, quota.limit! - quota.used!));
+  }
+  const tightest = regional.free! < family.free! ? regional : family;
+  expect(room.freeVcpus).toBe(tightest.free);
+  expect(room.moreVms).toBe(Math.floor(tightest.free! / size!.vcpus));
+  expect(room.promisedVms).toBe(await promisedFromCluster(kc));
+
+  // The card shows the same figures: the size, the promise, the tightest quota and the room it leaves.
+  await expect(async () => {
+    expect(await factLines(page, 'Default VM size')).toEqual([
+      `${size!.name} · ${size!.vcpus} vCPUs · ${Math.round((size!.memoryMiB / 1024) * 10) / 10} GiB`,
+      `${SIZE_KEYS.azure.default} in ${configMap}`,
+    ]);
+    expect(await factLines(page, 'Allowed sizes')).toEqual([
+      DEMO_SIZES.azure.allowed.join(', '),
+      `${SIZE_KEYS.azure.allowed} in ${configMap}`,
+    ]);
+    expect((await factLines(page, 'VMs the limits allow'))[0]).toBe(
+      `${englishCount(room.promisedVms)} = ${englishCount(room.promisedVcpus!)} vCPUs`,
+    );
+    expect((await factLines(page, 'Running now'))[0]).toBe(englishCount(room.usedVms));
+    expect(await factLines(page, 'Tightest vCPU quota')).toEqual([
+      tightest.name,
+      `${tightest.code} in ${room.region}: limit ${englishCount(tightest.limit!)}, used ${englishCount(tightest.used!)}, free ${englishCount(tightest.free!)} vCPUs`,
+    ]);
+    expect(await factLines(page, 'Room for more VMs')).toEqual([
+      `At most ${englishCount(room.moreVms!)} more peer pod VMs can start`,
+      `${englishCount(room.freeVcpus!)} free vCPUs ÷ ${room.vcpusPerVm} vCPUs per VM`,
+    ]);
+  }).toPass({ timeout: 30_000, intervals: [1_000, 2_000, 5_000] });
+
+  // The warning shows exactly when the VMs still promised do not fit.
+  const warning = roomCard(page).getByRole('heading', {
+    name: /The limits promise [\d,]+ more VMs than the quota holds/,
+  });
+  if (room.exceeds) {
+    await expect(warning).toContainText(`${englishCount(room.stillPromisedVms - room.moreVms!)} more VMs`);
+  } else {
+    await expect(warning).toHaveCount(0);
+  }
+  await roomCard(page).scrollIntoViewIfNeeded();
+  await screenshot(page, 'azure-capacity-cloud-room');
 });

@@ -26,6 +26,7 @@ import {
 } from './support/capacity.ts';
 import { seriousAxeViolations } from './support/pages.ts';
 import { screenshot, viewportScreenshot } from './support/screenshots.ts';
+import { readAdaptorLimit, setAdaptorLimit } from './support/room.ts';
 
 const CAPACITY_PATH = '/peer-pods/capacity';
 
@@ -128,6 +129,8 @@ test('editing the limit in the UI changes the PeerPodConfig, the nodes advertise
 }) => {
   const kc = adminKubeConfig();
   const original = (await readPeerPodConfig(kc)).spec.limit;
+  // The editor keeps PEERPODS_LIMIT_PER_NODE in step by default: it is put back too.
+  const originalAdaptorLimit = await readAdaptorLimit(kc);
   const originalLimit = wholeLimit(original);
   expect(originalLimit, `PeerPodConfig spec.limit is "${original}", not a whole number`).toBeDefined();
   const changed = originalLimit! + 2;
@@ -187,6 +190,7 @@ test('editing the limit in the UI changes the PeerPodConfig, the nodes advertise
     expect(await pageKeptMark(page), 'the page reloaded').toBe(true);
   } finally {
     await setPeerPodConfigLimit(kc, original!);
+    await setAdaptorLimit(kc, originalAdaptorLimit);
     await expectNodesAdvertise(kc, governed, originalLimit!);
   }
 });

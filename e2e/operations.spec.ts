@@ -31,6 +31,7 @@ import {
 } from './support/operations.ts';
 import { screenshot, viewportScreenshot } from './support/screenshots.ts';
 import { stepHeading } from './support/wizard.ts';
+import { readAdaptorLimit, setAdaptorLimit } from './support/room.ts';
 
 const CAPACITY_PATH = '/peer-pods/capacity';
 const nodeTabPath = (node: string) => `/k8s/cluster/nodes/${node}/peer-pods`;
@@ -161,6 +162,8 @@ test('the History names test-admin for a limit changed in the console, and kubec
 }) => {
   const kc = adminKubeConfig();
   const original = (await readPeerPodConfig(kc)).spec.limit;
+  // The editor keeps PEERPODS_LIMIT_PER_NODE in step by default: it is put back too.
+  const originalAdaptorLimit = await readAdaptorLimit(kc);
   const originalLimit = wholeLimit(original);
   expect(originalLimit, `PeerPodConfig spec.limit is "${original}", not a whole number`).toBeDefined();
   const governed = await configGovernedNodes(kc);
@@ -222,6 +225,7 @@ test('the History names test-admin for a limit changed in the console, and kubec
     await screenshot(page, 'operations-history');
   } finally {
     await setPeerPodConfigLimit(kc, original!);
+    await setAdaptorLimit(kc, originalAdaptorLimit);
     await expectNodesAdvertise(kc, governed, originalLimit!);
   }
 });

@@ -1,51 +1,34 @@
 // The cloud room on the Capacity tab against the real stack: the VM size peer pods get (from
 // peer-pods-cm, else the adaptor's default), the VMs the limits promise (summed here from the
 // nodes and the PeerPodConfig, not taken from the backend), the VMs running now, and how many more
-// the vCPU quota of the simulated cloud lets start — numbers that must agree with each other.
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+// the vCPU quota of the simulated cloud lets start — numbers that must agree with each other and
+// with the room API; and on a node's Peer pods tab, the size the cloud gave a demo peer pod's VM.
+import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { ADAPTOR_DEFAULT_SIZE, SIZE_KEYS } from '@peer-pods-console/contract/sizing';
-import type { Locator, Page } from '@playwright/test';
 import { OPERATOR_NAMESPACE } from '../hack/controlplane/fixtures.ts';
+import { SPREAD_PODS } from '../hack/local-stack/demo.ts';
+import { DEMO_SIZES } from '../hack/local-stack/simulated-cloud.ts';
 import { adminKubeConfig, readPeerPodConfig, setPeerPodConfigLimit } from './cluster.ts';
-import {
-  configGovernedNodes,
-  expectNodesAdvertise,
-  nodeLimit,
-  readClusterState,
-  readExpectedCapacity,
-  wholeLimit,
-} from './support/capacity.ts';
+import { configGovernedNodes, expectNodesAdvertise, readExpectedCapacity, wholeLimit } from './support/capacity.ts';
+import { motoCloud } from './support/cloud.ts';
 import { expect, test } from './support/console.ts';
+import { cell, DEMO_NAMESPACE, podRow } from './support/operations.ts';
 import { seriousAxeViolations } from './support/pages.ts';
+import {
+  factLines,
+  fetchCapacityRoom,
+  parseCount,
+  promisedFromCluster,
+  reportRoomFigures,
+  roomCard,
+  roomVerdictText,
+} from './support/room.ts';
 import { screenshot } from './support/screenshots.ts';
 
 const CAPACITY_PATH = '/peer-pods/capacity';
-
-const roomCard = (page: Page): Locator => page.getByRole('region', { name: 'Room in the cloud account' });
-
-/** The lines of the card's <dd> under this term: the value first, then where it comes from. */
-async function factLines(page: Page, term: string): Promise<string[]> {
-  const text = await roomCard(page)
-    .locator('dt', { hasText: new RegExp(`^${term}$`) })
-    .locator('xpath=following-sibling::dd[1]')
-    .innerText({ timeout: 5_000 });
-  return text
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
-}
-
-/** A whole number as the card writes it in English (1,000). */
-const parseCount = (text: string): number => Number(text.replace(/,/g, ''));
-
-/** The VMs the limits promise, summed from the nodes: each one's override, else its PeerPodConfig's limit. */
-async function promisedFromCluster(kc: KubeConfig): Promise<number> {
-  const state = await readClusterState(kc);
-  return state.nodes.reduce((sum, node) => {
-    const limit = nodeLimit(state, node);
-    return sum + (limit.source === 'none' ? 0 : (limit.desired ?? 0));
-  }, 0);
-}
+/** A demo peer pod the scheduler placed and the adaptor gave a VM (hack/local-stack/demo.ts). */
+const SIZED_POD = SPREAD_PODS[0]!;
 
 /** The default size and the key it comes from, as peer-pods-cm says (AWS: the stack's simulated cloud). */
 async function expectedDefaultSize(kc: KubeConfig): Promise<{ size: string; source: string }> {
@@ -67,9 +50,7 @@ test('the Capacity tab shows the default VM size, the promise of the limits and 
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(CAPACITY_PATH);
   await expect(roomCard(page)).toBeVisible();
-  await expect(roomCard(page).getByText(/^At most [\d,]+ more peer pod VMs can start$/)).toBeVisible({
-    timeout: 30_000,
-  });
+  await expect(roomVerdictText(page)).toBeVisible({ timeout: 30_000 });
 
   const defaultSize = await expectedDefaultSize(kc);
   const sizeLines = await factLines(page, 'Default VM size');
@@ -104,6 +85,14 @@ test('the Capacity tab shows the default VM size, the promise of the limits and 
   expect(roomLines[1]).toBe(`${free.toLocaleString('en-US')} free vCPUs ÷ ${vcpusPerVm} vCPUs per VM`);
   expect(more).toBe(Math.floor(free / vcpusPerVm));
 
+  // The room API, as the signed-in user, gives the same size and verdict; its figures go in the report.
+  const room = await fetchCapacityRoom(page);
+  await reportRoomFigures('AWS', room);
+  expect(room.defaultSize).toBe(size);
+  expect(room.vcpusPerVm).toBe(vcpusPerVm);
+  expect(room.freeVcpus).toBe(free);
+  expect(room.moreVms).toBe(more);
+
   // The warning shows exactly when the VMs still promised do not fit.
   const promised = await promisedFromCluster(kc);
   const used = parseCount((await factLines(page, 'Running now'))[0]!);
@@ -137,9 +126,7 @@ test('the promise follows a new limit without a reload', async ({ page }) => {
   const governed = await configGovernedNodes(kc);
   expect(governed.length, 'no node takes its limit from the PeerPodConfig').toBeGreaterThan(0);
   await page.goto(CAPACITY_PATH);
-  await expect(roomCard(page).getByText(/^At most [\d,]+ more peer pod VMs can start$/)).toBeVisible({
-    timeout: 30_000,
-  });
+  await expect(roomVerdictText(page)).toBeVisible({ timeout: 30_000 });
   try {
     await setPeerPodConfigLimit(kc, String(originalLimit! + 3));
     await expect(async () => {
@@ -152,4 +139,41 @@ test('the promise follows a new limit without a reload', async ({ page }) => {
     await setPeerPodConfigLimit(kc, original!);
     await expectNodesAdvertise(kc, governed, originalLimit!);
   }
+});
+
+test('a node’s Peer pods tab shows the size the cloud gave a demo peer pod’s VM', async ({ page }) => {
+  const kc = adminKubeConfig();
+  const pod = await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: DEMO_NAMESPACE, name: SIZED_POD });
+  const node = pod.spec?.nodeName;
+  expect(node, `${DEMO_NAMESPACE}/${SIZED_POD} is not bound to a node`).toBeTruthy();
+  // The VM the adaptor made for it (its PeerPod's instanceID) and the instance type EC2 holds for it.
+  const peerPod = (await kc.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({
+    group: 'confidentialcontainers.org',
+    version: 'v1alpha1',
+    plural: 'peerpods',
+    namespace: DEMO_NAMESPACE,
+    name: SIZED_POD,
+  })) as { spec?: { instanceID?: string } };
+  const instanceId = peerPod.spec?.instanceID;
+  expect(instanceId, `the PeerPod ${SIZED_POD} names no VM`).toBeTruthy();
+  const cloud = await motoCloud(kc);
+  const described = await cloud.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId!] }));
+  const instance = described.Reservations?.[0]?.Instances?.[0];
+  expect(instance?.InstanceType).toBe(DEMO_SIZES.aws.default);
+  const vmName = instance?.Tags?.find((tag) => tag.Key === 'Name')?.Value;
+
+  await page.goto(`/k8s/cluster/nodes/${node}/peer-pods`);
+  const row = podRow(page.getByLabel('Peer pods on this node', { exact: true }), SIZED_POD);
+  await expect(cell(row, 'VM')).toHaveText(vmName!);
+  // The cloud's size, not the one expected from the pod's annotations ("… (expected)"), with what it holds.
+  const size = cell(row, 'VM size');
+  await expect(size.locator('div')).toHaveText(instance!.InstanceType!);
+  const room = await fetchCapacityRoom(page);
+  const spec = room.sizes.find((candidate) => candidate.name === instance!.InstanceType);
+  expect(spec, `the room describes no ${instance!.InstanceType}`).toBeDefined();
+  await expect(size.locator('small')).toHaveText(
+    `${spec!.vcpus} vCPUs · ${Math.round((spec!.memoryMiB / 1024) * 10) / 10} GiB`,
+  );
+  await row.scrollIntoViewIfNeeded();
+  await screenshot(page, 'node-peer-pods-vm-size');
 });
