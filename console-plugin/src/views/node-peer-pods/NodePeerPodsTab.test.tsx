@@ -5,9 +5,10 @@ import { SIZING_ANNOTATIONS } from '@peer-pods-console/contract/sizing';
 
 import { NodeModel } from '../../models/Node';
 import { PodKind, PodModel } from '../../models/Pod';
-import { BACKEND_API_BASE } from '../../api/backend';
+import { BACKEND_API_BASE, type NodeCapacity } from '../../api/backend';
 import {
   backendCalls,
+  capacitySummary,
   nodeCapacity,
   nodeCapacityDetail,
   serveBackend,
@@ -15,8 +16,8 @@ import {
 } from '../../test/capacityFixtures';
 import { ADMIN_PERMISSIONS, node, VIEWER_PERMISSIONS } from '../../test/fixtures';
 import { stuckPeerPod, stuckPeerPods } from '../../test/operationsFixtures';
+import { capacityRoom, roomWith64FreeVcpus, vmSize } from '../../test/roomFixtures';
 import { consoleFetchJSON, fakeAccess, fakeCluster, httpError, useK8sWatchResource } from '../../test/sdk-mock';
-import { capacityRoom, vmSize } from '../peer-pods/capacity/capacityRoomTestData';
 import NodePeerPodsTab from './NodePeerPodsTab';
 
 const peerPod = (name: string, nodeName: string, { counted = true, namespace = 'demo' } = {}): PodKind => ({
@@ -41,6 +42,15 @@ const sizedPeerPod = (name: string, annotations: Record<string, string>): PodKin
   const pod = peerPod(name, 'worker-a');
   return { ...pod, metadata: { ...pod.metadata, annotations } };
 };
+
+/** The running VM of the pod demo/web-1, as the cloud inventory describes it. */
+const web1Vm = (instanceType: string): NodeCapacity['vms'][number] => ({
+  id: 'i-0a1',
+  name: 'podvm-web-1-abcd1234',
+  state: 'running',
+  instanceType,
+  pod: { namespace: 'demo', name: 'web-1' },
+});
 
 const plainPod = (name: string, nodeName: string): PodKind => ({
   apiVersion: 'v1',
@@ -123,16 +133,7 @@ describe('Node details → Peer pods tab', () => {
       '/capacity/nodes/worker-a': nodeCapacityDetail(
         nodeCapacity('worker-a', {
           used: 1,
-          vms: [
-            {
-              id: 'i-0a1',
-              name: 'podvm-web-1-abcd1234',
-              state: 'running',
-              instanceType: 't3.small',
-              pod: { namespace: 'demo', name: 'web-1' },
-            },
-            { id: 'i-0b2', name: 'podvm-lost-ffff0000', state: 'running' },
-          ],
+          vms: [web1Vm('t3.small'), { id: 'i-0b2', name: 'podvm-lost-ffff0000', state: 'running' }],
         }),
         {
           unaccounted: [
@@ -300,6 +301,31 @@ describe('Node details → Peer pods tab', () => {
     expect(consoleFetchJSON.put).toHaveBeenCalledWith(`${BACKEND_API_BASE}/nodes/worker-a/override`, { override: 5 });
   });
 
+  it('states what the override typed promises over every node of the cluster, which the editor reads itself', async () => {
+    const user = userEvent.setup();
+    fakeCluster.setObjects(PodModel, []);
+    fakeCluster.setObjects(NodeModel, [node('worker-a')]);
+    serveBackend({
+      '/capacity/nodes/worker-a': nodeCapacityDetail(nodeCapacity('worker-a')),
+      '/capacity': capacitySummary([nodeCapacity('worker-a'), nodeCapacity('worker-b')]),
+      '/permissions': ADMIN_PERMISSIONS,
+      '/capacity/room': roomWith64FreeVcpus(),
+    });
+    renderTab();
+
+    await user.click(await screen.findByRole('button', { name: 'Set override' }));
+    const dialog = screen.getByRole('dialog', { name: 'VM limit override' });
+    await user.type(within(dialog).getByRole('textbox', { name: /VM limit override/ }), '5');
+
+    // worker-a at 5, worker-b at the PeerPodConfig's 10.
+    expect(
+      await within(dialog).findByText(
+        'With this override, the nodes promise 15 VMs = 30 vCPUs (m6a.large); the quota has 64 vCPUs free: at most 32 more VMs can start.',
+      ),
+    ).toBeInTheDocument();
+    expect(backendCalls()).toContain('/capacity');
+  });
+
   it('disables the override button, with the reason, without the permission to patch this node', async () => {
     const user = userEvent.setup();
     fakeAccess.deny({ resource: 'nodes', verb: 'patch', name: 'worker-a' });
@@ -321,34 +347,21 @@ describe('Node details → Peer pods tab', () => {
       sizedPeerPod('asks-not-allowed', { [SIZING_ANNOTATIONS.machineType]: 'c5.4xlarge' }),
       sizedPeerPod('asks-too-much', { [SIZING_ANNOTATIONS.vcpus]: '64', [SIZING_ANNOTATIONS.memory]: '262144' }),
     ];
-    const nodeWithVm = nodeCapacityDetail(
-      nodeCapacity('worker-a', {
-        used: 1,
-        vms: [
-          {
-            id: 'i-0a1',
-            name: 'podvm-web-1-abcd1234',
-            state: 'running',
-            instanceType: 'm6a.large',
-            pod: { namespace: 'demo', name: 'web-1' },
-          },
-        ],
-      }),
-    );
+    const nodeWithVm = nodeCapacityDetail(nodeCapacity('worker-a', { used: 1, vms: [web1Vm('m6a.large')] }));
     const room = capacityRoom({
       allowedSizes: ['m6a.large', 'm6a.xlarge'],
       sizes: [vmSize('m6a.large', 2, 8192), vmSize('m6a.xlarge', 4, 16384)],
     });
 
-    it("shows the real size of a pod's VM, and the size the adaptor will pick for a pod without one", async () => {
-      fakeCluster.setObjects(PodModel, pods);
-      serveBackend({
-        '/capacity/nodes/worker-a': nodeWithVm,
-        '/permissions': ADMIN_PERMISSIONS,
-        '/capacity/room': room,
-      });
-
+    /** The tab with these pods on worker-a, web-1's VM in the inventory, and the room for users who may read the cloud. */
+    const renderWithPods = (podsHere: PodKind[], permissions = ADMIN_PERMISSIONS) => {
+      fakeCluster.setObjects(PodModel, podsHere);
+      serveBackend({ '/capacity/nodes/worker-a': nodeWithVm, '/permissions': permissions, '/capacity/room': room });
       renderTab();
+    };
+
+    it("shows the real size of a pod's VM, and the size the adaptor will pick for a pod without one", async () => {
+      renderWithPods(pods);
 
       await screen.findAllByText('m6a.xlarge (expected)');
       const cells = await vmSizeCells();
@@ -361,14 +374,8 @@ describe('Node details → Peer pods tab', () => {
 
     it('warns, with the reason, when the adaptor will refuse to create the VM', async () => {
       const user = userEvent.setup();
-      fakeCluster.setObjects(PodModel, pods);
-      serveBackend({
-        '/capacity/nodes/worker-a': nodeWithVm,
-        '/permissions': ADMIN_PERMISSIONS,
-        '/capacity/room': room,
-      });
 
-      renderTab();
+      renderWithPods(pods);
 
       const refused = await screen.findByText('c5.4xlarge not allowed');
       await user.hover(refused);
@@ -410,14 +417,7 @@ describe('Node details → Peer pods tab', () => {
     });
 
     it('shows only the real sizes to a user who may not read the cloud, and reads no sizes', async () => {
-      fakeCluster.setObjects(PodModel, pods.slice(0, 2));
-      serveBackend({
-        '/capacity/nodes/worker-a': nodeWithVm,
-        '/permissions': { ...VIEWER_PERMISSIONS, canReadCloud: false },
-        '/capacity/room': room,
-      });
-
-      renderTab();
+      renderWithPods(pods.slice(0, 2), { ...VIEWER_PERMISSIONS, canReadCloud: false });
 
       expect(
         await within(await screen.findByRole('grid', { name: 'Peer pods on this node' })).findByText(

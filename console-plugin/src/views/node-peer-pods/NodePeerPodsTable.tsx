@@ -8,12 +8,12 @@ import { sizeRequestOf } from '@peer-pods-console/contract/sizing';
 
 import type { CapacityRoom, NodeCapacity } from '../../api/backend';
 import LoadingState from '../../components/LoadingState';
+import { useSizeText } from '../../hooks/useSizeText';
 import { messageOf } from '../../k8s/loadErrors';
 import { groupVersionKindOf } from '../../models/groupVersionKind';
 import { PEER_POD_VM_RESOURCE } from '../../models/PeerPodConfig';
 import { PodKind, PodModel } from '../../models/Pod';
 import { expectedSizeOf, sizeKeysOf, sizeSpecOf } from '../peer-pods/capacity/cloudRoom';
-import { useSizeText } from '../peer-pods/capacity/useSizeText';
 
 /** Whether the pod requests a peer-pod VM, i.e. the scheduler counts it against the node's limit. */
 const requestsVm = (pod: PodKind): boolean =>

@@ -171,6 +171,7 @@ const CapacityTab: FC = () => {
         <LimitEditorModal
           peerPodConfig={peerPodConfig}
           nodes={nodes}
+          clusterCapacity={capacity}
           onClose={() => {
             setEditingLimit(false);
             history.refresh();
@@ -181,6 +182,7 @@ const CapacityTab: FC = () => {
         <NodeOverrideModal
           nodeName={overrideNode}
           capacity={nodes?.find((node) => node.name === overrideNode)}
+          clusterCapacity={capacity}
           onClose={() => {
             setOverrideNode(undefined);
             history.refresh();

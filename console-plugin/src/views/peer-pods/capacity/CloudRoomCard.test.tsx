@@ -5,8 +5,8 @@ import { MemoryRouter } from 'react-router-dom-v5-compat';
 import { PeerPodConfigModel } from '../../../models/PeerPodConfig';
 import { backendCalls, capacitySummary, nodeCapacity, serveBackend } from '../../../test/capacityFixtures';
 import { ADMIN_PERMISSIONS, peerPodConfig, VIEWER_PERMISSIONS } from '../../../test/fixtures';
+import { capacityRoom, knownQuota, refusedQuota, roomWith64FreeVcpus, vmSize } from '../../../test/roomFixtures';
 import { fakeCluster, httpError } from '../../../test/sdk-mock';
-import { capacityRoom, knownQuota, vmSize } from './capacityRoomTestData';
 import CapacityTab from './CapacityTab';
 import CloudRoomCard from './CloudRoomCard';
 
@@ -32,14 +32,10 @@ const factOf = (term: string) => {
 const roomCalls = () => backendCalls().filter((path) => path.split('?')[0] === '/capacity/room').length;
 
 /** 20 nodes with limit 10 promise 200 VMs of 2 vCPUs; the quota has 64 vCPUs free: room for 32. */
-const overPromised = capacityRoom({
-  quotas: [knownQuota(64, 0)],
+const overPromised = roomWith64FreeVcpus({
   promisedVms: 200,
-  usedVms: 0,
-  freeVcpus: 64,
   promisedVcpus: 400,
   stillPromisedVms: 200,
-  moreVms: 32,
   exceeds: true,
 });
 
@@ -145,15 +141,7 @@ describe('Cloud room card', () => {
     serveBackend({
       '/permissions': ADMIN_PERMISSIONS,
       '/capacity/room': capacityRoom({
-        quotas: [
-          knownQuota(0, 0, {
-            state: 'not-permitted',
-            limit: null,
-            used: null,
-            free: null,
-            permission: 'servicequotas:GetServiceQuota',
-          }),
-        ],
+        quotas: [refusedQuota],
         freeVcpus: null,
         moreVms: null,
         exceeds: null,

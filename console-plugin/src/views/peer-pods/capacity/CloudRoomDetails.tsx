@@ -14,10 +14,10 @@ import { useTranslation } from 'react-i18next';
 import type { CapacityRoom, VcpuQuota } from '../../../api/backend';
 import BackendProblemAlert from '../../../components/BackendProblemAlert';
 import { backendProblemOf } from '../../../components/backendProblem';
+import { useSizeText } from '../../../hooks/useSizeText';
 import { PEER_PODS_PAGE_PATH } from '../peerPodsRoutes';
 import { sizeKeysOf, sizeSpecOf, tightestQuota } from './cloudRoom';
 import QuotaShortAlert from './QuotaShortAlert';
-import { useSizeText } from './useSizeText';
 
 /** One term of the card: its value, and a quieter line under it that says where the value comes from. */
 const RoomFact: FC<{ term: string; help?: ReactNode; children: ReactNode }> = ({ term, help, children }) => (

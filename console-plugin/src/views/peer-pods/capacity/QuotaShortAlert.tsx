@@ -4,8 +4,8 @@ import { useTranslation } from 'react-i18next';
 
 import type { CapacityRoom, VcpuQuota } from '../../../api/backend';
 import CopyableCodeBlock from '../../../components/CopyableCodeBlock';
+import { useSizeText } from '../../../hooks/useSizeText';
 import { quotaIncreaseCommand, quotaLimitNeeded, shortfallOf } from './cloudRoom';
-import { useSizeText } from './useSizeText';
 
 type QuotaShortAlertProps = {
   room: CapacityRoom;

@@ -1,7 +1,7 @@
 import { SIZING_ANNOTATIONS } from '@peer-pods-console/contract/sizing';
 
-import { capacityRoom, knownQuota, vmSize } from './capacityRoomTestData';
-import { expectedSizeOf, memoryAmount, quotaIncreaseCommand, quotaLimitNeeded, tightestQuota } from './cloudRoom';
+import { capacityRoom, knownQuota, vmSize } from '../../../test/roomFixtures';
+import { expectedSizeOf, quotaIncreaseCommand, quotaLimitNeeded, tightestQuota } from './cloudRoom';
 
 describe('cloud room', () => {
   it('takes the known quota with the fewest free vCPUs as the one that decides', () => {
@@ -51,11 +51,5 @@ describe('cloud room', () => {
       ok: 'unknown',
     });
     expect(expectedSizeOf({ ...room, defaultSize: null }, asks)).toBeNull();
-  });
-
-  it('writes memory in GiB from 1 GiB up and in MiB below', () => {
-    expect(memoryAmount(8192)).toEqual({ amount: 8, unit: 'GiB' });
-    expect(memoryAmount(3840)).toEqual({ amount: 3.8, unit: 'GiB' });
-    expect(memoryAmount(512)).toEqual({ amount: 512, unit: 'MiB' });
   });
 });

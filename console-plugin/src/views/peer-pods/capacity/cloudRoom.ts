@@ -93,9 +93,3 @@ export const quotaIncreaseCommand = (
   }
   return null;
 };
-
-/** Memory in the unit people read it in: GiB (at most one decimal) from 1 GiB up, MiB below. */
-export const memoryAmount = (memoryMiB: number): { amount: number; unit: 'GiB' | 'MiB' } =>
-  memoryMiB >= 1024
-    ? { amount: Math.round((memoryMiB / 1024) * 10) / 10, unit: 'GiB' }
-    : { amount: memoryMiB, unit: 'MiB' };

@@ -6,9 +6,9 @@ import { PeerPodConfigModel } from '../../../../models/PeerPodConfig';
 import { backendCalls, capacitySummary, nodeCapacity, serveBackend } from '../../../../test/capacityFixtures';
 import { FakeEventSource } from '../../../../test/fakeEventSource';
 import { ADMIN_PERMISSIONS, peerPodConfig } from '../../../../test/fixtures';
+import { capacityRoom, refusedQuota, roomWith64FreeVcpus } from '../../../../test/roomFixtures';
 import { consoleFetchJSON, fakeAccess, fakeCluster, httpError, k8sPatch } from '../../../../test/sdk-mock';
 import CapacityTab from '../CapacityTab';
-import { capacityRoom, refusedQuota } from './capacityRoomFixture';
 
 const BACKEND = '/api/proxy/plugin/peer-pods-console-plugin/backend/api/v1';
 
@@ -305,9 +305,11 @@ describe('Limit editor: the promise against the cloud quota', () => {
     fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig({ limit: '10' })]);
   });
 
+  afterEach(() => vi.unstubAllGlobals());
+
   it('says what the value typed promises, in VMs and vCPUs, and how many more VMs the quota lets start', async () => {
     const user = userEvent.setup();
-    serveRoom(capacityRoom({ usedVms: 20 }));
+    serveRoom(roomWith64FreeVcpus({ usedVms: 20 }));
     renderTab();
     const dialog = await openEditor(user);
 
@@ -335,11 +337,31 @@ describe('Limit editor: the promise against the cloud quota', () => {
     expect(roomReads()).toBe(readsBefore);
   });
 
+  it("counts over the Capacity tab's live capacity, opening no stream of its own", async () => {
+    FakeEventSource.reset();
+    vi.stubGlobal('EventSource', FakeEventSource);
+    const user = userEvent.setup();
+    serveRoom(roomWith64FreeVcpus());
+    renderTab();
+    const dialog = await openEditor(user);
+    await within(dialog).findByText(/the nodes promise 32 VMs/);
+
+    // A fourth node at the limit joins.
+    FakeEventSource.emit(
+      'capacity',
+      capacitySummary([...threeNodes().nodes, nodeCapacity('worker-d')], { revision: 2 }),
+    );
+
+    expect(within(dialog).getByText(/the nodes promise 42 VMs/)).toBeInTheDocument();
+    expect(FakeEventSource.instances).toHaveLength(1);
+    expect(backendCalls().filter((path) => path === '/capacity')).toHaveLength(1);
+  });
+
   it('warns, without blocking the save, when the limits promise more VMs than the quota holds', async () => {
     const user = userEvent.setup();
     fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig({ limit: '1' })]);
     const twentyNodes = Array.from({ length: 20 }, (_, index) => nodeCapacity(`worker-${index}`, { desired: 1 }));
-    serveRoom(capacityRoom(), capacitySummary(twentyNodes));
+    serveRoom(roomWith64FreeVcpus(), capacitySummary(twentyNodes));
     renderTab();
     const dialog = await openEditor(user);
 

@@ -13,7 +13,7 @@ import ConvergenceProgress from './ConvergenceProgress';
 import { adaptorAgrees, type AdaptorLimit } from './limitPromise';
 import LimitInput from './LimitInput';
 import { nodesAboveLimit, validateLimit } from './limitValidation';
-import PromiseHint from './PromiseHint';
+import PromiseHint, { type ClusterCapacity } from './PromiseHint';
 import SaveErrorAlert from './SaveErrorAlert';
 import { useLimitSave } from './useLimitSave';
 import { useStableId } from '../../../../hooks/useStableId';
@@ -25,6 +25,8 @@ type LimitEditorModalProps = {
   peerPodConfig: PeerPodConfigKind;
   /** The live capacity rows (undefined when the backend cannot be read): warnings and progress. */
   nodes: NodeCapacity[] | undefined;
+  /** The cluster's capacity, when the caller watches it already: the promise is counted over it. */
+  clusterCapacity?: ClusterCapacity;
   onClose: () => void;
 };
 
@@ -34,7 +36,7 @@ type LimitEditorModalProps = {
  * PEERPODS_LIMIT_PER_NODE in step, patches it as the signed-in user, then follows the nodes as they
  * advertise the new limit.
  */
-const LimitEditorModal: FC<LimitEditorModalProps> = ({ peerPodConfig, nodes, onClose }) => {
+const LimitEditorModal: FC<LimitEditorModalProps> = ({ peerPodConfig, nodes, clusterCapacity, onClose }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const { setLimit } = usePeerPodLimitActions();
   const current = peerPodConfig.spec.limit;
@@ -151,6 +153,7 @@ const LimitEditorModal: FC<LimitEditorModalProps> = ({ peerPodConfig, nodes, onC
                     <PromiseHint
                       changes={validation.ok ? [{ kind: 'limit', config, limit: validation.value }] : []}
                       room={room}
+                      clusterCapacity={clusterCapacity}
                     />
                   )
                 }

@@ -7,9 +7,9 @@ import { PeerPodConfigModel } from '../../../../models/PeerPodConfig';
 import { backendCalls, capacitySummary, nodeCapacity, serveBackend } from '../../../../test/capacityFixtures';
 import { FakeEventSource } from '../../../../test/fakeEventSource';
 import { ADMIN_PERMISSIONS, node, peerPodConfig } from '../../../../test/fixtures';
+import { capacityRoom, roomWith64FreeVcpus } from '../../../../test/roomFixtures';
 import { consoleFetchJSON, fakeAccess, fakeCluster, httpError, k8sPatch } from '../../../../test/sdk-mock';
 import CapacityTab from '../CapacityTab';
-import { capacityRoom } from './capacityRoomFixture';
 
 const OVERRIDE = 'peerpods.openshift.io/vm-limit';
 
@@ -42,26 +42,34 @@ const openOverride = async (user: ReturnType<typeof userEvent.setup>, name: RegE
 
 const field = (dialog: HTMLElement) => within(dialog).getByRole('textbox', { name: /VM limit override/ });
 
-describe('Node override editor', () => {
-  afterEach(() => vi.unstubAllGlobals());
-
-  beforeEach(() => {
-    FakeEventSource.reset();
-    vi.stubGlobal('EventSource', FakeEventSource);
-    fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig({ limit: '10' })]);
-    serveBackend({
-      '/capacity': capacitySummary([
-        nodeCapacity('worker-a', { used: 6 }),
-        nodeCapacity('worker-b', { source: 'override', override: 4, desired: 4 }),
-        nodeCapacity('worker-c', { caaOwner: 'uid-1' }),
-      ]),
-    });
-    fakeCluster.setObjects(NodeModel, [
-      annotated('worker-a', { 'machine.openshift.io/machine': 'm-a' }),
-      annotated('worker-b', { [OVERRIDE]: '4' }),
-      annotated('worker-c', undefined),
-    ]);
+/**
+ * A PeerPodConfig with limit 10 and three nodes: worker-a on it with 6 peer pods running, worker-b
+ * at its override of 4, worker-c advertised by cloud-api-adaptor (at 10). The backend answers
+ * `/capacity` with them, and `more` besides.
+ */
+const arrangeCluster = (more: Record<string, unknown> = {}) => {
+  FakeEventSource.reset();
+  vi.stubGlobal('EventSource', FakeEventSource);
+  fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig({ limit: '10' })]);
+  serveBackend({
+    '/capacity': capacitySummary([
+      nodeCapacity('worker-a', { used: 6 }),
+      nodeCapacity('worker-b', { source: 'override', override: 4, desired: 4 }),
+      nodeCapacity('worker-c', { caaOwner: 'uid-1' }),
+    ]),
+    ...more,
   });
+  fakeCluster.setObjects(NodeModel, [
+    annotated('worker-a', { 'machine.openshift.io/machine': 'm-a' }),
+    annotated('worker-b', { [OVERRIDE]: '4' }),
+    annotated('worker-c', undefined),
+  ]);
+};
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('Node override editor', () => {
+  beforeEach(() => arrangeCluster());
 
   it('sends the override to the backend, which writes the annotation as the user', async () => {
     const user = userEvent.setup();
@@ -184,28 +192,10 @@ describe('Node override editor', () => {
 });
 
 describe('Node override editor: the promise against the cloud quota', () => {
-  afterEach(() => vi.unstubAllGlobals());
-
-  beforeEach(() => {
-    FakeEventSource.reset();
-    vi.stubGlobal('EventSource', FakeEventSource);
-    fakeCluster.setObjects(PeerPodConfigModel, [peerPodConfig({ limit: '10' })]);
-    // worker-a and worker-c at the config's 10, worker-b at its override of 4; 6 VMs run.
-    serveBackend({
-      '/capacity': capacitySummary([
-        nodeCapacity('worker-a', { used: 6 }),
-        nodeCapacity('worker-b', { source: 'override', override: 4, desired: 4 }),
-        nodeCapacity('worker-c'),
-      ]),
-      '/permissions': ADMIN_PERMISSIONS,
-      '/capacity/room': capacityRoom({ usedVms: 6 }),
-    });
-    fakeCluster.setObjects(NodeModel, [
-      annotated('worker-a', undefined),
-      annotated('worker-b', { [OVERRIDE]: '4' }),
-      annotated('worker-c', undefined),
-    ]);
-  });
+  // The nodes promise 10 + 4 + 10 = 24 VMs now, of which 6 run.
+  beforeEach(() =>
+    arrangeCluster({ '/permissions': ADMIN_PERMISSIONS, '/capacity/room': roomWith64FreeVcpus({ usedVms: 6 }) }),
+  );
 
   it('says what the override typed promises, over every node', async () => {
     const user = userEvent.setup();
@@ -221,6 +211,18 @@ describe('Node override editor: the promise against the cloud quota', () => {
     ).toBeInTheDocument();
     // No override to remove on worker-a.
     expect(within(dialog).queryByText(/Without the override/)).not.toBeInTheDocument();
+  });
+
+  it("counts over the Capacity tab's live capacity, opening no stream of its own", async () => {
+    const user = userEvent.setup();
+    renderTab();
+    const dialog = await openOverride(user, /^Set override on worker-a$/);
+
+    await user.type(field(dialog), '20');
+
+    expect(await within(dialog).findByText(/With this override, the nodes promise 34 VMs/)).toBeInTheDocument();
+    expect(FakeEventSource.instances).toHaveLength(1);
+    expect(backendCalls().filter((path) => path === '/capacity')).toHaveLength(1);
   });
 
   it('warns when the override promises more VMs than the quota holds', async () => {

@@ -14,7 +14,7 @@ import { type NodeKind, VM_LIMIT_OVERRIDE_ANNOTATION } from '../../../../models/
 import type { PlannedChange } from './limitPromise';
 import LimitInput from './LimitInput';
 import { nodeConverged, validateLimit } from './limitValidation';
-import PromiseHint from './PromiseHint';
+import PromiseHint, { type ClusterCapacity } from './PromiseHint';
 import SaveErrorAlert from './SaveErrorAlert';
 import { useLimitSave } from './useLimitSave';
 import { useStableId } from '../../../../hooks/useStableId';
@@ -23,6 +23,8 @@ type NodeOverrideModalProps = {
   nodeName: string;
   /** The node's live capacity row, when the backend can be read: warnings and progress. */
   capacity: NodeCapacity | undefined;
+  /** The cluster's capacity, when the caller watches it already: the promise is counted over it. */
+  clusterCapacity?: ClusterCapacity;
   onClose: () => void;
 };
 
@@ -30,7 +32,7 @@ type NodeOverrideModalProps = {
  * Sets or removes one node's VM limit override (its annotation), as the signed-in user, saying what
  * either promises against the cloud's vCPU quota, then shows when the node advertises the result.
  */
-const NodeOverrideModal: FC<NodeOverrideModalProps> = ({ nodeName, capacity, onClose }) => {
+const NodeOverrideModal: FC<NodeOverrideModalProps> = ({ nodeName, capacity, clusterCapacity, onClose }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const { node, loaded, loadError } = useNode(nodeName);
   const { setNodeOverride } = usePeerPodLimitActions();
@@ -120,7 +122,7 @@ const NodeOverrideModal: FC<NodeOverrideModalProps> = ({ nodeName, capacity, onC
               isDisabled={saving !== undefined}
               autoFocus
               help={t('How many peer pod VMs this node may run, whatever the PeerPodConfig says.')}
-              hint={canReadCloud && <PromiseHint changes={promised} room={room} />}
+              hint={canReadCloud && <PromiseHint changes={promised} room={room} clusterCapacity={clusterCapacity} />}
             />
           </Form>
         </StackItem>

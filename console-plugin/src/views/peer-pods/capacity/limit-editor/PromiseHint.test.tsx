@@ -2,9 +2,9 @@ import { render, screen } from '@testing-library/react';
 import { HelperText } from '@patternfly/react-core';
 
 import type { CapacityRoomState } from '../../../../hooks/useCapacityRoom';
-import { capacitySummary, nodeCapacity, serveBackend } from '../../../../test/capacityFixtures';
+import { backendCalls, capacitySummary, nodeCapacity, serveBackend } from '../../../../test/capacityFixtures';
+import { capacityRoom } from '../../../../test/roomFixtures';
 import { httpError } from '../../../../test/sdk-mock';
-import { capacityRoom } from './capacityRoomFixture';
 import type { PlannedChange } from './limitPromise';
 import PromiseHint from './PromiseHint';
 
@@ -65,6 +65,21 @@ describe('the promise of the value typed', () => {
         'With this limit, the nodes promise 24 VMs; their vCPUs cannot be counted: the backend is starting',
       ),
     ).toBeInTheDocument();
+  });
+
+  it('counts over the capacity its editor is given, and reads none itself', async () => {
+    render(
+      <HelperText>
+        <PromiseHint
+          changes={[TWELVE]}
+          room={roomState({ room: capacityRoom() })}
+          clusterCapacity={{ summary: capacitySummary([nodeCapacity('worker-a')]) }}
+        />
+      </HelperText>,
+    );
+
+    expect(await screen.findByText(/the nodes promise 12 VMs/)).toBeInTheDocument();
+    expect(backendCalls()).not.toContain('/capacity');
   });
 
   it('says nothing until the room is read', async () => {

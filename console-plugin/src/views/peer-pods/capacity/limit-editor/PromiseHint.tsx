@@ -4,28 +4,52 @@ import type { RoomVerdict } from '@peer-pods-console/contract/sizing';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 
-import { useCapacitySummary } from '../../../../hooks/useCapacitySummary';
+import type { CapacitySummary } from '../../../../api/backend';
+import { useCapacitySummary, type CapacitySummaryState } from '../../../../hooks/useCapacitySummary';
 import type { CapacityRoomState } from '../../../../hooks/useCapacityRoom';
 import { messageOf } from '../../../../k8s/loadErrors';
 import { type PlannedChange, plannedVerdict, quotaGapOf, type RoomGap, sizeGapOf } from './limitPromise';
 
 type RoomReading = Pick<CapacityRoomState, 'room' | 'loaded' | 'error'>;
 
-type PromiseHintProps = {
+/** The whole cluster's live capacity model as a view watches it (useCapacitySummary). */
+export type ClusterCapacity = Pick<CapacitySummaryState, 'summary'>;
+
+type PromiseLinesProps = {
   /** The changes to state the promise of, one line each; empty while the value typed is not valid. */
   changes: PlannedChange[];
   /** The room the editor reads once (useCapacityRoom): typing asks the backend nothing. */
   room: RoomReading;
 };
 
+type PromiseHintProps = PromiseLinesProps & {
+  /**
+   * The cluster's capacity when the editor's caller watches it already (the Capacity tab). Left
+   * out (a node's tab, which has that node's row only), the hint reads it itself.
+   */
+  clusterCapacity?: ClusterCapacity;
+};
+
 /**
  * Helper text items (inside a HelperText) saying how many VMs the limits would promise if the change
- * were saved, the vCPUs those need, and whether the cloud account's quota holds them. It reads the
- * live capacity rows itself, since an editor may be given one node's row only.
+ * were saved, the vCPUs those need, and whether the cloud account's quota holds them, over every
+ * node of the cluster.
  */
-const PromiseHint: FC<PromiseHintProps> = ({ changes, room }) => {
-  const { t } = useTranslation('plugin__peer-pods-console-plugin');
+const PromiseHint: FC<PromiseHintProps> = ({ clusterCapacity, ...lines }) =>
+  clusterCapacity ? (
+    <PromiseLines {...lines} summary={clusterCapacity.summary} />
+  ) : (
+    <PromiseOverOwnCapacity {...lines} />
+  );
+
+/** Opens a capacity stream of its own: only for an editor whose caller does not watch the whole cluster. */
+const PromiseOverOwnCapacity: FC<PromiseLinesProps> = (lines) => {
   const { summary } = useCapacitySummary();
+  return <PromiseLines {...lines} summary={summary} />;
+};
+
+const PromiseLines: FC<PromiseLinesProps & { summary: CapacitySummary | undefined }> = ({ changes, room, summary }) => {
+  const { t } = useTranslation('plugin__peer-pods-console-plugin');
   if (!summary || !room.loaded) return null;
   return (
     <>

@@ -1,5 +1,5 @@
 import { capacitySummary, nodeCapacity, unrelatedNodeCapacity } from '../../../../test/capacityFixtures';
-import { capacityRoom, knownQuota, refusedQuota } from './capacityRoomFixture';
+import { capacityRoom, knownQuota, refusedQuota, roomWith64FreeVcpus } from '../../../../test/roomFixtures';
 import { adaptorAgrees, plannedVerdict, quotaGapOf, sizeGapOf } from './limitPromise';
 
 const CONFIG = { namespace: 'openshift-sandboxed-containers-operator', name: 'peerpodconfig-openshift' };
@@ -12,7 +12,11 @@ describe('the promise of a planned change', () => {
   ]);
 
   it('gives a new limit to the nodes without an override only', () => {
-    const verdict = plannedVerdict(summary, capacityRoom({ usedVms: 4 }), { kind: 'limit', config: CONFIG, limit: 20 });
+    const verdict = plannedVerdict(summary, roomWith64FreeVcpus({ usedVms: 4 }), {
+      kind: 'limit',
+      config: CONFIG,
+      limit: 20,
+    });
 
     expect(verdict).toMatchObject({ promisedVms: 23, promisedVcpus: 46, stillPromisedVms: 19, moreVms: 32 });
     expect(verdict.exceeds).toBe(false);
@@ -53,7 +57,7 @@ describe('why the room is not known', () => {
   });
 
   it('prefers a quota the credentials may not read, with the permission they need, over one not read', () => {
-    const unread = { ...knownQuota(0), state: 'unknown' as const, free: null, detail: 'throttled' };
+    const unread = { ...knownQuota(0, 0), state: 'unknown' as const, free: null, detail: 'throttled' };
 
     expect(quotaGapOf(capacityRoom({ quotas: [unread, refusedQuota] }))).toEqual({
       kind: 'not-permitted',
