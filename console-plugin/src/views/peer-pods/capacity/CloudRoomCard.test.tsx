@@ -137,6 +137,31 @@ describe('Cloud room card', () => {
     expect(factOf('Default VM size')).toHaveTextContent(/AZURE_INSTANCE_SIZE in peer-pods-cm$/);
   });
 
+  it('on Azure, shows the region’s total beside the family quota that decides', async () => {
+    serveBackend({
+      '/permissions': ADMIN_PERMISSIONS,
+      '/capacity/room': {
+        ...overPromised,
+        provider: 'azure',
+        region: 'eastus',
+        defaultSize: 'Standard_DC2as_v5',
+        sizes: [{ ...vmSize('Standard_DC2as_v5', 2, 8192), quota: 'standardDCASv5Family' }],
+        quotas: [
+          knownQuota(48, 2, { code: 'standardDCASv5Family', name: 'Standard DCASv5 Family vCPUs' }),
+          knownQuota(100, 14, { code: 'cores', name: 'Total Regional vCPUs' }),
+        ],
+        freeVcpus: 46,
+        moreVms: 23,
+      },
+    });
+
+    renderCard();
+
+    expect(await screen.findByText('At most 23 more peer pod VMs can start')).toBeInTheDocument();
+    expect(factOf('Tightest vCPU quota')).toHaveTextContent('Standard DCASv5 Family vCPUs');
+    expect(factOf('Other vCPU quotas')).toHaveTextContent('Total Regional vCPUs: limit 100, used 14, free 86 vCPUs');
+  });
+
   it('names the permission to grant when the backend may not read the quota', async () => {
     serveBackend({
       '/permissions': ADMIN_PERMISSIONS,

@@ -68,6 +68,9 @@ const CloudRoomDetails: FC<CloudRoomDetailsProps> = ({ room, configMapName, onRe
   const defaultSpec = room.defaultSize ? sizeSpecOf(room, room.defaultSize) : undefined;
   const quota = tightestQuota(room.quotas);
   const unreadQuotas = room.quotas.filter((candidate) => candidate.state !== 'known');
+  // Azure counts a VM against its family's quota and the region's total: the one that decides is
+  // shown above, the others here, so the admin sees every limit a new VM must fit.
+  const otherQuotas = room.quotas.filter((candidate) => candidate.state === 'known' && candidate !== quota);
 
   const defaultSource =
     room.defaultSizeSource === 'config-map'
@@ -138,6 +141,20 @@ const CloudRoomDetails: FC<CloudRoomDetailsProps> = ({ room, configMapName, onRe
           >
             {quota ? quota.name || quota.code : t('Unknown')}
           </RoomFact>
+          {otherQuotas.length > 0 && (
+            <RoomFact term={t('Other vCPU quotas')} help={t('The default size counts against these too')}>
+              {otherQuotas.map((other) => (
+                <div key={other.code}>
+                  {t('{{quota}}: limit {{limit}}, used {{used}}, free {{free}} vCPUs', {
+                    quota: other.name || other.code,
+                    limit: text.number(other.limit ?? 0),
+                    used: text.number(other.used ?? 0),
+                    free: text.number(other.free ?? 0),
+                  })}
+                </div>
+              ))}
+            </RoomFact>
+          )}
           <RoomFact
             term={t('Room for more VMs')}
             help={
