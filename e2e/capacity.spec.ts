@@ -10,7 +10,7 @@ import { ALLOWED_NAMESPACE_LABEL, ALLOWED_NAMESPACE_LABEL_VALUE } from '@peer-po
 import type { Locator, Page } from '@playwright/test';
 import { expect, signInAs, test } from './support/console.ts';
 import { PEERPOD_RESOURCE } from '../hack/controlplane/fixtures.ts';
-import { adminKubeConfig, readPeerPodConfig, setPeerPodConfigLimit } from './cluster.ts';
+import { adminKubeConfig, readPeerPodConfig } from './cluster.ts';
 import {
   configGovernedNodes,
   createNamespace,
@@ -26,7 +26,7 @@ import {
 } from './support/capacity.ts';
 import { seriousAxeViolations } from './support/pages.ts';
 import { screenshot, viewportScreenshot } from './support/screenshots.ts';
-import { readAdaptorLimit, setAdaptorLimit } from './support/room.ts';
+import { readFoundLimits, restoreLimits } from './support/room.ts';
 
 const CAPACITY_PATH = '/peer-pods/capacity';
 
@@ -128,14 +128,10 @@ test('editing the limit in the UI changes the PeerPodConfig, the nodes advertise
   page,
 }) => {
   const kc = adminKubeConfig();
-  const original = (await readPeerPodConfig(kc)).spec.limit;
-  // The editor keeps PEERPODS_LIMIT_PER_NODE in step by default: it is put back too.
-  const originalAdaptorLimit = await readAdaptorLimit(kc);
-  const originalLimit = wholeLimit(original);
-  expect(originalLimit, `PeerPodConfig spec.limit is "${original}", not a whole number`).toBeDefined();
-  const changed = originalLimit! + 2;
-  const governed = await configGovernedNodes(kc);
-  expect(governed.length, 'no node takes its limit from the PeerPodConfig').toBeGreaterThan(0);
+  // The limit and, since the editor keeps it in step by default, PEERPODS_LIMIT_PER_NODE: both put back.
+  const found = await readFoundLimits(kc);
+  const { limit: original, limitValue: originalLimit, governed } = found;
+  const changed = originalLimit + 2;
 
   await page.goto(CAPACITY_PATH);
   await expect(summaryValue(page, 'VM limit per node')).toHaveText(original!);
@@ -189,9 +185,7 @@ test('editing the limit in the UI changes the PeerPodConfig, the nodes advertise
     await expectPageMatchesCluster(page, kc);
     expect(await pageKeptMark(page), 'the page reloaded').toBe(true);
   } finally {
-    await setPeerPodConfigLimit(kc, original!);
-    await setAdaptorLimit(kc, originalAdaptorLimit);
-    await expectNodesAdvertise(kc, governed, originalLimit!);
+    await restoreLimits(kc, found);
   }
 });
 

@@ -9,14 +9,16 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ADAPTOR_DEFAULT_LIMIT, ADAPTOR_LIMIT_KEY } from '@peer-pods-console/contract/sizing';
 import type { Locator, Page } from '@playwright/test';
 import { OPERATOR_NAMESPACE } from '../hack/controlplane/fixtures.ts';
-import { adminKubeConfig, readPeerPodConfig, setPeerPodConfigLimit } from './cluster.ts';
-import { configGovernedNodes, expectNodesAdvertise, wholeLimit } from './support/capacity.ts';
+import { adminKubeConfig, readPeerPodConfig } from './cluster.ts';
+import { expectNodesAdvertise, wholeLimit } from './support/capacity.ts';
 import { expect, test } from './support/console.ts';
 import { fetchSetupReport, SETUP_CHECK_TITLES, setupRow, setupRowCell } from './support/pages.ts';
 import {
   fetchCapacityRoom,
+  readFoundLimits,
+  restoreLimits,
+  type FoundLimits,
   patchConfigMapData,
-  peerPodsConfigMapName,
   promisedFromCluster,
   readAdaptorLimit,
   roomVerdictText,
@@ -27,40 +29,8 @@ import { screenshot, viewportScreenshot } from './support/screenshots.ts';
 const CAPACITY_PATH = '/peer-pods/capacity';
 const CHECK = 'adaptor-limit';
 
-/** The limit and the key as a test found them, and the nodes that take the limit from the PeerPodConfig. */
-interface Found {
-  limit: string;
-  limitValue: number;
-  /** PEERPODS_LIMIT_PER_NODE as written; undefined: not set. */
-  key: string | undefined;
-  configMap: string;
-  governed: string[];
-}
-
-async function readFound(kc: KubeConfig): Promise<Found> {
-  const limit = (await readPeerPodConfig(kc)).spec.limit;
-  const limitValue = wholeLimit(limit);
-  expect(limitValue, `PeerPodConfig spec.limit is "${limit}", not a whole number`).toBeDefined();
-  const governed = await configGovernedNodes(kc);
-  expect(governed.length, 'no node takes its limit from the PeerPodConfig').toBeGreaterThan(0);
-  return {
-    limit: limit!,
-    limitValue: limitValue!,
-    key: await readAdaptorLimit(kc),
-    configMap: await peerPodsConfigMapName(kc),
-    governed,
-  };
-}
-
-/** Puts the limit and the key back, and waits for the nodes to advertise the limit again. */
-async function restore(kc: KubeConfig, found: Found): Promise<void> {
-  if ((await readPeerPodConfig(kc)).spec.limit !== found.limit) await setPeerPodConfigLimit(kc, found.limit);
-  if ((await readAdaptorLimit(kc)) !== found.key) await setAdaptorLimit(kc, found.key);
-  await expectNodesAdvertise(kc, found.governed, found.limitValue);
-}
-
 /** A new limit that differs from the one found and from what the adaptor applies now. */
-function newLimitFor(found: Found): number {
+function newLimitFor(found: FoundLimits): number {
   const adaptor = found.key === undefined ? ADAPTOR_DEFAULT_LIMIT : wholeLimit(found.key);
   return [found.limitValue - 2, found.limitValue + 2, found.limitValue + 3].find(
     (candidate) => candidate > 1 && candidate !== adaptor,
@@ -68,14 +38,14 @@ function newLimitFor(found: Found): number {
 }
 
 /** `oc patch` of the key, as the check prints its fix (backend/src/setup/checks/adaptor-limit.ts). */
-const fixCommand = (found: Found, limit: number): string =>
+const fixCommand = (found: FoundLimits, limit: number): string =>
   `oc patch configmap ${found.configMap} -n ${OPERATOR_NAMESPACE} --type merge -p '{"data":{"${ADAPTOR_LIMIT_KEY}":"${limit}"}}'`;
 
-const inStepFinding = (found: Found, value: number): string =>
+const inStepFinding = (found: FoundLimits, value: number): string =>
   `${ADAPTOR_LIMIT_KEY} in the ConfigMap ${found.configMap} is ${value}, the same as the PeerPodConfig limit.`;
 
 /** What the check finds when the adaptor applies `key` (undefined: unset, its default) and the limit is `limit`. */
-const driftFinding = (found: Found, key: string | undefined, limit: number): string =>
+const driftFinding = (found: FoundLimits, key: string | undefined, limit: number): string =>
   key === undefined
     ? `The ConfigMap ${found.configMap} does not set ${ADAPTOR_LIMIT_KEY}, so the cloud-api-adaptor uses ${ADAPTOR_DEFAULT_LIMIT}, ` +
       `but the PeerPodConfig limit is ${limit}: where the cloud-api-adaptor advertises the capacity itself, nodes get ` +
@@ -87,7 +57,7 @@ const driftFinding = (found: Found, key: string | undefined, limit: number): str
 const editorDialog = (page: Page): Locator => page.getByRole('dialog', { name: 'Edit the VM limit per node' });
 
 /** The checkbox that writes the limit into PEERPODS_LIMIT_PER_NODE too. */
-const keepInStepBox = (dialog: Locator, found: Found, limit: number): Locator =>
+const keepInStepBox = (dialog: Locator, found: FoundLimits, limit: number): Locator =>
   dialog.getByRole('checkbox', {
     name: `Also set ${ADAPTOR_LIMIT_KEY} in ConfigMap ${OPERATOR_NAMESPACE}/${found.configMap} to ${limit} (now ${
       found.key ?? `unset, ${ADAPTOR_DEFAULT_LIMIT}`
@@ -166,7 +136,7 @@ test('a limit saved with "Also set PEERPODS_LIMIT_PER_NODE" checked lands in the
 }) => {
   test.setTimeout(150_000);
   const kc = adminKubeConfig();
-  const found = await readFound(kc);
+  const found = await readFoundLimits(kc);
   const limit = newLimitFor(found);
   try {
     const dialog = await typeNewLimit(page, limit);
@@ -192,7 +162,7 @@ test('a limit saved with "Also set PEERPODS_LIMIT_PER_NODE" checked lands in the
     await expectAdaptorRow(page, { status: 'Passed', finding: inStepFinding(found, limit) });
     await screenshot(page, 'limits-sync-setup-in-step');
   } finally {
-    await restore(kc, found);
+    await restoreLimits(kc, found);
   }
 });
 
@@ -201,7 +171,7 @@ test('PEERPODS_LIMIT_PER_NODE edited in the ConfigMap to differ from the limit m
 }) => {
   test.setTimeout(120_000);
   const kc = adminKubeConfig();
-  const found = await readFound(kc);
+  const found = await readFoundLimits(kc);
   const differing = String(newLimitFor(found));
   try {
     await setAdaptorLimit(kc, differing);
@@ -220,7 +190,7 @@ test('PEERPODS_LIMIT_PER_NODE edited in the ConfigMap to differ from the limit m
     await page.getByRole('button', { name: 'Check again' }).click();
     await expectAdaptorRow(page, { status: 'Passed', finding: inStepFinding(found, found.limitValue) });
   } finally {
-    await restore(kc, found);
+    await restoreLimits(kc, found);
   }
 });
 
@@ -229,7 +199,7 @@ test('a limit saved with the box cleared leaves PEERPODS_LIMIT_PER_NODE alone, a
 }) => {
   test.setTimeout(150_000);
   const kc = adminKubeConfig();
-  const found = await readFound(kc);
+  const found = await readFoundLimits(kc);
   const limit = newLimitFor(found);
   try {
     const dialog = await typeNewLimit(page, limit);
@@ -251,6 +221,6 @@ test('a limit saved with the box cleared leaves PEERPODS_LIMIT_PER_NODE alone, a
       command: fixCommand(found, limit),
     });
   } finally {
-    await restore(kc, found);
+    await restoreLimits(kc, found);
   }
 });

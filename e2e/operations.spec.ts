@@ -8,7 +8,6 @@ import { randomInt } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { OPERATOR_NAMESPACE, PEERPODCONFIG_NAME } from '../hack/controlplane/fixtures.ts';
 import { adminKubeConfig, readPeerPodConfig, setPeerPodConfigLimit } from './cluster.ts';
-import { configGovernedNodes, expectNodesAdvertise, wholeLimit } from './support/capacity.ts';
 import { sharedCloudDetails } from './support/cloud.ts';
 import { expect, test } from './support/console.ts';
 import {
@@ -31,7 +30,7 @@ import {
 } from './support/operations.ts';
 import { screenshot, viewportScreenshot } from './support/screenshots.ts';
 import { stepHeading } from './support/wizard.ts';
-import { readAdaptorLimit, setAdaptorLimit } from './support/room.ts';
+import { readFoundLimits, restoreLimits } from './support/room.ts';
 
 const CAPACITY_PATH = '/peer-pods/capacity';
 const nodeTabPath = (node: string) => `/k8s/cluster/nodes/${node}/peer-pods`;
@@ -161,12 +160,9 @@ test('the History names test-admin for a limit changed in the console, and kubec
   page,
 }) => {
   const kc = adminKubeConfig();
-  const original = (await readPeerPodConfig(kc)).spec.limit;
-  // The editor keeps PEERPODS_LIMIT_PER_NODE in step by default: it is put back too.
-  const originalAdaptorLimit = await readAdaptorLimit(kc);
-  const originalLimit = wholeLimit(original);
-  expect(originalLimit, `PeerPodConfig spec.limit is "${original}", not a whole number`).toBeDefined();
-  const governed = await configGovernedNodes(kc);
+  // The limit and, since the editor keeps it in step by default, PEERPODS_LIMIT_PER_NODE: both put back.
+  const found = await readFoundLimits(kc);
+  const { limit: original, limitValue: originalLimit } = found;
   const target = `${OPERATOR_NAMESPACE}/${PEERPODCONFIG_NAME}`;
 
   await page.goto(CAPACITY_PATH);
@@ -224,9 +220,7 @@ test('the History names test-admin for a limit changed in the console, and kubec
     expect(changes.indexOf(`${inConsole} → ${outside}`)).toBeLessThan(changes.indexOf(`${original} → ${inConsole}`));
     await screenshot(page, 'operations-history');
   } finally {
-    await setPeerPodConfigLimit(kc, original!);
-    await setAdaptorLimit(kc, originalAdaptorLimit);
-    await expectNodesAdvertise(kc, governed, originalLimit!);
+    await restoreLimits(kc, found);
   }
 });
 

@@ -7,8 +7,8 @@ import type { CapacityRoom } from '@peer-pods-console/contract';
 import { ADAPTOR_LIMIT_KEY } from '@peer-pods-console/contract/sizing';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { OPERATOR_NAMESPACE } from '../../hack/controlplane/fixtures.ts';
-import { readPeerPodConfig } from '../cluster.ts';
-import { nodeLimit, readClusterState } from './capacity.ts';
+import { readPeerPodConfig, setPeerPodConfigLimit } from '../cluster.ts';
+import { configGovernedNodes, expectNodesAdvertise, nodeLimit, readClusterState, wholeLimit } from './capacity.ts';
 import { PLUGIN } from './pages.ts';
 
 // ---- the card ------------------------------------------------------------------------------
@@ -127,4 +127,36 @@ export async function patchConfigMapData(kc: KubeConfig, data: Record<string, st
       { namespace: OPERATOR_NAMESPACE, name, body: { data } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
+}
+
+/** The limit and the key as a test found them, and the nodes that take the limit from the PeerPodConfig. */
+export interface FoundLimits {
+  limit: string;
+  limitValue: number;
+  /** PEERPODS_LIMIT_PER_NODE as written; undefined: not set. */
+  key: string | undefined;
+  configMap: string;
+  governed: string[];
+}
+
+export async function readFoundLimits(kc: KubeConfig): Promise<FoundLimits> {
+  const limit = (await readPeerPodConfig(kc)).spec.limit;
+  const limitValue = wholeLimit(limit);
+  expect(limitValue, `PeerPodConfig spec.limit is "${limit}", not a whole number`).toBeDefined();
+  const governed = await configGovernedNodes(kc);
+  expect(governed.length, 'no node takes its limit from the PeerPodConfig').toBeGreaterThan(0);
+  return {
+    limit: limit!,
+    limitValue: limitValue!,
+    key: await readAdaptorLimit(kc),
+    configMap: await peerPodsConfigMapName(kc),
+    governed,
+  };
+}
+
+/** Puts the limit and the key back, and waits for the nodes to advertise the limit again. */
+export async function restoreLimits(kc: KubeConfig, found: FoundLimits): Promise<void> {
+  if ((await readPeerPodConfig(kc)).spec.limit !== found.limit) await setPeerPodConfigLimit(kc, found.limit);
+  if ((await readAdaptorLimit(kc)) !== found.key) await setAdaptorLimit(kc, found.key);
+  await expectNodesAdvertise(kc, found.governed, found.limitValue);
 }
