@@ -262,10 +262,10 @@ describe('Cloud room card', () => {
     expect(
       await screen.findByRole('progressbar', { name: 'Loading the room in the cloud account' }),
     ).toBeInTheDocument();
-    expect(within(card()).getByRole('button', { name: 'Refresh' })).toBeDisabled();
+    expect(within(card()).getByRole('button', { name: 'Read again' })).toBeDisabled();
   });
 
-  it('reads the room again on Refresh, past the backend’s quota cache', async () => {
+  it('reads the room again on Read again, past the backend’s quota cache', async () => {
     const user = userEvent.setup();
     serveBackend({ '/permissions': ADMIN_PERMISSIONS, '/capacity/room': capacityRoom() });
     renderCard();
@@ -273,7 +273,7 @@ describe('Cloud room card', () => {
     expect(backendCalls()).not.toContain('/capacity/room?fresh=true');
 
     serveBackend({ '/permissions': ADMIN_PERMISSIONS, '/capacity/room?fresh=true': overPromised });
-    await user.click(within(card()).getByRole('button', { name: 'Refresh' }));
+    await user.click(within(card()).getByRole('button', { name: 'Read again' }));
 
     expect(await screen.findByText('At most 32 more peer pod VMs can start')).toBeInTheDocument();
     expect(backendCalls().filter((path) => path === '/capacity/room?fresh=true')).toHaveLength(1);
@@ -309,7 +309,7 @@ describe('Cloud room card', () => {
         /only users who may read the Secret peer-pods-secret see it/,
       ),
     ).toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: 'Refresh' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Read again' })).not.toBeInTheDocument();
     expect(screen.queryByRole('alert')).not.toBeInTheDocument();
     expect(backendCalls()).not.toContain('/capacity/room');
   });

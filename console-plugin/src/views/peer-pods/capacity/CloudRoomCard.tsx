@@ -51,8 +51,9 @@ const CloudRoomCard: FC<CloudRoomCardProps> = ({ peerPodConfig, capacityKey }) =
         </FlexItem>
       )}
       <FlexItem>
+        {/* "Read again", not "Refresh": the History below has its own Refresh, and this one reads the cloud. */}
         <RefreshButton size="sm" onClick={refresh} refreshing={refreshing} loaded={loaded}>
-          {t('Refresh')}
+          {t('Read again')}
         </RefreshButton>
       </FlexItem>
     </Flex>
