@@ -276,7 +276,39 @@ describe('Node details → Peer pods tab', () => {
     const stuck = await screen.findByRole('grid', { name: 'Stuck peer pods' });
     expect(within(stuck).getByRole('link', { name: 'db-0' })).toBeInTheDocument();
     expect(within(stuck).getByRole('button', { name: 'Raise the override on worker-a' })).toBeInTheDocument();
-    expect(detailOf('Pinned pending')).toHaveTextContent('1');
+    expect(detailOf('Pending for this node')).toHaveTextContent(/^1/);
+  });
+
+  it('counts the pods pending for this node beside those pending here, and says only its override lets them run', async () => {
+    fakeCluster.setObjects(PodModel, []);
+    serveBackend({
+      '/capacity/nodes/worker-4': nodeCapacityDetail(
+        nodeCapacity('worker-4', { source: 'override', override: 1, desired: 1, used: 1, pendingPinned: 2 }),
+      ),
+    });
+
+    renderTab('worker-4');
+
+    await screen.findByLabelText('Peer pod capacity of the node');
+    expect(detailOf('Pending here')).toHaveTextContent(/^0$/);
+    expect(detailOf('Pending for this node')).toHaveTextContent(/^2/);
+    expect(detailOf('Pending for this node')).toHaveTextContent(
+      /Only a higher override on this node, or a VM freed here, lets them run: the PeerPodConfig limit does not apply to this node\./,
+    );
+  });
+
+  it('says a higher limit or an override lets pods pinned to a node the PeerPodConfig governs run', async () => {
+    fakeCluster.setObjects(PodModel, []);
+    serveBackend({
+      '/capacity/nodes/worker-a': nodeCapacityDetail(nodeCapacity('worker-a', { used: 10, pendingPinned: 1 })),
+    });
+
+    renderTab();
+
+    await screen.findByLabelText('Peer pod capacity of the node');
+    expect(detailOf('Pending for this node')).toHaveTextContent(
+      /A higher PeerPodConfig limit or an override on this node, or a VM freed here, lets them run/,
+    );
   });
 
   it('edits the override of this node', async () => {

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 
 import type { NodeCapacity } from '../../../api/backend';
 import { orphanVmsOf, otherWritersOf, pendingPinnedOf } from './nodeCapacityRows';
+import { usePinnedPendingText } from './usePinnedPendingText';
 
 /** A label with an explanation on hover and focus. */
 const Explained: FC<{ explanation: ReactNode; children: ReactElement }> = ({ explanation, children }) => (
@@ -17,6 +18,7 @@ const NodeStatusLabels: FC<{ node: NodeCapacity }> = ({ node }) => {
   const orphans = orphanVmsOf(node).length;
   const otherWriters = otherWritersOf(node);
   const pinned = pendingPinnedOf(node);
+  const pinnedPendingText = usePinnedPendingText();
 
   if (node.drift === 'not-advertised') {
     labels.push(
@@ -85,9 +87,7 @@ const NodeStatusLabels: FC<{ node: NodeCapacity }> = ({ node }) => {
       <Popover
         key="pinned"
         headerContent={t('Pinned to {{node}}', { node: node.name })}
-        bodyContent={t(
-          'These peer pods can run only on this node (spec.nodeName, a nodeSelector or a node affinity names it) and wait for a free VM here. Raising the limit of other nodes does not help: only a higher override on this node, or its PeerPodConfig limit, or a VM freed here lets them run.',
-        )}
+        bodyContent={pinnedPendingText(node)}
       >
         {/* A clickable label is a button: the popover opens on click, Enter and Space alike. */}
         <Label status="warning" isCompact onClick={() => undefined}>

@@ -35,8 +35,10 @@ const renderTab = () =>
     </MemoryRouter>,
   );
 
-const openOverride = async (user: ReturnType<typeof userEvent.setup>, name: RegExp) => {
-  await user.click(await screen.findByRole('button', { name }));
+/** Picks `action` ("Set override", "Edit override") in the node's row actions. */
+const openOverride = async (user: ReturnType<typeof userEvent.setup>, node: string, action: string) => {
+  await user.click(await screen.findByRole('button', { name: `Actions for ${node}` }));
+  await user.click(screen.getByRole('menuitem', { name: action }));
   return screen.getByRole('dialog', { name: 'VM limit override' });
 };
 
@@ -75,7 +77,7 @@ describe('Node override editor', () => {
     const user = userEvent.setup();
     consoleFetchJSON.put.mockResolvedValue(changed('worker-a', null, '20'));
     renderTab();
-    const dialog = await openOverride(user, /^Set override on worker-a$/);
+    const dialog = await openOverride(user, 'worker-a', 'Set override');
     expect(
       within(dialog).getByText(/takes its limit from the PeerPodConfig peerpodconfig-openshift/),
     ).toBeInTheDocument();
@@ -96,7 +98,7 @@ describe('Node override editor', () => {
     const user = userEvent.setup();
     consoleFetchJSON.put.mockResolvedValue(changed('worker-c', null, '3'));
     renderTab();
-    const dialog = await openOverride(user, /^Set override on worker-c$/);
+    const dialog = await openOverride(user, 'worker-c', 'Set override');
     expect(within(dialog).getByText('Managed by cloud-api-adaptor')).toBeInTheDocument();
 
     await user.type(field(dialog), '3');
@@ -109,7 +111,7 @@ describe('Node override editor', () => {
     const user = userEvent.setup();
     consoleFetchJSON.put.mockResolvedValue(changed('worker-b', '4', '6'));
     renderTab();
-    const dialog = await openOverride(user, /^Edit override on worker-b$/);
+    const dialog = await openOverride(user, 'worker-b', 'Edit override');
     expect(field(dialog)).toHaveValue('4');
 
     await user.clear(field(dialog));
@@ -126,11 +128,25 @@ describe('Node override editor', () => {
     expect(within(dialog).getByText('worker-b advertises 6 VMs')).toBeInTheDocument();
   });
 
-  it('removes the override', async () => {
+  it('offers to set an override on a node without one, and to edit or remove one that is set', async () => {
+    const user = userEvent.setup();
+    renderTab();
+
+    await user.click(await screen.findByRole('button', { name: 'Actions for worker-a' }));
+    expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual(['Set override']);
+    await user.keyboard('{Escape}');
+    await user.click(screen.getByRole('button', { name: 'Actions for worker-b' }));
+    expect(screen.getAllByRole('menuitem').map((item) => item.textContent)).toEqual([
+      'Edit override',
+      'Remove override',
+    ]);
+  });
+
+  it('removes the override, confirmed in the editor', async () => {
     const user = userEvent.setup();
     consoleFetchJSON.put.mockResolvedValue(changed('worker-b', '4', null));
     renderTab();
-    const dialog = await openOverride(user, /^Edit override on worker-b$/);
+    const dialog = await openOverride(user, 'worker-b', 'Remove override');
 
     await user.click(within(dialog).getByRole('button', { name: 'Remove override' }));
 
@@ -145,7 +161,7 @@ describe('Node override editor', () => {
   it('validates the override like the limit and warns when it is below what the node runs', async () => {
     const user = userEvent.setup();
     renderTab();
-    const dialog = await openOverride(user, /^Set override on worker-a$/);
+    const dialog = await openOverride(user, 'worker-a', 'Set override');
 
     await user.type(field(dialog), '-3');
     expect(within(dialog).getByText('The limit cannot be negative. Enter 0 or more; 0 stops new peer pods.'));
@@ -163,7 +179,7 @@ describe('Node override editor', () => {
       httpError(403, 'nodes "worker-a" is forbidden: User "dev" cannot patch resource "nodes"'),
     );
     renderTab();
-    const dialog = await openOverride(user, /^Set override on worker-a$/);
+    const dialog = await openOverride(user, 'worker-a', 'Set override');
 
     await user.type(field(dialog), '4');
     await user.click(within(dialog).getByRole('button', { name: 'Save override' }));
@@ -173,16 +189,17 @@ describe('Node override editor', () => {
     expect(within(dialog).getByText(/User "dev" cannot patch resource "nodes"/)).toBeInTheDocument();
   });
 
-  it('keeps the override buttons visible but unusable, with the reason, without the permission to patch nodes', async () => {
+  it('keeps the override actions listed but unusable, with the reason, without the permission to patch nodes', async () => {
     const user = userEvent.setup();
     fakeAccess.deny({ resource: 'nodes', verb: 'patch' });
     renderTab();
 
-    const button = await screen.findByRole('button', { name: 'Set override on worker-a' });
-    expect(button).toHaveAttribute('aria-disabled', 'true');
-    await user.click(button);
+    await user.click(await screen.findByRole('button', { name: 'Actions for worker-a' }));
+    const item = screen.getByRole('menuitem', { name: 'Set override' });
+    expect(item).toHaveAttribute('aria-disabled', 'true');
+    await user.click(item);
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
-    await user.hover(button);
+    await user.hover(item);
     expect(
       await screen.findByText(
         'Setting an override needs the permission to patch nodes. Ask a cluster administrator for it.',
@@ -200,7 +217,7 @@ describe('Node override editor: the promise against the cloud quota', () => {
   it('says what the override typed promises, over every node', async () => {
     const user = userEvent.setup();
     renderTab();
-    const dialog = await openOverride(user, /^Set override on worker-a$/);
+    const dialog = await openOverride(user, 'worker-a', 'Set override');
 
     await user.type(field(dialog), '20');
 
@@ -216,7 +233,7 @@ describe('Node override editor: the promise against the cloud quota', () => {
   it("counts over the Capacity tab's live capacity, opening no stream of its own", async () => {
     const user = userEvent.setup();
     renderTab();
-    const dialog = await openOverride(user, /^Set override on worker-a$/);
+    const dialog = await openOverride(user, 'worker-a', 'Set override');
 
     await user.type(field(dialog), '20');
 
@@ -228,7 +245,7 @@ describe('Node override editor: the promise against the cloud quota', () => {
   it('warns when the override promises more VMs than the quota holds', async () => {
     const user = userEvent.setup();
     renderTab();
-    const dialog = await openOverride(user, /^Set override on worker-a$/);
+    const dialog = await openOverride(user, 'worker-a', 'Set override');
 
     await user.type(field(dialog), '100');
 
@@ -243,7 +260,7 @@ describe('Node override editor: the promise against the cloud quota', () => {
   it("says what removing the override promises: the node back on its PeerPodConfig's limit", async () => {
     const user = userEvent.setup();
     renderTab();
-    const dialog = await openOverride(user, /^Edit override on worker-b$/);
+    const dialog = await openOverride(user, 'worker-b', 'Edit override');
 
     expect(
       await within(dialog).findByText(
@@ -270,7 +287,7 @@ describe('Node override editor: the promise against the cloud quota', () => {
       '/capacity/room': capacityRoom(),
     });
     renderTab();
-    const dialog = await openOverride(user, /^Set override on worker-a$/);
+    const dialog = await openOverride(user, 'worker-a', 'Set override');
 
     await user.type(field(dialog), '20');
 
