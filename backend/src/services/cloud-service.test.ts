@@ -279,6 +279,113 @@ describe('orphan cleanup', () => {
   });
 });
 
+describe('the inventory after a cleanup', () => {
+  const ADMIN = { username: 'test-admin', groups: [] };
+  const orphanVm: PeerPodVm = {
+    provider: 'aws',
+    id: 'i-0orphan',
+    name: 'podvm-lost-batch-1a2b3c4d',
+    state: 'running',
+    cloudState: 'running',
+    launchTime: '2026-01-01T00:00:00Z',
+    tags: {},
+    subnetId: 'subnet-workers',
+  };
+
+  /**
+   * A cloud holding one orphan VM, which after its deletion no longer lists it (`removes`), still
+   * lists it running for a while (`still-lists`), or cannot be listed (`unreachable`).
+   * `holdListing` makes the next listing wait for the returned release.
+   */
+  function serviceWithOrphan({ afterDelete }: { afterDelete: 'removes' | 'still-lists' | 'unreachable' }) {
+    const { service } = serviceCountingReadings({ recorder: { event: () => undefined } as unknown as EventRecorder });
+    let cloud = [orphanVm];
+    let deleted = false;
+    let held: Promise<void> | undefined;
+    const provider = {
+      name: 'aws',
+      resolveClusterScope: async (scope: unknown) => scope,
+      listPeerPodVms: async () => {
+        if (deleted && afterDelete === 'unreachable') throw new Error('DescribeInstances: RequestLimitExceeded');
+        const listed = cloud.slice();
+        const wait = held;
+        held = undefined;
+        await wait;
+        return { vms: listed, excluded: 0 };
+      },
+      deleteVm: async (vm: PeerPodVm) => {
+        deleted = true;
+        if (afterDelete !== 'still-lists') cloud = cloud.filter((entry) => entry.id !== vm.id);
+        return { vmId: vm.id, name: vm.name, deleted: [vm.id], alreadyGone: false };
+      },
+    } as unknown as CloudProvider;
+    vi.spyOn(service as unknown as { cloud: () => Promise<unknown> }, 'cloud').mockResolvedValue({
+      provider,
+      settings: { provider: 'aws', tags: {}, subnetId: 'subnet-workers' },
+      confirmationKey: confirmationKey({ AWS_ACCESS_KEY_ID: 'QUtJQQ==' }),
+    });
+    const holdListing = () => {
+      let release = () => undefined as void;
+      held = new Promise((resolve) => {
+        release = resolve;
+      });
+      return release;
+    };
+    const cleanUp = async () => {
+      const preview = await service.cleanup({ vmIds: [orphanVm.id], dryRun: true }, ADMIN);
+      return service.cleanup(
+        { vmIds: [orphanVm.id], dryRun: false, confirmation: preview.confirmation ?? undefined },
+        ADMIN,
+      );
+    };
+    return { service, holdListing, cleanUp };
+  }
+
+  it('is listed after the deletion, not joined to a listing begun before it', async () => {
+    const { service, holdListing, cleanUp } = serviceWithOrphan({ afterDelete: 'removes' });
+    expect((await service.inventory()).vms).toEqual([expect.objectContaining({ id: orphanVm.id, orphan: true })]);
+    // The periodic listing starts while the VM is still there, and answers only after the deletion.
+    const release = holdListing();
+    const before = service.refreshInventory();
+    const cleanup = cleanUp();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release();
+    const [result] = await Promise.all([cleanup, before]);
+    expect(result.results).toEqual([expect.objectContaining({ id: orphanVm.id, outcome: 'deleted' })]);
+
+    // The answer came after a listing that no longer has the VM.
+    expect((await service.inventory()).vms).toEqual([]);
+    expect(service.orphanCount()).toBe(0);
+  });
+
+  it('shows a deleted VM the cloud still lists as being deleted, not as a running orphan', async () => {
+    const { service, cleanUp } = serviceWithOrphan({ afterDelete: 'still-lists' });
+    await service.inventory();
+    await cleanUp();
+
+    expect((await service.inventory()).vms).toEqual([
+      expect.objectContaining({
+        id: orphanVm.id,
+        state: 'deleting',
+        orphan: false,
+        orphanReason: 'A cleanup deleted this VM; the cloud has not removed it yet.',
+      }),
+    ]);
+    expect(service.orphanCount()).toBe(0);
+  });
+
+  it('shows a deleted VM as being deleted when the cloud could not be listed after the cleanup', async () => {
+    const { service, cleanUp } = serviceWithOrphan({ afterDelete: 'unreachable' });
+    await service.inventory();
+    await cleanUp();
+
+    const inventory = await service.inventory();
+    expect(inventory.error).not.toBeNull();
+    expect(inventory.vms).toEqual([expect.objectContaining({ id: orphanVm.id, state: 'deleting', orphan: false })]);
+    expect(service.orphanCount()).toBe(0);
+  });
+});
+
 describe('the VM inventory', () => {
   const vm = (name: string, overrides: Partial<PeerPodVm> = {}): PeerPodVm => ({
     provider: 'aws',

@@ -34,10 +34,12 @@ import {
   type CloudProvider,
   type CloudSettings,
   type ClusterIdentity,
+  type CorrelatedVm,
   type CreateCloudProviderOptions,
   type InfrastructureLike,
   type InventoryReport,
   type PeerPodLike,
+  type PeerPodVm,
   type PlannedPortRule,
   type PodLike,
   type PortRuleKey,
@@ -98,6 +100,9 @@ interface LoadedCloud {
   /** Signs and checks cleanup confirmations (cloud/cleanup-confirmation.ts). */
   confirmationKey: Buffer;
 }
+
+/** Why a VM a cleanup deleted is still listed: the cloud removes it after answering, or the listing is older. */
+const BEING_DELETED = 'A cleanup deleted this VM; the cloud has not removed it yet.';
 
 const STATE_WORDS: Record<string, ApiVm['state']> = {
   pending: 'pending',
@@ -213,7 +218,19 @@ export class CloudService implements VmService, PortRuleService {
   }
 
   orphanCount(): number | null {
-    return this.lastReport ? this.lastReport.orphans.length : null;
+    return this.lastReport ? this.lastReport.orphans.filter((entry) => !this.ledger.has(entry.vm.id)).length : null;
+  }
+
+  /**
+   * The listing with the VMs a cleanup deleted (or is deleting) as being deleted: the cloud may list
+   * one alive a while after answering, and it is no orphan any more.
+   */
+  private withDeletions(vms: readonly PeerPodVm[]): PeerPodVm[] {
+    return vms.map((vm) =>
+      this.ledger.has(vm.id) && vm.state !== 'terminating' && vm.state !== 'terminated'
+        ? { ...vm, state: 'terminating' }
+        : vm,
+    );
   }
 
   /** The PeerPodConfig and what it names, or the error that says to create it. */
@@ -339,7 +356,7 @@ export class CloudService implements VmService, PortRuleService {
           );
         const report = correlateInventory({
           provider: provider.name,
-          vms,
+          vms: this.withDeletions(vms),
           pods: [...this.options.pods()].map(podLike),
           peerPods: [...this.options.peerPods()].map(peerPodLike),
           gracePeriodMs: this.options.orphanGraceMs,
@@ -360,27 +377,19 @@ export class CloudService implements VmService, PortRuleService {
     return this.refreshing;
   }
 
+  /** A listing begun after a change: the one in flight may have read the cloud before it. */
+  private async refreshAfterChange(): Promise<void> {
+    await this.refreshing;
+    await this.refreshInventory();
+  }
+
   async inventory(): Promise<VmInventory> {
     if (!this.lastReport && !this.lastError) await this.refreshInventory();
     const report = this.lastReport;
     return {
       provider: report?.provider ?? this.loaded?.provider.name ?? null,
       fetchedAt: report?.generatedAt ?? null,
-      vms: (report?.vms ?? []).map((entry) => ({
-        id: entry.vm.id,
-        name: entry.vm.name,
-        state: STATE_WORDS[entry.vm.state] ?? 'unknown',
-        instanceType: entry.vm.instanceType ?? null,
-        launchedAt: entry.vm.launchTime ?? null,
-        pod: entry.pod ? { namespace: entry.pod.namespace, name: entry.pod.name } : null,
-        nodeName: entry.nodeName ?? null,
-        peerPod: entry.peerPod ? { namespace: entry.peerPod.namespace, name: entry.peerPod.name } : null,
-        orphan: entry.ownership === 'orphan',
-        orphanReason: entry.ownership === 'in-use' ? null : entry.reason,
-        zone: entry.vm.zone ?? entry.vm.location ?? null,
-        image: entry.vm.image ?? null,
-        ...this.sizeFields(entry.vm.instanceType),
-      })),
+      vms: (report?.vms ?? []).map((entry) => this.apiVm(entry)),
       scope: report ? this.lastScope : null,
       dangling: (report?.dangling ?? []).map((d) => ({
         namespace: d.peerPod.namespace,
@@ -388,6 +397,26 @@ export class CloudService implements VmService, PortRuleService {
         instanceId: d.instanceID,
       })),
       error: this.lastError ?? null,
+    };
+  }
+
+  /** One VM of the inventory as the API answers it; one a cleanup deleted is no orphan, whatever the listing said. */
+  private apiVm(entry: CorrelatedVm): ApiVm {
+    const deleted = this.ledger.has(entry.vm.id);
+    return {
+      id: entry.vm.id,
+      name: entry.vm.name,
+      state: deleted && entry.vm.state !== 'terminated' ? 'deleting' : (STATE_WORDS[entry.vm.state] ?? 'unknown'),
+      instanceType: entry.vm.instanceType ?? null,
+      launchedAt: entry.vm.launchTime ?? null,
+      pod: entry.pod ? { namespace: entry.pod.namespace, name: entry.pod.name } : null,
+      nodeName: entry.nodeName ?? null,
+      peerPod: entry.peerPod ? { namespace: entry.peerPod.namespace, name: entry.peerPod.name } : null,
+      orphan: entry.ownership === 'orphan' && !deleted,
+      orphanReason: deleted ? BEING_DELETED : entry.ownership === 'in-use' ? null : entry.reason,
+      zone: entry.vm.zone ?? entry.vm.location ?? null,
+      image: entry.vm.image ?? null,
+      ...this.sizeFields(entry.vm.instanceType),
     };
   }
 
@@ -493,7 +522,8 @@ export class CloudService implements VmService, PortRuleService {
       gracePeriodMs: this.options.orphanGraceMs,
       logger: this.options.logger,
     }).finally(() => this.auditCleanup(actor.username, audits));
-    void this.refreshInventory();
+    // The answer comes after the cloud was listed again, so the inventory read next shows the deletions.
+    await this.refreshAfterChange();
     return {
       dryRun: false,
       results: [
@@ -578,6 +608,7 @@ export class CloudService implements VmService, PortRuleService {
       target,
       rules,
       commands: statuses ? [] : plan.commands,
+      discoveryCommands: cloud.portRuleDiscoveryCommands(plan.discovery),
       notes: plan.notes,
       canApply: rules.some((r) => r.state !== 'present'),
     };

@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 
 import { backendApi, type OrphanCleanupResult } from '../api/backend';
 import { useLatestBackendAction } from './useLatestBackendAction';
@@ -29,9 +29,16 @@ export type OrphanCleanup = {
 export const approvedVmIds = (preview: OrphanCleanupResult): string[] =>
   preview.results.filter((result) => result.outcome === 'would-delete').map((result) => result.id);
 
-/** `onFinished` runs after the real cleanup answered (or failed), e.g. to refresh the inventory. */
-export const useOrphanCleanup = (onFinished?: () => void): OrphanCleanup => {
-  const { state, run, reset } = useLatestBackendAction<OrphanCleanupState>({ phase: 'idle' }, onFinished);
+/**
+ * `onFinished` runs once the real cleanup answered (with its result) or failed (with undefined),
+ * also after the modal was closed meanwhile: e.g. to read the inventory again.
+ */
+export const useOrphanCleanup = (onFinished?: (result: OrphanCleanupResult | undefined) => void): OrphanCleanup => {
+  const { state, run, reset } = useLatestBackendAction<OrphanCleanupState>({ phase: 'idle' });
+  const onFinishedRef = useRef(onFinished);
+  useEffect(() => {
+    onFinishedRef.current = onFinished;
+  });
 
   const preview = useCallback(
     (vmIds: string[]) =>
@@ -51,11 +58,20 @@ export const useOrphanCleanup = (onFinished?: () => void): OrphanCleanup => {
       run({
         running: { phase: 'deleting', preview: approved },
         // The dry run's confirmation binds this call to what the admin saw: these VMs, this user, now.
-        call: () => backendApi.cleanupVms({ vmIds, dryRun: false, confirmation: approved.confirmation ?? undefined }),
+        // VMs may be gone even when the modal was closed meanwhile: whoever shows them hears of it regardless.
+        call: () =>
+          backendApi.cleanupVms({ vmIds, dryRun: false, confirmation: approved.confirmation ?? undefined }).then(
+            (result) => {
+              onFinishedRef.current?.(result);
+              return result;
+            },
+            (error: unknown) => {
+              onFinishedRef.current?.(undefined);
+              throw error;
+            },
+          ),
         answered: (result) => ({ phase: 'done', preview: approved, result }),
         failed: (error) => ({ phase: 'failed', step: 'delete', error, preview: approved }),
-        // VMs may be gone even when the modal was closed meanwhile: the inventory is read again regardless.
-        finished: 'always',
       });
     },
     [run],

@@ -4,24 +4,52 @@ import { useTranslation } from 'react-i18next';
 
 import type { InventoryVm } from './vmInventoryRows';
 
-/** The VM's lifecycle state as the cloud reports it, in the user's language. */
+/** The VM's lifecycle state as the cloud reports it, in the user's language; compact, as in a table row. */
 const VmStateLabel: FC<{ state: InventoryVm['state'] }> = ({ state }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   switch (state) {
     case 'running':
-      return <Label status="success">{t('Running')}</Label>;
+      return (
+        <Label status="success" isCompact>
+          {t('Running')}
+        </Label>
+      );
     case 'pending':
-      return <Label color="blue">{t('Pending')}</Label>;
+      return (
+        <Label color="blue" isCompact>
+          {t('Pending')}
+        </Label>
+      );
     case 'stopping':
-      return <Label color="grey">{t('Stopping')}</Label>;
+      return (
+        <Label color="grey" isCompact>
+          {t('Stopping')}
+        </Label>
+      );
     case 'stopped':
-      return <Label color="grey">{t('Stopped')}</Label>;
+      return (
+        <Label color="grey" isCompact>
+          {t('Stopped')}
+        </Label>
+      );
     case 'deleting':
-      return <Label color="grey">{t('Deleting')}</Label>;
+      return (
+        <Label color="grey" isCompact>
+          {t('Deleting')}
+        </Label>
+      );
     case 'deleted':
-      return <Label color="grey">{t('Deleted')}</Label>;
+      return (
+        <Label color="grey" isCompact>
+          {t('Deleted')}
+        </Label>
+      );
     case 'unknown':
-      return <Label color="grey">{t('Unknown')}</Label>;
+      return (
+        <Label color="grey" isCompact>
+          {t('Unknown')}
+        </Label>
+      );
   }
 };
 
