@@ -32,7 +32,11 @@ import {
   uniqueName,
   type CreateAnswer,
 } from './support/pages.ts';
+import { ADMIN_VIEWPORT, expectWholeCode } from './support/code-blocks.ts';
+import { motoCloud, revokeRequiredPortRules } from './support/cloud.ts';
+import { readFoundLimits, restoreLimits, setAdaptorLimit } from './support/room.ts';
 import { screenshot } from './support/screenshots.ts';
+import { openStep, stepHeading } from './support/wizard.ts';
 
 const POLICY_LABEL = `${ALLOWED_NAMESPACE_LABEL}=${ALLOWED_NAMESPACE_LABEL_VALUE}`;
 
@@ -246,4 +250,70 @@ test('the namespace policy installed from the UI makes the API server refuse pee
     await deleteNamespace(kc, deniedNs);
     await deleteNamespace(kc, allowedNs);
   }
+});
+
+test('a command fix shows whole in the Fix column at 1280 px: wrapped, monospace, copied as one', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(90_000);
+  const kc = adminKubeConfig();
+  const found = await readFoundLimits(kc);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.setViewportSize(ADMIN_VIEWPORT);
+  // The adaptor's own limit out of step: its fix is a one-line `oc patch` far wider than the column.
+  await setAdaptorLimit(kc, String(found.limitValue + 1));
+  try {
+    await page.goto('/peer-pods');
+    const fix = setupRowCell(setupRow(page, 'adaptor-limit'), 'Fix');
+    const block = fix.getByRole('group', { name: `Command that fixes ${SETUP_CHECK_TITLES['adaptor-limit']}` });
+    await expect(block).toBeVisible({ timeout: 30_000 });
+    const check = (await fetchSetupReport(page)).checks.find((candidate) => candidate.id === 'adaptor-limit');
+    const command = check?.fix?.kind === 'command' ? check.fix.command : '';
+    expect(command).toMatch(/^oc patch configmap .* --type merge -p '.*PEERPODS_LIMIT_PER_NODE.*'$/);
+    await expectWholeCode(block, command);
+    await block
+      .getByRole('button', { name: `Copy the command that fixes ${SETUP_CHECK_TITLES['adaptor-limit']}` })
+      .click();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(command);
+    await screenshot(page, 'setup-command-fix-whole');
+  } finally {
+    await restoreLimits(kc, found);
+  }
+});
+
+test('the failed Ports check opens the port wizard on the planned changes, with the missing rules', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const cloud = await motoCloud(adminKubeConfig());
+  await revokeRequiredPortRules(cloud);
+
+  await page.goto('/peer-pods');
+  const ports = setupRow(page, 'ports');
+  // The backend reads the rules at most every 15 s: ask again until it has read them revoked.
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Check again' }).click();
+    await expect(page.getByRole('button', { name: 'Check again' })).toBeEnabled();
+    await expect(setupRowCell(ports, 'Status')).toHaveText('Failed', { timeout: 2_000 });
+  }).toPass({ timeout: 45_000 });
+
+  await setupRowCell(ports, 'Fix').getByRole('button', { name: SETUP_ACTION_LABELS['open-port-wizard'] }).click();
+
+  await expect(page).toHaveURL(/\/peer-pods\/network-setup$/);
+  await expect(stepHeading(page, 'Planned changes')).toBeVisible();
+  await expect(
+    page.getByRole('navigation', { name: 'Port setup steps' }).getByRole('button', { name: 'Planned changes' }),
+  ).toHaveAttribute('aria-current', 'step');
+  const planned = page.getByLabel('Planned rule changes').getByRole('listitem');
+  await expect(planned).toHaveCount(cloud.ports.length);
+  for (const [index, port] of cloud.ports.entries()) {
+    await expect(planned.nth(index)).toContainText(`Allow TCP ${port} in ${cloud.groupId}`);
+  }
+  await screenshot(page, 'setup-ports-to-wizard');
+
+  // Open them again, through the wizard, for the tests that follow.
+  await openStep(page, 'Apply');
+  await page.getByRole('button', { name: 'Apply changes' }).click();
+  await expect(page.getByText('The changes are applied')).toBeVisible({ timeout: 30_000 });
 });

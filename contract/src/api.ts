@@ -300,6 +300,8 @@ export const portRulesReport = z.object({
   target: z.record(z.string(), z.string()),
   rules: z.array(portRule),
   commands: z.array(z.string()),
+  /** The look-ups that found `target` (instance, region, groups / NSG, subnet), with the values found. */
+  discoveryCommands: z.array(z.string()).optional(),
   notes: z.array(z.string()),
   canApply: z.boolean(),
 });

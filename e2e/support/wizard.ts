@@ -2,12 +2,18 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
 /** A wizard step's heading. */
-export const stepHeading = (page: Page, name: string): Locator =>
+export const stepHeading = (page: Page, name: string | RegExp): Locator =>
   page.getByRole('heading', { level: 2, name, exact: true });
 
 /** Presses the wizard's Next and waits for the next step's heading. */
 export async function nextStep(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: 'Next', exact: true }).click();
+  await expect(stepHeading(page, name)).toBeVisible();
+}
+
+/** Opens a step from the wizard's navigation and waits for its heading. */
+export async function openStep(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Port setup steps' }).getByRole('button', { name, exact: true }).click();
   await expect(stepHeading(page, name)).toBeVisible();
 }
 

@@ -101,6 +101,8 @@ export interface CloudModule<S extends CommonCloudSettings = CommonCloudSettings
 
   /** The port-rule report's facts about where the rules go (region and groups, or NSG and subnet). */
   portRuleTarget(discovery: PortRuleDiscovery): Record<string, string>;
+  /** The procedure's look-ups that found that target, as commands with the values found. */
+  portRuleDiscoveryCommands(discovery: PortRuleDiscovery): string[];
   /** A rule's own name and priority, where the cloud has them. */
   portRuleName(rule: PlannedPortRule): { name: string | null; priority: number | null };
 }

@@ -34,6 +34,18 @@ export function requiredPortRules(options: PortRuleOptions): RequiredPortRule[] 
   return rules;
 }
 
+/**
+ * The procedure's first look-up on either cloud: each node's spec.providerID, where the worker's
+ * instance (AWS) or VM (Azure) is named.
+ */
+export const NODE_PROVIDER_IDS_COMMAND =
+  'oc get nodes -o custom-columns=NAME:.metadata.name,PROVIDER_ID:.spec.providerID';
+
+/** Reads one field of infrastructure/cluster, e.g. `.status.platformStatus.aws.region`. */
+export function infrastructureFieldCommand(field: string): string {
+  return `oc get infrastructure cluster -o jsonpath=${shellQuote(`{${field}}`)}`;
+}
+
 /** Quotes a value for a POSIX shell when it needs quoting. */
 export function shellQuote(value: string): string {
   if (/^[A-Za-z0-9_./:=@,+-]+$/.test(value)) return value;

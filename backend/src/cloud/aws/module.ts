@@ -5,6 +5,7 @@ import { CloudConflictError } from '../errors.ts';
 import type { ClusterIdentity } from '../inventory.ts';
 import type { CloudModule, CloudResource, MembershipCheck } from '../module.ts';
 import type { PeerPodVm, PortRuleDiscovery } from '../provider.ts';
+import { awsDiscoveryCommands } from './port-rules.ts';
 import { AwsCloudProvider } from './provider.ts';
 import { infrastructureRegion, parseAwsSettings, type AwsCloudSettings } from './settings.ts';
 
@@ -102,6 +103,10 @@ export const awsCloudModule: CloudModule<AwsCloudSettings> = {
       securityGroups: aws.workerGroupIds.join(', '),
       podVmSecurityGroups: `${aws.podVmGroupIds.join(', ')} (${source})`,
     };
+  },
+
+  portRuleDiscoveryCommands(discovery) {
+    return awsDiscoveryCommands(awsDiscovery(discovery));
   },
 
   // Security group rules have neither a name nor a priority.

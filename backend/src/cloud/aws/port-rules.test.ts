@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AwsPortRuleDiscovery, AwsSecurityGroup } from '../provider.ts';
-import { instanceIdFromProviderId, planAwsPortRules } from './port-rules.ts';
+import { awsDiscoveryCommands, instanceIdFromProviderId, planAwsPortRules } from './port-rules.ts';
 
 /** The worker in `groups`, AWS_SG_IDS unset: pod VMs get the worker's groups. */
 function discovery(...groups: AwsSecurityGroup[]): AwsPortRuleDiscovery {
@@ -36,6 +36,30 @@ describe('instanceIdFromProviderId', () => {
 
   it('rejects a providerID of another platform', () => {
     expect(() => instanceIdFromProviderId('azure:///subscriptions/x/virtualMachines/w')).toThrow(/not an AWS instance/);
+  });
+});
+
+describe('awsDiscoveryCommands', () => {
+  it('prints the instance, region and security group look-ups with the values found, then the groups’ rules', () => {
+    expect(awsDiscoveryCommands(discovery({ groupId: 'sg-1', ingress: [] }))).toEqual([
+      'oc get nodes -o custom-columns=NAME:.metadata.name,PROVIDER_ID:.spec.providerID',
+      "oc get infrastructure cluster -o jsonpath='{.status.platformStatus.aws.region}'",
+      "aws ec2 describe-instances --region us-east-2 --instance-ids i-0abc --query 'Reservations[].Instances[].SecurityGroups[].GroupId' --output text",
+      "aws ec2 describe-security-groups --region us-east-2 --group-ids sg-1 --query 'SecurityGroups[].{GroupId:GroupId,IpPermissions:IpPermissions}'",
+    ]);
+  });
+
+  it('describes the pod VMs’ groups from AWS_SG_IDS beside the worker’s, each once', () => {
+    const commands = awsDiscoveryCommands(
+      withConfiguredGroups(
+        [
+          { groupId: 'sg-pods', ingress: [] },
+          { groupId: 'sg-workers', ingress: [] },
+        ],
+        [{ groupId: 'sg-workers', ingress: [] }],
+      ),
+    );
+    expect(commands.at(-1)).toContain('--group-ids sg-workers sg-pods --query');
   });
 });
 

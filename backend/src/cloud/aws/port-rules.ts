@@ -2,7 +2,7 @@
 // the pod VMs' (AWS_SG_IDS, or the worker's own when unset). A group both share allows each port
 // from itself (SPEC "Ports that must be open", AWS steps 4-5).
 import { CloudConfigError } from '../errors.ts';
-import { requiredPortRules, shellQuote } from '../port-rules.ts';
+import { infrastructureFieldCommand, NODE_PROVIDER_IDS_COMMAND, requiredPortRules, shellQuote } from '../port-rules.ts';
 import type {
   AwsIngressRule,
   AwsPortRuleDiscovery,
@@ -51,6 +51,33 @@ export function authorizeIngressCommand(
     `--port ${rule.port}`,
     `--source-group ${shellQuote(sourceGroupId)}`,
   ].join(' ');
+}
+
+/**
+ * The look-ups an admin runs before the documented commands (AWS steps 1-3: the worker instance,
+ * the region, the instance's security groups), with what discovery found filled in, then the
+ * ingress rules those groups hold now.
+ */
+export function awsDiscoveryCommands(discovery: AwsPortRuleDiscovery): string[] {
+  const region = `--region ${shellQuote(discovery.region)}`;
+  const groups = [...new Set([...discovery.workerGroupIds, ...discovery.podVmGroupIds])];
+  return [
+    NODE_PROVIDER_IDS_COMMAND,
+    infrastructureFieldCommand('.status.platformStatus.aws.region'),
+    [
+      'aws ec2 describe-instances',
+      region,
+      `--instance-ids ${shellQuote(discovery.workerInstanceId)}`,
+      `--query ${shellQuote('Reservations[].Instances[].SecurityGroups[].GroupId')}`,
+      '--output text',
+    ].join(' '),
+    [
+      'aws ec2 describe-security-groups',
+      region,
+      `--group-ids ${groups.map(shellQuote).join(' ')}`,
+      `--query ${shellQuote('SecurityGroups[].{GroupId:GroupId,IpPermissions:IpPermissions}')}`,
+    ].join(' '),
+  ];
 }
 
 function plannedRule(

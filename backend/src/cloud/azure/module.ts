@@ -4,6 +4,7 @@
 import { CloudConflictError } from '../errors.ts';
 import type { CloudModule } from '../module.ts';
 import type { PortRuleDiscovery } from '../provider.ts';
+import { azureDiscoveryCommands } from './port-rules.ts';
 import { AzureCloudProvider } from './provider.ts';
 import { podVmResources } from './resources.ts';
 import { infrastructureResourceGroup, parseAzureSettings, type AzureCloudSettings } from './settings.ts';
@@ -106,6 +107,10 @@ export const azureCloudModule: CloudModule<AzureCloudSettings> = {
       virtualNetwork: azure.vnet.name,
       subnet: `${azure.subnet.name} (${azure.subnet.addressPrefix})`,
     };
+  },
+
+  portRuleDiscoveryCommands(discovery) {
+    return azureDiscoveryCommands(azureDiscovery(discovery));
   },
 
   portRuleName(rule) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AzureNsgRule, AzurePortRuleDiscovery } from '../provider.ts';
-import { cidrContains, planAzurePortRules, vmFromProviderId } from './port-rules.ts';
+import { azureDiscoveryCommands, cidrContains, planAzurePortRules, vmFromProviderId } from './port-rules.ts';
 
 const PREFIX = '10.0.32.0/19';
 
@@ -53,6 +53,21 @@ describe('vmFromProviderId', () => {
 
   it('rejects a providerID of another platform', () => {
     expect(() => vmFromProviderId('aws:///us-east-2a/i-0abc')).toThrow(/not an Azure VM/);
+  });
+});
+
+describe('azureDiscoveryCommands', () => {
+  it('prints the VM, resource group, NSG, VNet and subnet look-ups with the values found, then the NSG’s rules', () => {
+    expect(azureDiscoveryCommands(discovery([]))).toEqual([
+      'oc get nodes -o custom-columns=NAME:.metadata.name,PROVIDER_ID:.spec.providerID',
+      "oc get infrastructure cluster -o jsonpath='{.status.platformStatus.azure.resourceGroupName}'",
+      // The worker VM's own resource group, from its providerID.
+      'az vm show --resource-group rg --name worker-1 --query id --output tsv',
+      "az network nsg list --resource-group cluster-rg --query '[].name' --output tsv",
+      "az network vnet list --resource-group cluster-rg --query '[].name' --output tsv",
+      'az network vnet subnet show --resource-group cluster-rg --vnet-name cluster-vnet --name cluster-worker-subnet --query addressPrefix --output tsv',
+      'az network nsg rule list --resource-group cluster-rg --nsg-name cluster-nsg --output table',
+    ]);
   });
 });
 

@@ -3,7 +3,13 @@
 // the worker subnet's prefix, source port * (SPEC "Ports that must be open", Azure steps 7-8).
 // A priority already used by another inbound rule moves to the next free one, and the plan says so.
 import { CloudConfigError } from '../errors.ts';
-import { portRangeCovers, requiredPortRules, shellQuote } from '../port-rules.ts';
+import {
+  infrastructureFieldCommand,
+  NODE_PROVIDER_IDS_COMMAND,
+  portRangeCovers,
+  requiredPortRules,
+  shellQuote,
+} from '../port-rules.ts';
 import type {
   AzureNsgRule,
   AzurePortRuleDiscovery,
@@ -47,6 +53,32 @@ export function vmFromProviderId(providerId: string): AzureVmReference {
 /** The resource group named in an ARM resource id. */
 export function resourceGroupOf(resourceId: string): string | undefined {
   return /\/resourceGroups\/([^/]+)/i.exec(resourceId)?.[1];
+}
+
+/**
+ * The look-ups an admin runs before the documented commands (Azure steps 1-6: the worker VM, the
+ * resource group, its NSG and VNet, the worker subnet's prefix), with what discovery found filled
+ * in, then the rules the NSG holds now.
+ */
+export function azureDiscoveryCommands(discovery: AzurePortRuleDiscovery): string[] {
+  const group = `--resource-group ${shellQuote(discovery.resourceGroup)}`;
+  // The worker VM may sit in another resource group than the network.
+  const vmGroup = resourceGroupOf(discovery.workerProviderId) ?? discovery.resourceGroup;
+  return [
+    NODE_PROVIDER_IDS_COMMAND,
+    infrastructureFieldCommand('.status.platformStatus.azure.resourceGroupName'),
+    `az vm show --resource-group ${shellQuote(vmGroup)} --name ${shellQuote(discovery.workerVmName)} --query id --output tsv`,
+    `az network nsg list ${group} --query ${shellQuote('[].name')} --output tsv`,
+    `az network vnet list ${group} --query ${shellQuote('[].name')} --output tsv`,
+    [
+      'az network vnet subnet show',
+      group,
+      `--vnet-name ${shellQuote(discovery.vnet.name)}`,
+      `--name ${shellQuote(discovery.subnet.name)}`,
+      '--query addressPrefix --output tsv',
+    ].join(' '),
+    `az network nsg rule list ${group} --nsg-name ${shellQuote(discovery.nsg.name)} --output table`,
+  ];
 }
 
 function ipv4ToNumber(address: string): number | undefined {

@@ -11,6 +11,7 @@ import {
 import { useTranslation } from 'react-i18next';
 
 import type { PortRulesReport } from '../../../api/backend';
+import DiscoveryCommands from './DiscoveryCommands';
 import StepHeading from './StepHeading';
 
 /** Step 2: where the rules live — the worker's security groups, or the NSG of the worker subnet. */
@@ -52,6 +53,11 @@ const DiscoveryStep: FC<{ report: PortRulesReport }> = ({ report }) => {
           ))}
         </DescriptionList>
       </StackItem>
+      {report.discoveryCommands && report.discoveryCommands.length > 0 && (
+        <StackItem>
+          <DiscoveryCommands platform={report.platform} commands={report.discoveryCommands} />
+        </StackItem>
+      )}
     </Stack>
   );
 };

@@ -1,10 +1,13 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import { ADMIN_PERMISSIONS, VIEWER_PERMISSIONS } from '../../../test/fixtures';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter } from 'react-router-dom-v5-compat';
+import { MemoryRouter, Route, Routes } from 'react-router-dom-v5-compat';
 
 import { backendUrl, type PortRulesApplyResult, type PortRulesReport } from '../../../api/backend';
+import { wholeCodeIn } from '../../../test/codeBlock';
 import { consoleFetchJSON, httpError } from '../../../test/sdk-mock';
+import { check, setupReport } from '../setup/setupTestData';
+import SetupTab from '../setup/SetupTab';
 import NetworkSetupTab from './NetworkSetupTab';
 
 type PortRule = PortRulesReport['rules'][number];
@@ -98,7 +101,7 @@ describe('Network setup tab: port wizard', () => {
 
     renderTab();
 
-    await screen.findByText('Amazon Web Services (AWS)');
+    await stepHeading('Planned changes');
     const nav = screen.getByRole('navigation', { name: 'Port setup steps' });
     expect(
       within(nav)
@@ -130,10 +133,12 @@ describe('Network setup tab: port wizard', () => {
         }),
     );
     renderTab();
+    // A rule is missing, so the wizard opens on the planned changes; the walk starts from its first step.
+    await stepHeading('Planned changes');
 
     // 1. Platform
-    await stepHeading('Platform');
-    expect(await screen.findByText('Amazon Web Services (AWS)')).toBeInTheDocument();
+    await openStep(user, 'Platform');
+    expect(screen.getByText('Amazon Web Services (AWS)')).toBeInTheDocument();
 
     // 2. Discovery
     await next(user);
@@ -166,7 +171,7 @@ describe('Network setup tab: port wizard', () => {
     expect(within(screen.getByRole('list', { name: 'Planned rule changes' })).getByRole('listitem')).toHaveTextContent(
       `Allow TCP 15150 in ${GROUP}`,
     );
-    expect(screen.getByRole('textbox', { name: 'Command 1' })).toHaveValue(command(15150));
+    expect(wholeCodeIn(screen.getByRole('group', { name: 'Command 1' }))).toBe(command(15150));
     await user.click(screen.getByRole('button', { name: 'Copy command 1' }));
     expect(await navigator.clipboard.readText()).toBe(command(15150));
 
@@ -236,10 +241,9 @@ describe('Network setup tab: port wizard', () => {
       ),
     );
     renderTab();
-    await screen.findByText('Amazon Web Services (AWS)');
+    await stepHeading('Planned changes');
 
-    await next(user);
-    await stepHeading('Discovery');
+    await openStep(user, 'Discovery');
     const found = screen.getByLabelText('Discovered network resources');
     expect(within(found).getByText('Pod VM security groups')).toBeInTheDocument();
     expect(within(found).getByText('sg-pods (AWS_SG_IDS)')).toBeInTheDocument();
@@ -279,14 +283,16 @@ describe('Network setup tab: port wizard', () => {
     const user = userEvent.setup();
     serveReports(ALL_OPEN);
     renderTab();
-    await screen.findByText('Amazon Web Services (AWS)');
+    // Said first: the wizard opens on its verdict.
+    expect(await stepHeading('Verification')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Everything is already open' })).toBeInTheDocument();
 
     await openStep(user, 'Rule status');
     expect(screen.getByText('Every required rule is present')).toBeInTheDocument();
 
     await openStep(user, 'Planned changes');
     expect(screen.getByRole('heading', { name: 'Everything is already open' })).toBeInTheDocument();
-    expect(screen.queryByRole('textbox', { name: /Command/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('group', { name: /^Command/ })).not.toBeInTheDocument();
 
     await openStep(user, 'Apply');
     expect(screen.getByRole('heading', { name: 'Everything is already open' })).toBeInTheDocument();
@@ -308,7 +314,7 @@ describe('Network setup tab: port wizard', () => {
       ),
     );
     renderTab();
-    await screen.findByText('Amazon Web Services (AWS)');
+    await stepHeading('Planned changes');
     await openStep(user, 'Apply');
 
     await user.click(screen.getByRole('button', { name: 'Apply changes' }));
@@ -334,7 +340,7 @@ describe('Network setup tab: port wizard', () => {
       verified: awsReport([rule('kata-agent', 15150, 'present'), rule('vxlan', 9000, 'missing')], { commands: [] }),
     } satisfies PortRulesApplyResult);
     renderTab();
-    await screen.findByText('Amazon Web Services (AWS)');
+    await stepHeading('Planned changes');
     await openStep(user, 'Apply');
 
     await user.click(screen.getByRole('button', { name: 'Apply changes' }));
@@ -355,7 +361,7 @@ describe('Network setup tab: port wizard', () => {
     const user = userEvent.setup();
     serveReports(MISSING, MISSING, VIEWER_PERMISSIONS);
     renderTab();
-    await screen.findByText('Amazon Web Services (AWS)');
+    await stepHeading('Planned changes');
 
     await openStep(user, 'Apply');
 
@@ -365,7 +371,7 @@ describe('Network setup tab: port wizard', () => {
         /needs permission to patch PeerPodConfigs in the namespace openshift-sandboxed-containers-operator/,
       ),
     ).toBeInTheDocument();
-    expect(screen.getByRole('textbox', { name: 'Command 1' })).toHaveValue(command(15150));
+    expect(wholeCodeIn(screen.getByRole('group', { name: 'Command 1' }))).toBe(command(15150));
     expect(screen.queryByRole('button', { name: 'Apply changes' })).not.toBeInTheDocument();
   });
 
@@ -413,7 +419,7 @@ describe('Network setup tab: port wizard', () => {
     answerGets({ ports: (includeUdp) => Promise.resolve(includeUdp ? withUdp : ALL_OPEN) });
     consoleFetchJSON.post.mockReturnValue(pending());
     renderTab();
-    await screen.findByText('Amazon Web Services (AWS)');
+    await stepHeading('Verification');
     await openStep(user, 'Rule status');
     expect(within(screen.getByRole('grid', { name: 'Port rules' })).getAllByRole('row')).toHaveLength(3);
 
@@ -424,6 +430,8 @@ describe('Network setup tab: port wizard', () => {
     });
     expect(within(udp).getByText('Missing')).toBeInTheDocument();
     expect(consoleFetchJSON).toHaveBeenCalledWith(backendUrl('/ports?fresh=true&includeUdp=true'));
+    // A later report does not move the admin off the step they are on.
+    expect(screen.getByRole('heading', { level: 2, name: 'Rule status' })).toBeInTheDocument();
 
     await openStep(user, 'Apply');
     await user.click(screen.getByRole('button', { name: 'Apply changes' }));
@@ -434,12 +442,134 @@ describe('Network setup tab: port wizard', () => {
     const user = userEvent.setup();
     serveReports(ALL_OPEN);
     renderTab();
-    await screen.findByText('Amazon Web Services (AWS)');
-    await openStep(user, 'Verification');
+    await stepHeading('Verification');
 
     await user.click(screen.getByRole('button', { name: 'Run again' }));
 
     expect(await stepHeading('Platform')).toBeInTheDocument();
     await waitFor(() => expect(portGets()).toHaveLength(2));
+  });
+});
+
+describe('Network setup tab: where the wizard opens', () => {
+  const currentStep = () =>
+    within(screen.getByRole('navigation', { name: 'Port setup steps' }))
+      .getAllByRole('button')
+      .find((step) => step.getAttribute('aria-current') === 'step')?.textContent;
+
+  it('opens on the planned changes, showing the missing rule, when a rule is missing', async () => {
+    serveReports(MISSING);
+
+    renderTab();
+
+    await stepHeading('Planned changes');
+    expect(currentStep()).toBe('Planned changes');
+    expect(within(screen.getByRole('list', { name: 'Planned rule changes' })).getByRole('listitem')).toHaveTextContent(
+      `Allow TCP 15150 in ${GROUP}`,
+    );
+  });
+
+  it('says first that everything is already open when no rule is missing', async () => {
+    serveReports(ALL_OPEN);
+
+    renderTab();
+
+    await stepHeading('Verification');
+    expect(currentStep()).toBe('Verification');
+    expect(screen.getByRole('heading', { name: 'Everything is already open' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Run again' })).toBeEnabled();
+  });
+
+  it('lands on the planned changes from the Setup tab’s failed Ports check', async () => {
+    const user = userEvent.setup();
+    const ports = check(
+      'ports',
+      'fail',
+      'portsMissing',
+      { rules: 'TCP 15150 (kata-agent)' },
+      {
+        kind: 'action',
+        action: 'open-port-wizard',
+      },
+    );
+    consoleFetchJSON.mockImplementation((url: string) => {
+      if (url === backendUrl('/setup')) return Promise.resolve(setupReport([ports]));
+      if (url === backendUrl('/ports?fresh=true')) return Promise.resolve(MISSING);
+      if (url === backendUrl('/permissions')) return Promise.resolve(ADMIN_PERMISSIONS);
+      return pending();
+    });
+    render(
+      <MemoryRouter initialEntries={['/peer-pods/setup']}>
+        <Routes>
+          <Route path="/peer-pods/setup" element={<SetupTab />} />
+          <Route path="/peer-pods/network-setup" element={<NetworkSetupTab />} />
+        </Routes>
+      </MemoryRouter>,
+    );
+
+    await user.click(await screen.findByRole('button', { name: 'Open the port wizard' }));
+
+    await stepHeading('Planned changes');
+    expect(currentStep()).toBe('Planned changes');
+    expect(within(screen.getByRole('list', { name: 'Planned rule changes' })).getByRole('listitem')).toHaveTextContent(
+      `Allow TCP 15150 in ${GROUP}`,
+    );
+  });
+
+  it('stays on the platform when the report cannot be read', async () => {
+    answerGets({ ports: () => Promise.reject(backendError(403, 'forbidden', 'user "viewer" may not list nodes')) });
+
+    renderTab();
+
+    expect(await screen.findByText('Could not detect the platform')).toBeInTheDocument();
+    expect(currentStep()).toBe('Platform');
+  });
+});
+
+describe('Network setup tab: commands shown whole', () => {
+  it('shows each command whole, so the --port that tells the two aws commands apart is in view', async () => {
+    const user = userEvent.setup();
+    serveReports(awsReport([rule('kata-agent', 15150, 'missing'), rule('vxlan', 9000, 'missing')]));
+    renderTab();
+    await stepHeading('Planned changes');
+
+    expect(command(15150)).toContain('--port 15150');
+    expect(command(9000)).toContain('--port 9000');
+    expect(wholeCodeIn(screen.getByRole('group', { name: 'Command 1' }))).toBe(command(15150));
+    expect(wholeCodeIn(screen.getByRole('group', { name: 'Command 2' }))).toBe(command(9000));
+    expect(screen.queryByRole('textbox')).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Copy command 2' }));
+    expect(await navigator.clipboard.readText()).toBe(command(9000));
+  });
+
+  it('shows the discovery look-ups with the values found, to copy as one', async () => {
+    const user = userEvent.setup();
+    const discoveryCommands = [
+      'oc get nodes -o custom-columns=NAME:.metadata.name,PROVIDER_ID:.spec.providerID',
+      "oc get infrastructure cluster -o jsonpath='{.status.platformStatus.aws.region}'",
+      "aws ec2 describe-instances --region us-east-2 --instance-ids i-0worker --query 'Reservations[].Instances[].SecurityGroups[].GroupId' --output text",
+    ];
+    serveReports({ ...MISSING, discoveryCommands });
+    renderTab();
+    await stepHeading('Planned changes');
+
+    await openStep(user, 'Discovery');
+
+    const block = screen.getByRole('group', { name: 'Discovery commands' });
+    expect(wholeCodeIn(block)).toBe(discoveryCommands.join('\n\n'));
+    await user.click(screen.getByRole('button', { name: 'Copy the discovery commands' }));
+    expect(await navigator.clipboard.readText()).toBe(discoveryCommands.join('\n\n'));
+  });
+
+  it('shows no look-ups when the backend sends none', async () => {
+    const user = userEvent.setup();
+    serveReports(MISSING);
+    renderTab();
+    await stepHeading('Planned changes');
+
+    await openStep(user, 'Discovery');
+
+    expect(screen.queryByRole('group', { name: 'Discovery commands' })).not.toBeInTheDocument();
   });
 });

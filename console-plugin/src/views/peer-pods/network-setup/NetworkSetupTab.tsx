@@ -7,6 +7,7 @@ import { usePermissions } from '../../../hooks/usePermissions';
 import { usePortRules } from '../../../hooks/usePortRules';
 import { PEER_PODS_PAGE_PATH } from '../peerPodsRoutes';
 import PortRulesWizard from './PortRulesWizard';
+import { usePortWizardEntry } from './usePortWizardEntry';
 
 /** Network setup tab: the wizard that opens the ports between worker nodes and pod VMs. */
 const NetworkSetupTab: FC = () => {
@@ -15,6 +16,8 @@ const NetworkSetupTab: FC = () => {
   // Each "Run again" starts the wizard over at its first step.
   const [run, setRun] = useState(0);
   const { report, loaded, error, refresh, refreshing } = usePortRules(includeUdp);
+  // Opened to fix something, the wizard lands on the missing rules, or says first that none are.
+  const { entryStep, walkFromStart } = usePortWizardEntry(error ? undefined : report);
   const applyRules = useApplyPortRules(refresh);
   const { permissions, loaded: permissionsLoaded, error: permissionsError } = usePermissions();
 
@@ -25,6 +28,7 @@ const NetworkSetupTab: FC = () => {
   const runAgain = () => {
     applyRules.reset();
     refresh();
+    walkFromStart();
     setRun((value) => value + 1);
   };
 
@@ -39,7 +43,9 @@ const NetworkSetupTab: FC = () => {
       </StackItem>
       <StackItem>
         <PortRulesWizard
-          key={run}
+          // Mounted again when the first report decides the entry step, and on each run.
+          key={`${run}:${entryStep}`}
+          startStep={entryStep}
           report={report}
           loaded={loaded}
           error={error}

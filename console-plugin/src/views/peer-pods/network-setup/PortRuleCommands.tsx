@@ -1,10 +1,11 @@
 import type { FC } from 'react';
-import { ClipboardCopy, Content, List, ListItem, Stack, StackItem, Title } from '@patternfly/react-core';
+import { Content, List, ListItem, Stack, StackItem, Title } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
 
 import type { PortRulesReport } from '../../../api/backend';
+import CopyableCodeBlock from '../../../components/CopyableCodeBlock';
 
-/** The equivalent `aws` / `az` commands, each copyable, and the backend's notes on the plan. */
+/** The equivalent `aws` / `az` commands, each whole and copyable, and the backend's notes on the plan. */
 const PortRuleCommands: FC<{ report: PortRulesReport }> = ({ report }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const cli = report.platform === 'aws' ? 'aws' : 'az';
@@ -27,16 +28,12 @@ const PortRuleCommands: FC<{ report: PortRulesReport }> = ({ report }) => {
           </StackItem>
           {report.commands.map((command, index) => (
             <StackItem key={command}>
-              <ClipboardCopy
-                isReadOnly
-                isCode
-                hoverTip={t('Copy')}
-                clickTip={t('Copied')}
+              <CopyableCodeBlock
+                code={command}
+                wrapBetweenWords
+                ariaLabel={t('Command {{number}}', { number: index + 1 })}
                 copyAriaLabel={t('Copy command {{number}}', { number: index + 1 })}
-                textAriaLabel={t('Command {{number}}', { number: index + 1 })}
-              >
-                {command}
-              </ClipboardCopy>
+              />
             </StackItem>
           ))}
         </>

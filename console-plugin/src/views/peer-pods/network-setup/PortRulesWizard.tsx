@@ -9,6 +9,7 @@ import DiscoveryStep from './DiscoveryStep';
 import PlannedChangesStep from './PlannedChangesStep';
 import PlatformStep from './PlatformStep';
 import type { PortRuleRow } from './portRuleRows';
+import { PORT_WIZARD_STEPS, type PortWizardStepId } from './usePortWizardEntry';
 import RuleStatusStep from './RuleStatusStep';
 import './portRulesWizard.css';
 import VerificationStep from './VerificationStep';
@@ -27,6 +28,8 @@ export type PortRulesWizardProps = {
   /** "Run again" on the last step: start over with a fresh report. */
   onRunAgain: () => void;
   setupPath: string;
+  /** The step it opens on (read once, when it mounts). */
+  startStep?: PortWizardStepId;
 };
 
 /** Platform → Discovery → Rule status → Planned changes → Apply → Verification. */
@@ -43,6 +46,7 @@ const PortRulesWizard: FC<PortRulesWizardProps> = ({
   onApply,
   onRunAgain,
   setupPath,
+  startStep = 'platform',
 }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   // A failed read leaves nothing to discover; an older report is not shown as if it were current.
@@ -62,6 +66,7 @@ const PortRulesWizard: FC<PortRulesWizardProps> = ({
       navAriaLabel={t('Port setup steps')}
       footer={footer()}
       onSave={onRunAgain}
+      startIndex={PORT_WIZARD_STEPS.indexOf(startStep) + 1}
     >
       <WizardStep id="platform" name={t('Platform')} footer={footer({ isNextDisabled: !usable })}>
         <PlatformStep report={usable} loaded={loaded} error={error} setupPath={setupPath} onRetry={onRecheck} />

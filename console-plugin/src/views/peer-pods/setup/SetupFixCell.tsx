@@ -1,5 +1,5 @@
 import type { FC } from 'react';
-import { Button, ClipboardCopy } from '@patternfly/react-core';
+import { Button } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
 import type { SetupAction } from '@peer-pods-console/contract/setup-checks';
 
@@ -25,20 +25,14 @@ const SetupFixCell: FC<SetupFixCellProps> = ({ fix, checkTitle, actionLabel, onA
       </Button>
     );
   }
-  const copyAriaLabel = t('Copy the command that fixes {{check}}', { check: checkTitle });
-  // Commands that create an object carry their YAML on several lines.
-  if (fix.command.includes('\n')) return <CopyableCodeBlock code={fix.command} copyAriaLabel={copyAriaLabel} />;
+  // A code block, not a one-line field: the command wraps in the narrow column instead of hiding its end.
   return (
-    <ClipboardCopy
-      isReadOnly
-      isCode
-      hoverTip={t('Copy')}
-      clickTip={t('Copied')}
-      copyAriaLabel={copyAriaLabel}
-      textAriaLabel={t('Command that fixes {{check}}', { check: checkTitle })}
-    >
-      {fix.command}
-    </ClipboardCopy>
+    <CopyableCodeBlock
+      code={fix.command}
+      wrapBetweenWords
+      ariaLabel={t('Command that fixes {{check}}', { check: checkTitle })}
+      copyAriaLabel={t('Copy the command that fixes {{check}}', { check: checkTitle })}
+    />
   );
 };
 
