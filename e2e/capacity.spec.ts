@@ -210,7 +210,10 @@ test('an override set from the node table changes that node alone, and removing 
   await expect(rowOf(node).locator('td[data-label="Limit"]')).toHaveText(String(configLimit));
   await markPage(page);
   try {
-    await rowOf(node).getByRole('button', { name: 'Set override' }).click();
+    await rowOf(node)
+      .getByRole('button', { name: `Actions for ${node}` })
+      .click();
+    await page.getByRole('menuitem', { name: 'Set override' }).click();
     const dialog = page.getByRole('dialog', { name: 'VM limit override' });
     await dialog.getByRole('textbox', { name: 'VM limit override' }).fill(String(override));
     await dialog.getByRole('button', { name: 'Save override' }).click();
@@ -222,7 +225,10 @@ test('an override set from the node table changes that node alone, and removing 
     await expect(rowOf(node).locator('td[data-label="Limit"]')).toHaveText(String(override));
     await expect(rowOf(node).locator('td[data-label="Limit from"]')).toHaveText('Override');
 
-    await rowOf(node).getByRole('button', { name: 'Edit override' }).click();
+    await rowOf(node)
+      .getByRole('button', { name: `Actions for ${node}` })
+      .click();
+    await page.getByRole('menuitem', { name: 'Remove override' }).click();
     await dialog.getByRole('button', { name: 'Remove override' }).click();
     await expect(
       dialog.getByText(`The override is removed: ${node} takes its limit from its PeerPodConfig again.`),

@@ -19,7 +19,8 @@ import {
   selfIngressGrants,
 } from './support/cloud.ts';
 import { screenshot } from './support/screenshots.ts';
-import { nextStep, ruleRow, stepHeading } from './support/wizard.ts';
+import { ADMIN_VIEWPORT, expectWholeCode } from './support/code-blocks.ts';
+import { nextStep, openStep, ruleRow, stepHeading } from './support/wizard.ts';
 
 const SEEDED_ORPHAN = 'podvm-forgotten-job-0badc0de';
 
@@ -39,8 +40,11 @@ test('the AWS wizard opens both port rules in moto, and a second run shows them 
   await page.goto('/peer-pods/network-setup');
   await expect(page.getByRole('navigation', { name: 'Port setup steps' })).toBeVisible();
 
+  // Rules are missing, so the wizard lands on the planned changes; the walk starts from its first step.
+  await expect(stepHeading(page, 'Planned changes')).toBeVisible();
+
   // 1. Platform
-  await expect(stepHeading(page, 'Platform')).toBeVisible();
+  await openStep(page, 'Platform');
   await expect(page.getByText('Amazon Web Services (AWS)')).toBeVisible();
   await screenshot(page, 'aws-wizard-1-platform');
 
@@ -66,14 +70,14 @@ test('the AWS wizard opens both port rules in moto, and a second run shows them 
   await nextStep(page, 'Planned changes');
   await expect(page.getByLabel('Planned rule changes').getByRole('listitem')).toHaveCount(2);
   for (const [index, port] of cloud.ports.entries()) {
-    const command = page.getByLabel(`Command ${index + 1}`, { exact: true });
-    await expect(command).toHaveValue(
+    const command = page.getByLabel(`Command ${index + 1}`, { exact: true }).locator('pre');
+    await expect(command).toHaveText(
       `aws ec2 authorize-security-group-ingress --region ${cloud.region} --group-id ${cloud.groupId} --protocol tcp --port ${port} --source-group ${cloud.groupId}`,
     );
   }
   await page.getByRole('button', { name: 'Copy command 1' }).click();
   expect(await page.evaluate('navigator.clipboard.readText()')).toBe(
-    await page.getByLabel('Command 1', { exact: true }).inputValue(),
+    await page.getByLabel('Command 1', { exact: true }).locator('pre').textContent(),
   );
   await screenshot(page, 'aws-wizard-4-planned-changes');
 
@@ -114,12 +118,55 @@ test('the AWS wizard opens both port rules in moto, and a second run shows them 
   await expect(page.getByRole('heading', { name: 'Everything is already open' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Apply changes' })).toHaveCount(0);
 
-  // Also after a reload.
+  // Also after a reload, which says so first: the wizard opens on its verdict.
   await page.reload();
-  await nextStep(page, 'Discovery');
-  await nextStep(page, 'Rule status');
+  await expect(stepHeading(page, 'Verification')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Everything is already open' })).toBeVisible();
+  await openStep(page, 'Rule status');
   await expect(page.getByText('Every required rule is present')).toBeVisible();
   expect(await selfIngressGrants(cloud)).toEqual({ [agentPort]: 1, [vxlanPort]: 1 });
+});
+
+test('the AWS wizard shows every command whole at 1280 px: the discovery look-ups with the values found, and the two rules told apart by --port', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(90_000);
+  const cloud = await motoCloud(adminKubeConfig());
+  await revokeRequiredPortRules(cloud);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.setViewportSize(ADMIN_VIEWPORT);
+
+  await page.goto('/peer-pods/network-setup');
+  await expect(stepHeading(page, 'Planned changes')).toBeVisible();
+  for (const [index, port] of cloud.ports.entries()) {
+    await expectWholeCode(
+      page.getByLabel(`Command ${index + 1}`, { exact: true }),
+      `aws ec2 authorize-security-group-ingress --region ${cloud.region} --group-id ${cloud.groupId} --protocol tcp --port ${port} --source-group ${cloud.groupId}`,
+    );
+  }
+
+  // Discovery: the documented look-ups, filled in with the instance, region and group found.
+  await openStep(page, 'Discovery');
+  const instanceId = /i-[0-9a-f]+/.exec(
+    (await page.getByLabel('Discovered network resources').textContent()) ?? '',
+  )?.[0];
+  expect(instanceId).toBeTruthy();
+  const lookups = [
+    'oc get nodes -o custom-columns=NAME:.metadata.name,PROVIDER_ID:.spec.providerID',
+    "oc get infrastructure cluster -o jsonpath='{.status.platformStatus.aws.region}'",
+    `aws ec2 describe-instances --region ${cloud.region} --instance-ids ${instanceId} --query 'Reservations[].Instances[].SecurityGroups[].GroupId' --output text`,
+    `aws ec2 describe-security-groups --region ${cloud.region} --group-ids ${cloud.groupId} --query 'SecurityGroups[].{GroupId:GroupId,IpPermissions:IpPermissions}'`,
+  ].join('\n\n');
+  await expectWholeCode(page.getByLabel('Discovery commands', { exact: true }), lookups);
+  await page.getByRole('button', { name: 'Copy the discovery commands' }).click();
+  expect(await page.evaluate('navigator.clipboard.readText()')).toBe(lookups);
+  await screenshot(page, 'aws-wizard-discovery-commands');
+
+  // Open them again, through the wizard, for the tests that follow.
+  await openStep(page, 'Apply');
+  await page.getByRole('button', { name: 'Apply changes' }).click();
+  await expect(page.getByText('The changes are applied')).toBeVisible({ timeout: 30_000 });
 });
 
 test('the VM inventory shows each VM’s type, size, zone and image, the orphans link filters it, and the CSV holds what is shown', async ({
@@ -271,6 +318,17 @@ test('an orphan VM is found, previewed and terminated, and the VMs of running pe
   await expect(dialog.getByText(`Cleanup finished: ${orphans.length} deleted, 0 refused, 0 failed`)).toBeVisible({
     timeout: 30_000,
   });
+  // At once, not after the next poll: the table behind the dialog shows no deleted VM running (it is
+  // gone from the listing the backend took after the cleanup, or shown as being deleted).
+  const deletedNow = async () => {
+    for (const orphan of orphans) {
+      for (const text of await row(orphan.name).allInnerTexts()) {
+        expect(text, `${orphan.name} right after the cleanup`).toMatch(/Deleting|Terminating/);
+        expect(text, `${orphan.name} right after the cleanup`).not.toMatch(/Running|Orphan/);
+      }
+    }
+  };
+  await deletedNow();
   await screenshot(page, 'orphan-cleanup-done');
 
   // moto: the orphans are being terminated; the VMs of running peer pods are untouched.
@@ -286,12 +344,15 @@ test('an orphan VM is found, previewed and terminated, and the VMs of running pe
 
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toHaveCount(0);
+  await deletedNow();
+  // Every VM again, not only orphans: still no deleted VM shown running.
+  await page.getByText(/^Orphans only \(\d+\)$/).click();
+  await expect(orphansOnly).not.toBeChecked();
+  await deletedNow();
   // The page no longer offers them as orphans.
   await expect(async () => {
     await page.getByRole('button', { name: 'Refresh' }).click();
     for (const orphan of orphans) await expect(row(orphan.name)).toHaveCount(0, { timeout: 2_000 });
   }).toPass({ timeout: 45_000 });
-  await page.getByText(/^Orphans only \(\d+\)$/).click();
-  await expect(orphansOnly).not.toBeChecked();
   for (const id of inUse) await expect(row(id)).toContainText('In use');
 });

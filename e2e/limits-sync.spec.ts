@@ -120,8 +120,8 @@ async function expectAdaptorRow(
     await expect(fix).toHaveText('—');
   } else {
     await expect(
-      fix.getByRole('textbox', { name: `Command that fixes ${SETUP_CHECK_TITLES[CHECK]}`, exact: true }),
-    ).toHaveValue(expected.command);
+      fix.getByRole('group', { name: `Command that fixes ${SETUP_CHECK_TITLES[CHECK]}`, exact: true }).locator('pre'),
+    ).toHaveText(expected.command);
     await expect(
       fix.getByRole('button', { name: `Copy the command that fixes ${SETUP_CHECK_TITLES[CHECK]}`, exact: true }),
     ).toBeVisible();

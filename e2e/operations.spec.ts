@@ -67,6 +67,28 @@ test('the stuck list names the demo’s stuck and pinned peer pods with why and 
     ).toBeEnabled();
   }
 
+  // The pending list says the same of them: the small node's override lets them run, the limit not
+  // (an override outranks the PeerPodConfig limit on that node); neither list offers the limit.
+  const pending = page.getByLabel('Peer pods waiting for capacity', { exact: true });
+  for (const name of demo.pinnedPending) {
+    const row = podRow(pending, name);
+    await expect(cell(row, 'Pinned to').getByRole('link', { name: demo.smallNode, exact: true })).toBeVisible();
+    const fix = cell(row, 'What lets it run');
+    await expect(fix).toContainText(
+      `A higher override on ${demo.smallNode}, or a VM freed there; the limit does not apply to that node`,
+    );
+    await expect(fix.getByRole('button', { name: `Raise the override on ${demo.smallNode}` })).toBeEnabled();
+    await expect(fix.getByRole('button', { name: 'Raise the VM limit' })).toHaveCount(0);
+    await expect(cell(podRow(stuckTable(page), name), 'Fix').getByRole('button', { name: /VM limit/ })).toHaveCount(0);
+  }
+  await podRow(pending, demo.pinnedPending[0]!)
+    .getByRole('button', { name: `Raise the override on ${demo.smallNode}` })
+    .click();
+  const overrideFromPending = page.getByRole('dialog', { name: 'VM limit override' });
+  await expect(overrideFromPending.getByText(`Node ${demo.smallNode}`, { exact: true })).toBeVisible();
+  await overrideFromPending.getByRole('button', { name: 'Cancel' }).click();
+  await expect(overrideFromPending).toBeHidden();
+
   // The node table says which node they are pinned to, and how many wait there.
   await expect(nodeStatusCell(page, demo.smallNode)).toContainText(`${demo.pinnedPending.length} pinned pending`);
   await expect(nodeStatusCell(page, demo.stuckNode)).not.toContainText('pinned pending');
@@ -86,7 +108,8 @@ test('the stuck list names the demo’s stuck and pinned peer pods with why and 
   await cell(stuck, 'Fix').getByRole('link', { name: STUCK_TEXT.openPorts }).click();
   await expect(page).toHaveURL(/\/peer-pods\/network-setup$/);
   await expect(page.getByRole('navigation', { name: 'Port setup steps' })).toBeVisible();
-  await expect(stepHeading(page, 'Platform')).toBeVisible();
+  // It opens on what is missing, or on the news that nothing is.
+  await expect(stepHeading(page, /^(Planned changes|Verification)$/)).toBeVisible();
 });
 
 test('"View console output" shows the serial console the cloud holds for the stuck pod’s VM, and closes', async ({
@@ -146,6 +169,17 @@ test('a node’s Peer pods tab lists the stuck peer pods of that node only', asy
   // The small node's tab lists its pinned pods instead, with its own override as their fix.
   await page.goto(nodeTabPath(demo.smallNode));
   await expect(stuckHeading(page)).toBeVisible();
+  // Its capacity counts them as pending for this node, beside the pods pending here (bound, VM
+  // starting), and says that only its override lets them run.
+  const pendingForNode = page
+    .getByLabel('Peer pod capacity of the node')
+    .locator('dt')
+    .filter({ hasText: /^Pending for this node$/ })
+    .locator('xpath=following-sibling::dd[1]');
+  await expect(pendingForNode).toHaveText(new RegExp(`^${demo.pinnedPending.length}(?!\\d)`));
+  await expect(pendingForNode).toContainText(
+    'Only a higher override on this node, or a VM freed here, lets them run: the PeerPodConfig limit does not apply to this node.',
+  );
   for (const name of demo.pinnedPending) {
     const row = podRow(stuckTable(page), name);
     await expect(cell(row, 'Reason')).toHaveText(STUCK_TEXT.capacityReason);

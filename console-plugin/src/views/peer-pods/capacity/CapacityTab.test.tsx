@@ -367,7 +367,7 @@ describe('Capacity tab', () => {
       );
       expect(pendingRow).toHaveTextContent('0/5 nodes are available: 5 Insufficient kata.peerpods.io/vm.');
       expect(within(pendingRow!).getByText('2025-01-01T11:00:00.000Z')).toBeInTheDocument();
-      expect(screen.getByText(/Raise the limit, set an override on nodes with room/)).toBeInTheDocument();
+      expect(screen.getByText(/The last column says what lets each one run/)).toBeInTheDocument();
 
       const unaccounted = screen.getByRole('grid', { name: 'Unaccounted peer pods' });
       const [unaccountedRow] = within(unaccounted).getAllByRole('row').slice(1);
@@ -383,42 +383,119 @@ describe('Capacity tab', () => {
     it('marks nodes with peer pods pinned to them and pending, and explains on click why only that node helps', async () => {
       const user = userEvent.setup();
       withConfig();
-      serveBackend({ '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 10, pendingPinned: 2 })]) });
+      serveBackend({
+        '/capacity': capacitySummary([
+          nodeCapacity('worker-a', { used: 10, pendingPinned: 2 }),
+          nodeCapacity('worker-4', { source: 'override', override: 1, desired: 1, used: 1, pendingPinned: 2 }),
+        ]),
+      });
 
       renderTab();
 
       await screen.findByRole('grid', { name: 'Peer pod VM capacity per node' });
       await user.click(within(cellsOf('worker-a')).getByRole('button', { name: '2 pinned pending' }));
       expect(await screen.findByRole('dialog', { name: 'Pinned to worker-a' })).toHaveTextContent(
-        /only a higher override on this node, or its PeerPodConfig limit, or a VM freed here lets them run/,
+        /A higher PeerPodConfig limit or an override on this node, or a VM freed here, lets them run/,
+      );
+      // On a node with an override, the PeerPodConfig limit is no help, and the popover says so.
+      await user.click(within(cellsOf('worker-4')).getByRole('button', { name: '2 pinned pending' }));
+      expect(await screen.findByRole('dialog', { name: 'Pinned to worker-4' })).toHaveTextContent(
+        /Only a higher override on this node, or a VM freed here, lets them run: the PeerPodConfig limit does not apply to this node/,
       );
     });
 
-    it("names the node a pending pod is pinned to and opens that node's override editor from it", async () => {
-      const user = userEvent.setup();
-      withConfig();
-      fakeCluster.setObjects(NodeModel, [node('worker-b')]);
-      serveBackend({
-        '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 10 }), nodeCapacity('worker-b', { used: 10 })], {
-          pending: [
-            { namespace: 'demo', name: 'any-0', since: null, message: 'no VM', pinnedNode: null },
-            { namespace: 'demo', name: 'pinned-0', since: null, message: 'no VM', pinnedNode: 'worker-b' },
-          ],
-        }),
+    describe('what lets each pending pod run', () => {
+      const pendingPod = (name: string, pinnedNode: string | null) => ({
+        namespace: 'demo',
+        name,
+        since: null,
+        message: 'no VM',
+        pinnedNode,
       });
 
-      renderTab();
+      const servePending = () => {
+        withConfig();
+        fakeCluster.setObjects(NodeModel, [node('worker-a'), node('worker-4'), node('worker-x')]);
+        serveBackend({
+          '/capacity': capacitySummary(
+            [
+              nodeCapacity('worker-a', { used: 10 }),
+              nodeCapacity('worker-4', { source: 'override', override: 1, desired: 1, used: 1, pendingPinned: 1 }),
+              { ...unrelatedNodeCapacity('worker-x'), pendingPinned: 1 },
+            ],
+            {
+              pending: [
+                pendingPod('any-0', null),
+                pendingPod('nightly-report-1', 'worker-4'),
+                pendingPod('pinned-a', 'worker-a'),
+                pendingPod('pinned-x', 'worker-x'),
+              ],
+            },
+          ),
+        });
+      };
 
-      const pending = await screen.findByRole('grid', { name: 'Peer pods waiting for capacity' });
-      const [anyRow, pinnedRow] = within(pending).getAllByRole('row').slice(1);
-      expect(anyRow).toHaveTextContent('Any node');
-      expect(anyRow).toHaveTextContent('A higher limit, or a VM freed on any node');
-      expect(within(pinnedRow!).getByRole('link', { name: 'worker-b' })).toBeInTheDocument();
-      expect(pinnedRow).toHaveTextContent('A higher override on worker-b, or a VM freed there');
-      expect(screen.getByText(/A pod pinned to one node waits for that node only/)).toBeInTheDocument();
+      const pendingRow = async (pod: string) => {
+        const pending = await screen.findByRole('grid', { name: 'Peer pods waiting for capacity' });
+        const row = within(pending)
+          .getAllByRole('row')
+          .find((candidate) => within(candidate).queryByRole('link', { name: pod }));
+        if (!row) throw new Error(`no pending row for ${pod}`);
+        return row;
+      };
 
-      await user.click(within(pinnedRow!).getByRole('button', { name: 'Set the override on worker-b' }));
-      expect(screen.getByRole('dialog', { name: 'VM limit override' })).toHaveTextContent('Node worker-b');
+      it('offers the limit for a pod any node may take', async () => {
+        const user = userEvent.setup();
+        servePending();
+
+        renderTab();
+
+        const row = await pendingRow('any-0');
+        expect(row).toHaveTextContent('Any node');
+        expect(row).toHaveTextContent('A higher limit, or a VM freed on any node');
+        expect(within(row).queryByRole('button', { name: /override/ })).not.toBeInTheDocument();
+        await user.click(within(row).getByRole('button', { name: 'Raise the VM limit' }));
+        expect(screen.getByRole('dialog', { name: 'Edit the VM limit per node' })).toBeInTheDocument();
+      });
+
+      it('offers only the override for a pod pinned to a node with an override, not the limit', async () => {
+        const user = userEvent.setup();
+        servePending();
+
+        renderTab();
+
+        const row = await pendingRow('nightly-report-1');
+        expect(within(row).getByRole('link', { name: 'worker-4' })).toBeInTheDocument();
+        expect(row).toHaveTextContent(
+          'A higher override on worker-4, or a VM freed there; the limit does not apply to that node',
+        );
+        expect(within(row).queryByRole('button', { name: 'Raise the VM limit' })).not.toBeInTheDocument();
+        await user.click(within(row).getByRole('button', { name: 'Raise the override on worker-4' }));
+        expect(screen.getByRole('dialog', { name: 'VM limit override' })).toHaveTextContent('Node worker-4');
+        expect(screen.getByText(/A pod pinned to one node waits for that node only/)).toBeInTheDocument();
+      });
+
+      it('offers the limit or the override for a pod pinned to a node the PeerPodConfig governs', async () => {
+        servePending();
+
+        renderTab();
+
+        const row = await pendingRow('pinned-a');
+        expect(row).toHaveTextContent('A higher limit or an override on worker-a, or a VM freed there');
+        expect(within(row).getByRole('button', { name: 'Raise the VM limit' })).toBeInTheDocument();
+        expect(within(row).getByRole('button', { name: 'Set an override on worker-a' })).toBeInTheDocument();
+      });
+
+      it('offers only an override for a pod pinned to a node no PeerPodConfig selects', async () => {
+        servePending();
+
+        renderTab();
+
+        const row = await pendingRow('pinned-x');
+        expect(row).toHaveTextContent('An override on worker-x: no PeerPodConfig selects that node');
+        expect(within(row).queryByRole('button', { name: 'Raise the VM limit' })).not.toBeInTheDocument();
+        expect(within(row).getByRole('button', { name: 'Set an override on worker-x' })).toBeInTheDocument();
+      });
     });
 
     it('says once per list that pod names are hidden when the user may not list pods, and links no pod', async () => {

@@ -141,7 +141,9 @@ const CapacityTab: FC = () => {
                   pending={capacity.summary.pending}
                   extendedResource={capacity.summary.extendedResource}
                   podNames={capacity.summary.podNames}
+                  nodes={capacity.summary.nodes}
                   onEditOverride={overrideAccess.allowed ? setOverrideNode : undefined}
+                  onRaiseLimit={peerPodConfig && limitAccess.allowed ? () => setEditingLimit(true) : undefined}
                 />
               </StackItem>
               <StackItem>

@@ -6,13 +6,15 @@ import {
   EmptyStateActions,
   EmptyStateBody,
   EmptyStateFooter,
-  Tooltip,
+  MenuToggle,
+  Truncate,
 } from '@patternfly/react-core';
-import { SearchIcon } from '@patternfly/react-icons';
-import { Table, Tbody, Td, Th, type ThProps, Thead, Tr } from '@patternfly/react-table';
+import { EllipsisVIcon, SearchIcon } from '@patternfly/react-icons';
+import { ActionsColumn, type IAction, Table, Tbody, Td, Th, type ThProps, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
 
 import type { NodeCapacity } from '../../../api/backend';
+import { DENSE_TABLE_STYLE } from '../../../components/denseTable';
 import type { AccessState } from '../../../hooks/useCanEditPeerPodLimit';
 import { groupVersionKindOf } from '../../../models/groupVersionKind';
 import { NodeModel } from '../../../models/Node';
@@ -27,6 +29,7 @@ type NodeCapacityTableProps = {
   nodes: NodeCapacity[];
   /** May the user patch nodes (the override annotation)? */
   overrideAccess: AccessState;
+  /** Opens the override editor of the node, which also removes an override. */
   onEditOverride: (nodeName: string) => void;
 };
 
@@ -45,7 +48,7 @@ const NodeCapacityTable: FC<NodeCapacityTableProps> = ({ nodes, overrideAccess, 
   return (
     <>
       <NodeCapacityToolbar filters={filters} />
-      <Table aria-label={t('Peer pod VM capacity per node')} variant="compact">
+      <Table aria-label={t('Peer pod VM capacity per node')} variant="compact" style={DENSE_TABLE_STYLE}>
         <NodeCapacityHead sort={filters.sort} onSort={filters.setSort} />
         <Tbody>
           {page.pageRows.map((node) => (
@@ -93,7 +96,7 @@ const NodeCapacityHead: FC<{ sort: NodeSort; onSort: (sort: NodeSort) => void }>
         <Th modifier="wrap" sort={sortParams('free')}>
           {t('Free')}
         </Th>
-        <Th modifier="wrap" sort={sortParams('utilisation')} width={15}>
+        <Th modifier="wrap" sort={sortParams('utilisation')}>
           {t('Utilisation')}
         </Th>
         <Th modifier="wrap" sort={sortParams('vms')}>
@@ -117,8 +120,17 @@ const NodeCapacityRow: FC<{
       <Td dataLabel={t('Node')} modifier="nowrap">
         <ResourceLink groupVersionKind={groupVersionKindOf(NodeModel)} name={node.name} />
       </Td>
-      <Td dataLabel={t('Limit from')} modifier="nowrap">
-        {node.source === 'override' ? t('Override') : node.source === 'config' ? (node.config?.name ?? '—') : t('None')}
+      <Td dataLabel={t('Limit from')}>
+        {/* A PeerPodConfig's name gives way to the other columns at narrow widths, whole in its tooltip. */}
+        {node.source === 'override' ? (
+          t('Override')
+        ) : node.source !== 'config' ? (
+          t('None')
+        ) : node.config ? (
+          <Truncate content={node.config.name} />
+        ) : (
+          '—'
+        )}
       </Td>
       <Td dataLabel={t('Limit')}>
         {node.advertised ?? '—'}
@@ -135,8 +147,8 @@ const NodeCapacityRow: FC<{
       <Td dataLabel={t('Status')}>
         <NodeStatusLabels node={node} />
       </Td>
-      <Td isActionCell modifier="nowrap">
-        <OverrideButton node={node} disabledReason={overrideDisabledReason} onClick={onEditOverride} />
+      <Td isActionCell>
+        <NodeRowActions node={node} disabledReason={overrideDisabledReason} onEditOverride={onEditOverride} />
       </Td>
     </Tr>
   );
@@ -177,28 +189,42 @@ const NoNodesShown: FC<{ filters: NodeCapacityFilters }> = ({ filters }) => {
   );
 };
 
-const OverrideButton: FC<{ node: NodeCapacity; disabledReason: string | undefined; onClick: () => void }> = ({
+/**
+ * The row's kebab, as console list pages have it: set an override, or edit or remove the one the
+ * node has (the editor confirms a removal). Without the permission to patch nodes the items stay
+ * listed, unusable, with the reason.
+ */
+const NodeRowActions: FC<{ node: NodeCapacity; disabledReason: string | undefined; onEditOverride: () => void }> = ({
   node,
   disabledReason,
-  onClick,
+  onEditOverride,
 }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
-  const button = (
-    <Button
-      variant="link"
-      isInline
-      isAriaDisabled={disabledReason !== undefined}
-      onClick={onClick}
-      aria-label={
-        node.override !== null
-          ? t('Edit override on {{node}}', { node: node.name })
-          : t('Set override on {{node}}', { node: node.name })
-      }
-    >
-      {node.override !== null ? t('Edit override') : t('Set override')}
-    </Button>
+  const action = (title: string, extra: Partial<IAction> = {}): IAction => ({
+    title,
+    onClick: onEditOverride,
+    ...(disabledReason ? { isAriaDisabled: true, tooltipProps: { content: disabledReason } } : {}),
+    ...extra,
+  });
+  const items: IAction[] =
+    node.override === null
+      ? [action(t('Set override'))]
+      : [action(t('Edit override')), { isSeparator: true }, action(t('Remove override'), { isDanger: true })];
+  return (
+    <ActionsColumn
+      items={items}
+      actionsToggle={({ onToggle, isOpen, toggleRef }) => (
+        <MenuToggle
+          ref={toggleRef}
+          variant="plain"
+          icon={<EllipsisVIcon />}
+          onClick={onToggle}
+          isExpanded={isOpen}
+          aria-label={t('Actions for {{node}}', { node: node.name })}
+        />
+      )}
+    />
   );
-  return disabledReason ? <Tooltip content={disabledReason}>{button}</Tooltip> : button;
 };
 
 export default NodeCapacityTable;

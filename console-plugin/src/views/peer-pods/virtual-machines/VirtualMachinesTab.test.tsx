@@ -225,11 +225,12 @@ describe('Virtual machines tab', () => {
       expect(within(inUse).getByText('i-podvm-web-1a2b3c4d')).toBeInTheDocument();
       expect(within(inUse).getByText('Running')).toBeInTheDocument();
       expect(within(inUse).getByText('t3.medium')).toBeInTheDocument();
+      // The PeerPod is the pod's namesake: one link says both.
       expect(
         within(inUse)
           .getAllByRole('link', { name: 'web' })
           .map((link) => link.getAttribute('href')),
-      ).toEqual(['/k8s/ns/demo/core~v1~Pod/web', '/k8s/ns/demo/confidentialcontainers.org~v1alpha1~PeerPod/web']);
+      ).toEqual(['/k8s/ns/demo/core~v1~Pod/web']);
       expect(within(inUse).getByRole('link', { name: 'worker-0' })).toHaveAttribute(
         'href',
         '/k8s/cluster/core~v1~Node/worker-0',
@@ -241,6 +242,35 @@ describe('Virtual machines tab', () => {
       expect(within(orphanRow).getByText(/No PeerPod and no live pod claims this VM/)).toBeInTheDocument();
       expect(within(orphanRow).getByText('Stopped')).toBeInTheDocument();
       expect(within(orphanRow).getByText('m5.large')).toBeInTheDocument();
+    });
+
+    it('links the PeerPod of a VM whose pod is gone, or whose PeerPod is not named after its pod', async () => {
+      serve(
+        inventory({
+          vms: [
+            vm('podvm-web-1a2b3c4d', { pod: null }),
+            vm('podvm-db-00000002', { peerPod: { namespace: 'demo', name: 'db-replica' } }),
+          ],
+        }),
+      );
+
+      renderTab();
+
+      const table = await vmTable();
+      const podGone = within(table).getByRole('row', { name: /podvm-web-1a2b3c4d/ });
+      expect(within(podGone).getByRole('link', { name: 'web' })).toHaveAttribute(
+        'href',
+        '/k8s/ns/demo/confidentialcontainers.org~v1alpha1~PeerPod/web',
+      );
+      const otherName = within(table).getByRole('row', { name: /podvm-db-00000002/ });
+      expect(within(otherName).getByRole('link', { name: 'db' })).toHaveAttribute(
+        'href',
+        '/k8s/ns/demo/core~v1~Pod/db',
+      );
+      expect(within(otherName).getByRole('link', { name: 'db-replica' })).toHaveAttribute(
+        'href',
+        '/k8s/ns/demo/confidentialcontainers.org~v1alpha1~PeerPod/db-replica',
+      );
     });
 
     it('lists PeerPods whose VM is gone', async () => {
@@ -259,6 +289,58 @@ describe('Virtual machines tab', () => {
         '/k8s/ns/demo/confidentialcontainers.org~v1alpha1~PeerPod/lost-pod',
       );
       expect(within(dangling).getByText('i-0deadbeef')).toBeInTheDocument();
+    });
+
+    it('shows an EC2 instance id whole under the name, with a button that copies it', async () => {
+      const user = userEvent.setup();
+      const writeText = vi.fn(() => Promise.resolve());
+      vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } });
+      serve(inventory({ vms: [vm('podvm-web-1a2b3c4d', { id: 'i-0123456789abcdef0' })] }));
+      renderTab();
+
+      const row = within(await vmTable()).getByRole('row', { name: /podvm-web-1a2b3c4d/ });
+      expect(within(row).getByText('i-0123456789abcdef0')).toBeInTheDocument();
+      await user.click(within(row).getByRole('button', { name: 'Copy the ID of podvm-web-1a2b3c4d' }));
+
+      expect(writeText).toHaveBeenCalledWith('i-0123456789abcdef0');
+      vi.unstubAllGlobals();
+    });
+
+    it('shortens an Azure resource id to its beginning and end, whole in its tooltip and in what it copies', async () => {
+      const user = userEvent.setup();
+      const writeText = vi.fn(() => Promise.resolve());
+      vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } });
+      const id =
+        '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/peerpods/providers/Microsoft.Compute/virtualMachines/podvm-web-1a2b3c4d';
+      serve(inventory({ provider: 'azure', vms: [vm('podvm-web-1a2b3c4d', { id })] }));
+      renderTab();
+
+      const row = within(await vmTable()).getByRole('row', { name: /podvm-web-1a2b3c4d/ });
+      const shown = within(row).getByText('/subscript');
+      expect(shown).toBeVisible();
+      expect(within(row).getByText('b-1a2b3c4d')).toBeVisible();
+      await user.hover(shown);
+      expect(await screen.findByRole('tooltip')).toHaveTextContent(id);
+      await user.click(within(row).getByRole('button', { name: 'Copy the ID of podvm-web-1a2b3c4d' }));
+
+      expect(writeText).toHaveBeenCalledWith(id);
+      vi.unstubAllGlobals();
+    });
+
+    it('says why a VM is an orphan on its label, read out with it and shown on hover', async () => {
+      const user = userEvent.setup();
+      serve(inventory({ vms: [orphan('podvm-old-99999999')] }));
+      renderTab();
+
+      const row = within(await vmTable()).getByRole('row', { name: /podvm-old-99999999/ });
+      const label = within(row).getByText('Orphan');
+      // For screen readers, right after the label; for the eye, in the tooltip only.
+      expect(row).toHaveTextContent(/Orphan\s*No PeerPod and no live pod claims this VM/);
+      await user.hover(label);
+
+      expect(await screen.findByRole('tooltip')).toHaveTextContent(
+        'No PeerPod and no live pod claims this VM, and it was launched more than 10 minutes ago.',
+      );
     });
 
     it('shows only orphans when "Orphans only" is on', async () => {
@@ -383,7 +465,7 @@ describe('Virtual machines tab', () => {
       expect(await cellOf('podvm-web-1a2b3c4d', 'Image')).toHaveTextContent(/^—$/);
     });
 
-    it('shortens a long image reference to its end, and shows all of it on focus', async () => {
+    it('keeps the whole image reference in its cell, shortened to the column, and shows all of it on focus', async () => {
       const user = userEvent.setup();
       const image =
         '/subscriptions/0000/resourceGroups/images/providers/Microsoft.Compute/galleries/podvms/images/podvm/versions/0.13.0';
@@ -391,9 +473,8 @@ describe('Virtual machines tab', () => {
       renderTab();
 
       const cell = await cellOf('podvm-web-1a2b3c4d', 'Image');
-      expect(within(cell).getByText(image.slice(-28))).toBeVisible();
-      // The whole reference stays readable: to screen readers at once, to everyone in the tooltip.
-      expect(cell.textContent?.replace('…', '')).toBe(image);
+      // The column's width cuts its middle: the text stays whole, to screen readers and to searches.
+      expect(cell).toHaveTextContent(image);
       await user.tab();
       while (!cell.contains(document.activeElement)) await user.tab();
 
@@ -632,7 +713,7 @@ describe('Virtual machines tab', () => {
 
       // Only orphans can be selected.
       expect(within(table).queryByRole('checkbox', { name: 'Select podvm-web-1a2b3c4d' })).not.toBeInTheDocument();
-      await user.click(screen.getByRole('checkbox', { name: 'Select the orphans on this page' }));
+      await user.click(await screen.findByRole('checkbox', { name: 'Select the orphans on this page' }));
       expect(screen.getByText('Selected: 3')).toBeInTheDocument();
       await user.click(screen.getByRole('button', { name: 'Clean up' }));
 
@@ -692,6 +773,66 @@ describe('Virtual machines tab', () => {
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     });
 
+    it('shows the VMs a cleanup deleted as being deleted at once, then the inventory listed after it', async () => {
+      const user = userEvent.setup();
+      const before = inventory({ vms: [vm('podvm-web-1a2b3c4d'), ...orphans] });
+      const after = inventory({
+        fetchedAt: '2025-01-01T12:05:00.000Z',
+        vms: [vm('podvm-web-1a2b3c4d'), orphans[1]!, orphans[2]!],
+      });
+      // The inventory read after the cleanup answers only when the test says so.
+      let answerAfter: (value: VmInventory) => void = () => undefined;
+      let cleanedUp = false;
+      answerGets({
+        vms: () =>
+          cleanedUp
+            ? new Promise((resolve) => {
+                answerAfter = resolve;
+              })
+            : Promise.resolve(before),
+        permissions: () => Promise.resolve(ADMIN_PERMISSIONS),
+      });
+      consoleFetchJSON.post.mockImplementation((_url: string, body: { dryRun: boolean }) => {
+        if (body.dryRun) return Promise.resolve(dryRun);
+        cleanedUp = true;
+        return Promise.resolve(cleanupResult);
+      });
+      renderTab();
+      const table = await vmTable();
+
+      await user.click(await screen.findByRole('checkbox', { name: 'Select podvm-old-11111111' }));
+      await user.click(await screen.findByRole('checkbox', { name: 'Select podvm-stale-22222222' }));
+      await user.click(screen.getByRole('button', { name: 'Clean up' }));
+      const dialog = await screen.findByRole('dialog', { name: 'Clean up orphan VMs' });
+      await user.type(await within(dialog).findByRole('textbox', { name: /Type 2 to confirm/ }), '2');
+      await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+      expect(await within(dialog).findByText('Cleanup finished: 1 deleted, 0 refused, 1 failed')).toBeInTheDocument();
+
+      await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+
+      // The table still holds the listing taken before the cleanup: the deleted VM is not shown running.
+      const deleted = within(table).getByRole('row', { name: /podvm-old-11111111/ });
+      expect(within(deleted).getByText('Deleting')).toBeInTheDocument();
+      expect(within(deleted).queryByText('Running')).not.toBeInTheDocument();
+      expect(within(deleted).queryByText('Orphan')).not.toBeInTheDocument();
+      expect(
+        within(deleted).getByText('A cleanup deleted this VM; the cloud has not removed it yet.'),
+      ).toBeInTheDocument();
+      expect(within(deleted).queryByRole('checkbox')).not.toBeInTheDocument();
+      // The one whose deletion failed is still a running orphan.
+      const failed = within(table).getByRole('row', { name: /podvm-stale-22222222/ });
+      expect(within(failed).getByText('Running')).toBeInTheDocument();
+      expect(within(failed).getByText('Orphan')).toBeInTheDocument();
+
+      // The inventory the backend listed after the cleanup replaces it.
+      await waitFor(() => expect(vmGets()).toBe(2));
+      answerAfter(after);
+      await waitFor(() =>
+        expect(within(table).queryByRole('row', { name: /podvm-old-11111111/ })).not.toBeInTheDocument(),
+      );
+      expect(within(table).getByRole('row', { name: /podvm-stale-22222222/ })).toHaveTextContent('Orphan');
+    });
+
     it('names what Azure deletes with each VM: the VM, its network interface and its disk', async () => {
       const user = userEvent.setup();
       serve(inventory({ provider: 'azure', vms: [orphan('podvm-old-11111111')] }));
@@ -707,7 +848,7 @@ describe('Virtual machines tab', () => {
       renderTab();
       await vmTable();
 
-      await user.click(screen.getByRole('checkbox', { name: 'Select podvm-old-11111111' }));
+      await user.click(await screen.findByRole('checkbox', { name: 'Select podvm-old-11111111' }));
       await user.click(screen.getByRole('button', { name: 'Clean up' }));
 
       const dialog = await screen.findByRole('dialog', { name: 'Clean up orphan VMs' });
@@ -739,7 +880,7 @@ describe('Virtual machines tab', () => {
       renderTab();
       await vmTable();
 
-      await user.click(screen.getByRole('checkbox', { name: 'Select podvm-old-11111111' }));
+      await user.click(await screen.findByRole('checkbox', { name: 'Select podvm-old-11111111' }));
       await user.click(screen.getByRole('button', { name: 'Clean up' }));
 
       const dialog = await screen.findByRole('dialog', { name: 'Clean up orphan VMs' });
@@ -770,7 +911,7 @@ describe('Virtual machines tab', () => {
       renderTab();
       await vmTable();
 
-      await user.click(screen.getByRole('checkbox', { name: 'Select podvm-old-11111111' }));
+      await user.click(await screen.findByRole('checkbox', { name: 'Select podvm-old-11111111' }));
       await user.click(screen.getByRole('button', { name: 'Clean up' }));
 
       const dialog = await screen.findByRole('dialog', { name: 'Clean up orphan VMs' });
@@ -785,7 +926,7 @@ describe('Virtual machines tab', () => {
       renderTab();
       await vmTable();
 
-      await user.click(screen.getByRole('checkbox', { name: 'Select podvm-claimed-33333333' }));
+      await user.click(await screen.findByRole('checkbox', { name: 'Select podvm-claimed-33333333' }));
       await user.click(screen.getByRole('button', { name: 'Clean up' }));
 
       const dialog = await screen.findByRole('dialog', { name: 'Clean up orphan VMs' });
@@ -802,7 +943,7 @@ describe('Virtual machines tab', () => {
       renderTab();
       await vmTable();
 
-      await user.click(screen.getByRole('checkbox', { name: 'Select podvm-old-11111111' }));
+      await user.click(await screen.findByRole('checkbox', { name: 'Select podvm-old-11111111' }));
       await user.click(screen.getByRole('button', { name: 'Clean up' }));
 
       const dialog = await screen.findByRole('dialog', { name: 'Clean up orphan VMs' });

@@ -1,4 +1,4 @@
-import { type FC, useEffect, useState } from 'react';
+import { type FC, useMemo, useState } from 'react';
 import { Timestamp } from '@openshift-console/dynamic-plugin-sdk';
 import {
   Alert,
@@ -26,13 +26,11 @@ import { useVmInventory } from '../../../hooks/useVmInventory';
 import { DEFAULT_PEER_POD_CONFIG } from '../../../models/PeerPodConfig';
 import { PEER_PODS_PAGE_PATH } from '../peerPodsRoutes';
 import DanglingPeerPods from './DanglingPeerPods';
+import { type FinishedCleanup, finishedCleanupOf, inventoryAfterCleanup } from './inventoryAfterCleanup';
 import OrphanCleanupModal from './OrphanCleanupModal';
 import VmInventoryTable from './VmInventoryTable';
 
 const SETUP_PATH = `${PEER_PODS_PAGE_PATH}/setup`;
-
-/** How long after a cleanup the backend's fresh cloud listing is usually ready. */
-const INVENTORY_SETTLE_MS = 5_000;
 
 const CLOUD_NAMES: Record<NonNullable<VmInventory['provider']>, string> = { aws: 'AWS', azure: 'Azure' };
 
@@ -76,21 +74,21 @@ type InventoryProps = {
   refreshing: boolean;
 };
 
-const Inventory: FC<InventoryProps> = ({ inventory, requestError, refresh, refreshing }) => {
+const Inventory: FC<InventoryProps> = ({ inventory: listed, requestError, refresh, refreshing }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const { permissions, loaded: permissionsLoaded, error: permissionsError } = usePermissions();
-  // The backend re-lists the cloud after a cleanup in the background: read the inventory at once,
-  // and again once that listing had time to finish.
-  const [cleanupsFinished, setCleanupsFinished] = useState(0);
-  const cleanup = useOrphanCleanup(() => {
+  // The backend answers a cleanup once it listed the cloud again: read the inventory at once, and
+  // until it arrives show the deleted VMs of the listing on screen as being deleted.
+  const [finishedCleanup, setFinishedCleanup] = useState<FinishedCleanup>();
+  const cleanup = useOrphanCleanup((result) => {
+    if (result) setFinishedCleanup(finishedCleanupOf(result, listed));
     refresh();
-    setCleanupsFinished((count) => count + 1);
   });
-  useEffect(() => {
-    if (cleanupsFinished === 0) return undefined;
-    const timer = setTimeout(refresh, INVENTORY_SETTLE_MS);
-    return () => clearTimeout(timer);
-  }, [cleanupsFinished, refresh]);
+  const deletingReason = t('A cleanup deleted this VM; the cloud has not removed it yet.');
+  const inventory = useMemo(
+    () => inventoryAfterCleanup(listed, finishedCleanup, deletingReason),
+    [listed, finishedCleanup, deletingReason],
+  );
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
 
   const canCleanUp = permissions?.canChangeCloud === true;

@@ -1,5 +1,5 @@
-import type { CSSProperties, FC, ReactNode } from 'react';
-import { ResourceLink, Timestamp } from '@openshift-console/dynamic-plugin-sdk';
+import type { FC, ReactNode } from 'react';
+import { Timestamp } from '@openshift-console/dynamic-plugin-sdk';
 import {
   Button,
   Checkbox,
@@ -8,54 +8,23 @@ import {
   EmptyStateActions,
   EmptyStateBody,
   EmptyStateFooter,
-  Stack,
-  StackItem,
+  Flex,
+  FlexItem,
   Truncate,
 } from '@patternfly/react-core';
 import { SearchIcon } from '@patternfly/react-icons';
-import { InnerScrollContainer, Table, Tbody, Td, Th, type ThProps, Thead, Tr } from '@patternfly/react-table';
-import t_global_background_color_primary_default from '@patternfly/react-tokens/dist/esm/t_global_background_color_primary_default';
+import { Table, Tbody, Td, Th, type ThProps, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
 
-import { groupVersionKindOf } from '../../../models/groupVersionKind';
-import { NodeModel } from '../../../models/Node';
-import { PeerPodModel } from '../../../models/PeerPod';
+import { DENSE_TABLE_STYLE } from '../../../components/denseTable';
 import { useVmInventoryFilters, type VmSort } from './useVmInventoryFilters';
 import type { InventoryVm, VmSortColumn } from './vmInventoryRows';
 import VmInstanceTypeCell from './VmInstanceTypeCell';
 import VmInventoryToolbar, { VmTablePagination } from './VmInventoryToolbar';
+import VmNameCell from './VmNameCell';
 import VmOwnershipCell from './VmOwnershipCell';
+import VmPodCell from './VmPodCell';
 import VmStateLabel from './VmStateLabel';
-
-const POD_GROUP_VERSION_KIND = { version: 'v1', kind: 'Pod' };
-
-/**
- * An AMI id fits whole; a longer Azure image reference shows its end (image, version), with the
- * whole reference in a tooltip that the keyboard reaches too.
- */
-const IMAGE_CHARS_SHOWN = 28;
-
-// The table is wider than the page below ~1600px: the selection and the VM's name stay in view
-// while it scrolls sideways. The name column is wide enough for a usual podvm-<pod>-<id> name.
-const SELECTION_COLUMN_WIDTH = '3.5rem';
-const NAME_COLUMN_WIDTH = '15rem';
-// The bundled @patternfly/react-styles 6.6 colours sticky cells with a token that neither console
-// 4.20/4.22 nor the shell defines, so they would be see-through; the table's own token is defined everywhere.
-const stickyBackground = {
-  '--pf-v6-c-table__sticky-cell--BackgroundColor': t_global_background_color_primary_default.var,
-} as CSSProperties;
-const stickySelection = {
-  isStickyColumn: true,
-  stickyMinWidth: SELECTION_COLUMN_WIDTH,
-  style: stickyBackground,
-};
-const stickyName = (selectable: boolean) => ({
-  isStickyColumn: true,
-  hasRightBorder: true,
-  stickyMinWidth: NAME_COLUMN_WIDTH,
-  stickyLeftOffset: selectable ? SELECTION_COLUMN_WIDTH : undefined,
-  style: stickyBackground,
-});
 
 type VmInventoryTableProps = {
   vms: InventoryVm[];
@@ -82,38 +51,36 @@ const VmInventoryTable: FC<VmInventoryTableProps> = ({ vms, selectable, selected
       {visible.length === 0 ? (
         <NoVmsMatch onClearFilters={filters.clearFilters} />
       ) : (
-        <InnerScrollContainer>
-          <Table aria-label={t('Peer pod virtual machines')} variant="compact">
-            <VmInventoryHead
-              sort={filters.sort}
-              onSort={filters.setSort}
-              selection={
-                selectable
-                  ? {
-                      allSelected: allOnPageSelected,
-                      isDisabled: selectableOnPage.length === 0,
-                      onChange: (checked) =>
-                        onSelectionChange(
-                          selectableOnPage.map((vm) => vm.id),
-                          checked,
-                        ),
-                    }
-                  : undefined
-              }
-            />
-            <Tbody>
-              {page.pageRows.map((vm) => (
-                <VmInventoryRow
-                  key={vm.id}
-                  vm={vm}
-                  selectable={selectable}
-                  selected={selectedIds.has(vm.id)}
-                  onSelect={(checked) => onSelectionChange([vm.id], checked)}
-                />
-              ))}
-            </Tbody>
-          </Table>
-        </InnerScrollContainer>
+        <Table aria-label={t('Peer pod virtual machines')} variant="compact" style={DENSE_TABLE_STYLE}>
+          <VmInventoryHead
+            sort={filters.sort}
+            onSort={filters.setSort}
+            selection={
+              selectable
+                ? {
+                    allSelected: allOnPageSelected,
+                    isDisabled: selectableOnPage.length === 0,
+                    onChange: (checked) =>
+                      onSelectionChange(
+                        selectableOnPage.map((vm) => vm.id),
+                        checked,
+                      ),
+                  }
+                : undefined
+            }
+          />
+          <Tbody>
+            {page.pageRows.map((vm) => (
+              <VmInventoryRow
+                key={vm.id}
+                vm={vm}
+                selectable={selectable}
+                selected={selectedIds.has(vm.id)}
+                onSelect={(checked) => onSelectionChange([vm.id], checked)}
+              />
+            ))}
+          </Tbody>
+        </Table>
       )}
       {visible.length > page.perPage && <VmTablePagination itemCount={visible.length} page={page} variant="bottom" />}
       {selectable && (
@@ -125,7 +92,7 @@ const VmInventoryTable: FC<VmInventoryTableProps> = ({ vms, selectable, selected
   );
 };
 
-type Column = { id: VmSortColumn | 'pod' | 'peerPod'; title: string; sortable: boolean };
+type Column = { id: VmSortColumn | 'pod'; title: string; sortable: boolean; width?: ThProps['width'] };
 
 type VmInventoryHeadProps = {
   sort: VmSort;
@@ -134,19 +101,23 @@ type VmInventoryHeadProps = {
   selection?: { allSelected: boolean; isDisabled: boolean; onChange: (selected: boolean) => void };
 };
 
+/**
+ * Seven columns fit the page from 1280 px on, in every language: the VM's state and ownership
+ * share the Status column, its pod and node (and a PeerPod that is not the pod's namesake) the
+ * last one. The name and that last column are given the width of a usual podvm-<pod>-<id> name and
+ * pod name, so they wrap at hyphens and never within a word, even where the console's resource
+ * links would break anywhere; the image, shortened to the column, may take no more.
+ */
 const VmInventoryHead: FC<VmInventoryHeadProps> = ({ sort, onSort, selection }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const columns: Column[] = [
-    { id: 'name', title: t('Name'), sortable: true },
-    { id: 'state', title: t('State'), sortable: true },
+    { id: 'name', title: t('Name'), sortable: true, width: 20 },
+    { id: 'status', title: t('Status'), sortable: true },
     { id: 'instanceType', title: t('Instance type'), sortable: true },
     { id: 'zone', title: t('Zone'), sortable: true },
-    { id: 'image', title: t('Image'), sortable: true },
+    { id: 'image', title: t('Image'), sortable: true, width: 15 },
     { id: 'launchedAt', title: t('Launched'), sortable: true },
-    { id: 'pod', title: t('Pod'), sortable: false },
-    { id: 'node', title: t('Node'), sortable: true },
-    { id: 'peerPod', title: t('PeerPod'), sortable: false },
-    { id: 'status', title: t('Ownership'), sortable: true },
+    { id: 'pod', title: t('Pod and node'), sortable: false, width: 15 },
   ];
 
   const sortParams = (column: Column, columnIndex: number): ThProps['sort'] =>
@@ -165,7 +136,7 @@ const VmInventoryHead: FC<VmInventoryHeadProps> = ({ sort, onSort, selection }) 
     <Thead>
       <Tr>
         {selection && (
-          <Th screenReaderText={t('Selection')} {...stickySelection}>
+          <Th screenReaderText={t('Selection')}>
             <Checkbox
               id="peer-pods-console-plugin__select-page-orphans"
               aria-label={t('Select the orphans on this page')}
@@ -176,12 +147,7 @@ const VmInventoryHead: FC<VmInventoryHeadProps> = ({ sort, onSort, selection }) 
           </Th>
         )}
         {columns.map((column, index) => (
-          <Th
-            key={column.id}
-            sort={sortParams(column, index)}
-            modifier="wrap"
-            {...(column.id === 'name' ? stickyName(selection !== undefined) : {})}
-          >
+          <Th key={column.id} sort={sortParams(column, index)} modifier="wrap" width={column.width}>
             {column.title}
           </Th>
         ))}
@@ -201,7 +167,7 @@ const VmInventoryRow: FC<{
   return (
     <Tr isSelectable={selectable && vm.orphan} isRowSelected={selected}>
       {selectable && (
-        <Td {...stickySelection}>
+        <Td>
           {vm.orphan ? (
             <Checkbox
               id={`peer-pods-console-plugin__select-${vm.id}`}
@@ -212,52 +178,30 @@ const VmInventoryRow: FC<{
           ) : null}
         </Td>
       )}
-      <Td dataLabel={t('Name')} modifier="breakWord" {...stickyName(selectable)}>
-        <Stack>
-          <StackItem>{vm.name}</StackItem>
-          <StackItem>
-            <Content component="small">{vm.id}</Content>
-          </StackItem>
-        </Stack>
+      <Td dataLabel={t('Name')}>
+        <VmNameCell vm={vm} />
       </Td>
-      <Td dataLabel={t('State')}>
-        <VmStateLabel state={vm.state} />
+      <Td dataLabel={t('Status')}>
+        <Flex direction={{ default: 'column' }} spaceItems={{ default: 'spaceItemsXs' }}>
+          <FlexItem>
+            <VmStateLabel state={vm.state} />
+          </FlexItem>
+          <FlexItem>
+            <VmOwnershipCell vm={vm} />
+          </FlexItem>
+        </Flex>
       </Td>
-      <Td dataLabel={t('Instance type')} modifier="nowrap">
+      <Td dataLabel={t('Instance type')}>
         <VmInstanceTypeCell vm={vm} />
       </Td>
-      <Td dataLabel={t('Zone')} modifier="nowrap">
-        {vm.zone ?? '—'}
-      </Td>
-      <Td dataLabel={t('Image')} modifier="nowrap">
-        {vm.image ? <Truncate content={vm.image} maxCharsDisplayed={IMAGE_CHARS_SHOWN} position="start" /> : '—'}
+      <Td dataLabel={t('Zone')}>{vm.zone ?? '—'}</Td>
+      <Td dataLabel={t('Image')}>
+        {/* The image reference gives way when the column is narrow, whole in its tooltip. */}
+        {vm.image ? <Truncate content={vm.image} /> : '—'}
       </Td>
       <Td dataLabel={t('Launched')}>{vm.launchedAt ? <Timestamp timestamp={vm.launchedAt} /> : '—'}</Td>
-      {/* Resource names stay whole: the console's ResourceLink may break them anywhere, so a
-          narrow column wrapped them one character per line in the real console. */}
-      <Td dataLabel={t('Pod')} modifier="nowrap">
-        {vm.pod ? (
-          <ResourceLink groupVersionKind={POD_GROUP_VERSION_KIND} name={vm.pod.name} namespace={vm.pod.namespace} />
-        ) : (
-          '—'
-        )}
-      </Td>
-      <Td dataLabel={t('Node')} modifier="nowrap">
-        {vm.nodeName ? <ResourceLink groupVersionKind={groupVersionKindOf(NodeModel)} name={vm.nodeName} /> : '—'}
-      </Td>
-      <Td dataLabel={t('PeerPod')} modifier="nowrap">
-        {vm.peerPod ? (
-          <ResourceLink
-            groupVersionKind={groupVersionKindOf(PeerPodModel)}
-            name={vm.peerPod.name}
-            namespace={vm.peerPod.namespace}
-          />
-        ) : (
-          '—'
-        )}
-      </Td>
-      <Td dataLabel={t('Ownership')}>
-        <VmOwnershipCell vm={vm} />
+      <Td dataLabel={t('Pod and node')}>
+        <VmPodCell vm={vm} />
       </Td>
     </Tr>
   );

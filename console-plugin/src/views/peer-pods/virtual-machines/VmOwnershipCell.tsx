@@ -1,30 +1,40 @@
 import type { FC } from 'react';
-import { Content, Label, Stack, StackItem } from '@patternfly/react-core';
+import { Label, Tooltip } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
 
 import type { InventoryVm } from './vmInventoryRows';
 
 /**
  * Who owns the VM: in use (a PeerPod or a live pod claims it), an orphan (nobody does, past the
- * grace period), or not claimed yet; with the backend's reason whenever it is not simply in use.
+ * grace period), or not claimed yet. The backend's reason, whenever it is not simply in use, is
+ * the label's tooltip (on hover and focus) and is read out with it: written under the label, a
+ * sentence made the row a dozen lines tall.
  */
-const VmOwnershipCell: FC<{ vm: InventoryVm }> = ({ vm }) => {
+const VmOwnershipCell: FC<{ vm: Pick<InventoryVm, 'orphan' | 'orphanReason'> }> = ({ vm }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  const reason = vm.orphanReason;
+  const focusable = reason ? { tabIndex: 0 } : {};
   const label = vm.orphan ? (
-    <Label status="warning">{t('Orphan')}</Label>
-  ) : vm.orphanReason ? (
-    <Label color="grey">{t('Not claimed')}</Label>
+    <Label status="warning" isCompact {...focusable}>
+      {t('Orphan')}
+    </Label>
+  ) : reason ? (
+    <Label color="grey" isCompact {...focusable}>
+      {t('Not claimed')}
+    </Label>
   ) : (
-    <Label status="success">{t('In use')}</Label>
+    <Label status="success" isCompact>
+      {t('In use')}
+    </Label>
   );
-  if (!vm.orphanReason) return label;
+  if (!reason) return label;
   return (
-    <Stack>
-      <StackItem>{label}</StackItem>
-      <StackItem>
-        <Content component="small">{vm.orphanReason}</Content>
-      </StackItem>
-    </Stack>
+    <>
+      <Tooltip content={reason} aria="none">
+        {label}
+      </Tooltip>
+      <span className="pf-v6-screen-reader">{reason}</span>
+    </>
   );
 };
 
