@@ -92,8 +92,13 @@ function sharedModuleLoadersSource(): string {
   return `export const versions = ${JSON.stringify(versions)};\nexport const patternFlyModules = {\n${loaders}\n};\n`;
 }
 
-/** PatternFly base styles, every component/layout/utility stylesheet, then the shell's own. */
-function stylesheetSource(): string {
+/**
+ * PatternFly's base styles (its design tokens), every component/layout/utility stylesheet, then the
+ * shell's own. The tokens come from react-core and the component sheets from react-styles, so the
+ * two must be the same minor version (package.json pins react-styles beside react-core): a newer
+ * react-styles names tokens the older base never defines, and a switch that is off draws no track.
+ */
+export function shellStylesheets(): string[] {
   const stylesRoot = dirname(require.resolve('@patternfly/react-styles/package.json'));
   const sheets: string[] = [];
   const collect = (dir: string) => {
@@ -104,12 +109,13 @@ function stylesheetSource(): string {
     }
   };
   for (const group of ['components', 'layouts', 'utilities']) collect(join(stylesRoot, 'css', group));
-  const imports = [
-    require.resolve('@patternfly/react-core/dist/styles/base.css'),
-    ...sheets,
-    join(here, 'web', 'shell.css'),
-  ];
-  return imports.map((file) => `@import ${JSON.stringify(file)};`).join('\n');
+  return [require.resolve('@patternfly/react-core/dist/styles/base.css'), ...sheets, join(here, 'web', 'shell.css')];
+}
+
+function stylesheetSource(): string {
+  return shellStylesheets()
+    .map((file) => `@import ${JSON.stringify(file)};`)
+    .join('\n');
 }
 
 function readdirSorted(dir: string) {
