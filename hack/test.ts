@@ -1,9 +1,12 @@
 // The README's test command (`hack/run test`): static checks, then the two Vitest lanes (unit;
 // integration against real control planes and cloud endpoints), then the
 // Playwright end-to-end tests when there are any. Ends with one summary line that CI reads.
-import { spawnSync } from 'node:child_process';
+// SIGINT or SIGTERM to this process (npm `exec`s it) reaches the running stage, which stops its own
+// children, and no later stage starts.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 interface Counts {
@@ -17,15 +20,28 @@ const failures: string[] = [];
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const quick = args.includes('--skip-lint');
 
-function run(title: string, command: string, commandArgs: string[], env: NodeJS.ProcessEnv = {}): number {
+let running: ChildProcess | undefined;
+let stoppedBy: NodeJS.Signals | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    stoppedBy = signal;
+    running?.kill(signal);
+  });
+}
+
+async function run(title: string, command: string, commandArgs: string[], env: NodeJS.ProcessEnv = {}) {
+  if (stoppedBy) process.exit(128 + constants.signals[stoppedBy]);
   console.log(`\n=== ${title} ===`);
-  const result = spawnSync(command, commandArgs, { stdio: 'inherit', env: { ...process.env, ...env } });
-  if (result.status !== 0) failures.push(`${title} (exit ${result.status ?? result.signal})`);
-  return result.status ?? 1;
+  const child = spawn(command, commandArgs, { stdio: 'inherit', env: { ...process.env, ...env } });
+  running = child;
+  const [status, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  running = undefined;
+  if (stoppedBy) process.exit(128 + constants.signals[stoppedBy]);
+  if (status !== 0) failures.push(`${title} (exit ${status ?? signal})`);
 }
 
 if (!quick) {
-  run('lint: types, eslint, stylelint, prettier', 'npm', ['run', '-s', 'lint']);
+  await run('lint: types, eslint, stylelint, prettier', 'npm', ['run', '-s', 'lint']);
 }
 
 const reportDir = mkdtempSync(join(tmpdir(), 'peerpods-test-'));
@@ -35,7 +51,7 @@ for (const lane of [
   { name: 'integration', title: 'vitest integration: control planes, moto, ARM server, helm', project: 'integration' },
 ]) {
   const vitestReport = join(reportDir, `vitest-${lane.name}.json`);
-  run(lane.title, 'vitest', [
+  await run(lane.title, 'vitest', [
     'run',
     `--project=${lane.project}`,
     '--reporter=default',
@@ -62,7 +78,7 @@ const e2eSpecs = existsSync('e2e')
   : [];
 if (e2eSpecs.length > 0) {
   const playwrightReport = join(reportDir, 'playwright.json');
-  run('playwright: end-to-end tests in Chromium', 'playwright', ['test'], {
+  await run('playwright: end-to-end tests in Chromium', 'playwright', ['test'], {
     PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightReport,
   });
   if (existsSync(playwrightReport)) {
