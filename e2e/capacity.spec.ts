@@ -8,7 +8,7 @@ import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@ku
 import { VM_LIMIT_OVERRIDE_ANNOTATION } from '@peer-pods-console/contract/capacity';
 import { ALLOWED_NAMESPACE_LABEL, ALLOWED_NAMESPACE_LABEL_VALUE } from '@peer-pods-console/contract/namespace-policy';
 import type { Locator, Page } from '@playwright/test';
-import { expect, signInAs, test } from './support/console.ts';
+import { computeNavSectionLocator, expect, signInAs, test } from './support/console.ts';
 import { PEERPOD_RESOURCE } from '../hack/controlplane/fixtures.ts';
 import { adminKubeConfig, readPeerPodConfig } from './cluster.ts';
 import {
@@ -341,24 +341,49 @@ async function expectNoEnabledButton(scope: Page | Locator, name: string | RegEx
   for (const button of buttons) await expect(button).toBeDisabled();
 }
 
+/**
+ * What a user without access is told, told calmly and once: no danger alert, no retry that would be
+ * refused again, and no raw refusal (the backend's and the API server's name the user in quotes)
+ * under the explanation that already says it.
+ */
+async function expectCalmExplanations(page: Page): Promise<void> {
+  await expect(page.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+  await expect(page.getByText(/"test-developer"/)).toHaveCount(0);
+  await expect(page.getByText(/^Error: /)).toHaveCount(0);
+  await expect(page.locator('.pf-v6-c-alert.pf-m-danger')).toHaveCount(0);
+}
+
+/** The explanation is shown, once. */
+async function expectExplainedOnce(page: Page, explanation: RegExp): Promise<void> {
+  await expect(page.getByText(explanation)).toBeVisible();
+  await expect(page.getByText(explanation)).toHaveCount(1);
+}
+
 test('the non-admin sees no destructive action on any tab and is told why', async ({ page, consoleUnderTest }) => {
   await page.goto(CAPACITY_PATH);
   await signInAs(page, consoleUnderTest, 'developer');
 
   // Capacity: neither the PeerPodConfig nor capacity may be read, and both say which permission is missing.
   await expect(page.getByText('Could not load the PeerPodConfig')).toBeVisible();
-  await expect(page.getByText(/You are not allowed to read PeerPodConfigs in the namespace/)).toBeVisible();
+  await expectExplainedOnce(page, /You are not allowed to read PeerPodConfigs in the namespace/);
   await expect(page.getByText('You are not allowed to read peer pod capacity')).toBeVisible();
-  await expect(page.getByText(/Reading capacity needs the permission to list nodes/)).toBeVisible();
+  await expectExplainedOnce(page, /Reading capacity needs the permission to list nodes/);
+  await expectCalmExplanations(page);
   await expectNoEnabledButton(page, 'Edit limit');
   await expectNoEnabledButton(page, /override/i);
   await expect(capacityTable(page)).toHaveCount(0);
   await screenshot(page, 'capacity-developer');
 
+  // The page opens by its address, but the console lists it under Compute, which it hides from a
+  // user who may not list nodes: so does the shell.
+  await expect(computeNavSectionLocator(page, consoleUnderTest)).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Peer pods', exact: true })).toHaveCount(0);
+
   await page.getByRole('tab', { name: 'Virtual machines' }).click();
   await expect(page).toHaveURL(/\/peer-pods\/virtual-machines$/);
   await expect(page.getByText('Could not load the virtual machines')).toBeVisible();
-  await expect(page.getByText(/Reading the virtual machine inventory needs permission/)).toBeVisible();
+  await expectExplainedOnce(page, /Reading the virtual machine inventory needs permission/);
+  await expectCalmExplanations(page);
   await expectNoEnabledButton(page, /clean up/i);
   await expect(page.getByRole('checkbox')).toHaveCount(0);
   await screenshot(page, 'virtual-machines-developer');
@@ -366,7 +391,8 @@ test('the non-admin sees no destructive action on any tab and is told why', asyn
   await page.getByRole('tab', { name: 'Network setup' }).click();
   await expect(page).toHaveURL(/\/peer-pods\/network-setup$/);
   await expect(page.getByText('Could not detect the platform')).toBeVisible();
-  await expect(page.getByText(/Reading the port rules needs permission to list nodes/)).toBeVisible();
+  await expectExplainedOnce(page, /Reading the port rules needs permission to list nodes/);
+  await expectCalmExplanations(page);
   // The wizard cannot move on from its first step, so its Apply step is out of reach.
   await expectNoEnabledButton(page, /apply/i);
   await expectNoEnabledButton(page, 'Next');
@@ -375,10 +401,24 @@ test('the non-admin sees no destructive action on any tab and is told why', asyn
   await page.getByRole('tab', { name: 'Setup', exact: true }).click();
   await expect(page).toHaveURL(/\/peer-pods\/setup$/);
   await expect(page.getByText('Could not run the setup checks')).toBeVisible();
-  await expect(page.getByText(/Reading the setup checks needs permission to list nodes/)).toBeVisible();
+  await expectExplainedOnce(page, /Reading the setup checks needs permission to list nodes/);
   await expect(page.getByText('Could not read the namespace policy')).toBeVisible();
-  await expect(page.getByText(/Your user may not read ValidatingAdmissionPolicies/)).toBeVisible();
+  await expectExplainedOnce(page, /Your user may not read ValidatingAdmissionPolicies/);
+  await expectExplainedOnce(page, /Your user may not list namespaces/);
+  await expectCalmExplanations(page);
+  // Checking again would be refused again.
+  await expect(page.getByRole('button', { name: 'Check again' })).toHaveCount(0);
   await expectNoEnabledButton(page, /install|remove the policy|complete the installation/i);
   await expectNoEnabledButton(page, /^(Allow|Remove the label from)/);
   await screenshot(page, 'setup-developer');
+
+  // Home → Overview: no Peer pods item in the Status card for a user who may not list nodes, and so
+  // no alert of the plugin there.
+  // On the developer's own console (a real console's developer has a bridge of its own).
+  await page.goto(new URL('/dashboards', page.url()).href);
+  const statusCard = page.locator('[data-test-id="status-card"]');
+  await expect(statusCard).toBeVisible();
+  await expect(statusCard.getByText('Peer pods', { exact: true })).toHaveCount(0);
+  await expect(page.locator('.pf-v6-c-alert.pf-m-danger').filter({ hasText: /peer pod/i })).toHaveCount(0);
+  await screenshot(page, 'overview-developer');
 });

@@ -4,6 +4,7 @@
 import { createRoot } from 'react-dom/client';
 import { PluginStore } from '@openshift/dynamic-plugin-sdk';
 import { versions } from 'console-shell:shared-module-loaders';
+import { detectAccessFlags } from './accessFlags';
 import { App } from './app/App';
 import i18n, { initI18n } from './i18n';
 import { loadPlugins } from './pluginLoading';
@@ -47,6 +48,7 @@ i18n.on('languageChanged', (language) => {
   document.documentElement.lang = language;
 });
 
+detectAccessFlags(pluginStore);
 loadPlugins(pluginStore, pluginNames);
 
 createRoot(document.getElementById('app')!).render(<App pluginStore={pluginStore} />);

@@ -120,15 +120,19 @@ export async function switchToDarkTheme(page: Page, which: ConsoleUnderTest): Pr
  * collapsed until a user opens it or one of its pages is shown.
  */
 export async function computeNavSection(page: Page, which: ConsoleUnderTest): Promise<Locator> {
-  if (which === 'shell') {
-    return page.getByRole('navigation', { name: 'Main navigation' }).getByRole('region', { name: 'Compute' });
-  }
-  const section = page.locator(
-    'li:has(> [data-quickstart-id="qs-nav-compute"]), li[data-quickstart-id="qs-nav-compute"]',
-  );
+  const section = computeNavSectionLocator(page, which);
+  if (which === 'shell') return section;
   const toggle = section.locator('button[aria-expanded]').first();
   await expect(toggle).toBeVisible();
   if ((await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
   await expect(toggle).toHaveAttribute('aria-expanded', 'true');
   return section;
+}
+
+/** The Compute section of the admin navigation, as it is (collapsed or not, present or not). */
+export function computeNavSectionLocator(page: Page, which: ConsoleUnderTest): Locator {
+  if (which === 'shell') {
+    return page.getByRole('navigation', { name: 'Main navigation' }).getByRole('region', { name: 'Compute' });
+  }
+  return page.locator('li:has(> [data-quickstart-id="qs-nav-compute"]), li[data-quickstart-id="qs-nav-compute"]');
 }

@@ -3,7 +3,7 @@ import { Alert, AlertActionLink, Stack, StackItem } from '@patternfly/react-core
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom-v5-compat';
 
-import { type BackendProblem, isSetupProblem } from './backendProblem';
+import { type BackendProblem, isAccessProblem, isSetupProblem, retryCanHelp } from './backendProblem';
 
 type BackendProblemAlertProps = {
   title: string;
@@ -12,12 +12,18 @@ type BackendProblemAlertProps = {
   forbiddenExplanation: string;
   /** Where the Setup tab lives, for problems it explains and fixes. */
   setupPath?: string;
+  /** Offered only for problems that may clear by themselves (retryCanHelp). */
   onRetry?: () => void;
+  /** For problems of the cluster or the cloud; the user's own missing access is always calm. */
   variant?: 'danger' | 'warning';
   children?: ReactNode;
 };
 
-/** A failed backend call or cloud inventory: what happened, what to do, and the backend's own words. */
+/**
+ * A failed backend call or cloud inventory: what happened and what to do, said once. The user's own
+ * missing access is information, not an error (as the console's "Restricted access"): no retry,
+ * and no backend message repeating the explanation. Other problems keep the backend's own words.
+ */
 const BackendProblemAlert: FC<BackendProblemAlertProps> = ({
   title,
   problem,
@@ -57,12 +63,20 @@ const BackendProblemAlert: FC<BackendProblemAlertProps> = ({
     explanations[problem.code] ??
     t("The peer pods backend could not answer. Try again; if it keeps failing, read the backend's log.");
 
+  const access = isAccessProblem(problem);
+  const sessionRefused = access && problem.code === 'unauthenticated';
+  const action = sessionRefused ? (
+    <AlertActionLink onClick={() => window.location.reload()}>{t('Reload')}</AlertActionLink>
+  ) : onRetry && retryCanHelp(problem) ? (
+    <AlertActionLink onClick={onRetry}>{t('Try again')}</AlertActionLink>
+  ) : undefined;
+
   return (
     <Alert
-      variant={variant}
+      variant={access ? (sessionRefused ? 'warning' : 'info') : variant}
       isInline
       title={title}
-      actionLinks={onRetry ? <AlertActionLink onClick={onRetry}>{t('Try again')}</AlertActionLink> : undefined}
+      actionLinks={action}
     >
       <Stack hasGutter>
         <StackItem>{explanation}</StackItem>
@@ -72,7 +86,7 @@ const BackendProblemAlert: FC<BackendProblemAlertProps> = ({
             <Link to={setupPath}>{t('Open the Setup tab')}</Link>
           </StackItem>
         )}
-        {problem.message && <StackItem>{t('Error: {{message}}', { message: problem.message })}</StackItem>}
+        {problem.message && !access && <StackItem>{t('Error: {{message}}', { message: problem.message })}</StackItem>}
         {children}
       </Stack>
     </Alert>

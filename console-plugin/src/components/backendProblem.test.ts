@@ -1,5 +1,5 @@
 import { httpError } from '../test/sdk-mock';
-import { backendProblemOf, isSetupProblem } from './backendProblem';
+import { backendProblemOf, isAccessProblem, isSetupProblem, retryCanHelp } from './backendProblem';
 
 describe('backendProblemOf', () => {
   it('reads the code and message from the body of a failed backend call, without the cloud_ prefix', () => {
@@ -42,5 +42,19 @@ describe('backendProblemOf', () => {
     expect(isSetupProblem(backendProblemOf({ code: 'not_configured', message: '' }))).toBe(true);
     expect(isSetupProblem(backendProblemOf({ code: 'auth', message: '' }))).toBe(true);
     expect(isSetupProblem(backendProblemOf({ code: 'unavailable', message: '' }))).toBe(false);
+  });
+
+  it('calls the user’s own refused request an access problem, not the backend’s identity refused inside an answer', () => {
+    expect(isAccessProblem(backendProblemOf(httpError(403, 'forbidden')))).toBe(true);
+    expect(isAccessProblem(backendProblemOf(httpError(401, 'unauthorized')))).toBe(true);
+    expect(isAccessProblem(backendProblemOf({ code: 'forbidden', message: 'secrets is forbidden' }))).toBe(false);
+    expect(isAccessProblem(backendProblemOf(httpError(503, 'Service Unavailable')))).toBe(false);
+  });
+
+  it('offers a retry only for problems that may clear by themselves', () => {
+    expect(retryCanHelp(backendProblemOf(httpError(403, 'forbidden')))).toBe(false);
+    expect(retryCanHelp(backendProblemOf({ code: 'cloud_invalid_config', message: '' }))).toBe(false);
+    expect(retryCanHelp(backendProblemOf({ code: 'cloud_throttled', message: '' }))).toBe(true);
+    expect(retryCanHelp(backendProblemOf(new TypeError('Failed to fetch')))).toBe(true);
   });
 });

@@ -44,3 +44,25 @@ export const backendProblemOf = (error: unknown): BackendProblem => {
 /** Problems the Setup tab's checklist explains and fixes (missing objects, keys or credentials). */
 export const isSetupProblem = (problem: BackendProblem): boolean =>
   ['not_configured', 'invalid_config', 'auth', 'no_worker'].includes(problem.code);
+
+/**
+ * The signed-in user's own request was refused (401, 403): the user needs access or a new session,
+ * which the explanation says; the backend's message would only repeat it. A `forbidden` reported
+ * inside an answer is the backend's own identity being refused, whose message names what it lacks.
+ */
+export const isAccessProblem = (problem: BackendProblem): boolean =>
+  problem.status !== undefined && ['forbidden', 'unauthenticated'].includes(problem.code);
+
+// Asking again gives the same answer until someone grants access, signs in, or fixes the configuration or credentials.
+const NEEDS_A_CHANGE_FIRST = [
+  'forbidden',
+  'unauthenticated',
+  'not_configured',
+  'invalid_config',
+  'auth',
+  'no_worker',
+  'permission',
+];
+
+/** Whether "Try again" can help: the problem may clear by itself (a busy cloud, a loading cache, an unknown failure). */
+export const retryCanHelp = (problem: BackendProblem): boolean => !NEEDS_A_CHANGE_FIRST.includes(problem.code);

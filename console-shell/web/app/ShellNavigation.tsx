@@ -1,6 +1,8 @@
 // The admin perspective's navigation: the shell's own sections (Home, Compute) with the
 // console's ids, plus console.navigation/section and console.navigation/href extensions, placed
 // by `section`, `insertBefore`/`insertAfter`, and active for `href` or any `startsWith` prefix.
+// As in the console, Compute requires the flag CAN_LIST_NODE (hidden from users who may not list
+// nodes), and an item shows only inside its section: one whose section is hidden is hidden too.
 import type { FC } from 'react';
 import { Nav, NavExpandable, NavItem, NavList } from '@patternfly/react-core';
 import {
@@ -9,9 +11,10 @@ import {
   type HrefNavItem,
   type NavSection,
 } from '@openshift-console/dynamic-plugin-sdk/lib/extensions';
-import { useExtensions } from '@openshift/dynamic-plugin-sdk';
+import { useExtensions, useFeatureFlag } from '@openshift/dynamic-plugin-sdk';
 import { useTranslation } from 'react-i18next';
 import { NavLink, useLocation } from 'react-router';
+import { CAN_LIST_NODE } from '../accessFlags';
 import { translateExtensionLabel } from './extensionLabels';
 
 type Item = {
@@ -29,6 +32,8 @@ type Section = {
   items: Item[];
   insertBefore?: string | string[];
   insertAfter?: string | string[];
+  /** Feature flags the section needs, as an extension's `flags.required`. */
+  requiredFlags?: string[];
 };
 
 const BUILT_IN_SECTIONS: Section[] = [
@@ -36,6 +41,7 @@ const BUILT_IN_SECTIONS: Section[] = [
   {
     id: 'compute',
     name: 'Compute',
+    requiredFlags: [CAN_LIST_NODE],
     items: [{ id: 'nodes', name: 'Nodes', href: '/k8s/cluster/nodes', startsWith: ['/k8s/cluster/nodes'] }],
   },
 ];
@@ -70,9 +76,16 @@ export const ShellNavigation: FC = () => {
   const { pathname } = useLocation();
   const sectionExtensions = useExtensions<NavSection>(isNavSection);
   const hrefExtensions = useExtensions<HrefNavItem>(isHrefNavItem);
+  // The plugin store filters extensions by their flags; the built-in sections are filtered here.
+  const [canListNodes] = useFeatureFlag(CAN_LIST_NODE);
+  const flags: Record<string, boolean | undefined> = { [CAN_LIST_NODE]: canListNodes };
+  const flagIsOn = (flag: string) => flags[flag] === true;
 
   const sections = placeAll(
-    BUILT_IN_SECTIONS.map((s) => ({ ...s, items: [...s.items] })),
+    BUILT_IN_SECTIONS.filter((s) => (s.requiredFlags ?? []).every(flagIsOn)).map((s) => ({
+      ...s,
+      items: [...s.items],
+    })),
     sectionExtensions.filter(inAdminPerspective).map((e) => ({
       id: e.properties.id,
       name: translateExtensionLabel(e.properties.name, t),
@@ -92,9 +105,12 @@ export const ShellNavigation: FC = () => {
       insertAfter: e.properties.insertAfter,
       dataAttributes: e.properties.dataAttributes,
     };
+    if (e.properties.section === undefined) {
+      topLevel.push(item);
+      continue;
+    }
     const section = sections.find((s) => s.id === e.properties.section);
     if (section) section.items = placeAll(section.items, [item]);
-    else topLevel.push(item);
   }
 
   const isActive = (item: Item) =>

@@ -9,11 +9,12 @@ import { sizeRequestOf } from '@peer-pods-console/contract/sizing';
 import type { CapacityRoom, NodeCapacity } from '../../api/backend';
 import LoadingState from '../../components/LoadingState';
 import { useSizeText } from '../../hooks/useSizeText';
-import { messageOf } from '../../k8s/loadErrors';
+import { isForbiddenError, messageOf } from '../../k8s/loadErrors';
 import { groupVersionKindOf } from '../../models/groupVersionKind';
 import { PEER_POD_VM_RESOURCE } from '../../models/PeerPodConfig';
 import { PodKind, PodModel } from '../../models/Pod';
 import { expectedSizeOf, sizeKeysOf, sizeSpecOf } from '../peer-pods/capacity/cloudRoom';
+import PodPhase from './PodPhase';
 
 /** Whether the pod requests a peer-pod VM, i.e. the scheduler counts it against the node's limit. */
 const requestsVm = (pod: PodKind): boolean =>
@@ -115,6 +116,15 @@ type NodePeerPodsTableProps = {
 /** The peer pods bound to one node, whether each is counted, and its VM and the VM's size. */
 const NodePeerPodsTable: FC<NodePeerPodsTableProps> = ({ pods, loaded, loadError, vms, room }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  if (isForbiddenError(loadError)) {
+    return (
+      <Alert variant="info" isInline title={t('Could not list the pods on this node')}>
+        {t(
+          'Listing the pods on a node needs the permission to list pods in the whole cluster. Ask a cluster administrator for it.',
+        )}
+      </Alert>
+    );
+  }
   if (loadError) {
     return (
       <Alert variant="danger" isInline title={t('Could not list the pods on this node')}>
@@ -149,7 +159,9 @@ const NodePeerPodsTable: FC<NodePeerPodsTableProps> = ({ pods, loaded, loadError
                 <ResourceLink groupVersionKind={groupVersionKindOf(PodModel)} name={name} namespace={namespace} />
               </Td>
               <Td dataLabel={t('Namespace')}>{namespace}</Td>
-              <Td dataLabel={t('Phase')}>{pod.status?.phase ?? '—'}</Td>
+              <Td dataLabel={t('Phase')}>
+                <PodPhase phase={pod.status?.phase} />
+              </Td>
               <Td dataLabel={t('Counted')}>
                 {requestsVm(pod) ? (
                   t('Yes')

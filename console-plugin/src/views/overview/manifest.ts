@@ -7,6 +7,8 @@
 import type { DashboardsOverviewHealthResourceSubsystem } from '@openshift-console/dynamic-plugin-sdk';
 import type { EncodedExtension } from '@openshift-console/dynamic-plugin-sdk-webpack';
 
+import { CAN_LIST_NODE } from '../../consoleFlags.ts';
+
 const peerPodsHealthItem: EncodedExtension<DashboardsOverviewHealthResourceSubsystem> = {
   type: 'console.dashboards/overview/health/resource',
   properties: {
@@ -17,6 +19,9 @@ const peerPodsHealthItem: EncodedExtension<DashboardsOverviewHealthResourceSubsy
     popupComponent: { $codeRef: 'PeerPodsStatusPopup' },
     popupTitle: '%plugin__peer-pods-console-plugin~Peer pod VMs%',
   },
+  // Only for those who may list nodes, as the Peer pods page's nav item: the popover's totals need
+  // it, and a user without it would see an item that can only say "not allowed".
+  flags: { required: [CAN_LIST_NODE] },
 };
 
 export const overviewExtensions: EncodedExtension[] = [peerPodsHealthItem];

@@ -3,6 +3,7 @@
 import type { HrefNavItem, RoutePage } from '@openshift-console/dynamic-plugin-sdk';
 import type { EncodedExtension } from '@openshift-console/dynamic-plugin-sdk-webpack';
 
+import { CAN_LIST_NODE } from '../../consoleFlags.ts';
 import { PEER_PODS_PAGE_PATH } from './peerPodsRoutes.ts';
 
 const peerPodsNavItem: EncodedExtension<HrefNavItem> = {
@@ -16,6 +17,9 @@ const peerPodsNavItem: EncodedExtension<HrefNavItem> = {
     // Keep the item highlighted on the tab addresses (/peer-pods/<tab>).
     startsWith: [PEER_PODS_PAGE_PATH],
   },
+  // The page is about nodes: shown to those who may list them, as the console's Compute section
+  // itself (flag CAN_LIST_NODE, set by the console's own access review). The route stays open.
+  flags: { required: [CAN_LIST_NODE] },
 };
 
 // Cluster-scoped page: no /ns/:ns variant, the PeerPodConfig lives in the operator's namespace.

@@ -2,8 +2,10 @@ import type { FC } from 'react';
 import { Alert, AlertActionLink, Stack, StackItem } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
 
+import BackendProblemAlert from '../../../components/BackendProblemAlert';
+import { backendProblemOf, isAccessProblem } from '../../../components/backendProblem';
 import CopyableCodeBlock from '../../../components/CopyableCodeBlock';
-import { isForbiddenError, messageOf } from '../../../k8s/loadErrors';
+import { messageOf } from '../../../k8s/loadErrors';
 
 // Where the backend runs is the chart's choice (namespace, release name); these find it anywhere.
 const backendCheckCommands = `oc get consoleplugin peer-pods-console-plugin -o jsonpath='{.spec.proxy[0].endpoint.service}{"\\n"}'
@@ -19,28 +21,30 @@ type BackendErrorAlertProps = {
 };
 
 /**
- * The backend's answer is missing: either the user may not read capacity (403, with the permission
- * to ask for), or the backend cannot be reached (with the commands that show why).
+ * The backend's answer is missing: either the user may not read capacity (403, calmly, with the
+ * permission to ask for; 401, with a reload), or the backend cannot be reached (with the commands
+ * that show why, and a retry).
  */
 const BackendErrorAlert: FC<BackendErrorAlertProps> = ({ error, onRetry, isCompact = false }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
-  const detail = messageOf(error);
-  const retry = onRetry ? <AlertActionLink onClick={onRetry}>{t('Try again')}</AlertActionLink> : undefined;
-
-  if (isForbiddenError(error)) {
+  const problem = backendProblemOf(error);
+  if (isAccessProblem(problem)) {
     return (
-      <Alert variant="danger" isInline title={t('You are not allowed to read peer pod capacity')}>
-        <Stack hasGutter>
-          <StackItem>
-            {t(
-              'Reading capacity needs the permission to list nodes in the whole cluster. Ask a cluster administrator for it.',
-            )}
-          </StackItem>
-          {detail && <StackItem>{t('Error: {{message}}', { message: detail })}</StackItem>}
-        </Stack>
-      </Alert>
+      <BackendProblemAlert
+        title={
+          problem.code === 'forbidden'
+            ? t('You are not allowed to read peer pod capacity')
+            : t('Could not read peer pod capacity')
+        }
+        problem={problem}
+        forbiddenExplanation={t(
+          'Reading capacity needs the permission to list nodes in the whole cluster. Ask a cluster administrator for it.',
+        )}
+      />
     );
   }
+  const detail = messageOf(error);
+  const retry = onRetry ? <AlertActionLink onClick={onRetry}>{t('Try again')}</AlertActionLink> : undefined;
   return (
     <Alert variant="danger" isInline title={t('The peer pods backend is not reachable')} actionLinks={retry}>
       <Stack hasGutter>

@@ -210,7 +210,7 @@ describe('Cloud room card', () => {
     expect(title.closest('.pf-v6-c-alert')).toHaveTextContent('Service Quotas is not available in this region');
   });
 
-  it('shows what the cloud could not tell, with its message, and reads again on request', async () => {
+  it('shows what the cloud could not tell, with its message, sends rejected credentials to their fix, and reads again on request', async () => {
     const user = userEvent.setup();
     serveBackend({
       '/permissions': ADMIN_PERMISSIONS,
@@ -236,8 +236,11 @@ describe('Cloud room card', () => {
     expect(factOf('VMs the limits allow')).toHaveTextContent(/^50/);
     expect(factOf('Room for more VMs')).toHaveTextContent(/^Unknown/);
 
+    // Asking again cannot fix the credentials: the alert sends to the Setup tab; the card reads again.
+    expect(within(alert).queryByRole('button', { name: 'Try again' })).not.toBeInTheDocument();
+    expect(within(alert).getByRole('link', { name: 'Open the Setup tab' })).toBeInTheDocument();
     const before = roomCalls();
-    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+    await user.click(screen.getByRole('button', { name: 'Read again' }));
     await waitFor(() => expect(roomCalls()).toBe(before + 1));
   });
 

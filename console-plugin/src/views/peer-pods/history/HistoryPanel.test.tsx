@@ -92,14 +92,22 @@ describe('History panel', () => {
     expect(await screen.findByRole('heading', { name: 'No changes recorded yet' })).toBeInTheDocument();
   });
 
-  it('explains a refused read and reads again on request', async () => {
-    const user = userEvent.setup();
+  it('explains a refused read once, with no retry that would be refused again', async () => {
     serveBackend({ '/history': httpError(403, 'user "dev" may not list events') });
     render(<Panel />);
 
     expect(await screen.findByText('Could not read the history')).toBeInTheDocument();
     expect(screen.getByText(/needs the permission to list events/)).toBeInTheDocument();
+    expect(screen.queryByText(/user "dev" may not list events/)).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Try again' })).not.toBeInTheDocument();
+  });
 
+  it('reads again on request after a failure that may clear by itself', async () => {
+    const user = userEvent.setup();
+    serveBackend({ '/history': httpError(503, 'Service Unavailable') });
+    render(<Panel />);
+
+    expect(await screen.findByText('Could not read the history')).toBeInTheDocument();
     serveBackend({ '/history': { entries: [historyEntry()] } });
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await rows()).toHaveLength(1);

@@ -8,7 +8,7 @@ import type { SetupAction } from '@peer-pods-console/contract/setup-checks';
 
 import type { SetupReport } from '../../../api/backend';
 import BackendProblemAlert from '../../../components/BackendProblemAlert';
-import { backendProblemOf } from '../../../components/backendProblem';
+import { backendProblemOf, retryCanHelp } from '../../../components/backendProblem';
 import LoadingState from '../../../components/LoadingState';
 import SetupFixCell from './SetupFixCell';
 import SetupStatusIcon from './SetupStatusIcon';
@@ -28,6 +28,9 @@ const SetupChecklist: FC<SetupChecklistProps> = ({ report, loaded, error, refres
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const text = useSetupText();
   const count = (status: 'pass' | 'warning' | 'fail') => report?.checks.filter((c) => c.status === status).length ?? 0;
+  const failed = error !== undefined && error !== null;
+  // Without a report, checking again only helps when the failure may clear by itself (not missing access).
+  const canCheckAgain = !!report || !failed || retryCanHelp(backendProblemOf(error));
 
   return (
     <Stack hasGutter>
@@ -36,11 +39,13 @@ const SetupChecklist: FC<SetupChecklistProps> = ({ report, loaded, error, refres
           <FlexItem>
             <Title headingLevel="h2">{t('Setup checklist')}</Title>
           </FlexItem>
-          <FlexItem>
-            <RefreshButton onClick={onRefresh} refreshing={refreshing} loaded={loaded}>
-              {t('Check again')}
-            </RefreshButton>
-          </FlexItem>
+          {canCheckAgain && (
+            <FlexItem>
+              <RefreshButton onClick={onRefresh} refreshing={refreshing} loaded={loaded}>
+                {t('Check again')}
+              </RefreshButton>
+            </FlexItem>
+          )}
         </Flex>
       </StackItem>
       <StackItem>
@@ -50,7 +55,7 @@ const SetupChecklist: FC<SetupChecklistProps> = ({ report, loaded, error, refres
           )}
         </Content>
       </StackItem>
-      {error !== undefined && error !== null && (
+      {failed && (
         <StackItem>
           <BackendProblemAlert
             title={t('Could not run the setup checks')}

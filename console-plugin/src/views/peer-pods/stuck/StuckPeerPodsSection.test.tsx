@@ -199,14 +199,22 @@ describe('Stuck peer pods', () => {
     ).toBeInTheDocument();
   });
 
-  it('explains a refused read and asks again on request', async () => {
-    const user = userEvent.setup();
+  it('explains a refused read once, with no retry that would be refused again', async () => {
     serveBackend({ '/stuck': httpError(403, 'user "dev" may not list nodes') });
     renderSection();
 
     expect(await screen.findByText('Could not read the stuck peer pods')).toBeInTheDocument();
     expect(screen.getByText(/Reading the stuck peer pods needs the permission to list nodes/)).toBeInTheDocument();
+    expect(screen.queryByText(/user "dev" may not list nodes/)).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Try again' })).not.toBeInTheDocument();
+  });
 
+  it('asks again on request after a failure that may clear by itself', async () => {
+    const user = userEvent.setup();
+    serveBackend({ '/stuck': httpError(503, 'Service Unavailable') });
+    renderSection();
+
+    expect(await screen.findByText('Could not read the stuck peer pods')).toBeInTheDocument();
     serveBackend({ '/stuck': stuckPeerPods([]) });
     await user.click(screen.getByRole('button', { name: 'Try again' }));
     expect(await screen.findByText(/No peer pod is stuck/)).toBeInTheDocument();
