@@ -308,7 +308,9 @@ test('the failed Ports check opens the port wizard on the planned changes, with 
   const planned = page.getByLabel('Planned rule changes').getByRole('listitem');
   await expect(planned).toHaveCount(cloud.ports.length);
   for (const [index, port] of cloud.ports.entries()) {
-    await expect(planned.nth(index)).toContainText(`Allow TCP ${port} in ${cloud.groupId}`);
+    await expect(planned.nth(index)).toContainText(
+      `Allow TCP port ${port} between the instances of the security group ${cloud.groupId}`,
+    );
   }
   await screenshot(page, 'setup-ports-to-wizard');
 

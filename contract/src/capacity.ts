@@ -23,10 +23,13 @@ export const VM_LIMIT_OVERRIDE_ANNOTATION = 'peerpods.openshift.io/vm-limit';
  */
 export const CAA_OWNER_ANNOTATION = 'kata.peerpods.io/caa-owner';
 
+/** A node's pod capacity (the kubelet's maxPods) on OpenShift unless a KubeletConfig raises it. */
+export const OPENSHIFT_DEFAULT_MAX_PODS = 250;
+
 /**
  * The largest limit or override: every peer pod is also a pod on its node, so a node runs no
- * more of them than its pod capacity (maxPods, 250 by default on OpenShift). Beyond that a value
- * is a typo, and advertising it would let the scheduler promise VMs no node can start.
+ * more of them than its pod capacity (maxPods, OPENSHIFT_DEFAULT_MAX_PODS by default). Beyond that
+ * a value is a typo, and advertising it would let the scheduler promise VMs no node can start.
  */
 export const MAX_LIMIT = 1000;
 

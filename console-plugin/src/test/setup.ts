@@ -3,6 +3,7 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 
+import { setTestLanguage } from './i18n-mock';
 import { resetSdkMock } from './sdk-mock';
 
 // The console provides these modules at runtime; tests get stand-ins at the same boundary.
@@ -12,4 +13,5 @@ vi.mock('react-i18next', async () => (await import('./i18n-mock')).reactI18nextM
 afterEach(() => {
   cleanup();
   resetSdkMock();
+  setTestLanguage('en');
 });

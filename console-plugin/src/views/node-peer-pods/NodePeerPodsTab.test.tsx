@@ -17,6 +17,7 @@ import {
 import { ADMIN_PERMISSIONS, node, VIEWER_PERMISSIONS } from '../../test/fixtures';
 import { stuckPeerPod, stuckPeerPods } from '../../test/operationsFixtures';
 import { capacityRoom, roomWith64FreeVcpus, vmSize } from '../../test/roomFixtures';
+import { setTestLanguage } from '../../test/i18n-mock';
 import { consoleFetchJSON, fakeAccess, fakeCluster, httpError, useK8sWatchResource } from '../../test/sdk-mock';
 import NodePeerPodsTab from './NodePeerPodsTab';
 
@@ -170,6 +171,58 @@ describe('Node details → Peer pods tab', () => {
     expect(screen.getByRole('grid', { name: 'Unaccounted peer pods' })).toHaveTextContent('escaped');
   });
 
+  it("shows each pod's phase and each VM's state in words, the VM's with the Virtual machines tab's label", async () => {
+    const pending = peerPod('web-2', 'worker-a');
+    fakeCluster.setObjects(PodModel, [peerPod('web-1', 'worker-a'), { ...pending, status: { phase: 'Pending' } }]);
+    serveBackend({
+      '/capacity/nodes/worker-a': nodeCapacityDetail(
+        nodeCapacity('worker-a', {
+          used: 2,
+          vms: [web1Vm('t3.small'), { id: 'i-0b2', name: 'podvm-x', state: 'stopping' }],
+        }),
+      ),
+    });
+
+    renderTab();
+
+    const pods = await screen.findByRole('grid', { name: 'Peer pods on this node' });
+    const phases = within(pods)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => row.querySelector('td[data-label="Phase"]')?.textContent);
+    expect(phases).toEqual(['Running', 'Pending']);
+    const vms = screen.getByRole('grid', { name: 'Peer pod VMs of this node' });
+    const states = within(vms)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => row.querySelector<HTMLElement>('td[data-label="State"]')!);
+    expect(states.map((cell) => cell.textContent)).toEqual(['Running', 'Stopping']);
+    // The Virtual machines tab's label, not the cloud's lowercase word.
+    expect(within(states[0]!).getByText('Running').closest('.pf-v6-c-label')).not.toBeNull();
+  });
+
+  it("translates the pods' phases and the VMs' states with the plugin's catalog", async () => {
+    setTestLanguage('fr');
+    const pending = peerPod('web-2', 'worker-a');
+    fakeCluster.setObjects(PodModel, [peerPod('web-1', 'worker-a'), { ...pending, status: { phase: 'Pending' } }]);
+    serveBackend({
+      '/capacity/nodes/worker-a': nodeCapacityDetail(nodeCapacity('worker-a', { used: 2, vms: [web1Vm('t3.small')] })),
+    });
+
+    renderTab();
+
+    const pods = await screen.findByRole('grid', { name: 'Pods pairs de ce nœud' });
+    expect(
+      within(pods)
+        .getAllByRole('row')
+        .slice(1)
+        .map((row) => row.querySelector('td[data-label="Phase"]')?.textContent),
+    ).toEqual(['En cours d’exécution', 'En attente']);
+    const vms = screen.getByRole('grid', { name: 'VM de pods pairs de ce nœud' });
+    expect(within(vms).getByText('En cours d’exécution')).toBeInTheDocument();
+    expect(within(vms).queryByText('running')).not.toBeInTheDocument();
+  });
+
   it('shows the VMs without names or pod links, saying once why, when the user may not list pods', async () => {
     fakeCluster.setObjects(PodModel, []);
     serveBackend({
@@ -192,7 +245,7 @@ describe('Node details → Peer pods tab', () => {
     expect(within(vms).queryByRole('columnheader', { name: 'VM' })).not.toBeInTheDocument();
     expect(within(vms).queryByRole('link')).not.toBeInTheDocument();
     const [withPod, orphan] = within(vms).getAllByRole('row').slice(1);
-    expect(withPod).toHaveTextContent('running');
+    expect(withPod).toHaveTextContent('Running');
     expect(withPod).toHaveTextContent('t3.small');
     expect(within(withPod!).queryByText('Orphan')).not.toBeInTheDocument();
     expect(within(orphan!).getByText('Orphan')).toBeInTheDocument();
@@ -252,14 +305,26 @@ describe('Node details → Peer pods tab', () => {
     expect(await screen.findByText('The peer pods backend is not reachable')).toBeInTheDocument();
   });
 
-  it('shows why the pods cannot be listed', async () => {
+  it('says calmly, once, which permission listing the pods needs', async () => {
     fakeCluster.setError(PodModel, httpError(403, 'pods is forbidden: User "dev" cannot list resource "pods"'));
     serveBackend({ '/capacity/nodes/worker-a': nodeCapacityDetail(nodeCapacity('worker-a')) });
 
     renderTab();
 
+    const title = await screen.findByRole('heading', { name: /Could not list the pods on this node/ });
+    expect(title.closest('.pf-v6-c-alert')).toHaveClass('pf-m-info');
+    expect(screen.getByText(/needs the permission to list pods in the whole cluster/)).toBeInTheDocument();
+    expect(screen.queryByText(/pods is forbidden/)).not.toBeInTheDocument();
+  });
+
+  it('shows the API server’s words when the pods cannot be listed for another reason', async () => {
+    fakeCluster.setError(PodModel, httpError(500, 'etcdserver: request timed out'));
+    serveBackend({ '/capacity/nodes/worker-a': nodeCapacityDetail(nodeCapacity('worker-a')) });
+
+    renderTab();
+
     expect(await screen.findByText('Could not list the pods on this node')).toBeInTheDocument();
-    expect(screen.getByText('pods is forbidden: User "dev" cannot list resource "pods"')).toBeInTheDocument();
+    expect(screen.getByText('etcdserver: request timed out')).toBeInTheDocument();
   });
 
   it('lists the stuck peer pods of this node only, and counts the pods pinned to it', async () => {

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { NodeCapacity, PodNames } from '../../api/backend';
 import PodLink from '../../components/PodLink';
 import PodNamesHiddenAlert from '../../components/PodNamesHiddenAlert';
+import VmStateLabel, { isVmState } from '../peer-pods/virtual-machines/VmStateLabel';
 
 type NodeVmsTableProps = {
   vms: NodeCapacity['vms'];
@@ -48,7 +49,10 @@ const NodeVmsTable: FC<NodeVmsTableProps> = ({ vms, podNames }) => {
               <Tr key={vm.id ?? index}>
                 {namesShown && <Td dataLabel={t('VM')}>{vm.name ?? '—'}</Td>}
                 {namesShown && <Td dataLabel={t('ID')}>{vm.id ?? '—'}</Td>}
-                <Td dataLabel={t('State')}>{vm.state ?? '—'}</Td>
+                <Td dataLabel={t('State')}>
+                  {/* The same label as on the Virtual machines tab; a state it does not know, as the cloud said it. */}
+                  {vm.state === undefined ? '—' : isVmState(vm.state) ? <VmStateLabel state={vm.state} /> : vm.state}
+                </Td>
                 <Td dataLabel={t('Instance type')}>{vm.instanceType ?? '—'}</Td>
                 <Td dataLabel={t('Pod')}>
                   {vm.pod ? (

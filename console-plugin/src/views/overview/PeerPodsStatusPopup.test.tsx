@@ -48,9 +48,12 @@ describe('the popover of the Peer pods health item', () => {
     expect(totalOf('Pending')).toHaveTextContent('0');
     expect(totalOf('Orphans')).toHaveTextContent('1');
     expect(totalOf('Nodes with drift')).toHaveTextContent('1');
+    expect(screen.getByText(/Nodes whose advertised peer pod VM capacity is not what their limit/)).toBeInTheDocument();
 
     FakeEventSource.emit('capacity', capacitySummary([nodeCapacity('worker-a', { used: 9 })], { revision: 3 }));
     expect(totalOf('In use')).toHaveTextContent('9');
+    // No drift left: the explanation goes with it.
+    expect(screen.queryByText(/Nodes whose advertised peer pod VM capacity/)).not.toBeInTheDocument();
     vi.unstubAllGlobals();
   });
 
@@ -63,9 +66,14 @@ describe('the popover of the Peer pods health item', () => {
   });
 
   it('explains a missing permission and an unreachable backend, briefly', async () => {
-    serveBackend({ '/capacity': httpError(403, 'forbidden') });
+    serveBackend({ '/capacity': httpError(403, 'user "dev" may not list nodes (cluster-wide)') });
     const { unmount } = renderPopup();
-    expect(await screen.findByText('You are not allowed to read peer pod capacity')).toBeInTheDocument();
+    const title = await screen.findByRole('heading', { name: /You are not allowed to read peer pod capacity/ });
+    // Missing access is information, not an error; retrying cannot change it.
+    expect(title.closest('.pf-v6-c-alert')).toHaveClass('pf-m-info');
+    expect(screen.getByText(/Reading capacity needs the permission to list nodes/)).toBeInTheDocument();
+    expect(screen.queryByText(/may not list nodes \(cluster-wide\)/)).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Try again' })).not.toBeInTheDocument();
     unmount();
 
     serveBackend({ '/capacity': httpError(503, 'Service Unavailable') });

@@ -46,14 +46,23 @@ const PeerPodsStatusPopup: FC = () => {
       [t('Nodes with drift'), totals.driftNodes],
     ];
     return (
-      <DescriptionList isCompact isHorizontal aria-label={t('Peer pod totals')}>
-        {rows.map(([term, value]) => (
-          <DescriptionListGroup key={term}>
-            <DescriptionListTerm>{term}</DescriptionListTerm>
-            <DescriptionListDescription>{value}</DescriptionListDescription>
-          </DescriptionListGroup>
-        ))}
-      </DescriptionList>
+      <>
+        <DescriptionList isCompact isHorizontal aria-label={t('Peer pod totals')}>
+          {rows.map(([term, value]) => (
+            <DescriptionListGroup key={term}>
+              <DescriptionListTerm>{term}</DescriptionListTerm>
+              <DescriptionListDescription>{value}</DescriptionListDescription>
+            </DescriptionListGroup>
+          ))}
+        </DescriptionList>
+        {totals.driftNodes > 0 && (
+          <Content component="small">
+            {t(
+              'Nodes whose advertised peer pod VM capacity is not what their limit or override says: not advertised yet, a different number, or advertised although no limit applies.',
+            )}
+          </Content>
+        )}
+      </>
     );
   })();
 

@@ -72,6 +72,12 @@ const ProblemFilterSelect: FC<{ value: ProblemFilter; onChange: (value: ProblemF
     misconfigured: t('Configuration problems'),
     'other-writer': t('Another writer'),
   };
+  // "Drift" is this console's word, not Kubernetes': say what it means where it is picked.
+  const descriptions: Partial<Record<ProblemFilter, string>> = {
+    drift: t(
+      'Nodes whose advertised peer pod VM capacity is not what their limit or override says: not advertised yet, a different number, or advertised although no limit applies.',
+    ),
+  };
   return (
     <Select
       isOpen={open}
@@ -94,7 +100,7 @@ const ProblemFilterSelect: FC<{ value: ProblemFilter; onChange: (value: ProblemF
     >
       <SelectList>
         {problemFilters.map((filter) => (
-          <SelectOption key={filter} value={filter}>
+          <SelectOption key={filter} value={filter} description={descriptions[filter]}>
             {labels[filter]}
           </SelectOption>
         ))}

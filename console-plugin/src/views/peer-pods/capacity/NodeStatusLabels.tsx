@@ -91,7 +91,7 @@ const NodeStatusLabels: FC<{ node: NodeCapacity }> = ({ node }) => {
       >
         {/* A clickable label is a button: the popover opens on click, Enter and Space alike. */}
         <Label status="warning" isCompact onClick={() => undefined}>
-          {t('{{number}} pinned pending', { number: pinned })}
+          {t('{{count}} pinned pending', { count: pinned })}
         </Label>
       </Popover>,
     );

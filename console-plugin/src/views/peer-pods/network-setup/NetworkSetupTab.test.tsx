@@ -169,7 +169,7 @@ describe('Network setup tab: port wizard', () => {
     await next(user);
     await stepHeading('Planned changes');
     expect(within(screen.getByRole('list', { name: 'Planned rule changes' })).getByRole('listitem')).toHaveTextContent(
-      `Allow TCP 15150 in ${GROUP}`,
+      `Allow TCP port 15150 between the instances of the security group ${GROUP}`,
     );
     expect(wholeCodeIn(screen.getByRole('group', { name: 'Command 1' }))).toBe(command(15150));
     await user.click(screen.getByRole('button', { name: 'Copy command 1' }));
@@ -273,9 +273,9 @@ describe('Network setup tab: port wizard', () => {
         .getAllByRole('listitem')
         .map((item) => item.textContent),
     ).toEqual([
-      expect.stringMatching(/^Allow TCP 15150 in sg-pods from sg-workers \(/),
-      expect.stringMatching(/^Allow TCP 9000 in sg-pods from sg-workers \(/),
-      expect.stringMatching(/^Allow TCP 9000 in sg-workers from sg-pods \(/),
+      expect.stringMatching(/^Allow TCP port 15150 into the security group sg-pods from the security group sg-workers/),
+      expect.stringMatching(/^Allow TCP port 9000 into the security group sg-pods from the security group sg-workers/),
+      expect.stringMatching(/^Allow TCP port 9000 into the security group sg-workers from the security group sg-pods/),
     ]);
   });
 
@@ -438,6 +438,46 @@ describe('Network setup tab: port wizard', () => {
     expect(consoleFetchJSON.post).toHaveBeenCalledWith(backendUrl('/ports/apply'), { includeUdp: true });
   });
 
+  it('names the NSG rule to add or change, and the network security group it belongs to, on Azure', async () => {
+    const nsg =
+      '/subscriptions/sub-1/resourceGroups/rg-1/providers/Microsoft.Network/networkSecurityGroups/nsg-workers';
+    const nsgRule = (key: string, name: string, port: number, state: PortRule['state']): PortRule => ({
+      ...rule(key, port, state),
+      id: `${key}/${nsg}`,
+      detail: `${name} is missing.`,
+      name,
+      priority: 112,
+    });
+    serveReports({
+      platform: 'azure',
+      target: { resourceGroup: 'rg-1', networkSecurityGroup: 'nsg-workers', subnet: 'worker-subnet' },
+      rules: [
+        nsgRule('kata-agent', 'Allow-Kata-Agent-Internal', 15150, 'missing'),
+        nsgRule('vxlan', 'Allow-VXLAN-Internal', 9000, 'conflicting'),
+      ],
+      commands: [],
+      notes: [],
+      canApply: true,
+    });
+
+    renderTab();
+
+    await stepHeading('Planned changes');
+    const changes = within(screen.getByRole('list', { name: 'Planned rule changes' })).getAllByRole('listitem');
+    expect(changes).toHaveLength(2);
+    expect(
+      within(changes[0]!).getByText(
+        'Add the rule Allow-Kata-Agent-Internal to the network security group nsg-workers: allow TCP port 15150 within the worker subnet',
+      ),
+    ).toBeInTheDocument();
+    expect(within(changes[0]!).getByText('The peer pods shim reaching the kata-agent in the VM')).toBeInTheDocument();
+    expect(
+      within(changes[1]!).getByText(
+        'Change the rule Allow-VXLAN-Internal of the network security group nsg-workers to allow TCP port 9000 within the worker subnet',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('starts over from the platform with a fresh report on "Run again"', async () => {
     const user = userEvent.setup();
     serveReports(ALL_OPEN);
@@ -465,7 +505,7 @@ describe('Network setup tab: where the wizard opens', () => {
     await stepHeading('Planned changes');
     expect(currentStep()).toBe('Planned changes');
     expect(within(screen.getByRole('list', { name: 'Planned rule changes' })).getByRole('listitem')).toHaveTextContent(
-      `Allow TCP 15150 in ${GROUP}`,
+      `Allow TCP port 15150 between the instances of the security group ${GROUP}`,
     );
   });
 
@@ -512,7 +552,7 @@ describe('Network setup tab: where the wizard opens', () => {
     await stepHeading('Planned changes');
     expect(currentStep()).toBe('Planned changes');
     expect(within(screen.getByRole('list', { name: 'Planned rule changes' })).getByRole('listitem')).toHaveTextContent(
-      `Allow TCP 15150 in ${GROUP}`,
+      `Allow TCP port 15150 between the instances of the security group ${GROUP}`,
     );
   });
 

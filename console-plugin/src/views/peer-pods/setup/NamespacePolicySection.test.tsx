@@ -188,17 +188,19 @@ describe('Namespace policy section', () => {
     });
   });
 
-  it('says when the user may not read the policy', () => {
+  it('says calmly, once, when the user may not read the policy, and whom to ask', () => {
     fakeCluster.setError(ValidatingAdmissionPolicyModel, httpError(403, 'forbidden'));
     fakeCluster.setObjects(ValidatingAdmissionPolicyBindingModel, []);
     renderSection();
 
-    expect(screen.getByText('Could not read the namespace policy')).toBeInTheDocument();
+    const title = screen.getByRole('heading', { name: /Could not read the namespace policy/ });
+    expect(title.closest('.pf-v6-c-alert')).toHaveClass('pf-m-info');
     expect(
       screen.getByText(
-        'Your user may not read ValidatingAdmissionPolicies, so whether the policy is installed is not known.',
+        'Your user may not read ValidatingAdmissionPolicies, so whether the policy is installed is not known. Ask a cluster administrator for access.',
       ),
     ).toBeInTheDocument();
+    expect(screen.queryByText('forbidden')).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Install the policy' })).not.toBeInTheDocument();
   });
 

@@ -105,9 +105,15 @@ const NamespacePolicySection: FC<NamespacePolicySectionProps> = ({ report, onCha
     state = <LoadingState label={t('Loading the namespace policy')} />;
   } else if (policy.loadError) {
     state = (
-      <Alert variant="warning" isInline title={t('Could not read the namespace policy')}>
+      <Alert
+        variant={isForbiddenError(policy.loadError) ? 'info' : 'warning'}
+        isInline
+        title={t('Could not read the namespace policy')}
+      >
         {isForbiddenError(policy.loadError)
-          ? t('Your user may not read ValidatingAdmissionPolicies, so whether the policy is installed is not known.')
+          ? t(
+              'Your user may not read ValidatingAdmissionPolicies, so whether the policy is installed is not known. Ask a cluster administrator for access.',
+            )
           : messageOf(policy.loadError)}
       </Alert>
     );
@@ -174,7 +180,7 @@ const NamespacePolicySection: FC<NamespacePolicySectionProps> = ({ report, onCha
             <List aria-label={t('Namespaces with peer pods that are not allowed')}>
               {outside.map((entry) => (
                 <ListItem key={entry.namespace}>
-                  {t('{{namespace}}: {{pods}} peer pods', { namespace: entry.namespace, pods: entry.pods })}
+                  {t('{{namespace}}: {{count}} peer pods', { namespace: entry.namespace, count: entry.pods })}
                 </ListItem>
               ))}
             </List>
@@ -184,9 +190,15 @@ const NamespacePolicySection: FC<NamespacePolicySectionProps> = ({ report, onCha
       <StackItem>
         {!allowList.loaded && <LoadingState label={t('Loading namespaces')} />}
         {allowList.loaded && Boolean(allowList.loadError) && (
-          <Alert variant="warning" isInline title={t('Could not list the namespaces')}>
+          <Alert
+            variant={isForbiddenError(allowList.loadError) ? 'info' : 'warning'}
+            isInline
+            title={t('Could not list the namespaces')}
+          >
             {isForbiddenError(allowList.loadError)
-              ? t('Your user may not list namespaces, so the allowed namespaces cannot be shown or changed here.')
+              ? t(
+                  'Your user may not list namespaces, so the allowed namespaces cannot be shown or changed here. Ask a cluster administrator for access.',
+                )
               : messageOf(allowList.loadError)}
           </Alert>
         )}

@@ -76,7 +76,7 @@ describe('Limit editor', () => {
     ['1e3', 'Enter digits only, for example 10.'],
     [
       '1001',
-      'The limit can be at most 1000: each peer pod is also a pod on its node, and a node runs at most its pod capacity (250 by default on OpenShift).',
+      'The limit can be at most 1000: each peer pod is also a pod on its node, and a node runs no more pods than its maxPods (250 by default on OpenShift). Enter 1000 or less.',
     ],
   ])('refuses %j and says why', async (value, message) => {
     const user = userEvent.setup();
@@ -102,6 +102,44 @@ describe('Limit editor', () => {
     expect(limitField(dialog)).not.toHaveAttribute('aria-invalid', 'true');
   });
 
+  it('says at 0 that no new peer pod VM starts, rather than counting below zero', async () => {
+    const user = userEvent.setup();
+    renderTab();
+    const dialog = await openEditor(user);
+
+    await typeLimit(user, dialog, '0');
+
+    expect(
+      within(dialog).getByText('With 0, no new peer pod VM starts; the peer pods that run now keep running.'),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByText('Nodes running more peer pods than the new limit: 2')).toBeInTheDocument();
+    expect(
+      within(dialog).getByText(
+        'Their peer pods keep running, but with a limit of 0 no new peer pod VM starts on them.',
+      ),
+    ).toBeInTheDocument();
+    expect(within(dialog).queryByText(/fewer than/)).not.toBeInTheDocument();
+  });
+
+  it('warns, without refusing it, that a node runs a limit above 250 only once its maxPods was raised', async () => {
+    const user = userEvent.setup();
+    renderTab();
+    const dialog = await openEditor(user);
+
+    await typeLimit(user, dialog, '500');
+
+    expect(
+      within(dialog).getByText(
+        'An OpenShift node runs at most 250 pods by default, its other pods included: a node reaches this limit only if its maxPods was raised.',
+      ),
+    ).toBeInTheDocument();
+    expect(limitField(dialog)).not.toHaveAttribute('aria-invalid', 'true');
+    expect(within(dialog).getByRole('button', { name: 'Save' })).toBeEnabled();
+
+    await typeLimit(user, dialog, '250');
+    expect(within(dialog).queryByText(/maxPods was raised/)).not.toBeInTheDocument();
+  });
+
   it('lists the nodes that already run more peer pods than the new limit, except those with an override', async () => {
     const user = userEvent.setup();
     renderTab();
@@ -115,7 +153,9 @@ describe('Limit editor', () => {
     );
     expect(listed.map((item) => item.textContent)).toEqual(['worker-a: 8 in use']);
     expect(
-      within(dialog).getByText(/no new peer pod is placed on them until fewer than 5 run there/),
+      within(dialog).getByText(
+        'Their peer pods keep running; a node takes new peer pods again once it runs fewer than its new limit of 5.',
+      ),
     ).toBeInTheDocument();
 
     await typeLimit(user, dialog, '2');

@@ -191,10 +191,12 @@ const LimitEditorModal: FC<LimitEditorModalProps> = ({ peerPodConfig, nodes, clu
                       t('and {{number}} more', { number: aboveLimit.length - NODES_LISTED })}
                   </StackItem>
                   <StackItem>
-                    {t(
-                      'Their peer pods keep running; no new peer pod is placed on them until fewer than {{limit}} run there.',
-                      { limit: validation.ok ? validation.value : '' },
-                    )}
+                    {validation.ok && validation.value === 0
+                      ? t('Their peer pods keep running, but with a limit of 0 no new peer pod VM starts on them.')
+                      : t(
+                          'Their peer pods keep running; a node takes new peer pods again once it runs fewer than its new limit of {{count}}.',
+                          { count: validation.ok ? validation.value : 0 },
+                        )}
                   </StackItem>
                 </Stack>
               </Alert>

@@ -1,4 +1,4 @@
-import type { FC, ReactNode } from 'react';
+import { type FC, type ReactNode, useState } from 'react';
 import {
   FormGroup,
   FormHelperText,
@@ -8,7 +8,7 @@ import {
   type TextInputProps,
 } from '@patternfly/react-core';
 import { useTranslation } from 'react-i18next';
-import { MAX_LIMIT, type LimitCheck } from '@peer-pods-console/contract/capacity';
+import { MAX_LIMIT, OPENSHIFT_DEFAULT_MAX_PODS, type LimitCheck } from '@peer-pods-console/contract/capacity';
 
 type LimitInputProps = {
   id: string;
@@ -23,7 +23,10 @@ type LimitInputProps = {
   isDisabled?: boolean;
 } & Pick<TextInputProps, 'autoFocus'>;
 
-/** A VM limit field: digits only, with the rule it breaks under it. */
+/**
+ * A VM limit field: digits only, with the rule it breaks under it. An empty field says nothing
+ * until the admin has typed or left it: an error before any input only startles.
+ */
 const LimitInput: FC<LimitInputProps> = ({
   id,
   label,
@@ -36,8 +39,10 @@ const LimitInput: FC<LimitInputProps> = ({
   autoFocus,
 }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  const [touched, setTouched] = useState(false);
+  const showsProblem = !validation.ok && (touched || value.trim() !== '');
   const problemText = (() => {
-    if (validation.ok) return undefined;
+    if (validation.ok || !showsProblem) return undefined;
     switch (validation.problem) {
       case 'empty':
         return t('Enter a number of VMs, for example 10.');
@@ -49,8 +54,8 @@ const LimitInput: FC<LimitInputProps> = ({
         return t('Enter digits only, for example 10.');
       case 'too-large':
         return t(
-          'The limit can be at most {{max}}: each peer pod is also a pod on its node, and a node runs at most its pod capacity (250 by default on OpenShift).',
-          { max: MAX_LIMIT },
+          'The limit can be at most {{max}}: each peer pod is also a pod on its node, and a node runs no more pods than its maxPods ({{maxPods}} by default on OpenShift). Enter {{max}} or less.',
+          { max: MAX_LIMIT, maxPods: OPENSHIFT_DEFAULT_MAX_PODS },
         );
     }
   })();
@@ -59,20 +64,46 @@ const LimitInput: FC<LimitInputProps> = ({
       <TextInput
         id={id}
         value={value}
-        onChange={(_event, next) => onChange(next)}
+        onChange={(_event, next) => {
+          setTouched(true);
+          onChange(next);
+        }}
+        onBlur={() => setTouched(true)}
         inputMode="numeric"
-        validated={validation.ok ? 'default' : 'error'}
+        validated={problemText ? 'error' : 'default'}
         isDisabled={isDisabled}
         autoFocus={autoFocus}
         aria-describedby={`${id}-helper`}
       />
       <FormHelperText>
         <HelperText id={`${id}-helper`}>
-          <HelperTextItem variant={validation.ok ? 'default' : 'error'}>{problemText ?? help}</HelperTextItem>
+          <HelperTextItem variant={problemText ? 'error' : 'default'}>{problemText ?? help}</HelperTextItem>
+          {validation.ok && <ValueHint value={validation.value} />}
           {hint}
         </HelperText>
       </FormHelperText>
     </FormGroup>
+  );
+};
+
+/** What a valid value that is easy to misread means: 0, or more pods than a node runs by default. */
+const ValueHint: FC<{ value: number }> = ({ value }) => {
+  const { t } = useTranslation('plugin__peer-pods-console-plugin');
+  if (value === 0) {
+    return (
+      <HelperTextItem>
+        {t('With 0, no new peer pod VM starts; the peer pods that run now keep running.')}
+      </HelperTextItem>
+    );
+  }
+  if (value <= OPENSHIFT_DEFAULT_MAX_PODS) return null;
+  return (
+    <HelperTextItem variant="warning" screenReaderText={t('Warning')}>
+      {t(
+        'An OpenShift node runs at most {{maxPods}} pods by default, its other pods included: a node reaches this limit only if its maxPods was raised.',
+        { maxPods: OPENSHIFT_DEFAULT_MAX_PODS },
+      )}
+    </HelperTextItem>
   );
 };
 

@@ -173,6 +173,60 @@ describe('Node override editor', () => {
     expect(within(dialog).getByRole('button', { name: 'Save override' })).toBeEnabled();
   });
 
+  it('shows no error in the empty field before anything is typed, and asks for a number once it is left empty', async () => {
+    const user = userEvent.setup();
+    renderTab();
+    const dialog = await openOverride(user, 'worker-a', 'Set override');
+
+    expect(field(dialog)).toHaveValue('');
+    expect(field(dialog)).not.toHaveAttribute('aria-invalid', 'true');
+    expect(within(dialog).queryByText('Enter a number of VMs, for example 10.')).not.toBeInTheDocument();
+    expect(
+      within(dialog).getByText('How many peer pod VMs this node may run, whatever the PeerPodConfig says.'),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Save override' })).toBeDisabled();
+
+    await user.tab();
+
+    expect(within(dialog).getByText('Enter a number of VMs, for example 10.')).toBeInTheDocument();
+    expect(field(dialog)).toHaveAttribute('aria-invalid', 'true');
+  });
+
+  it('says at 0 that no new peer pod VM starts on the node, and otherwise when it takes new ones again', async () => {
+    const user = userEvent.setup();
+    renderTab();
+    const dialog = await openOverride(user, 'worker-a', 'Set override');
+
+    await user.type(field(dialog), '0');
+    expect(
+      within(dialog).getByText('They keep running, but with an override of 0 no new peer pod VM starts on the node.'),
+    ).toBeInTheDocument();
+    expect(within(dialog).queryByText(/fewer than/)).not.toBeInTheDocument();
+
+    await user.clear(field(dialog));
+    await user.type(field(dialog), '1');
+    expect(
+      within(dialog).getByText(
+        'They keep running; the node takes new peer pods again once it runs fewer than its override of 1.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('names the largest override and why, when more is typed', async () => {
+    const user = userEvent.setup();
+    renderTab();
+    const dialog = await openOverride(user, 'worker-a', 'Set override');
+
+    await user.type(field(dialog), '100000');
+
+    expect(
+      within(dialog).getByText(
+        'The limit can be at most 1000: each peer pod is also a pod on its node, and a node runs no more pods than its maxPods (250 by default on OpenShift). Enter 1000 or less.',
+      ),
+    ).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Save override' })).toBeDisabled();
+  });
+
   it("shows a refused write as a missing permission, in the API server's words", async () => {
     const user = userEvent.setup();
     consoleFetchJSON.put.mockRejectedValue(

@@ -137,9 +137,12 @@ const NodeOverrideModal: FC<NodeOverrideModalProps> = ({ nodeName, capacity, clu
                 limit: validation.value,
               })}
             >
-              {t('They keep running; no new peer pod is placed on the node until fewer than {{limit}} run there.', {
-                limit: validation.value,
-              })}
+              {validation.value === 0
+                ? t('They keep running, but with an override of 0 no new peer pod VM starts on the node.')
+                : t(
+                    'They keep running; the node takes new peer pods again once it runs fewer than its override of {{count}}.',
+                    { count: validation.value },
+                  )}
             </Alert>
           </StackItem>
         )}
