@@ -142,7 +142,8 @@ async function openInLanguage(page: Page, which: ConsoleUnderTest, baseUrl: stri
 // ---- the Virtual machines table ---------------------------------------------------------------
 
 /** The VMs' cloud ids, each with its copy button, under the VM's name. */
-const vmIds = (table: Locator) => table.locator('tbody .peer-pods-console-plugin__vm-id');
+/** The cloud ids under the VM names, in a table or in one of its rows. */
+const vmIds = (scope: Locator) => scope.locator('.peer-pods-console-plugin__vm-id');
 
 /**
  * The VM table at each width: inside its container, every row at most three lines tall, each id
@@ -309,7 +310,8 @@ test.describe('on Azure', () => {
           .locator('tbody > tr')
           .filter({ hasText: vmName }),
       );
-      await id.hover();
+      // Hovered on the shortened text itself: the copy button beside it has a tooltip of its own.
+      await id.locator('.pf-v6-c-truncate').hover();
       await expect(page.getByRole('tooltip')).toHaveText(fullId!);
       await id.getByRole('button', { name: t('Copy the ID of {{name}}').replace('{{name}}', vmName) }).click();
       expect(await page.evaluate('navigator.clipboard.readText()')).toBe(fullId);

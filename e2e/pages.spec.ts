@@ -66,6 +66,15 @@ async function capacityReady(page: Page): Promise<void> {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** The heading of the step the port wizard opened on, in the page's language. */
+const wizardStepHeading = (page: Page, t: (text: string) => string) =>
+  page.getByRole('heading', {
+    level: 2,
+    name: new RegExp(
+      `^(${['Platform', 'Rule status', 'Planned changes', 'Verification'].map((step) => escapeRegExp(t(step))).join('|')})$`,
+    ),
+  });
+
 const PAGES: PluginPage[] = [
   {
     name: 'peer-pods-setup',
@@ -144,15 +153,16 @@ const PAGES: PluginPage[] = [
   {
     name: 'peer-pods-network-setup',
     path: () => '/peer-pods/network-setup',
+    // The wizard opens where the cluster stands: on the missing rules, or on "Everything is
+    // already open" (the earlier specs may have opened them); at the platform only while unknown.
     ready: async (page) => {
       await expect(page.getByRole('navigation', { name: 'Port setup steps' })).toBeVisible();
-      await expect(page.getByText(/^(Amazon Web Services \(AWS\)|Microsoft Azure)$/)).toBeVisible();
+      await expect(wizardStepHeading(page, (text) => text)).toBeVisible();
     },
     translated: async (page, t) => {
       await peerPodsTab(page, t, 'Network setup');
       await expect(page.getByRole('navigation', { name: t('Port setup steps') })).toBeVisible();
-      await expect(page.getByRole('heading', { level: 2, name: t('Platform'), exact: true })).toBeVisible();
-      await expect(page.getByRole('button', { name: t('Next'), exact: true })).toBeVisible();
+      await expect(wizardStepHeading(page, t)).toBeVisible();
     },
   },
   {

@@ -6,6 +6,9 @@ import { groupVersionKindOf } from '../../../models/groupVersionKind';
 import { NodeModel } from '../../../models/Node';
 import { PeerPodModel } from '../../../models/PeerPod';
 import type { InventoryVm } from './vmInventoryRows';
+import './vmInventoryTable.css';
+
+const LINK_CLASS = 'peer-pods-console-plugin__vm-where-link';
 
 const POD_GROUP_VERSION_KIND = { version: 'v1', kind: 'Pod' };
 
@@ -21,20 +24,26 @@ const peerPodTellsMore = ({ pod, peerPod }: Pick<InventoryVm, 'pod' | 'peerPod'>
 const VmPodCell: FC<{ vm: Pick<InventoryVm, 'pod' | 'nodeName' | 'peerPod'> }> = ({ vm }) => {
   if (!vm.pod && !vm.nodeName && !vm.peerPod) return <>—</>;
   return (
-    <Stack>
+    <Stack className="peer-pods-console-plugin__vm-where">
       {vm.pod && (
         <StackItem>
-          <ResourceLink groupVersionKind={POD_GROUP_VERSION_KIND} name={vm.pod.name} namespace={vm.pod.namespace} />
+          <ResourceLink
+            className={LINK_CLASS}
+            groupVersionKind={POD_GROUP_VERSION_KIND}
+            name={vm.pod.name}
+            namespace={vm.pod.namespace}
+          />
         </StackItem>
       )}
       {vm.nodeName && (
         <StackItem>
-          <ResourceLink groupVersionKind={groupVersionKindOf(NodeModel)} name={vm.nodeName} />
+          <ResourceLink className={LINK_CLASS} groupVersionKind={groupVersionKindOf(NodeModel)} name={vm.nodeName} />
         </StackItem>
       )}
       {vm.peerPod && peerPodTellsMore(vm) && (
         <StackItem>
           <ResourceLink
+            className={LINK_CLASS}
             groupVersionKind={groupVersionKindOf(PeerPodModel)}
             name={vm.peerPod.name}
             namespace={vm.peerPod.namespace}
