@@ -1,8 +1,8 @@
 // Layout as an admin sees it, measured in the browser at the widths admins work at (1280 and
-// 1440 px), in English and in French (whose words run longer): the Virtual machines table and the
-// node table stay inside the page, a VM row stays a few lines tall, an instance id stays on one
-// line, the VM filter's placeholder shows whole and the "Orphans only" switch shows its label. On
-// AWS (the shared stack) and on Azure (a stack of its own, whose VM ids are long ARM resource ids).
+// 1440 px), in English, French and Spanish (whose words run longest): the Virtual machines table
+// and the node table stay inside the page, a VM row stays a few lines tall, an instance id stays on
+// one line, the VM filter's placeholder shows whole and the "Orphans only" switch shows its label.
+// On AWS (the shared stack) and on Azure (a stack of its own, whose VM ids are long ARM resource ids).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -18,6 +18,7 @@ const WIDTHS = [1280, 1440] as const;
 const LANGUAGES = [
   { code: 'en', name: 'English' },
   { code: 'fr', name: 'French' },
+  { code: 'es', name: 'Spanish' },
 ] as const;
 type Language = (typeof LANGUAGES)[number];
 
@@ -141,7 +142,6 @@ async function openInLanguage(page: Page, which: ConsoleUnderTest, baseUrl: stri
 
 // ---- the Virtual machines table ---------------------------------------------------------------
 
-/** The VMs' cloud ids, each with its copy button, under the VM's name. */
 /** The cloud ids under the VM names, in a table or in one of its rows. */
 const vmIds = (scope: Locator) => scope.locator('.peer-pods-console-plugin__vm-id');
 
@@ -234,6 +234,47 @@ async function expectNodeTableFits(page: Page, t: (english: string) => string, s
   await page.setViewportSize({ width: 1440, height: 900 });
   await reportLayout(`node table, ${shotName}`, measured);
 }
+
+// ---- resource links in the real consoles -------------------------------------------------------
+
+/**
+ * The lines each resource link's name takes, as the browser broke it: one string a line. A string
+ * evaluated in the page (this file compiles without the DOM's types).
+ */
+const RESOURCE_LINK_LINES = `Array.from(document.querySelectorAll('.peer-pods-console-plugin__resource-link')).map((link) => {
+  // The name alone: the kind's badge beside it holds its own text.
+  const name = link.querySelector('.co-resource-item__resource-name') ?? link;
+  const walker = document.createTreeWalker(name, NodeFilter.SHOW_TEXT);
+  const lines = [];
+  let top;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = 0; i < node.data.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const rect = range.getBoundingClientRect();
+      if (rect.width === 0) continue;
+      if (top === undefined || Math.abs(rect.top - top) > rect.height / 2) lines.push('');
+      top = rect.top;
+      lines[lines.length - 1] += node.data[i];
+    }
+  }
+  return lines.map((line) => line.trim()).filter(Boolean);
+})`;
+
+test('at 1280 px every resource link on the Capacity tab breaks only after a hyphen or slash, never inside a word', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/peer-pods/capacity');
+  // The demo's pinned pods wait for worker-4: their "Pinned to" links are in a narrow column.
+  await expect(page.getByRole('columnheader', { name: 'Pinned to' })).toBeVisible({ timeout: 30_000 });
+  const links = await page.evaluate<string[][]>(RESOURCE_LINK_LINES);
+  expect(links.length).toBeGreaterThan(5);
+  for (const lines of links) {
+    for (const line of lines.slice(0, -1)) expect(line, `a line of "${lines.join('')}"`).toMatch(/[-/]$/);
+  }
+});
 
 // ---- AWS: the shared stack --------------------------------------------------------------------
 

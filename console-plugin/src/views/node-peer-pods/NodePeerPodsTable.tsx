@@ -15,6 +15,7 @@ import { PEER_POD_VM_RESOURCE } from '../../models/PeerPodConfig';
 import { PodKind, PodModel } from '../../models/Pod';
 import { expectedSizeOf, sizeKeysOf, sizeSpecOf } from '../peer-pods/capacity/cloudRoom';
 import PodPhase from './PodPhase';
+import { RESOURCE_LINK_CLASS } from '../../components/resourceLinkWrap';
 
 /** Whether the pod requests a peer-pod VM, i.e. the scheduler counts it against the node's limit. */
 const requestsVm = (pod: PodKind): boolean =>
@@ -156,7 +157,12 @@ const NodePeerPodsTable: FC<NodePeerPodsTableProps> = ({ pods, loaded, loadError
           return (
             <Tr key={`${namespace}/${name}`}>
               <Td dataLabel={t('Pod')} modifier="nowrap">
-                <ResourceLink groupVersionKind={groupVersionKindOf(PodModel)} name={name} namespace={namespace} />
+                <ResourceLink
+                  className={RESOURCE_LINK_CLASS}
+                  groupVersionKind={groupVersionKindOf(PodModel)}
+                  name={name}
+                  namespace={namespace}
+                />
               </Td>
               <Td dataLabel={t('Namespace')}>{namespace}</Td>
               <Td dataLabel={t('Phase')}>

@@ -23,6 +23,7 @@ import NodeStatusLabels from './NodeStatusLabels';
 import type { NodeSort, SortColumn } from './nodeCapacityRows';
 import { type NodeCapacityFilters, useNodeCapacityFilters } from './useNodeCapacityFilters';
 import UtilisationBar from './UtilisationBar';
+import { RESOURCE_LINK_CLASS } from '../../../components/resourceLinkWrap';
 
 type NodeCapacityTableProps = {
   /** Every row of the capacity model; nodes that have nothing to do with peer pods are left out. */
@@ -118,7 +119,11 @@ const NodeCapacityRow: FC<{
   return (
     <Tr>
       <Td dataLabel={t('Node')} modifier="nowrap">
-        <ResourceLink groupVersionKind={groupVersionKindOf(NodeModel)} name={node.name} />
+        <ResourceLink
+          className={RESOURCE_LINK_CLASS}
+          groupVersionKind={groupVersionKindOf(NodeModel)}
+          name={node.name}
+        />
       </Td>
       <Td dataLabel={t('Limit from')}>
         {/* A PeerPodConfig's name gives way to the other columns at narrow widths, whole in its tooltip. */}

@@ -12,6 +12,7 @@ import { useTranslation } from 'react-i18next';
 
 import { groupVersionKindOf } from '../../../models/groupVersionKind';
 import { PeerPodConfigKind, PeerPodConfigModel } from '../../../models/PeerPodConfig';
+import { RESOURCE_LINK_CLASS } from '../../../components/resourceLinkWrap';
 
 /** The PeerPodConfig fields that decide capacity: which object, the per-node limit, which nodes. */
 const PeerPodConfigSummary: FC<{ peerPodConfig: PeerPodConfigKind }> = ({ peerPodConfig }) => {
@@ -24,6 +25,7 @@ const PeerPodConfigSummary: FC<{ peerPodConfig: PeerPodConfigKind }> = ({ peerPo
         <DescriptionListTerm>{t('PeerPodConfig')}</DescriptionListTerm>
         <DescriptionListDescription>
           <ResourceLink
+            className={RESOURCE_LINK_CLASS}
             groupVersionKind={groupVersionKindOf(PeerPodConfigModel)}
             name={peerPodConfig.metadata?.name}
             namespace={peerPodConfig.metadata?.namespace}

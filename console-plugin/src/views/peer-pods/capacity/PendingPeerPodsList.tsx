@@ -7,6 +7,7 @@ import type { CapacitySummary, NodeCapacity, PendingPeerPod } from '../../../api
 import { groupVersionKindOf } from '../../../models/groupVersionKind';
 import { NodeModel } from '../../../models/Node';
 import PeerPodList from './PeerPodList';
+import { RESOURCE_LINK_CLASS } from '../../../components/resourceLinkWrap';
 
 type PendingPeerPodsListProps = Pick<CapacitySummary, 'pending' | 'extendedResource' | 'podNames' | 'nodes'> & {
   /** Opens the override editor of a node (for pods pinned to it); unset: no button. */
@@ -131,7 +132,11 @@ const PendingPeerPodsList: FC<PendingPeerPodsListProps> = ({
           cell: (pod) => {
             const nodeName = pinnedNodeOf(pod);
             return nodeName ? (
-              <ResourceLink groupVersionKind={groupVersionKindOf(NodeModel)} name={nodeName} />
+              <ResourceLink
+                className={RESOURCE_LINK_CLASS}
+                groupVersionKind={groupVersionKindOf(NodeModel)}
+                name={nodeName}
+              />
             ) : (
               t('Any node')
             );

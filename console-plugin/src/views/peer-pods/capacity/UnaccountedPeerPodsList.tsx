@@ -7,6 +7,7 @@ import type { PodNames, UnaccountedPeerPod } from '../../../api/backend';
 import { groupVersionKindOf } from '../../../models/groupVersionKind';
 import { NodeModel } from '../../../models/Node';
 import PeerPodList, { type PeerPodColumn } from './PeerPodList';
+import { RESOURCE_LINK_CLASS } from '../../../components/resourceLinkWrap';
 
 type UnaccountedPeerPodsListProps = {
   unaccounted: UnaccountedPeerPod[];
@@ -34,7 +35,11 @@ const UnaccountedPeerPodsList: FC<UnaccountedPeerPodsListProps> = ({
     title: t('Node'),
     cell: (pod) =>
       pod.nodeName ? (
-        <ResourceLink groupVersionKind={groupVersionKindOf(NodeModel)} name={pod.nodeName} />
+        <ResourceLink
+          className={RESOURCE_LINK_CLASS}
+          groupVersionKind={groupVersionKindOf(NodeModel)}
+          name={pod.nodeName}
+        />
       ) : (
         t('Not scheduled')
       ),

@@ -124,9 +124,7 @@ const HistoryPanel: FC<{ history: HistoryState }> = ({ history }) => {
                     <ActorCell entry={entry} />
                   </Td>
                   <Td dataLabel={t('What')}>{kinds[entry.kind]}</Td>
-                  <Td dataLabel={t('Target')} modifier="breakWord">
-                    {entry.target}
-                  </Td>
+                  <Td dataLabel={t('Target')}>{entry.target}</Td>
                   <Td dataLabel={t('Change')} modifier="nowrap">
                     {entry.old === null && entry.new === null
                       ? '—'

@@ -13,6 +13,7 @@ import { groupVersionKindOf } from '../../../models/groupVersionKind';
 import { DEFAULT_PEER_POD_CONFIG, type PeerPodConfigKind } from '../../../models/PeerPodConfig';
 import { SecretModel } from '../../../models/Secret';
 import { PEER_PODS_PAGE_PATH } from '../peerPodsRoutes';
+import { RESOURCE_LINK_CLASS } from '../../../components/resourceLinkWrap';
 
 export type StuckFixHandlers = {
   /** Opens the limit editor; undefined where there is no PeerPodConfig to edit. */
@@ -113,6 +114,7 @@ const StuckFixActions: FC<StuckFixActionsProps> = ({
           <Content component="small">
             {t('Check the pod VM image and instance type in')}{' '}
             <ResourceLink
+              className={RESOURCE_LINK_CLASS}
               inline
               groupVersionKind={groupVersionKindOf(ConfigMapModel)}
               name={configMapName}
@@ -125,6 +127,7 @@ const StuckFixActions: FC<StuckFixActionsProps> = ({
           <Content component="small">
             {t('Check the cloud credentials in')}{' '}
             <ResourceLink
+              className={RESOURCE_LINK_CLASS}
               inline
               groupVersionKind={groupVersionKindOf(SecretModel)}
               name={secretName}

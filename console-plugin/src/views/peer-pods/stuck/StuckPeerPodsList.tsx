@@ -9,6 +9,7 @@ import { NodeModel } from '../../../models/Node';
 import PeerPodList, { type PeerPodColumn } from '../capacity/PeerPodList';
 import StuckFixActions, { type StuckFixHandlers } from './StuckFixActions';
 import { useStuckText } from './useStuckText';
+import { RESOURCE_LINK_CLASS } from '../../../components/resourceLinkWrap';
 
 type StuckPeerPodsListProps = StuckFixHandlers & {
   stuck: StuckPeerPods;
@@ -76,7 +77,11 @@ const StuckPeerPodsList: FC<StuckPeerPodsListProps> = ({
       pod.nodeName ? (
         <Stack>
           <StackItem>
-            <ResourceLink groupVersionKind={groupVersionKindOf(NodeModel)} name={pod.nodeName} />
+            <ResourceLink
+              className={RESOURCE_LINK_CLASS}
+              groupVersionKind={groupVersionKindOf(NodeModel)}
+              name={pod.nodeName}
+            />
           </StackItem>
           {pod.stage === 'pending' && pod.pinned && (
             <StackItem>

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { VmInventory } from '../../../api/backend';
 import { groupVersionKindOf } from '../../../models/groupVersionKind';
 import { PeerPodModel } from '../../../models/PeerPod';
+import { RESOURCE_LINK_CLASS } from '../../../components/resourceLinkWrap';
 
 /** PeerPod objects whose VM the cloud no longer lists (the opposite of an orphan VM). */
 const DanglingPeerPods: FC<{ dangling: VmInventory['dangling'] }> = ({ dangling }) => {
@@ -42,6 +43,7 @@ const DanglingPeerPods: FC<{ dangling: VmInventory['dangling'] }> = ({ dangling 
                 <Tr key={`${peerPod.namespace}/${peerPod.name}`}>
                   <Td dataLabel={t('PeerPod')}>
                     <ResourceLink
+                      className={RESOURCE_LINK_CLASS}
                       groupVersionKind={groupVersionKindOf(PeerPodModel)}
                       name={peerPod.name}
                       namespace={peerPod.namespace}

@@ -6,9 +6,7 @@ import { groupVersionKindOf } from '../../../models/groupVersionKind';
 import { NodeModel } from '../../../models/Node';
 import { PeerPodModel } from '../../../models/PeerPod';
 import type { InventoryVm } from './vmInventoryRows';
-import './vmInventoryTable.css';
-
-const LINK_CLASS = 'peer-pods-console-plugin__vm-where-link';
+import { RESOURCE_LINK_CLASS } from '../../../components/resourceLinkWrap';
 
 const POD_GROUP_VERSION_KIND = { version: 'v1', kind: 'Pod' };
 
@@ -24,11 +22,11 @@ const peerPodTellsMore = ({ pod, peerPod }: Pick<InventoryVm, 'pod' | 'peerPod'>
 const VmPodCell: FC<{ vm: Pick<InventoryVm, 'pod' | 'nodeName' | 'peerPod'> }> = ({ vm }) => {
   if (!vm.pod && !vm.nodeName && !vm.peerPod) return <>—</>;
   return (
-    <Stack className="peer-pods-console-plugin__vm-where">
+    <Stack>
       {vm.pod && (
         <StackItem>
           <ResourceLink
-            className={LINK_CLASS}
+            className={RESOURCE_LINK_CLASS}
             groupVersionKind={POD_GROUP_VERSION_KIND}
             name={vm.pod.name}
             namespace={vm.pod.namespace}
@@ -37,13 +35,17 @@ const VmPodCell: FC<{ vm: Pick<InventoryVm, 'pod' | 'nodeName' | 'peerPod'> }> =
       )}
       {vm.nodeName && (
         <StackItem>
-          <ResourceLink className={LINK_CLASS} groupVersionKind={groupVersionKindOf(NodeModel)} name={vm.nodeName} />
+          <ResourceLink
+            className={RESOURCE_LINK_CLASS}
+            groupVersionKind={groupVersionKindOf(NodeModel)}
+            name={vm.nodeName}
+          />
         </StackItem>
       )}
       {vm.peerPod && peerPodTellsMore(vm) && (
         <StackItem>
           <ResourceLink
-            className={LINK_CLASS}
+            className={RESOURCE_LINK_CLASS}
             groupVersionKind={groupVersionKindOf(PeerPodModel)}
             name={vm.peerPod.name}
             namespace={vm.peerPod.namespace}
