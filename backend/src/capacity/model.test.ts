@@ -1,68 +1,8 @@
 import { CAA_OWNER_ANNOTATION, VM_LIMIT_OVERRIDE_ANNOTATION } from '@peer-pods-console/contract/capacity';
 import { describe, expect, it } from 'vitest';
 import { CapacityModel, type CapacityChange } from './model.ts';
-import type { NodeView, PeerPodConfigView, PodView } from './objects.ts';
-
-const KATA = 'node-role.kubernetes.io/kata-oc';
-let rv = 0;
-
-function node(
-  name: string,
-  options: {
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    capacity?: string;
-    allocatable?: string;
-    /** managedFields managers of the capacity of the resource. */
-    managers?: string[];
-  } = {},
-): NodeView {
-  return {
-    metadata: {
-      name,
-      uid: `uid-${name}`,
-      resourceVersion: String(++rv),
-      labels: options.labels ?? { [KATA]: '' },
-      annotations: options.annotations ?? {},
-    },
-    capacity: options.capacity,
-    allocatable: options.allocatable ?? options.capacity,
-    hasCapacityMap: true,
-    hasAllocatableMap: true,
-    capacityManagers: options.managers ?? [],
-  };
-}
-
-function config(
-  limit: string,
-  nodeSelector: Record<string, string> = { [KATA]: '' },
-  name = 'peerpodconfig-openshift',
-): PeerPodConfigView {
-  return {
-    metadata: {
-      name,
-      namespace: 'openshift-sandboxed-containers-operator',
-      uid: `uid-${name}`,
-      resourceVersion: String(++rv),
-    },
-    limit,
-    nodeSelector,
-  };
-}
-
-function pod(name: string, options: Partial<Omit<PodView, 'metadata'>> & { namespace?: string } = {}): PodView {
-  const { namespace, ...rest } = options;
-  return {
-    metadata: { name, namespace: namespace ?? 'apps', uid: `uid-${name}`, resourceVersion: String(++rv) },
-    runtimeClassName: 'kata-remote',
-    vmRequest: 1,
-    requestsVm: true,
-    phase: 'Running',
-    terminal: false,
-    terminating: false,
-    ...rest,
-  };
-}
+import type { NodeView, PodView } from './objects.ts';
+import { config, KATA, node, pod } from './test/model-views.ts';
 
 const insufficient = {
   reason: 'Unschedulable',
