@@ -704,6 +704,30 @@ describe('Capacity tab', () => {
       expect(screen.getByText('Refreshed every 10 s')).toBeInTheDocument();
     });
 
+    it('follows what changed, as the stream sends it after the first summary', async () => {
+      withConfig();
+      serveBackend({ '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 1 })]) });
+      renderTab();
+      await screen.findByRole('grid', { name: 'Peer pod VM capacity per node' });
+      const streamed = capacitySummary([nodeCapacity('worker-a', { used: 6 }), nodeCapacity('worker-b')], {
+        revision: 2,
+      });
+      FakeEventSource.emit('capacity', streamed);
+
+      const changed = { ...streamed.nodes[1]!, used: 4, free: 6 };
+      FakeEventSource.emit('capacity-delta', {
+        from: 2,
+        to: 3,
+        generatedAt: '2025-01-01T12:00:01.000Z',
+        orphans: 0,
+        podNames: 'shown',
+        nodes: [{ at: 1, remove: 1, insert: [changed] }],
+      });
+
+      expect(within(cellsOf('worker-b')).getAllByRole('cell')[3]).toHaveTextContent('4');
+      expect(within(cellsOf('worker-a')).getAllByRole('cell')[3]).toHaveTextContent('6');
+    });
+
     it('when the backend ends the stream because access was taken away, stops streaming and says why', async () => {
       withConfig();
       serveBackend({ '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 1 })]) });
