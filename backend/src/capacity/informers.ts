@@ -39,7 +39,16 @@ export interface CapacityInformerOptions {
    */
   peerPodConfigNamespace: string;
   backoff?: Partial<BackoffOptions>;
+  /** Pods per list page; default POD_LIST_PAGE_SIZE (the benchmark compares others). */
+  podListPageSize?: number;
 }
+
+/**
+ * Pods per page of the pods informer's list. Each page is one response held whole while it is
+ * parsed; the pages before it are already filtered down to their peer pods, so the list's
+ * high-water mark is one page, whatever the cluster's size (bench/scale/non-peer-pods.ts).
+ */
+export const POD_LIST_PAGE_SIZE = 100;
 
 export function createCapacityInformers(options: CapacityInformerOptions): CapacityInformers {
   const { client, logger, extendedResource, targetRuntimeClass, backoff } = options;
@@ -65,6 +74,7 @@ export function createCapacityInformers(options: CapacityInformerOptions): Capac
       // All pods are listed and watched, and only peer pods kept: the API offers no field
       // selector on spec.runtimeClassName (nor on resource requests), so the filter runs on receipt.
       listerWatcher: apiListerWatcher(client, PODS),
+      pageSize: options.podListPageSize ?? POD_LIST_PAGE_SIZE,
       filter: peerPodFilter(targetRuntimeClass, extendedResource),
       transform: podTransform(extendedResource),
     }),
