@@ -20,8 +20,16 @@ import { parseArgs } from 'node:util';
 import { KubeClient } from '../../backend/src/kube/client.ts';
 import { peerPod } from '../../backend/src/capacity/test/peer-pods.ts';
 import { startControlPlane } from '../../hack/controlplane/controlplane.ts';
-import { createPeerPodConfig, createWorkerNodes } from '../../hack/controlplane/fixtures.ts';
+import { createPeerPodConfig } from '../../hack/controlplane/fixtures.ts';
 import { issueCertificate } from '../../hack/pki.ts';
+import {
+  BENCH_NAMESPACE,
+  BuildTimeout,
+  createBenchNamespace,
+  growCluster,
+  inBatches,
+  peerPodsPerNode,
+} from '../scale/cluster.ts';
 
 const { values } = parseArgs({
   options: {
@@ -36,25 +44,15 @@ const SIZES = values.sizes!.split(',').map(Number);
 const CHURN_SECONDS = Number(values['churn-seconds']);
 const CHURN_PER_SECOND = 20;
 const PAGES = Number(values.pages);
-const MAX_BUILD_MS = Number(values['max-build-minutes']) * 60_000;
 const PODS_PER_NODE = 10;
-const PEER_PODS_PER_NODE = 2;
+const PEER_PODS_PER_NODE = peerPodsPerNode(PODS_PER_NODE);
 const TARGET_BYTES = 5_000;
-const NAMESPACE = 'bench';
+const NAMESPACE = BENCH_NAMESPACE;
 /** No kubelet confirms a graceful deletion here: a pod deleted without this would stay, terminating. */
 const NOW = { gracePeriodSeconds: 0 };
 const log = (line: string) => process.stderr.write(`[bench/stream] ${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-
-async function inBatches<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await fn(items[next++]!);
-    }),
-  );
-}
 
 /** An open page's stream: every event with its size and arrival, and every byte. */
 interface Page {
@@ -166,17 +164,13 @@ let stopped: { atNodes: number; reason: string } | undefined;
 try {
   const kc = cp.kubeConfig();
   const client = await KubeClient.create(kc, { maxSockets: 64 });
-  await client.request({ method: 'POST', path: '/api/v1/namespaces', body: { metadata: { name: NAMESPACE } } });
+  await createBenchNamespace(client);
   await createPeerPodConfig(kc, { limit: '10' });
   const started = await startBackend(cp.kubeconfigPath, cp.ca);
   backend = started.child;
   const base = started.url;
   const token = cp.adminToken;
 
-  const plainPod = (name: string, nodeName: string) => ({
-    metadata: { name, namespace: NAMESPACE },
-    spec: { nodeName, containers: [{ name: 'app', image: 'registry.access.redhat.com/ubi9/ubi-minimal' }] },
-  });
   const createPod = (body: unknown) =>
     client.request({ method: 'POST', path: `/api/v1/namespaces/${NAMESPACE}/pods`, body });
 
@@ -185,28 +179,16 @@ try {
     // ---- grow the cluster to `size` nodes, 10 pods each ----
     const buildStart = Date.now();
     try {
-      await createWorkerNodes(kc, { count: size - nodes, startIndex: nodes, namePrefix: 'bench-', concurrency: 32 });
-      log(`${size} nodes (${size - nodes} new) in ${Math.round((Date.now() - buildStart) / 1000)} s`);
-      const podsStart = Date.now();
-      const work = Array.from({ length: (size - nodes) * PODS_PER_NODE }, (_, i) => i);
-      let made = 0;
-      await inBatches(work, 48, async (i) => {
-        const node = nodes + Math.floor(i / PODS_PER_NODE);
-        const k = i % PODS_PER_NODE;
-        const nodeName = `bench-${node}`;
-        if (Date.now() - buildStart > MAX_BUILD_MS) throw new Error('build-timeout');
-        await createPod(
-          k < PEER_PODS_PER_NODE
-            ? peerPod(`peer-${node}-${k}`, NAMESPACE, { vms: 1, nodeName })
-            : plainPod(`pod-${node}-${k}`, nodeName),
-        );
-        if (++made % 5000 === 0)
-          log(`${made} of ${work.length} pods (${Math.round((Date.now() - podsStart) / 1000)} s)`);
-      });
-      log(`${work.length} pods in ${Math.round((Date.now() - podsStart) / 1000)} s`);
+      await growCluster(
+        kc,
+        client,
+        { nodes, podsPerNode: PODS_PER_NODE },
+        { nodes: size, podsPerNode: PODS_PER_NODE },
+        { maxMinutes: Number(values['max-build-minutes']), log },
+      );
     } catch (err) {
       const reason =
-        (err as Error).message === 'build-timeout'
+        err instanceof BuildTimeout
           ? `building ${size} nodes took longer than ${values['max-build-minutes']} minutes`
           : `building ${size} nodes failed: ${(err as Error).message}`;
       stopped = { atNodes: size, reason };
