@@ -47,7 +47,10 @@ export interface CapacityReconcilerOptions {
   /** Reconciles in flight at once; default 16. */
   workers?: number;
   queue?: WorkQueueOptions;
-  /** Budget of node writes; default 500/s, burst 1000 (a limit change on 1,000 nodes goes out at once). */
+  /**
+   * Budget of node writes; default 1,000/s, burst 2,000: a limit change on 5,000 nodes may go out
+   * within 3 s (the API server's own pace is then the limit), while a write storm stays bounded.
+   */
   writeQps?: number;
   writeBurst?: number;
   /** Attempts on the fresh node after a 409 before backing off; default 3. */
@@ -90,7 +93,7 @@ export class CapacityReconciler {
     this.options = options;
     this.log = options.logger.child({ component: 'capacity-reconciler' });
     this.toNodeView = nodeTransform(options.extendedResource);
-    this.writeBucket = new TokenBucket(options.writeQps ?? 500, options.writeBurst ?? 1000);
+    this.writeBucket = new TokenBucket(options.writeQps ?? 1000, options.writeBurst ?? 2000);
     this.unsubscribe.push(
       options.nodes.addHandlers({
         add: (node) => this.enqueue(node.metadata.name),
