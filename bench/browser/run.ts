@@ -316,6 +316,28 @@ interface LiveFigures {
   caughtUp: boolean;
 }
 
+async function newPage(browser: Browser, context?: Awaited<ReturnType<Browser['newContext']>>, realConsole = false) {
+  const ctx = context ?? (await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US' }));
+  // A real console opens in the Administrator perspective without its welcome tour (user settings
+  // in localStorage, as e2e/support/console.ts sets them).
+  if (!context && realConsole) {
+    await ctx.addInitScript(() =>
+      localStorage.setItem(
+        'console-user-settings',
+        JSON.stringify({
+          'console.lastPerspective': 'admin',
+          'console.preferredPerspective': 'admin',
+          'console.guidedTour': { admin: { completed: true }, dev: { completed: true } },
+        }),
+      ),
+    );
+  }
+  const page = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  return { context: ctx, page, cdp };
+}
+
 const LIVE_POD_WINDOW = 10;
 const HEAP_CHECKPOINT_SECONDS = 60;
 const HEAP_RATIO_BOUND = 1.1;

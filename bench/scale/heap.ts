@@ -24,10 +24,12 @@ async function inspectorUrl(backend: BackendProcess): Promise<string> {
   return url;
 }
 
-/** Collects garbage in the backend (twice: weak references cleared by the first go in the second) and reads its memory. */
-export async function heapAfterGc(
-  backend: BackendProcess,
-): Promise<{ heapUsedBytes: number; heapTotalBytes: number; rssBytes: number }> {
+interface InspectorSession {
+  call(method: string, params?: Record<string, unknown>): Promise<unknown>;
+  close(): void;
+}
+
+async function openSession(backend: BackendProcess): Promise<InspectorSession> {
   const ws = new WebSocket(await inspectorUrl(backend));
   const pending = new Map<number, (result: unknown) => void>();
   let id = 0;
@@ -39,22 +41,73 @@ export async function heapAfterGc(
     ws.onopen = () => resolve();
     ws.onerror = () => reject(new Error('could not connect to the backend inspector'));
   });
-  const call = (method: string, params: Record<string, unknown> = {}) =>
-    new Promise<unknown>((resolve) => {
-      const callId = ++id;
-      pending.set(callId, resolve);
-      ws.send(JSON.stringify({ id: callId, method, params }));
-    });
+  return {
+    call: (method, params = {}) =>
+      new Promise<unknown>((resolve) => {
+        const callId = ++id;
+        pending.set(callId, resolve);
+        ws.send(JSON.stringify({ id: callId, method, params }));
+      }),
+    close: () => ws.close(),
+  };
+}
+
+/** Collects garbage in the backend (twice: weak references cleared by the first go in the second) and reads its memory. */
+export async function heapAfterGc(
+  backend: BackendProcess,
+): Promise<{ heapUsedBytes: number; heapTotalBytes: number; rssBytes: number }> {
+  const session = await openSession(backend);
   try {
-    await call('HeapProfiler.collectGarbage');
-    await call('HeapProfiler.collectGarbage');
-    const answer = (await call('Runtime.evaluate', {
+    await session.call('HeapProfiler.collectGarbage');
+    await session.call('HeapProfiler.collectGarbage');
+    const answer = (await session.call('Runtime.evaluate', {
       expression: 'JSON.stringify(process.memoryUsage())',
       returnByValue: true,
     })) as { result: { value: string } };
     const memory = JSON.parse(answer.result.value) as { heapUsed: number; heapTotal: number; rss: number };
     return { heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, rssBytes: memory.rss };
   } finally {
-    ws.close();
+    session.close();
   }
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+/** Where the backend spent its CPU in a profile: the functions with the most self time. */
+export function topSelfTime(
+  profile: { nodes: ProfileNode[]; samples?: number[]; startTime: number; endTime: number },
+  count = 15,
+): { function: string; selfPercent: number }[] {
+  const hits = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const n = node.hitCount ?? 0;
+    total += n;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(backend|node_modules)\//, '$1/')}:${lineNumber + 1}`;
+    hits.set(key, (hits.get(key) ?? 0) + n);
+  }
+  return [...hits]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([fn, n]) => ({ function: fn, selfPercent: Math.round((n / Math.max(total, 1)) * 1000) / 10 }));
+}
+
+/** Starts V8's CPU profiler in the backend; the returned function stops it and answers the profile. */
+export async function startCpuProfile(backend: BackendProcess): Promise<() => Promise<unknown>> {
+  const session = await openSession(backend);
+  await session.call('Profiler.enable');
+  await session.call('Profiler.setSamplingInterval', { interval: 500 });
+  await session.call('Profiler.start');
+  return async () => {
+    try {
+      return ((await session.call('Profiler.stop')) as { profile: unknown }).profile;
+    } finally {
+      session.close();
+    }
+  };
 }

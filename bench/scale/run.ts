@@ -18,10 +18,11 @@
 // 1,000 more nodes, fitted over the 10-pods-a-node sizes) on stderr.
 //
 //   npx tsx bench/scale/run.ts [--sizes 50,1000,2000,5000] [--top-pods-per-node 30] [--steady-seconds 30]
-//     [--read-seconds 10] [--max-build-minutes 30] [--memory-limit-mb N]
+//     [--read-seconds 10] [--max-build-minutes 30] [--memory-limit-mb N] [--cpu-profile DIR]
 // --memory-limit-mb runs the backend as the pod runs under that limit (a memory cgroup, through
 // backend/bin/start.sh, which sizes the heap from it; needs root) and reports the cgroup's figures.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KubeClient } from '../../backend/src/kube/client.ts';
 import { nodeStatusPatches } from '../../backend/src/kube/test/cluster.ts';
@@ -56,7 +57,7 @@ import {
   type ClusterShape,
 } from './cluster.ts';
 import { slopePerThousandNodes, textTable } from './growth.ts';
-import { heapAfterGc, INSPECTABLE_ENV } from './heap.ts';
+import { heapAfterGc, INSPECTABLE_ENV, startCpuProfile, topSelfTime } from './heap.ts';
 
 const { values } = parseArgs({
   options: {
@@ -68,6 +69,8 @@ const { values } = parseArgs({
     'read-seconds': { type: 'string', default: '10' },
     'max-build-minutes': { type: 'string', default: '30' },
     'memory-limit-mb': { type: 'string', default: '' },
+    /** Directory for the backend's CPU profile of each limit change (.cpuprofile, opens in Chrome's DevTools). */
+    'cpu-profile': { type: 'string', default: '' },
   },
 });
 const SIZES = values.sizes!.split(',').map(Number);
@@ -191,10 +194,19 @@ try {
     // Who spends the CPU while it converges: the writes are the API server's work, 2 cores for all.
     const pids = { backend: b.pid, apiServer: cp.pids()['kube-apiserver'], etcd: cp.pids().etcd };
     const cpuBefore = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
+    const stopProfile = values['cpu-profile'] ? await startCpuProfile(b) : undefined;
     const changeStart = Date.now();
     await setLimit(client, next);
     await observer.converged(`limit ${next} on every node`, stage.nodes, () => next);
     const convergeSeconds = round((Date.now() - changeStart) / 1000, 2);
+    if (stopProfile) {
+      const profile = (await stopProfile()) as Parameters<typeof topSelfTime>[0];
+      mkdirSync(values['cpu-profile']!, { recursive: true });
+      const file = join(values['cpu-profile']!, `limit-change-${stage.nodes}x${stage.podsPerNode}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      log(`${label}: CPU profile of the limit change in ${file}; most self time:`);
+      for (const { function: fn, selfPercent } of topSelfTime(profile, 12)) log(`    ${selfPercent}%  ${fn}`);
+    }
     const convergeCpuSeconds = Object.fromEntries(
       Object.entries(pids).map(([k, pid]) => [k, round((cpuMs(pid) - cpuBefore[k]!) / 1000, 2)]),
     );
