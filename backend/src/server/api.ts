@@ -20,6 +20,7 @@ import {
   LIVE_EVENT_CAPACITY,
   LIVE_EVENT_CAPACITY_DELTA,
   LIVE_EVENT_END,
+  LIVE_SINCE_PARAM,
   liveEventId,
   type LiveStreamEndReason,
 } from '@peer-pods-console/contract/endpoints';
@@ -200,6 +201,15 @@ export function createApiRouter(options: ApiOptions): Router {
   router.get('/events', requirePermission(reviewer, READ), async (req: Request, res: Response) => {
     const user = req.user!;
     const token = bearerTokenOf(req)!;
+    const since = req.query[LIVE_SINCE_PARAM];
+    if (since !== undefined && (typeof since !== 'string' || !/^\d{1,15}$/.test(since))) {
+      throw new ApiError(
+        400,
+        'invalid_request',
+        `${LIVE_SINCE_PARAM} is not a revision; give the revision of the capacity summary you hold (a whole number, GET /capacity's "revision"), or leave ${LIVE_SINCE_PARAM} out to start with a whole summary`,
+        LIVE_SINCE_PARAM,
+      );
+    }
     let podNames = await podNamesFor(user);
     const held = openStreams.get(user.username) ?? 0;
     if (held >= streamsPerUser) {
@@ -249,8 +259,9 @@ export function createApiRouter(options: ApiOptions): Router {
       else sendSnapshot();
     });
     // EventSource reconnects with the id of the last event it got: when that summary is still the
-    // newest, the stream goes on by deltas without sending it again.
-    let resumeId = req.get('last-event-id');
+    // newest, the stream goes on by deltas without sending it again. A page that has just read GET
+    // /capacity says which summary it holds with ?since= (same variant: the same user asks).
+    let resumeId = req.get('last-event-id') ?? (since === undefined ? undefined : liveEventId(Number(since), podNames));
     const sendFirst = () => {
       if (ended || readerAt !== undefined || capacityLoading()) return;
       const newest = services.capacity.liveSnapshot(podNames).revision;

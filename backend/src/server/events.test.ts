@@ -181,6 +181,30 @@ describe('the live-update stream, by deltas', () => {
     ]);
   });
 
+  it('goes on by deltas from ?since= (the summary a page just read), Last-Event-ID winning; a since that is not a revision is refused, naming it', async () => {
+    live.revision = 3;
+    const url = await startApi(new SwitchableReviewer(), {});
+    const fromRead = await open(`${url}?since=3`);
+    const staleRead = await open(`${url}?since=2`);
+    const reconnected = await open(`${url}?since=2`, 'admin-token', { 'Last-Event-ID': '3' });
+    await listening(3);
+    live.publish(3, 4);
+    const delta = { id: '4', event: 'capacity-delta', data: { from: 3, to: 4, podNames: 'shown' } };
+    expect(await fromRead.events(1)).toEqual([delta]);
+    expect(await reconnected.events(1)).toEqual([delta]);
+    expect(await staleRead.events(2)).toEqual([
+      { id: '3', event: 'capacity', data: { revision: 3, podNames: 'shown' } },
+      delta,
+    ]);
+    for (const bad of ['abc', '-1', '1.5', '']) {
+      const res = await fetch(`${url}?since=${bad}`, { headers: { Authorization: 'Bearer admin-token' } });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { field?: string; message: string } };
+      expect(body.error.message).toMatch(/^since is not a revision; give the revision/);
+      expect(body.error.field).toBe('since');
+    }
+  });
+
   it('numbers the events without pod names apart, so a resumed stream never mixes the two', async () => {
     live.revision = 3;
     const reviewer = new SwitchableReviewer();

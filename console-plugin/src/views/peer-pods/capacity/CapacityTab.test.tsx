@@ -691,8 +691,9 @@ describe('Capacity tab', () => {
 
       await screen.findByRole('grid', { name: 'Peer pod VM capacity per node' });
       expect(screen.getByText('Refreshed every 10 s')).toBeInTheDocument();
+      // Opened after the read, at its summary's revision: the backend does not send that summary again.
       expect(FakeEventSource.instances[0]!.url).toBe(
-        '/api/proxy/plugin/peer-pods-console-plugin/backend/api/v1/events',
+        '/api/proxy/plugin/peer-pods-console-plugin/backend/api/v1/events?since=1',
       );
 
       FakeEventSource.emit('capacity', capacitySummary([nodeCapacity('worker-a', { used: 6 })], { revision: 2 }));
