@@ -239,7 +239,7 @@ async function navigate(
     });
   const wallMs = performance.now() - started;
   await page.waitForFunction('globalThis.__peerPodsBench.state.paintedAt !== undefined', undefined, {
-    timeout: 10_000,
+    timeout: 60_000,
   });
   const timings = (await page.evaluate(`(() => {
     const nav = performance.getEntriesByType('navigation')[0];

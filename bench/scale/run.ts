@@ -7,7 +7,9 @@
 //     (the informers' paged lists), and the initial advertisement of the new nodes (writes);
 //   - a limit change (10 ↔ 12) until every node advertises it, seen by a watch on the nodes; the
 //     PATCH nodes/status the API server counted (target: one per node, all change); then
-//     --steady-seconds with nothing changing (target: 0 writes);
+//     --steady-seconds with nothing changing (target: 0 writes); then the same writes made by the
+//     bench itself, as many at once as the reconciler's workers and with no budget: what the API
+//     server alone allows here (the limit change's ratio to it is what the backend adds);
 //   - GET /api/v1/capacity under 8 callers and at a steady 20 a second (bench/api's measure);
 //   - the backend's RSS once settled, after the reads, its peak (VmHWM) over the size, and its
 //     heap after a full GC (through the inspector, last, so the GC moves no other figure).
@@ -27,6 +29,7 @@ import { parseArgs } from 'node:util';
 import { KubeClient } from '../../backend/src/kube/client.ts';
 import { nodeStatusPatches } from '../../backend/src/kube/test/cluster.ts';
 import { POD_LIST_PAGE_SIZE } from '../../backend/src/capacity/informers.ts';
+import { DEFAULT_RECONCILE_WORKERS as RECONCILER_WORKERS } from '../../backend/src/capacity/reconciler.ts';
 import { startControlPlane } from '../../hack/controlplane/controlplane.ts';
 import { createPeerPodConfig } from '../../hack/controlplane/fixtures.ts';
 import { measureCapacityReads, TARGET_P95_MS, type CapacityReads } from '../api/capacity-reads.ts';
@@ -52,6 +55,7 @@ import {
   BuildTimeout,
   createBenchNamespace,
   growCluster,
+  nodeName,
   peerPodsPerNode,
   POD_KIND_LABEL,
   type ClusterShape,
@@ -103,6 +107,47 @@ async function settledWrites(client: KubeClient, quietMs = 2000): Promise<number
     if (now !== last) [last, since] = [now, Date.now()];
   }
   return last;
+}
+
+/**
+ * The API server's own pace for the writes a limit change makes, with no reconciler in between:
+ * the bench patches every node's status itself, as the reconciler does (a JSON patch of one
+ * capacity key on nodes/status, its response not read), as many at once as the reconciler has
+ * workers, with no write budget. The key is the bench's own, so the backend sees each node change
+ * (as during a limit change) and writes nothing. Seconds, writes a second, and the CPU spent.
+ */
+async function apiServerFloor(
+  client: KubeClient,
+  nodes: number,
+  value: number,
+  pids: Record<string, number | undefined>,
+): Promise<{ seconds: number; writesPerSecond: number; cpuSeconds: Record<string, number> }> {
+  const cpuBefore = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
+  const started = Date.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: RECONCILER_WORKERS }, async () => {
+      while (next < nodes) {
+        const name = nodeName(next++);
+        await client.request({
+          method: 'PATCH',
+          path: `/api/v1/nodes/${name}/status`,
+          query: { fieldManager: 'bench-floor' },
+          contentType: 'application/json-patch+json',
+          responseType: 'none',
+          body: [{ op: 'add', path: '/status/capacity/bench.example~1floor', value: String(value) }],
+        });
+      }
+    }),
+  );
+  const seconds = (Date.now() - started) / 1000;
+  return {
+    seconds: round(seconds, 2),
+    writesPerSecond: Math.round(nodes / seconds),
+    cpuSeconds: Object.fromEntries(
+      Object.entries(pids).map(([k, pid]) => [k, round((cpuMs(pid) - cpuBefore[k]!) / 1000, 2)]),
+    ),
+  };
 }
 
 const stages: ClusterShape[] = SIZES.map((nodes) => ({ nodes, podsPerNode: PODS_PER_NODE }));
@@ -219,6 +264,13 @@ try {
     await sleep(STEADY_MS);
     const steadyWrites = (await nodeStatusPatches(client)) - steadyBefore;
 
+    // ---- the same writes straight from the bench: what the API server alone allows ----
+    const floor = await apiServerFloor(client, stage.nodes, results.length, pids);
+    await settledWrites(client);
+    log(
+      `${label}: the API server alone takes ${floor.seconds} s for ${stage.nodes} such writes (${floor.writesPerSecond}/s; its CPU ${floor.cpuSeconds.apiServer} s); the limit change took ${round(convergeSeconds / floor.seconds, 2)}× that`,
+    );
+
     // ---- GET /api/v1/capacity ----
     const summary = await api(b, ca, token, '/capacity');
     const reads: CapacityReads = await measureCapacityReads(b.url.replace(/\/$/, ''), token, READ_SECONDS);
@@ -250,6 +302,8 @@ try {
         expectedWrites: stage.nodes,
         writesPerSecond: Math.round(changeWrites / convergeSeconds),
         cpuSeconds: convergeCpuSeconds,
+        apiServerFloor: floor,
+        ratioToFloor: round(convergeSeconds / floor.seconds, 2),
       },
       steadyState: { seconds: STEADY_MS / 1000, writes: steadyWrites },
       capacityReads: { responseBytes: Buffer.byteLength(summary.body), ...reads },
@@ -277,7 +331,7 @@ try {
 
     // ---- after the last size: a paged list of every pod, at two page sizes ----
     const listTimes: Record<string, unknown>[] = [];
-    for (const pageSize of [POD_LIST_PAGE_SIZE, 500]) {
+    for (const pageSize of [...new Set([100, POD_LIST_PAGE_SIZE])]) {
       const t = Date.now();
       let pages = 0;
       let bytes = 0;
@@ -358,7 +412,13 @@ type Row = {
   podsPerNode: number;
   pods: number;
   start: { syncSeconds: number; peakRssMb: number };
-  limitChange: { convergedSeconds: number; writes: number; expectedWrites: number };
+  limitChange: {
+    convergedSeconds: number;
+    writes: number;
+    expectedWrites: number;
+    apiServerFloor: { seconds: number };
+    ratioToFloor: number;
+  };
   steadyState: { writes: number };
   capacityReads: CapacityReads & { responseBytes: number };
   backend: { settledRssMb: number; rssAfterReadsMb: number; peakRssMb: number; heapAfterGcMb: number };
@@ -366,6 +426,7 @@ type Row = {
 const rows = results as unknown as Row[];
 const figures: Record<string, (r: Row) => number> = {
   convergeSeconds: (r) => r.limitChange.convergedSeconds,
+  apiServerFloorSeconds: (r) => r.limitChange.apiServerFloor.seconds,
   syncSeconds: (r) => r.start.syncSeconds,
   settledRssMb: (r) => r.backend.settledRssMb,
   peakRssMb: (r) => r.backend.peakRssMb,
@@ -382,13 +443,27 @@ const per = Object.fromEntries(
   ]),
 );
 const table = textTable(
-  ['nodes', 'pods', 'sync', 'converge', 'writes', 'steady', 'RSS', 'after reads', 'peak', 'heap', 'p97.5'],
+  [
+    'nodes',
+    'pods',
+    'sync',
+    'converge',
+    'API server alone',
+    'writes',
+    'steady',
+    'RSS',
+    'after reads',
+    'peak',
+    'heap',
+    'p97.5',
+  ],
   [
     ...rows.map((r) => [
       String(r.nodes),
       String(r.pods),
       `${r.start.syncSeconds} s`,
       `${r.limitChange.convergedSeconds} s`,
+      `${r.limitChange.apiServerFloor.seconds} s`,
       `${r.limitChange.writes}/${r.limitChange.expectedWrites}`,
       String(r.steadyState.writes),
       `${r.backend.settledRssMb} MB`,
@@ -402,6 +477,7 @@ const table = textTable(
       '',
       `${per.syncSeconds} s`,
       `${per.convergeSeconds} s`,
+      `${per.apiServerFloorSeconds} s`,
       '',
       '',
       `${per.settledRssMb} MB`,

@@ -70,6 +70,9 @@ interface AppliedBatch {
   byValue: Map<number, string[]>;
 }
 
+/** Reconciles in flight at once when the options say nothing. */
+export const DEFAULT_RECONCILE_WORKERS = 16;
+
 export class CapacityReconciler {
   private readonly options: CapacityReconcilerOptions;
   private readonly log: Logger;
@@ -131,7 +134,7 @@ export class CapacityReconciler {
     this.isLeader = isLeader;
     const queue = new WorkQueue(this.options.queue);
     this.queue = queue;
-    const count = this.options.workers ?? 16;
+    const count = this.options.workers ?? DEFAULT_RECONCILE_WORKERS;
     this.workers = Array.from({ length: count }, () => this.work(queue));
     for (const config of this.options.configs.values()) this.reportLimit(config);
     for (const node of this.options.nodes.values()) queue.add(node.metadata.name);
