@@ -729,6 +729,34 @@ describe('Capacity tab', () => {
       expect(within(cellsOf('worker-a')).getAllByRole('cell')[3]).toHaveTextContent('6');
     });
 
+    it("never leaves a node's open menu over another node when a live update reorders the rows", async () => {
+      withConfig();
+      const user = userEvent.setup();
+      serveBackend({
+        '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 1 }), nodeCapacity('worker-b', { used: 2 })]),
+      });
+      renderTab();
+      await screen.findByRole('grid', { name: 'Peer pod VM capacity per node' });
+      await user.click(within(nodeTable()).getByRole('button', { name: 'In use' }));
+      await user.click(within(nodeTable()).getByRole('button', { name: 'In use' }));
+      expect(nodeNames()).toEqual(['worker-b', 'worker-a']);
+      await user.click(screen.getByRole('button', { name: 'Actions for worker-b' }));
+      expect(screen.getByRole('menuitem', { name: 'Set override' })).toBeInTheDocument();
+
+      FakeEventSource.emit(
+        'capacity',
+        capacitySummary([nodeCapacity('worker-a', { used: 5 }), nodeCapacity('worker-b', { used: 2 })], {
+          revision: 2,
+        }),
+      );
+
+      expect(nodeNames()).toEqual(['worker-a', 'worker-b']);
+      expect(screen.queryByRole('menuitem', { name: 'Set override' })).not.toBeInTheDocument();
+      for (const node of ['worker-a', 'worker-b']) {
+        expect(screen.getByRole('button', { name: `Actions for ${node}` })).toHaveAttribute('aria-expanded', 'false');
+      }
+    });
+
     it('when the backend ends the stream because access was taken away, stops streaming and says why', async () => {
       withConfig();
       serveBackend({ '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 1 })]) });
