@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   capacityDelta,
+  type CapacityDelta,
   type CapacitySummary,
   type ConfigCapacity,
   type NodeCapacity,
@@ -235,6 +236,27 @@ describe('diffCapacity and applyCapacityDelta', () => {
     for (const row of applied.nodes) {
       const before = previous.nodes.find((n) => n.name === row.name);
       if (before && sameJson(before, row)) expect(row).toBe(before);
+    }
+  });
+
+  it('shares the fields a changed row did not change with the row it replaces, as a page parsing the delta would hold them', () => {
+    const r = random(12);
+    const previous = evolve(r, undefined, false);
+    const row = previous.nodes[3]!;
+    const next = {
+      ...previous,
+      revision: previous.revision + 1,
+      nodes: previous.nodes.map((n) => (n === row ? { ...n, used: n.used + 1 } : n)),
+    };
+    // As the page gets it: parsed from the wire, every value a new copy.
+    const delta = JSON.parse(JSON.stringify(diffCapacity(previous, next))) as CapacityDelta;
+    const applied = applyCapacityDelta(previous, delta)!;
+    expect(applied).toEqual(next);
+    const changed = applied.nodes[3]!;
+    expect(changed).not.toBe(row);
+    expect(changed.used).toBe(row.used + 1);
+    for (const key of Object.keys(row) as (keyof typeof row)[]) {
+      if (key !== 'used' && typeof row[key] === 'object' && row[key] !== null) expect(changed[key]).toBe(row[key]);
     }
   });
 

