@@ -92,7 +92,7 @@ export default tseslint.config(
               name: '@peer-pods-console/contract',
               allowTypeImports: true,
               message:
-                'Import only types from the contract entry point; values come from its import-free modules (@peer-pods-console/contract/capacity, /endpoints, /setup-checks, /namespace-policy, /operations, /sizing).',
+                'Import only types from the contract entry point; values come from its import-free modules (@peer-pods-console/contract/capacity, /capacity-delta, /endpoints, /setup-checks, /namespace-policy, /operations, /sizing).',
             },
           ],
         },

@@ -28,12 +28,14 @@ import {
 } from '../test/moto-seed.ts';
 import { startMotoServer, type MotoServer } from '../test/moto.ts';
 import type {
+  CapacityDelta,
   CapacitySummary,
   OrphanCleanupResult,
   PortRulesApplyResult,
   PortRulesReport,
   VmInventory,
 } from '@peer-pods-console/contract';
+import { applyCapacityDelta } from '@peer-pods-console/contract/capacity-delta';
 import { startBackend, type RunningBackend } from './backend.ts';
 import { loadConfig } from './config.ts';
 
@@ -235,9 +237,11 @@ describe('backend API as the signed-in user', () => {
     expect(status).toBe(304);
   });
 
-  it('streams a new capacity snapshot when the limit changes', async () => {
+  it('streams the capacity summary, then what the limit change changed as deltas', async () => {
     const { request } = await import('node:https');
-    const received: CapacitySummary[] = [];
+    const events: { event: string; bytes: number }[] = [];
+    let state: CapacitySummary | undefined;
+    const states: CapacitySummary[] = [];
     const req = request(`${base}api/v1/events`, { ca: caPem, headers: { Authorization: `Bearer ${cp.adminToken}` } });
     const done = new Promise<void>((resolve, reject) => {
       req.on('response', (res) => {
@@ -250,16 +254,28 @@ describe('backend API as the signed-in user', () => {
           while ((end = buffer.indexOf('\n\n')) >= 0) {
             const frame = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
-            const data = frame.split('\n').find((l) => l.startsWith('data: '));
-            if (data) received.push(JSON.parse(data.slice(6)) as CapacitySummary);
-            if (received.some((s) => s.nodes.some((n) => n.advertised === 6))) {
+            const event = frame
+              .split('\n')
+              .find((l) => l.startsWith('event: '))
+              ?.slice(7);
+            const data = frame
+              .split('\n')
+              .find((l) => l.startsWith('data: '))
+              ?.slice(6);
+            if (!event || !data) continue;
+            events.push({ event, bytes: Buffer.byteLength(frame) });
+            if (event === 'capacity') state = JSON.parse(data) as CapacitySummary;
+            if (event === 'capacity-delta') state = applyCapacityDelta(state!, JSON.parse(data) as CapacityDelta);
+            if (!state) throw new Error(`a delta that does not follow: ${data}`);
+            states.push(state);
+            if (state.nodes.some((n) => n.advertised === 6)) {
               req.destroy();
               resolve();
             }
           }
         });
       });
-      req.on('error', (err) => (received.length ? resolve() : reject(err)));
+      req.on('error', (err) => (states.length ? resolve() : reject(err)));
     });
     req.end();
     await cp
@@ -277,8 +293,14 @@ describe('backend API as the signed-in user', () => {
         setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
       );
     await done;
-    expect(received[0]!.nodes[0]!.advertised).toBe(4);
-    expect(received.at(-1)!.nodes[0]).toMatchObject({ desired: 6, advertised: 6 });
+    expect(states[0]!.nodes[0]!.advertised).toBe(4);
+    expect(states.at(-1)!.nodes[0]).toMatchObject({ desired: 6, advertised: 6 });
+    expect(events[0]!.event).toBe('capacity');
+    expect(events.slice(1).map((e) => e.event)).toEqual(events.slice(1).map(() => 'capacity-delta'));
+    expect(Math.max(...events.slice(1).map((e) => e.bytes))).toBeLessThan(5_000);
+    // What the deltas led to is what a one-off read answers.
+    const read = (await call('/capacity', cp.adminToken)).json() as CapacitySummary;
+    expect(states.at(-1)!.nodes).toEqual(read.nodes);
   });
 
   it('finds the orphan VM, previews its clean-up, then terminates exactly it', async () => {

@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import { startControlPlane } from '../../hack/controlplane/controlplane.ts';
 import {
@@ -19,6 +18,7 @@ import {
   RUNTIME_CLASS,
 } from '../../hack/controlplane/fixtures.ts';
 import { issueCertificate } from '../../hack/pki.ts';
+import { measureCapacityReads } from './capacity-reads.ts';
 
 const { values } = parseArgs({
   options: {
@@ -134,60 +134,19 @@ try {
   }
   log(`model synced (${podCount} VMs in use) ${Date.now() - started} ms after start`);
 
-  const url = backendUrl.replace(/\/$/, '');
-  // Throughput with 8 connections kept busy; latency at a steady rate a dashboard would cause.
-  const run = (path: string, headers: Record<string, string>, steadyRate?: number) =>
-    new Promise<autocannon.Result>((resolve, reject) => {
-      autocannon(
-        {
-          url: `${url}${path}`,
-          headers,
-          connections: steadyRate ? 2 : 8,
-          ...(steadyRate ? { overallRate: steadyRate } : {}),
-          duration: seconds,
-          tlsOptions: { rejectUnauthorized: false },
-        } as autocannon.Options,
-        (err, result) => (err ? reject(err) : resolve(result)),
-      );
-    });
-  // Browsers always offer gzip; the backend compresses each revision's snapshot once.
-  const auth = { Authorization: `Bearer ${cp.adminToken}`, 'Accept-Encoding': 'gzip' };
-  // One warm-up call fills the TokenReview and SubjectAccessReview caches.
-  await run('/api/v1/capacity', auth);
-  const baseline = await run('/healthz', {});
-  const capacity = await run('/api/v1/capacity', auth);
-  const steadyBaseline = await run('/healthz', {}, 20);
-  const steady = await run('/api/v1/capacity', auth, 20);
+  const reads = await measureCapacityReads(backendUrl.replace(/\/$/, ''), cp.adminToken, seconds);
   const responseBytes = Buffer.byteLength(summaryBody);
   const snapshotNodes = (JSON.parse(summaryBody) as { nodes: unknown[] }).nodes.length;
   const rssMb = backendRss();
   backendProcess.kill('SIGTERM');
 
-  const summary = (r: autocannon.Result) => ({
-    requestsPerSecond: Math.round(r.requests.average),
-    p50Ms: r.latency.p50,
-    p90Ms: r.latency.p90,
-    // autocannon reports p97.5 and p99; p95 lies between them, so report the upper one as the bound.
-    p95BoundMs: r.latency.p97_5,
-    p99Ms: r.latency.p99,
-    errors: r.errors,
-    non2xx: r.non2xx,
-  });
   console.log(
     JSON.stringify({
       nodes: nodeCount,
       pods: podCount,
       snapshotNodes,
-      connections: 8,
-      seconds,
       responseBytes,
-      saturated: { capacity: summary(capacity), baselineHealthz: summary(baseline) },
-      steady20PerSecond: { capacity: summary(steady), baselineHealthz: summary(steadyBaseline) },
-      throughputRatioVsHealthz: Number((capacity.requests.average / Math.max(baseline.requests.average, 1)).toFixed(2)),
-      targetP95Ms: 50,
-      // Judged on the saturated run (8 callers at once, stricter than any dashboard); the steady run's
-      // few hundred samples show the shared machine's hiccups in their tail.
-      metTarget: capacity.latency.p97_5 <= 50 && capacity.non2xx === 0 && capacity.errors === 0,
+      ...reads,
       backendRssMb: rssMb,
     }),
   );

@@ -18,9 +18,7 @@ import { fork } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
-import { pino } from 'pino';
 import { KubeClient } from '../../backend/src/kube/client.ts';
-import { apiListerWatcher, Informer, type RawObject, type StoredObject } from '../../backend/src/kube/informer.ts';
 import { nodeStatusPatches, waitFor } from '../../backend/src/kube/test/cluster.ts';
 import { peerPod } from '../../backend/src/capacity/test/peer-pods.ts';
 import { startControlPlane } from '../../hack/controlplane/controlplane.ts';
@@ -31,6 +29,7 @@ import {
   PEERPODCONFIG_NAME,
 } from '../../hack/controlplane/fixtures.ts';
 import { compileBackendProcess } from './compile-backend.ts';
+import { watchNodeCapacity } from './convergence.ts';
 
 const NODES = 1000;
 const PODS_PER_NODE = 10;
@@ -45,7 +44,6 @@ const { values: args } = parseArgs({
 });
 const STEADY_STATE_MS = Number(args['steady-seconds']) * 1000;
 const OVERRIDDEN_NODES = 100;
-const R = 'kata.peerpods.io/vm';
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const seconds = (ms: number) => Math.round(ms) / 1000;
 
@@ -103,38 +101,8 @@ try {
   log(`${pods.length} pods in ${seconds(podsCreatedMs)} s`);
 
   // ---- the observer: every node's capacity and allocatable, from a watch ----
-  interface Seen extends StoredObject {
-    capacity?: string;
-    allocatable?: string;
-  }
-  const observer = new Informer<Seen>({
-    name: 'bench-nodes',
-    logger: pino({ level: 'silent' }),
-    listerWatcher: apiListerWatcher(client, { group: '', version: 'v1', plural: 'nodes', namespaced: false }),
-    transform: (raw: RawObject) => {
-      const status = raw.status as
-        { capacity?: Record<string, string>; allocatable?: Record<string, string> } | undefined;
-      return {
-        metadata: { name: raw.metadata!.name!, resourceVersion: raw.metadata!.resourceVersion! },
-        capacity: status?.capacity?.[R],
-        allocatable: status?.allocatable?.[R],
-      };
-    },
-  });
-  observer.start();
-  await observer.synced;
-  const convergedTo = (expected: (name: string) => string) => {
-    for (const n of observer.values()) {
-      const want = expected(n.metadata.name);
-      if (n.capacity !== want || n.allocatable !== want) return false;
-    }
-    return observer.size === NODES;
-  };
-  const waitConverged = async (what: string, expected: (name: string) => string) => {
-    const started = Date.now();
-    await waitFor(what, () => convergedTo(expected), { timeoutMs: 300_000, intervalMs: 5 });
-    return Date.now() - started;
-  };
+  const observer = await watchNodeCapacity(client);
+  const waitConverged = (what: string, expected: (name: string) => string) => observer.converged(what, NODES, expected);
 
   // ---- the backend ----
   const messages: { type: string; [k: string]: unknown }[] = [];

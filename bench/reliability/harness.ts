@@ -22,6 +22,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { buildContractPackage } from '../../contract/build.ts';
 import { createMemoryCgroup, type MemoryCgroup } from './memory-cgroup.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -114,7 +115,8 @@ let compiledMain: string | undefined;
 /**
  * The backend runs as JavaScript in production (npm run build:backend), not through a TypeScript
  * loader; so here too. Every backend source file is transpiled as tsc emits it into
- * node_modules/.cache (where package imports resolve), once per script run.
+ * node_modules/.cache (where package imports resolve), once per script run, and the contract
+ * package is compiled beside it as the build does: Node finds it there before any other copy.
  */
 export function compileBackend(): string {
   if (compiledMain) return compiledMain;
@@ -140,6 +142,7 @@ export function compileBackend(): string {
     writeFileSync(target, outputText);
   }
   writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }));
+  buildContractPackage(join(out, 'node_modules', '@peer-pods-console', 'contract'));
   process.on('exit', () => rmSync(out, { recursive: true, force: true }));
   compiledMain = join(out, 'backend', 'src', 'main.js');
   return compiledMain;

@@ -186,6 +186,38 @@ export const capacitySummary = capacitySnapshot.extend({
 });
 export type CapacitySummary = z.infer<typeof capacitySummary>;
 
+/**
+ * One change to an ordered list: at index `at` of the list as the changes before it left it,
+ * remove `remove` items and insert `insert` there. A changed item is removed and inserted again.
+ * Positions, not keys: a list without pod names has no key, and is changed at the same positions.
+ */
+const listChange = <T extends z.ZodType>(item: T) => z.object({ at: count, remove: count, insert: z.array(item) });
+
+/**
+ * `event: capacity-delta` on GET /api/v1/events: what changed between the summary of revision
+ * `from` and that of revision `to` (capacity-delta.ts applies it). A list or value that did not
+ * change is absent; generatedAt, orphans and podNames always come. A client whose summary is not
+ * at revision `from` (or not of the same podNames) has missed something: it asks for a snapshot
+ * by opening the stream again.
+ */
+export const capacityDelta = z.object({
+  from: count,
+  to: count,
+  generatedAt: z.string(),
+  orphans: count.nullable(),
+  podNames,
+  extendedResource: z.string().optional(),
+  targetRuntimeClass: z.string().optional(),
+  totals: capacityTotals.optional(),
+  nodes: z.array(listChange(nodeCapacity)).optional(),
+  configs: z.array(listChange(configCapacity)).optional(),
+  pending: z.array(listChange(pendingPeerPod)).optional(),
+  unaccounted: z.array(listChange(unaccountedPeerPod)).optional(),
+});
+export type CapacityDelta = z.infer<typeof capacityDelta>;
+/** One change to one of the summary's lists (see listChange). */
+export type CapacityListChange<T> = { at: number; remove: number; insert: T[] };
+
 /** GET /api/v1/capacity/nodes/:name: one node's row and the unaccounted peer pods on it. */
 export const nodeCapacityDetail = z.object({
   revision: count,

@@ -1,68 +1,8 @@
 import { CAA_OWNER_ANNOTATION, VM_LIMIT_OVERRIDE_ANNOTATION } from '@peer-pods-console/contract/capacity';
 import { describe, expect, it } from 'vitest';
 import { CapacityModel, type CapacityChange } from './model.ts';
-import type { NodeView, PeerPodConfigView, PodView } from './objects.ts';
-
-const KATA = 'node-role.kubernetes.io/kata-oc';
-let rv = 0;
-
-function node(
-  name: string,
-  options: {
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    capacity?: string;
-    allocatable?: string;
-    /** managedFields managers of the capacity of the resource. */
-    managers?: string[];
-  } = {},
-): NodeView {
-  return {
-    metadata: {
-      name,
-      uid: `uid-${name}`,
-      resourceVersion: String(++rv),
-      labels: options.labels ?? { [KATA]: '' },
-      annotations: options.annotations ?? {},
-    },
-    capacity: options.capacity,
-    allocatable: options.allocatable ?? options.capacity,
-    hasCapacityMap: true,
-    hasAllocatableMap: true,
-    capacityManagers: options.managers ?? [],
-  };
-}
-
-function config(
-  limit: string,
-  nodeSelector: Record<string, string> = { [KATA]: '' },
-  name = 'peerpodconfig-openshift',
-): PeerPodConfigView {
-  return {
-    metadata: {
-      name,
-      namespace: 'openshift-sandboxed-containers-operator',
-      uid: `uid-${name}`,
-      resourceVersion: String(++rv),
-    },
-    limit,
-    nodeSelector,
-  };
-}
-
-function pod(name: string, options: Partial<Omit<PodView, 'metadata'>> & { namespace?: string } = {}): PodView {
-  const { namespace, ...rest } = options;
-  return {
-    metadata: { name, namespace: namespace ?? 'apps', uid: `uid-${name}`, resourceVersion: String(++rv) },
-    runtimeClassName: 'kata-remote',
-    vmRequest: 1,
-    requestsVm: true,
-    phase: 'Running',
-    terminal: false,
-    terminating: false,
-    ...rest,
-  };
-}
+import type { NodeView, PodView } from './objects.ts';
+import { config, KATA, node, pod } from './test/model-views.ts';
 
 const insufficient = {
   reason: 'Unschedulable',
@@ -286,6 +226,23 @@ describe('CapacityModel', () => {
     expect(JSON.parse(JSON.stringify(m.snapshot()))).toEqual(m.snapshot());
   });
 
+  it('rebuilds only the rows of nodes touched since the last snapshot; the others stay the same objects', () => {
+    const m = new CapacityModel();
+    m.upsertConfig(config('10'));
+    for (const name of ['w10', 'w2', 'w1']) m.upsertNode(node(name, { capacity: '10' }));
+    const before = m.snapshot();
+    m.upsertPod(pod('p1', { nodeName: 'w2' }));
+    m.upsertNode(node('w3', { capacity: '10' }));
+    const after = m.snapshot();
+    expect(after.nodes.map((n) => n.name)).toEqual(['w1', 'w2', 'w3', 'w10']);
+    expect(after.nodes[0]).toBe(before.nodes[0]);
+    expect(after.nodes[3]).toBe(before.nodes[2]);
+    expect(after.nodes[1]).not.toBe(before.nodes[1]);
+    expect(after.nodes[1]).toMatchObject({ name: 'w2', used: 1 });
+    m.deleteNode('w1');
+    expect(m.snapshot().nodes.map((n) => n.name)).toEqual(['w2', 'w3', 'w10']);
+  });
+
   it('tells subscribers once per event-loop turn which rows changed', async () => {
     const m = new CapacityModel();
     const changes: CapacityChange[] = [];
@@ -403,6 +360,8 @@ describe('CapacityModel', () => {
     let current = config('4');
     m.upsertConfig(current);
     for (let step = 0; step < 3000; step += 1) {
+      // Snapshots along the way, so the last one is built from rows kept since (as the live stream reads it).
+      if (step % 97 === 0) m.snapshot();
       const choice = random(10);
       const nodeName = `w${random(12)}`;
       if (choice < 3) {

@@ -47,7 +47,10 @@ export interface CapacityReconcilerOptions {
   /** Reconciles in flight at once; default 16. */
   workers?: number;
   queue?: WorkQueueOptions;
-  /** Budget of node writes; default 500/s, burst 1000 (a limit change on 1,000 nodes goes out at once). */
+  /**
+   * Budget of node writes; default 1,000/s, burst 2,000: a limit change on 5,000 nodes may go out
+   * within 3 s (the API server's own pace is then the limit), while a write storm stays bounded.
+   */
   writeQps?: number;
   writeBurst?: number;
   /** Attempts on the fresh node after a 409 before backing off; default 3. */
@@ -66,6 +69,9 @@ interface AppliedBatch {
   /** value → node names */
   byValue: Map<number, string[]>;
 }
+
+/** Reconciles in flight at once when the options say nothing. */
+export const DEFAULT_RECONCILE_WORKERS = 16;
 
 export class CapacityReconciler {
   private readonly options: CapacityReconcilerOptions;
@@ -90,7 +96,7 @@ export class CapacityReconciler {
     this.options = options;
     this.log = options.logger.child({ component: 'capacity-reconciler' });
     this.toNodeView = nodeTransform(options.extendedResource);
-    this.writeBucket = new TokenBucket(options.writeQps ?? 500, options.writeBurst ?? 1000);
+    this.writeBucket = new TokenBucket(options.writeQps ?? 1000, options.writeBurst ?? 2000);
     this.unsubscribe.push(
       options.nodes.addHandlers({
         add: (node) => this.enqueue(node.metadata.name),
@@ -128,7 +134,7 @@ export class CapacityReconciler {
     this.isLeader = isLeader;
     const queue = new WorkQueue(this.options.queue);
     this.queue = queue;
-    const count = this.options.workers ?? 16;
+    const count = this.options.workers ?? DEFAULT_RECONCILE_WORKERS;
     this.workers = Array.from({ length: count }, () => this.work(queue));
     for (const config of this.options.configs.values()) this.reportLimit(config);
     for (const node of this.options.nodes.values()) queue.add(node.metadata.name);

@@ -18,7 +18,10 @@ import {
 import {
   API_PREFIX,
   LIVE_EVENT_CAPACITY,
+  LIVE_EVENT_CAPACITY_DELTA,
   LIVE_EVENT_END,
+  LIVE_SINCE_PARAM,
+  liveEventId,
   type LiveStreamEndReason,
 } from '@peer-pods-console/contract/endpoints';
 import { BearerToken } from '../kube/client.ts';
@@ -187,8 +190,10 @@ export function createApiRouter(options: ApiOptions): Router {
     },
   );
 
-  // Live updates: Server-Sent Events. One long-lived response per open page, pushed on every
-  // model change (coalesced), so the UI follows within a second without polling the API server.
+  // Live updates: Server-Sent Events. One long-lived response per open page: the summary first,
+  // then per coalesced model change only what changed (a delta from the revision the reader holds),
+  // shared by every stream; a stream that cannot go on by deltas gets a whole summary again. So the
+  // UI follows within a second without polling, and one pod changing costs a row, not the cluster.
   // Each stream checks again, every streamRecheckMs, that its token is still accepted and still
   // allows reading (a revoked token or binding ends it) and whether it may list pods (the stream
   // switches to the variant with or without pod names); it lives streamLifetimeMs at most, and a
@@ -196,6 +201,15 @@ export function createApiRouter(options: ApiOptions): Router {
   router.get('/events', requirePermission(reviewer, READ), async (req: Request, res: Response) => {
     const user = req.user!;
     const token = bearerTokenOf(req)!;
+    const since = req.query[LIVE_SINCE_PARAM];
+    if (since !== undefined && (typeof since !== 'string' || !/^\d{1,15}$/.test(since))) {
+      throw new ApiError(
+        400,
+        'invalid_request',
+        `${LIVE_SINCE_PARAM} is not a revision; give the revision of the capacity summary you hold (a whole number, GET /capacity's "revision"), or leave ${LIVE_SINCE_PARAM} out to start with a whole summary`,
+        LIVE_SINCE_PARAM,
+      );
+    }
     let podNames = await podNamesFor(user);
     const held = openStreams.get(user.username) ?? 0;
     if (held >= streamsPerUser) {
@@ -228,6 +242,34 @@ export function createApiRouter(options: ApiOptions): Router {
       res.write(`event: ${LIVE_EVENT_END}\ndata: ${JSON.stringify({ reason })}\n\n`);
       res.end();
     };
+    /** The revision of the summary the reader holds, in the variant podNames; undefined before the first. */
+    let readerAt: number | undefined;
+    const send = (event: string, revision: number, json: string) => {
+      readerAt = revision;
+      res.write(`id: ${liveEventId(revision, podNames)}\nevent: ${event}\ndata: ${json}\n\n`);
+    };
+    const sendSnapshot = () => {
+      const { revision, json } = services.capacity.liveSnapshot(podNames);
+      send(LIVE_EVENT_CAPACITY, revision, json());
+    };
+    // A half-listed cluster is never streamed: the first event waits for the caches.
+    const unsubscribe = services.capacity.subscribeLive((update) => {
+      if (ended || capacityLoading()) return;
+      if (readerAt === update.from) send(LIVE_EVENT_CAPACITY_DELTA, update.to, update.json(podNames));
+      else sendSnapshot();
+    });
+    // EventSource reconnects with the id of the last event it got: when that summary is still the
+    // newest, the stream goes on by deltas without sending it again. A page that has just read GET
+    // /capacity says which summary it holds with ?since= (same variant: the same user asks).
+    let resumeId = req.get('last-event-id') ?? (since === undefined ? undefined : liveEventId(Number(since), podNames));
+    const sendFirst = () => {
+      if (ended || readerAt !== undefined || capacityLoading()) return;
+      const newest = services.capacity.liveSnapshot(podNames).revision;
+      const resumes = resumeId === liveEventId(newest, podNames);
+      resumeId = undefined;
+      if (resumes) readerAt = newest;
+      else sendSnapshot();
+    };
     const recheck = setInterval(() => {
       void (async () => {
         try {
@@ -238,10 +280,10 @@ export function createApiRouter(options: ApiOptions): Router {
           }
           const nowPodNames = await podNamesFor(now);
           if (nowPodNames !== podNames && !ended) {
-            // From now on every event is the other variant: the next one goes out at once.
+            // From now on every event is the other variant, starting with a whole summary at once.
             podNames = nowPodNames;
-            if (scheduled) clearTimeout(scheduled);
-            send();
+            readerAt = undefined;
+            sendFirst();
           }
         } catch {
           // The API server did not answer this time (or the review budget is spent): check again next time.
@@ -249,20 +291,6 @@ export function createApiRouter(options: ApiOptions): Router {
       })();
     }, options.streamRecheckMs ?? 15_000);
     const lifetime = setTimeout(() => end('lifetime'), options.streamLifetimeMs ?? 30 * 60_000);
-    let lastSent = '';
-    let scheduled: NodeJS.Timeout | undefined;
-    const send = () => {
-      scheduled = undefined;
-      // A half-listed cluster is never streamed: the first event waits for the caches.
-      if (ended || capacityLoading()) return;
-      const { revision, json } = services.capacity.snapshotJson(podNames);
-      if (json === lastSent) return;
-      lastSent = json;
-      res.write(`id: ${revision}\nevent: ${LIVE_EVENT_CAPACITY}\ndata: ${json}\n\n`);
-    };
-    const unsubscribe = services.capacity.subscribe(() => {
-      scheduled ??= setTimeout(send, 200);
-    });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), options.keepAliveMs ?? 15_000);
     // Opened while the backend starts (the stream stays open rather than failing): the first
     // event goes out as soon as the caches hold a complete listing.
@@ -270,10 +298,10 @@ export function createApiRouter(options: ApiOptions): Router {
       ? setInterval(() => {
           if (capacityLoading()) return;
           clearInterval(waitForCaches);
-          send();
+          sendFirst();
         }, 500)
       : undefined;
-    send();
+    sendFirst();
     res.on('close', () => {
       ended = true;
       unsubscribe();
@@ -281,7 +309,6 @@ export function createApiRouter(options: ApiOptions): Router {
       clearInterval(keepAlive);
       clearInterval(recheck);
       clearTimeout(lifetime);
-      if (scheduled) clearTimeout(scheduled);
       const left = (openStreams.get(user.username) ?? 1) - 1;
       if (left > 0) openStreams.set(user.username, left);
       else openStreams.delete(user.username);

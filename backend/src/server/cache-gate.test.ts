@@ -35,7 +35,8 @@ beforeEach(async () => {
     capacity: {
       snapshot: () => ({ revision: 7, nodes: [], unaccounted: [] }),
       snapshotJson: () => snapshot,
-      subscribe: () => () => {},
+      liveSnapshot: () => ({ revision: 7, json: () => snapshot.json }),
+      subscribeLive: () => () => {},
     },
     vms: { inventory: async () => ({ vms: [] }) },
     ports: { status: async () => ({ platform: 'aws', rules: [] }) },

@@ -5,9 +5,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../logging.ts';
-import type { UserInfo } from '../services/types.ts';
+import type { PodNames } from '@peer-pods-console/contract';
+import type { LiveCapacityUpdate, UserInfo } from '../services/types.ts';
 import { createApiRouter, type ApiServices } from './api.ts';
 import type { AccessReviewer, Permission } from './auth.ts';
 import { errorHandler } from './errors.ts';
@@ -28,13 +29,44 @@ class SwitchableReviewer {
 }
 
 const snapshot = { revision: 1, etag: '"capacity-1-0"', json: '{"revision":1}', gzip: () => Buffer.from('') };
-const services = {
-  capacity: { snapshot: () => ({}), snapshotJson: () => snapshot, subscribe: () => () => {} },
-  peerPodConfigNamespace: 'openshift-sandboxed-containers-operator',
-  cloudCredential: async () => ({ namespace: 'openshift-sandboxed-containers-operator', name: 'peer-pods-secret' }),
-} as unknown as ApiServices;
+
+/**
+ * The capacity service's live side, driven by the test: the summary published last is `revision`,
+ * and publish() hands every stream a delta as the shared feed does.
+ */
+class LiveCapacity {
+  revision = 1;
+  readonly listeners = new Set<(update: LiveCapacityUpdate) => void>();
+  snapshot = () => ({});
+  snapshotJson = () => snapshot;
+  liveSnapshot = (podNames: PodNames) => ({
+    revision: this.revision,
+    json: () => JSON.stringify({ revision: this.revision, podNames }),
+  });
+  subscribeLive = (listener: (update: LiveCapacityUpdate) => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  publish(from: number, to: number): void {
+    this.revision = to;
+    for (const listener of this.listeners) {
+      listener({ from, to, json: (podNames) => JSON.stringify({ from, to, podNames }) });
+    }
+  }
+}
+
+let live = new LiveCapacity();
+const services = () =>
+  ({
+    capacity: live,
+    peerPodConfigNamespace: 'openshift-sandboxed-containers-operator',
+    cloudCredential: async () => ({ namespace: 'openshift-sandboxed-containers-operator', name: 'peer-pods-secret' }),
+  }) as unknown as ApiServices;
 
 let server: Server | undefined;
+beforeEach(() => {
+  live = new LiveCapacity();
+});
 afterEach(() => {
   server?.closeAllConnections();
   server?.close();
@@ -42,17 +74,18 @@ afterEach(() => {
 
 async function startApi(
   reviewer: SwitchableReviewer,
-  limits: { recheckMs?: number; lifetimeMs?: number; perUser?: number },
+  limits: { recheckMs?: number; lifetimeMs?: number; perUser?: number; keepAliveMs?: number },
 ) {
   const app = express();
   app.use(
     '/api/v1',
     createApiRouter({
       reviewer: reviewer as unknown as AccessReviewer,
-      services,
+      services: services(),
       streamRecheckMs: limits.recheckMs ?? 60_000,
       streamLifetimeMs: limits.lifetimeMs ?? 3_600_000,
       streamsPerUser: limits.perUser,
+      keepAliveMs: limits.keepAliveMs,
     }),
   );
   app.use(errorHandler(createLogger('silent')));
@@ -61,16 +94,153 @@ async function startApi(
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/events`;
 }
 
-/** Opens a stream and returns a reader of everything it sends until the server ends it. */
-async function open(url: string, token = 'admin-token') {
-  const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+interface StreamEvent {
+  id?: string;
+  event?: string;
+  data: unknown;
+}
+
+/** Opens a stream and returns readers of what it sends. */
+async function open(url: string, token = 'admin-token', headers: Record<string, string> = {}) {
+  const res = await fetch(url, { headers: { Authorization: `Bearer ${token}`, ...headers } });
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  const parsed = (): StreamEvent[] =>
+    text
+      .split('\n\n')
+      .slice(0, -1)
+      .map((frame) => Object.fromEntries(frame.split('\n').map((line) => line.split(/: (.*)/s).slice(0, 2))))
+      .filter((fields: Record<string, string>) => 'data' in fields)
+      .map(({ id, event, data }: Record<string, string>) => ({ id, event, data: JSON.parse(data!) }));
   return {
     status: res.status,
+    /** The first `count` events with data, once they have arrived. */
+    events: async (count: number): Promise<StreamEvent[]> => {
+      while (parsed().length < count) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+      return parsed().slice(0, count);
+    },
     /** Everything the stream carried, once the server has ended it. */
-    untilEnd: () => res.text(),
-    cancel: () => res.body?.cancel(),
+    untilEnd: async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return text;
+        text += value;
+      }
+    },
+    cancel: () => reader.cancel(),
   };
 }
+
+/** Until every stream opened so far listens to the feed (the route subscribes after its access checks). */
+const listening = (streams: number) => vi.waitFor(() => expect(live.listeners.size).toBe(streams));
+
+describe('the live-update stream, by deltas', () => {
+  it('sends the summary published last, then each change as a delta from the revision it sent before', async () => {
+    live.revision = 3;
+    const stream = await open(await startApi(new SwitchableReviewer(), {}));
+    await listening(1);
+    live.publish(3, 4);
+    live.publish(4, 6);
+    expect(await stream.events(3)).toEqual([
+      { id: '3', event: 'capacity', data: { revision: 3, podNames: 'shown' } },
+      { id: '4', event: 'capacity-delta', data: { from: 3, to: 4, podNames: 'shown' } },
+      { id: '6', event: 'capacity-delta', data: { from: 4, to: 6, podNames: 'shown' } },
+    ]);
+  });
+
+  it('sends a whole summary instead of a delta that does not start where the reader is, then deltas again', async () => {
+    live.revision = 3;
+    const stream = await open(await startApi(new SwitchableReviewer(), {}));
+    await listening(1);
+    live.publish(5, 6);
+    live.publish(6, 7);
+    expect(await stream.events(3)).toEqual([
+      { id: '3', event: 'capacity', data: { revision: 3, podNames: 'shown' } },
+      { id: '6', event: 'capacity', data: { revision: 6, podNames: 'shown' } },
+      { id: '7', event: 'capacity-delta', data: { from: 6, to: 7, podNames: 'shown' } },
+    ]);
+  });
+
+  it('goes on by deltas when Last-Event-ID names the summary published last, and sends it again when not', async () => {
+    live.revision = 3;
+    const url = await startApi(new SwitchableReviewer(), {});
+    const resumed = await open(url, 'admin-token', { 'Last-Event-ID': '3' });
+    const behind = await open(url, 'admin-token', { 'Last-Event-ID': '2' });
+    await listening(2);
+    live.publish(3, 4);
+    expect(await resumed.events(1)).toEqual([
+      { id: '4', event: 'capacity-delta', data: { from: 3, to: 4, podNames: 'shown' } },
+    ]);
+    expect(await behind.events(2)).toEqual([
+      { id: '3', event: 'capacity', data: { revision: 3, podNames: 'shown' } },
+      { id: '4', event: 'capacity-delta', data: { from: 3, to: 4, podNames: 'shown' } },
+    ]);
+  });
+
+  it('goes on by deltas from ?since= (the summary a page just read), Last-Event-ID winning; a since that is not a revision is refused, naming it', async () => {
+    live.revision = 3;
+    const url = await startApi(new SwitchableReviewer(), {});
+    const fromRead = await open(`${url}?since=3`);
+    const staleRead = await open(`${url}?since=2`);
+    const reconnected = await open(`${url}?since=2`, 'admin-token', { 'Last-Event-ID': '3' });
+    await listening(3);
+    live.publish(3, 4);
+    const delta = { id: '4', event: 'capacity-delta', data: { from: 3, to: 4, podNames: 'shown' } };
+    expect(await fromRead.events(1)).toEqual([delta]);
+    expect(await reconnected.events(1)).toEqual([delta]);
+    expect(await staleRead.events(2)).toEqual([
+      { id: '3', event: 'capacity', data: { revision: 3, podNames: 'shown' } },
+      delta,
+    ]);
+    for (const bad of ['abc', '-1', '1.5', '']) {
+      const res = await fetch(`${url}?since=${bad}`, { headers: { Authorization: 'Bearer admin-token' } });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { field?: string; message: string } };
+      expect(body.error.message).toMatch(/^since is not a revision; give the revision/);
+      expect(body.error.field).toBe('since');
+    }
+  });
+
+  it('numbers the events without pod names apart, so a resumed stream never mixes the two', async () => {
+    live.revision = 3;
+    const reviewer = new SwitchableReviewer();
+    reviewer.denied.add('pods');
+    const stream = await open(await startApi(reviewer, {}), 'admin-token', { 'Last-Event-ID': '3' });
+    await listening(1);
+    live.publish(3, 4);
+    expect(await stream.events(2)).toEqual([
+      { id: '3-no-pod-names', event: 'capacity', data: { revision: 3, podNames: 'hidden' } },
+      { id: '4-no-pod-names', event: 'capacity-delta', data: { from: 3, to: 4, podNames: 'hidden' } },
+    ]);
+  });
+
+  it('switches to the other variant with a whole summary when the reader gains or loses list pods', async () => {
+    live.revision = 3;
+    const reviewer = new SwitchableReviewer();
+    const stream = await open(await startApi(reviewer, { recheckMs: 20 }));
+    await listening(1);
+    reviewer.denied.add('pods');
+    const [, switched] = await stream.events(2);
+    live.publish(3, 4);
+    const [, , next] = await stream.events(3);
+    expect(switched).toEqual({ id: '3-no-pod-names', event: 'capacity', data: { revision: 3, podNames: 'hidden' } });
+    expect(next).toEqual({
+      id: '4-no-pod-names',
+      event: 'capacity-delta',
+      data: { from: 3, to: 4, podNames: 'hidden' },
+    });
+  });
+
+  it('keeps the connection alive with a comment between events, and stops listening once closed', async () => {
+    const stream = await open(await startApi(new SwitchableReviewer(), { keepAliveMs: 20, lifetimeMs: 100 }));
+    expect(await stream.untilEnd()).toContain(': keep-alive\n\n');
+    await listening(0);
+  });
+});
 
 describe('the live-update stream', () => {
   it('ends with event "end" (reason access) once the token is no longer accepted', async () => {
@@ -129,7 +299,7 @@ describe('cloud-touching routes', () => {
       '/api/v1',
       createApiRouter({
         reviewer: reviewer as unknown as AccessReviewer,
-        services: { ...services, ports: { status } } as unknown as ApiServices,
+        services: { ...services(), ports: { status } } as unknown as ApiServices,
         cloudRequestsPerMinute: 3,
       }),
     );
@@ -157,7 +327,7 @@ describe('cloud data and cloud changes', () => {
       createApiRouter({
         reviewer: reviewer as unknown as AccessReviewer,
         services: {
-          ...services,
+          ...services(),
           ports: { status: async () => ({ platform: 'aws' }) },
           vms: { inventory: async () => ({ vms: [] }) },
           setup: { report: async () => ({ checks: [] }) },

@@ -14,7 +14,12 @@ const ROOM = { provider: 'aws', promisedVms: 200, moreVms: 32, exceeds: true } a
 async function startApi(grants: Record<string, Grant[]>) {
   const asked: ({ fresh?: boolean } | undefined)[] = [];
   const services = {
-    capacity: { snapshot: () => ({}), snapshotJson: () => ({}), subscribe: () => () => {} },
+    capacity: {
+      snapshot: () => ({}),
+      snapshotJson: () => ({}),
+      liveSnapshot: () => ({ revision: 0, json: () => '{}' }),
+      subscribeLive: () => () => {},
+    },
     peerPodConfigNamespace: NAMESPACE,
     cloudCredential: async () => ({ namespace: NAMESPACE, name: 'peer-pods-secret' }),
     vms: { inventory: async () => ({ vms: [] }) },

@@ -40,7 +40,12 @@ async function startApi(reviewer: AccessReviewer) {
   const asked: { node?: string }[] = [];
   const consoleAsked: string[] = [];
   const services = {
-    capacity: { snapshot: () => ({}), snapshotJson: () => ({}), subscribe: () => () => {} },
+    capacity: {
+      snapshot: () => ({}),
+      snapshotJson: () => ({}),
+      liveSnapshot: () => ({ revision: 0, json: () => '{}' }),
+      subscribeLive: () => () => {},
+    },
     peerPodConfigNamespace: NAMESPACE,
     cloudCredential: async () => ({ namespace: NAMESPACE, name: 'peer-pods-secret' }),
     vms: {

@@ -1,53 +1,40 @@
 // Serves the capacity model to the API: the model's snapshot, stamped, plus the orphan count of
-// the last cloud inventory. The JSON of a revision is built once and reused by every request and
-// every live stream until the model changes, so reading costs nothing per caller. It comes in two
-// variants: with pod names, and without them for readers who may not list pods (each built once).
+// the last cloud inventory. The JSON of a revision is built once, when first asked, and reused by
+// every request until the model changes, so reading costs nothing per caller. It comes in two
+// variants: with pod names, and without them for readers who may not list pods (pod-names.ts).
+// The live stream reads the same summaries through one shared feed of deltas (live-capacity.ts).
 import { gzipSync } from 'node:zlib';
 import type { CapacitySnapshot, CapacitySummary, PodNames } from '@peer-pods-console/contract';
 import type { CapacityModel } from '../capacity/model.ts';
-import type { CapacityService } from './types.ts';
+import { LiveCapacityFeed } from './live-capacity.ts';
+import { withoutPodNames } from './pod-names.ts';
+import type { CapacityService, LiveCapacityUpdate } from './types.ts';
 
 export interface CapacityServiceOptions {
   model: Pick<CapacityModel, 'snapshot' | 'subscribe' | 'revision'>;
   /** Orphans in the last cloud inventory, or null before the first one. */
   orphanCount: () => number | null;
+  /** How long the live stream gathers model changes into one delta (ms); default 200. */
+  coalesceMs?: number;
 }
 
 interface Variant {
   summary: CapacitySummary;
-  json: string;
+  json?: string;
   gzip?: Buffer;
-}
-
-const HIDDEN_POD = { namespace: null, name: null };
-
-/**
- * The summary as a reader who may not list pods sees it: every count and state, no pod's
- * namespace or name, nor what embeds one.
- */
-export function withoutPodNames(summary: CapacitySummary): CapacitySummary {
-  return {
-    ...summary,
-    podNames: 'hidden',
-    nodes: summary.nodes.map((node) => ({
-      ...node,
-      // A VM is named podvm-<pod name>-<sandbox id>, and on Azure its id ends in that name.
-      vms: node.vms.map((vm) => ({ ...vm, id: null, name: null, pod: vm.pod ? HIDDEN_POD : undefined })),
-    })),
-    pending: summary.pending.map((pod) => ({
-      ...pod,
-      ...HIDDEN_POD,
-      // The scheduler quotes the objects it names (a StatefulSet's claim "data-web-0" names its pod).
-      message: pod.message.replace(/"[^"]*"/g, '"…"'),
-    })),
-    unaccounted: summary.unaccounted.map((pod) => ({ ...pod, ...HIDDEN_POD })),
-  };
 }
 
 export class ModelCapacityService implements CapacityService {
   private cached: { key: string; shown: Variant; hidden?: Variant } | undefined;
+  private readonly live: LiveCapacityFeed;
 
-  constructor(private readonly options: CapacityServiceOptions) {}
+  constructor(private readonly options: CapacityServiceOptions) {
+    this.live = new LiveCapacityFeed({
+      current: () => this.current().shown.summary,
+      onChange: (listener) => options.model.subscribe(() => listener()),
+      coalesceMs: options.coalesceMs,
+    });
+  }
 
   snapshot(podNames: PodNames): CapacitySummary {
     return this.variant(podNames).summary;
@@ -55,26 +42,28 @@ export class ModelCapacityService implements CapacityService {
 
   snapshotJson(podNames: PodNames): { revision: number; etag: string; json: string; gzip: () => Buffer } {
     const variant = this.variant(podNames);
+    const json = (variant.json ??= JSON.stringify(variant.summary));
     // Compressed once per revision too: a 1,000-node snapshot is ~450 KB of JSON and ~10x less gzipped.
-    const gzip = () => (variant.gzip ??= gzipSync(variant.json, { level: 6 }));
+    const gzip = () => (variant.gzip ??= gzipSync(json, { level: 6 }));
     // The body carries the model's revision, the orphan count and whether pod names are in it: the
     // tag names all three, so a 304 never confirms the other variant to a reader.
     const { revision, orphans } = variant.summary;
     const etag = `"capacity-${revision}-${orphans ?? 'unknown'}${podNames === 'hidden' ? '-no-pod-names' : ''}"`;
-    return { revision, etag, json: variant.json, gzip };
+    return { revision, etag, json, gzip };
   }
 
-  subscribe(listener: () => void): () => void {
-    return this.options.model.subscribe(() => listener());
+  liveSnapshot(podNames: PodNames): { revision: number; json: () => string } {
+    return this.live.snapshot(podNames);
+  }
+
+  subscribeLive(listener: (update: LiveCapacityUpdate) => void): () => void {
+    return this.live.subscribe(listener);
   }
 
   private variant(podNames: PodNames): Variant {
     const current = this.current();
     if (podNames === 'shown') return current.shown;
-    if (!current.hidden) {
-      const summary = withoutPodNames(current.shown.summary);
-      current.hidden = { summary, json: JSON.stringify(summary) };
-    }
+    current.hidden ??= { summary: withoutPodNames(current.shown.summary) };
     return current.hidden;
   }
 
@@ -90,7 +79,7 @@ export class ModelCapacityService implements CapacityService {
         orphans,
         podNames: 'shown',
       };
-      this.cached = { key, shown: { summary, json: JSON.stringify(summary) } };
+      this.cached = { key, shown: { summary } };
     }
     return this.cached;
   }

@@ -32,8 +32,21 @@ export interface CapacityService {
   snapshot(podNames: PodNames): CapacitySummary;
   /** The same snapshot, serialised once per revision and variant; the ETag differs per variant. */
   snapshotJson(podNames: PodNames): { revision: number; etag: string; json: string; gzip: () => Buffer };
-  /** Calls back on every change of the snapshot; returns the unsubscribe function. */
-  subscribe(listener: () => void): () => void;
+  /**
+   * The summary the live stream published last (where its next delta starts), serialised once
+   * per revision and variant: what a stream sends first, and again when it cannot go on by deltas.
+   */
+  liveSnapshot(podNames: PodNames): { revision: number; json: () => string };
+  /** Calls back with every live delta, coalesced; returns the unsubscribe function. */
+  subscribeLive(listener: (update: LiveCapacityUpdate) => void): () => void;
+}
+
+/** One coalesced change of the capacity summary, from revision `from` to `to`. */
+export interface LiveCapacityUpdate {
+  from: number;
+  to: number;
+  /** The CapacityDelta's JSON for a reader with or without pod names, each built once. */
+  json(podNames: PodNames): string;
 }
 
 export interface VmService {

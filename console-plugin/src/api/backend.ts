@@ -5,6 +5,7 @@
 import { consoleFetchJSON } from '@openshift-console/dynamic-plugin-sdk';
 import { API_PREFIX } from '@peer-pods-console/contract/endpoints';
 import type {
+  CapacityDelta,
   CapacitySummary,
   History,
   HistoryEntry,
@@ -32,6 +33,7 @@ import type {
 } from '@peer-pods-console/contract';
 
 export type {
+  CapacityDelta,
   CapacityRoom,
   VcpuQuota,
   VmSize,

@@ -707,8 +707,9 @@ describe('Capacity tab', () => {
 
       await screen.findByRole('grid', { name: 'Peer pod VM capacity per node' });
       expect(screen.getByText('Refreshed every 10 s')).toBeInTheDocument();
+      // Opened after the read, at its summary's revision: the backend does not send that summary again.
       expect(FakeEventSource.instances[0]!.url).toBe(
-        '/api/proxy/plugin/peer-pods-console-plugin/backend/api/v1/events',
+        '/api/proxy/plugin/peer-pods-console-plugin/backend/api/v1/events?since=1',
       );
 
       FakeEventSource.emit('capacity', capacitySummary([nodeCapacity('worker-a', { used: 6 })], { revision: 2 }));
@@ -718,6 +719,58 @@ describe('Capacity tab', () => {
 
       FakeEventSource.fail();
       expect(screen.getByText('Refreshed every 10 s')).toBeInTheDocument();
+    });
+
+    it('follows what changed, as the stream sends it after the first summary', async () => {
+      withConfig();
+      serveBackend({ '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 1 })]) });
+      renderTab();
+      await screen.findByRole('grid', { name: 'Peer pod VM capacity per node' });
+      const streamed = capacitySummary([nodeCapacity('worker-a', { used: 6 }), nodeCapacity('worker-b')], {
+        revision: 2,
+      });
+      FakeEventSource.emit('capacity', streamed);
+
+      const changed = { ...streamed.nodes[1]!, used: 4, free: 6 };
+      FakeEventSource.emit('capacity-delta', {
+        from: 2,
+        to: 3,
+        generatedAt: '2025-01-01T12:00:01.000Z',
+        orphans: 0,
+        podNames: 'shown',
+        nodes: [{ at: 1, remove: 1, insert: [changed] }],
+      });
+
+      expect(within(cellsOf('worker-b')).getAllByRole('cell')[3]).toHaveTextContent('4');
+      expect(within(cellsOf('worker-a')).getAllByRole('cell')[3]).toHaveTextContent('6');
+    });
+
+    it("never leaves a node's open menu over another node when a live update reorders the rows", async () => {
+      withConfig();
+      const user = userEvent.setup();
+      serveBackend({
+        '/capacity': capacitySummary([nodeCapacity('worker-a', { used: 1 }), nodeCapacity('worker-b', { used: 2 })]),
+      });
+      renderTab();
+      await screen.findByRole('grid', { name: 'Peer pod VM capacity per node' });
+      await user.click(within(nodeTable()).getByRole('button', { name: 'In use' }));
+      await user.click(within(nodeTable()).getByRole('button', { name: 'In use' }));
+      expect(nodeNames()).toEqual(['worker-b', 'worker-a']);
+      await user.click(screen.getByRole('button', { name: 'Actions for worker-b' }));
+      expect(screen.getByRole('menuitem', { name: 'Set override' })).toBeInTheDocument();
+
+      FakeEventSource.emit(
+        'capacity',
+        capacitySummary([nodeCapacity('worker-a', { used: 5 }), nodeCapacity('worker-b', { used: 2 })], {
+          revision: 2,
+        }),
+      );
+
+      expect(nodeNames()).toEqual(['worker-a', 'worker-b']);
+      expect(screen.queryByRole('menuitem', { name: 'Set override' })).not.toBeInTheDocument();
+      for (const node of ['worker-a', 'worker-b']) {
+        expect(screen.getByRole('button', { name: `Actions for ${node}` })).toHaveAttribute('aria-expanded', 'false');
+      }
     });
 
     it('when the backend ends the stream because access was taken away, stops streaming and says why', async () => {

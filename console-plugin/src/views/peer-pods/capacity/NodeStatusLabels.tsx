@@ -85,7 +85,8 @@ const NodeStatusLabels: FC<{ node: NodeCapacity }> = ({ node }) => {
   if (pinned > 0) {
     labels.push(
       <Popover
-        key="pinned"
+        // Keyed by node: the table reuses its rows for other nodes, and an open popover must not stay open over another.
+        key={`pinned-${node.name}`}
         headerContent={t('Pinned to {{node}}', { node: node.name })}
         bodyContent={pinnedPendingText(node)}
       >

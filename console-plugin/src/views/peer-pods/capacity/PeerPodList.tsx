@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
-import { Content, Stack, StackItem, Title } from '@patternfly/react-core';
+import { Content, Pagination, type PaginationTitles, Stack, StackItem, Title } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
 
 import type { PodNames } from '../../../api/backend';
 import PodLink from '../../../components/PodLink';
 import PodNamesHiddenAlert from '../../../components/PodNamesHiddenAlert';
+import { useTablePage } from '../../../hooks/useTablePage';
 
 /** A peer pod as the backend's capacity data names it: namespace and name are null when hidden. */
 type ListedPod = { namespace: string | null; name: string | null };
@@ -27,7 +28,16 @@ type PeerPodListProps<P extends ListedPod> = {
   columns: PeerPodColumn<P>[];
 };
 
-/** A titled table of peer pods from the capacity data: Pod and Namespace (when the user may see them), then `columns`. */
+/** Rows a page shows at first; a list this short shows no pagination at all. */
+export const PEER_POD_LIST_PER_PAGE = 10;
+const PER_PAGE_OPTIONS = [10, 20, 50, 100].map((value) => ({ title: String(value), value }));
+
+/**
+ * A titled table of peer pods from the capacity data: Pod and Namespace (when the user may see
+ * them), then `columns`, 10 rows a page. Paged because a cluster can hold thousands of such pods
+ * (every peer pod stuck at once: 10,000 rows, each with a timestamp and links, kept the page busy
+ * rendering for seconds at a time).
+ */
 const PeerPodList = <P extends ListedPod>({
   title,
   headingLevel,
@@ -40,6 +50,19 @@ const PeerPodList = <P extends ListedPod>({
 }: PeerPodListProps<P>): ReactNode => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const namesShown = podNames === 'shown';
+  const page = useTablePage(pods, PEER_POD_LIST_PER_PAGE);
+  const titles: PaginationTitles = {
+    paginationAriaLabel: t('Pages: {{list}}', { list: tableLabel }),
+    itemsPerPage: t('Items per page'),
+    perPageSuffix: t('per page'),
+    optionsToggleAriaLabel: t('Items per page'),
+    ofWord: t('of'),
+    currPageAriaLabel: t('Current page'),
+    toFirstPageAriaLabel: t('Go to first page'),
+    toPreviousPageAriaLabel: t('Go to previous page'),
+    toNextPageAriaLabel: t('Go to next page'),
+    toLastPageAriaLabel: t('Go to last page'),
+  };
   return (
     <Stack hasGutter>
       <StackItem>
@@ -73,9 +96,9 @@ const PeerPodList = <P extends ListedPod>({
                 </Tr>
               </Thead>
               <Tbody>
-                {pods.map((pod, index) => (
+                {page.pageRows.map((pod, index) => (
                   // Without names the rows have no identity of their own: their place is theirs.
-                  <Tr key={namesShown ? `${pod.namespace}/${pod.name}` : index}>
+                  <Tr key={namesShown ? `${pod.namespace}/${pod.name}` : (page.page - 1) * page.perPage + index}>
                     {namesShown && (
                       <Td dataLabel={t('Pod')} modifier="nowrap">
                         <PodLink pod={pod} />
@@ -92,6 +115,20 @@ const PeerPodList = <P extends ListedPod>({
               </Tbody>
             </Table>
           </StackItem>
+          {pods.length > PEER_POD_LIST_PER_PAGE && (
+            <StackItem>
+              <Pagination
+                itemCount={pods.length}
+                page={page.page}
+                perPage={page.perPage}
+                perPageOptions={PER_PAGE_OPTIONS}
+                onSetPage={(_event, next) => page.setPage(next)}
+                onPerPageSelect={(_event, next) => page.setPerPage(next)}
+                variant="bottom"
+                titles={titles}
+              />
+            </StackItem>
+          )}
         </>
       )}
     </Stack>

@@ -2,6 +2,7 @@ import { nodeCapacity, unrelatedNodeCapacity } from '../../../test/capacityFixtu
 import {
   isPeerPodNode,
   problemsOf,
+  nameRanksOf,
   sortNodes,
   utilisationLevelOf,
   utilisationOf,
@@ -56,6 +57,27 @@ describe('node table rows', () => {
     expect(names({ column: 'name', direction: 'asc' })).toEqual(['n-1', 'n-2', 'n-9', 'n-10']);
     expect(names({ column: 'limit', direction: 'asc' })).toEqual(['n-9', 'n-2', 'n-10', 'n-1']);
     expect(names({ column: 'limit', direction: 'desc' })).toEqual(['n-1', 'n-2', 'n-10', 'n-9']);
+  });
+
+  it('ranks names in the collator order whether or not the rows come in it, and reuses the ranks while the names stay', () => {
+    const inOrder = ['n-1', 'n-2', 'n-9', 'n-10'].map((name) => nodeCapacity(name));
+    const ranks = nameRanksOf(inOrder);
+    expect([...ranks]).toEqual([
+      ['n-1', 0],
+      ['n-2', 1],
+      ['n-9', 2],
+      ['n-10', 3],
+    ]);
+    // A live update replaces row objects but keeps the names: the same ranks.
+    expect(nameRanksOf(inOrder.map((node) => ({ ...node, used: 1 })))).toBe(ranks);
+    const shuffled = ['n-10', 'n-9', 'n-1', 'n-2'].map((name) => nodeCapacity(name, { used: 1 }));
+    expect(Object.fromEntries(nameRanksOf(shuffled))).toEqual({ 'n-1': 0, 'n-2': 1, 'n-9': 2, 'n-10': 3 });
+    expect(sortNodes(shuffled, { column: 'used', direction: 'desc' }).map((node) => node.name)).toEqual([
+      'n-1',
+      'n-2',
+      'n-9',
+      'n-10',
+    ]);
   });
 
   // How fast this is on 1,000 nodes is bench/browser's question (sort and filter), not a test's.

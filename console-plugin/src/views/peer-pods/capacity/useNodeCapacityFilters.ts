@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 
 import type { NodeCapacity } from '../../../api/backend';
 import { type TablePage, useTablePage } from '../../../hooks/useTablePage';
-import { type NodeSort, type ProblemFilter, isPeerPodNode, visibleNodes } from './nodeCapacityRows';
+import { type NodeSort, type ProblemFilter, isPeerPodNode, nameRanksOf, visibleNodes } from './nodeCapacityRows';
 
 const DEFAULT_PER_PAGE = 20;
 
@@ -30,9 +30,10 @@ export const useNodeCapacityFilters = (nodes: NodeCapacity[]): NodeCapacityFilte
   const [sort, setSort] = useState<NodeSort>({ column: 'name', direction: 'asc' });
 
   const peerPodNodeCount = useMemo(() => nodes.filter(isPeerPodNode).length, [nodes]);
+  const ranks = useMemo(() => nameRanksOf(nodes), [nodes]);
   const rows = useMemo(
-    () => visibleNodes(nodes, { nameFilter, problemFilter, sort }),
-    [nodes, nameFilter, problemFilter, sort],
+    () => visibleNodes(nodes, { nameFilter, problemFilter, sort }, ranks),
+    [nodes, nameFilter, problemFilter, sort, ranks],
   );
   const page = useTablePage(rows, DEFAULT_PER_PAGE);
 

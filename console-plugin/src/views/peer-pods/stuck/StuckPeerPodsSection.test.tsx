@@ -65,6 +65,24 @@ describe('Stuck peer pods', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows 10 stuck pods a page, however many there are, and the others a page further', async () => {
+    const pods = Array.from({ length: 25 }, (_, i) => stuckPeerPod(`web-${String(i).padStart(2, '0')}`));
+    serveBackend({ '/stuck': stuckPeerPods(pods) });
+    const user = userEvent.setup();
+
+    renderSection();
+
+    const rowsShown = async () => within(await table()).getAllByRole('row').length - 1;
+    expect(await rowsShown()).toBe(10);
+    expect(screen.getByRole('link', { name: 'web-00' })).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'web-10' })).not.toBeInTheDocument();
+    const pages = screen.getByRole('navigation', { name: 'Pages: Stuck peer pods' });
+    await user.click(within(pages).getByRole('button', { name: 'Go to next page' }));
+    expect(await screen.findByRole('link', { name: 'web-10' })).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'web-00' })).not.toBeInTheDocument();
+    expect(await rowsShown()).toBe(10);
+  });
+
   it('says a grace period shorter than a minute in seconds', async () => {
     serveBackend({ '/stuck': stuckPeerPods([sandboxPod], { graceSeconds: 45 }) });
 
