@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
-import { Content, Pagination, type PaginationTitles, Stack, StackItem, Title } from '@patternfly/react-core';
+import { Content, Pagination, Stack, StackItem, Title } from '@patternfly/react-core';
 import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useTranslation } from 'react-i18next';
 
 import type { PodNames } from '../../../api/backend';
 import PodLink from '../../../components/PodLink';
 import PodNamesHiddenAlert from '../../../components/PodNamesHiddenAlert';
+import { PER_PAGE_OPTIONS, paginationTitles } from '../../../components/paginationTitles';
 import { useTablePage } from '../../../hooks/useTablePage';
 
 /** A peer pod as the backend's capacity data names it: namespace and name are null when hidden. */
@@ -30,7 +31,6 @@ type PeerPodListProps<P extends ListedPod> = {
 
 /** Rows a page shows at first; a list this short shows no pagination at all. */
 export const PEER_POD_LIST_PER_PAGE = 10;
-const PER_PAGE_OPTIONS = [10, 20, 50, 100].map((value) => ({ title: String(value), value }));
 
 /**
  * A titled table of peer pods from the capacity data: Pod and Namespace (when the user may see
@@ -51,18 +51,7 @@ const PeerPodList = <P extends ListedPod>({
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
   const namesShown = podNames === 'shown';
   const page = useTablePage(pods, PEER_POD_LIST_PER_PAGE);
-  const titles: PaginationTitles = {
-    paginationAriaLabel: t('Pages: {{list}}', { list: tableLabel }),
-    itemsPerPage: t('Items per page'),
-    perPageSuffix: t('per page'),
-    optionsToggleAriaLabel: t('Items per page'),
-    ofWord: t('of'),
-    currPageAriaLabel: t('Current page'),
-    toFirstPageAriaLabel: t('Go to first page'),
-    toPreviousPageAriaLabel: t('Go to previous page'),
-    toNextPageAriaLabel: t('Go to next page'),
-    toLastPageAriaLabel: t('Go to last page'),
-  };
+  const titles = paginationTitles(t, t('Pages: {{list}}', { list: tableLabel }));
   return (
     <Stack hasGutter>
       <StackItem>

@@ -2,7 +2,6 @@ import type { FC, ReactNode } from 'react';
 import {
   Button,
   Pagination,
-  type PaginationTitles,
   SearchInput,
   Switch,
   Toolbar,
@@ -13,13 +12,12 @@ import {
 import { DownloadIcon } from '@patternfly/react-icons';
 import { useTranslation } from 'react-i18next';
 
+import { PER_PAGE_OPTIONS, paginationTitles } from '../../../components/paginationTitles';
 import type { TablePage } from '../../../hooks/useTablePage';
 import type { VmInventoryFilters } from './useVmInventoryFilters';
 import { saveTextFile } from './saveTextFile';
 import { vmInventoryCsv, vmInventoryCsvFileName } from './vmInventoryCsv';
 import type { InventoryVm } from './vmInventoryRows';
-
-const PER_PAGE_OPTIONS = [10, 20, 50, 100].map((value) => ({ title: String(value), value }));
 
 /** The VM table's pages, above it (compact, in the toolbar) or below it. */
 export const VmTablePagination: FC<{ itemCount: number; page: TablePage<InventoryVm>; variant: 'top' | 'bottom' }> = ({
@@ -28,18 +26,7 @@ export const VmTablePagination: FC<{ itemCount: number; page: TablePage<Inventor
   variant,
 }) => {
   const { t } = useTranslation('plugin__peer-pods-console-plugin');
-  const titles: PaginationTitles = {
-    paginationAriaLabel: t('Virtual machine pages'),
-    itemsPerPage: t('Items per page'),
-    perPageSuffix: t('per page'),
-    optionsToggleAriaLabel: t('Items per page'),
-    ofWord: t('of'),
-    currPageAriaLabel: t('Current page'),
-    toFirstPageAriaLabel: t('Go to first page'),
-    toPreviousPageAriaLabel: t('Go to previous page'),
-    toNextPageAriaLabel: t('Go to next page'),
-    toLastPageAriaLabel: t('Go to last page'),
-  };
+  const titles = paginationTitles(t, t('Virtual machine pages'));
   return (
     <Pagination
       itemCount={itemCount}
